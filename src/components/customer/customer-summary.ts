@@ -1,0 +1,47 @@
+import type { CustomerProfile, CustomerTag } from '@/shared/customer'
+import { translate, type AppLocale } from '@/i18n'
+import { formatRelative } from '@/i18n/format'
+
+/** The name a guide knows her by: her own remark first, the WeChat name otherwise. */
+export function displayName(profile: Pick<CustomerProfile, 'name' | 'follow'>): string {
+  return profile.follow.remark.trim() || profile.name
+}
+
+/** Company tags first (they carry the brand's segmentation), then the guide's own. */
+export function headerTags(tags: readonly CustomerTag[], max = 3): { shown: CustomerTag[]; more: number } {
+  const ordered = [...tags.filter((t) => t.type === 'corp'), ...tags.filter((t) => t.type === 'personal')]
+  return { shown: ordered.slice(0, max), more: Math.max(0, ordered.length - max) }
+}
+
+/** "上次购买 12 天前 · 累计 8 单 · M码 · 偏好通勤/度假": one line that sums her up. */
+export function summaryLine(profile: CustomerProfile, target: AppLocale, now: number = Date.now()): string {
+  const parts: string[] = []
+  const member = profile.member
+  if (member) {
+    if (member.stats.lastPurchaseAt) {
+      parts.push(translate(target, 'customer.lastPurchase', { when: formatRelative(member.stats.lastPurchaseAt, target, now) }))
+    }
+    if (member.stats.orderCount > 0) parts.push(translate(target, 'customer.orderCount', { count: member.stats.orderCount }))
+    if (member.sizes.top) parts.push(translate(target, 'customer.sizeShort', { size: member.sizes.top }))
+    if (member.stylePreferences.length > 0) {
+      parts.push(translate(target, 'customer.prefers', { styles: member.stylePreferences.slice(0, 2).join('/') }))
+    }
+  }
+  if (parts.length === 0 && profile.follow.addedAt) {
+    parts.push(translate(target, 'customer.newContact', { when: formatRelative(profile.follow.addedAt, target, now) }))
+  }
+  return parts.join(translate(target, 'common.separator'))
+}
+
+/** Tags grouped for the full list: company groups in their order, personal tags last. */
+export function groupTags(tags: readonly CustomerTag[], personalLabel: string): { name: string; tags: CustomerTag[] }[] {
+  const groups = new Map<string, CustomerTag[]>()
+  for (const tag of tags) {
+    const name = tag.type === 'personal' ? personalLabel : tag.groupName || personalLabel
+    const list = groups.get(name) ?? []
+    list.push(tag)
+    groups.set(name, list)
+  }
+  const entries = [...groups.entries()].map(([name, list]) => ({ name, tags: list }))
+  return [...entries.filter((g) => g.name !== personalLabel), ...entries.filter((g) => g.name === personalLabel)]
+}

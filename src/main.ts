@@ -1,0 +1,59 @@
+import { createPinia, type Pinia } from 'pinia'
+import { createApp } from 'vue'
+import './styles/base.css'
+import { fetchClientConfig, fetchJssdkSignature } from './api/wecom'
+import App from './App.vue'
+import { embeddedClientConfig } from './app-config'
+import { primeCurrentContact } from './composables/useCurrentContact'
+import { createAppRouter, preloadView } from './router'
+import { consumeLoginMarker } from './router/login-marker'
+import { viewForEntry } from './shared/entry'
+import type { ClientConfig } from './shared/wecom'
+import { useCustomersStore } from './stores/customers'
+import { useEntryStore } from './stores/entry'
+import { isWeCom, registerWecom } from './wecom'
+
+/** The server embeds the client config in the page; fetch it only if it is missing. */
+async function clientConfig(): Promise<ClientConfig> {
+  return embeddedClientConfig() ?? fetchClientConfig()
+}
+
+/**
+ * Everything the first screen will need, started at once and in parallel with sign-in:
+ * the entry, the screen's code, the open customer and her profile. The screens pick the
+ * results up instead of asking again, which saves several round trips on a phone.
+ */
+function warmUp(pinia: Pinia): void {
+  useEntryStore(pinia)
+    .resolve()
+    .then(async (entry): Promise<void> => {
+      const view = viewForEntry(entry)
+      preloadView(view)
+      if (view === 'customer') await useCustomersStore(pinia).load(await primeCurrentContact('customer'))
+      else if (view === 'group') await primeCurrentContact('chat')
+    })
+    .catch(() => {
+      // Each screen reports its own failure with a way to retry.
+    })
+}
+
+async function start(): Promise<void> {
+  // Before the SDK signs the URL: the sign-in marker must not be part of it.
+  const cameBackFromLogin = consumeLoginMarker()
+  if (isWeCom) {
+    const config = await clientConfig()
+    registerWecom({
+      corpId: config.corpId,
+      agentId: config.agentId,
+      getAgentConfigSignature: (url) => fetchJssdkSignature(url, 'agent'),
+    })
+  }
+  const pinia = createPinia()
+  const app = createApp(App)
+  app.use(pinia)
+  app.use(createAppRouter({ cameBackFromLogin }))
+  if (isWeCom) warmUp(pinia)
+  app.mount('#app')
+}
+
+void start()

@@ -1,0 +1,54 @@
+import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw } from 'vue-router'
+import { isApiFailure } from '@/api/http'
+import type { EntryView } from '@/shared/entry'
+import { loginUrl } from '@/api/session'
+import { useSessionStore } from '@/stores/session'
+import { isWeCom } from '@/wecom'
+import { returnPathWithMarker } from './login-marker'
+
+const CustomerPage = () => import('@/pages/sidebar/CustomerPage.vue')
+const GroupPage = () => import('@/pages/sidebar/GroupPage.vue')
+const WorkbenchPage = () => import('@/pages/workbench/WorkbenchPage.vue')
+
+/** Start loading the screen an entry leads to while sign-in and the SDK are still busy. */
+export function preloadView(view: EntryView): void {
+  const load = { customer: CustomerPage, group: GroupPage, workbench: WorkbenchPage }[view]
+  load().catch(() => {
+    // The router loads it again when it navigates, and reports a failure there.
+  })
+}
+
+// Hash history: moving between screens never changes the signed URL, so the JS-SDK
+// signs once per page load instead of once per navigation.
+const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'entry', component: () => import('@/pages/entry/EntryPage.vue') },
+  { path: '/customer', name: 'current-customer', component: CustomerPage },
+  { path: '/customers/:externalUserId', name: 'customer', component: CustomerPage, props: true },
+  { path: '/group', name: 'current-group', component: GroupPage },
+  { path: '/workbench', name: 'workbench', component: WorkbenchPage },
+  { path: '/outside', name: 'outside', component: () => import('@/pages/outside/OutsidePage.vue'), meta: { public: true } },
+  { path: '/problem/:kind', name: 'problem', component: () => import('@/pages/problem/ProblemPage.vue'), props: true, meta: { public: true } },
+  { path: '/:rest(.*)*', redirect: { name: 'entry' } },
+]
+
+export function createAppRouter(options: { cameBackFromLogin: boolean }): Router {
+  const router = createRouter({ history: createWebHashHistory(), routes })
+
+  router.beforeEach(async (to) => {
+    if (!isWeCom) return to.name === 'outside' ? true : { name: 'outside', replace: true }
+    if (to.meta.public) return to.name === 'outside' ? { name: 'entry', replace: true } : true
+    try {
+      await useSessionStore().ensure()
+      return true
+    } catch (error) {
+      if (isApiFailure(error) && error.isUnauthorized) {
+        if (options.cameBackFromLogin) return { name: 'problem', params: { kind: 'auth' }, replace: true }
+        window.location.replace(loginUrl(returnPathWithMarker(window.location)))
+        return false
+      }
+      return { name: 'problem', params: { kind: 'network' }, query: { to: to.fullPath }, replace: true }
+    }
+  })
+
+  return router
+}

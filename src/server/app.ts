@@ -1,0 +1,143 @@
+/**
+ * The API as a Fastify instance, without listening: main.ts starts it, tests `inject` into it.
+ */
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fastifyCookie from '@fastify/cookie'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { ClientConfig } from '../shared/wecom'
+import { BackgroundTasks, type AppContext } from './context'
+import type { Db } from './db'
+import { buildDemoData, type DemoData } from './db/seed/demo-data'
+import { SIMULATOR_API_PATH, type Config } from './env'
+import { registerErrorHandler } from './http/error-handler'
+import { Signer } from './http/session'
+import { authRoutes } from './modules/auth/auth.routes'
+import { customersRoutes } from './modules/customers/customers.routes'
+import { CustomersService } from './modules/customers/customers.service'
+import { groupsRoutes } from './modules/groups/groups.routes'
+import { healthRoutes } from './modules/health/health.routes'
+import { jssdkRoutes } from './modules/jssdk/jssdk.routes'
+import { mediaRoutes } from './modules/media/media.routes'
+import { createPageFallback, loadWebAssets, registerStatic } from './modules/web/web'
+import { simulatorRoutes } from './simulator/routes'
+import { wecomApiPlugin } from './simulator/wecom-api'
+import { SimulatorWorld } from './simulator/world'
+import { WecomClient, type FetchLike } from './wecom/client'
+
+export const DEFAULT_DIST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist')
+
+export interface BuildAppOptions {
+  config: Config
+  db: Db
+  /** How the WeCom client reaches WeCom; tests route it into a stand-in. */
+  fetch?: FetchLike
+  /** Waits between retries of WeCom's "busy"; tests pass zeros. */
+  wecomBusyBackoffMs?: readonly number[]
+  logger?: FastifyServerOptions['logger']
+  distDir?: string
+  now?: () => number
+  /** Simulator mode: the WeCom world to play. Made from the demo data when not given. */
+  world?: SimulatorWorld
+  demo?: DemoData
+}
+
+export interface BuiltApp {
+  app: FastifyInstance
+  ctx: AppContext
+  world: SimulatorWorld | null
+  customers: CustomersService
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
+  const { config, db } = options
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Per-request lines would drown the log; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const wecom = new WecomClient({
+    corpId: config.wecom.corpId,
+    agentId: config.wecom.agentId,
+    secret: config.wecom.secret,
+    apiBase: config.wecom.apiBase,
+    fetch: options.fetch,
+    now: options.now,
+    busyBackoffMs: options.wecomBusyBackoffMs,
+    onWarning: (message, detail) => app.log.warn(detail, message),
+  })
+  const ctx: AppContext = {
+    config,
+    db,
+    wecom,
+    signer: new Signer(config.sessionSecret),
+    now: options.now ?? Date.now,
+    log: app.log,
+    background: new BackgroundTasks(() => app.log),
+  }
+
+  await app.register(fastifyCookie)
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('referrer-policy', 'strict-origin-when-cross-origin')
+  })
+  registerErrorHandler(app)
+
+  const customers = new CustomersService(ctx)
+  await app.register(healthRoutes, { ctx })
+  await app.register(authRoutes, { ctx })
+  await app.register(jssdkRoutes, { ctx })
+  await app.register(customersRoutes, { ctx, service: customers })
+  await app.register(groupsRoutes, { ctx, customers })
+  await app.register(mediaRoutes)
+
+  let world: SimulatorWorld | null = null
+  if (config.wecom.mode === 'simulator') {
+    const demo = options.demo ?? buildDemoData(ctx.now())
+    world =
+      options.world ??
+      SimulatorWorld.fromDemo(demo, {
+        corpId: config.wecom.corpId,
+        agentId: config.wecom.agentId,
+        secret: config.wecom.secret,
+        now: ctx.now,
+      })
+    await app.register(wecomApiPlugin, { prefix: SIMULATOR_API_PATH, world })
+    await app.register(simulatorRoutes, { world, demo })
+  }
+
+  const clientConfig: ClientConfig = { corpId: config.wecom.corpId, agentId: config.wecom.agentId, mode: config.wecom.mode }
+  const assets = loadWebAssets(options.distDir ?? DEFAULT_DIST_DIR, clientConfig)
+  await registerStatic(app, assets)
+  const pageFallback = createPageFallback(assets, config.dataDir, config.wecom.mode === 'simulator')
+  app.setNotFoundHandler(async (request, reply) => {
+    if (await pageFallback(request, reply)) return reply
+    return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } })
+  })
+
+  app.addHook('onClose', async () => {
+    await ctx.background.idle()
+  })
+  return { app, ctx, world, customers }
+}
+
+/** A fetch that answers from `app.inject`, for a server that is its own WeCom (simulator tests). */
+export function injectFetch(target: () => FastifyInstance): FetchLike {
+  return async (input, init) => {
+    const url = new URL(input)
+    const response = await target().inject({
+      method: (init?.method ?? 'GET') as 'GET' | 'POST',
+      url: url.pathname + url.search,
+      headers: init?.headers as Record<string, string> | undefined,
+      payload: typeof init?.body === 'string' ? init.body : undefined,
+    })
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : String(value))
+    }
+    return new Response(new Uint8Array(response.rawPayload), { status: response.statusCode, headers })
+  }
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely'
+import * as foundation from './2026_11_25_0001_foundation'
+
+/** Every migration, by its frozen name. Names sort in the order they must run. */
+export const migrations: Record<string, Migration> = {
+  '2026_11_25_0001_foundation': foundation,
+}

@@ -1,0 +1,122 @@
+/**
+ * The database as Kysely sees it. Instants are epoch milliseconds (bigint in PostgreSQL,
+ * read back as numbers), lists are JSON text, booleans are 0/1: the same SQL runs on
+ * SQLite and PostgreSQL.
+ */
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely'
+
+type Millis = number
+
+export interface StoresTable {
+  id: string
+  name: string
+  city: string
+}
+
+export interface GuidesTable {
+  user_id: string
+  name: string
+  avatar: string | null
+  store_id: string | null
+  role: 'guide' | 'manager'
+  /** When this guide's customer list was last read from WeCom (null: never). */
+  customers_synced_at: Millis | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+/** WeCom's `external_contact`, cached. `fetched_at` 0 means only list data is known. */
+export interface WecomCustomersTable {
+  external_user_id: string
+  name: string
+  avatar: string | null
+  type: number
+  gender: number
+  corp_name: string | null
+  unionid: string | null
+  fetched_at: Millis
+  updated_at: Millis
+}
+
+/** One guide's `follow_user` entry for a customer, cached. */
+export interface WecomFollowsTable {
+  external_user_id: string
+  user_id: string
+  remark: string
+  description: string
+  /** JSON: CustomerTag[] */
+  tags: string
+  added_at: Millis | null
+  add_way: number
+  state: string | null
+  remark_mobiles: string
+  updated_at: Millis
+}
+
+export interface MembersTable {
+  id: string
+  external_user_id: string | null
+  phone: string | null
+  name: string
+  level: string
+  points: number
+  store_id: string | null
+  size_top: string | null
+  size_bottom: string | null
+  size_dress: string | null
+  size_shoes: string | null
+  /** JSON: string[] */
+  style_preferences: string
+  birthday: string | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export interface ProductsTable {
+  id: string
+  style_code: string
+  name: string
+  category: string
+  price_fen: number
+  image_url: string | null
+  created_at: Millis
+}
+
+export interface OrdersTable {
+  id: string
+  member_id: string
+  store_id: string | null
+  purchased_at: Millis
+  total_fen: number
+  created_at: Millis
+}
+
+export interface OrderItemsTable {
+  order_id: string
+  line_no: number
+  product_id: string | null
+  name: string
+  color: string | null
+  size: string | null
+  quantity: number
+  price_fen: number
+  returned: ColumnType<number, number | undefined, number>
+}
+
+export interface Database {
+  stores: StoresTable
+  guides: GuidesTable
+  wecom_customers: WecomCustomersTable
+  wecom_follows: WecomFollowsTable
+  members: MembersTable
+  products: ProductsTable
+  orders: OrdersTable
+  order_items: OrderItemsTable
+}
+
+export type GuideRow = Selectable<GuidesTable>
+export type NewGuide = Insertable<GuidesTable>
+export type GuideUpdate = Updateable<GuidesTable>
+export type WecomCustomerRow = Selectable<WecomCustomersTable>
+export type WecomFollowRow = Selectable<WecomFollowsTable>
+export type MemberRow = Selectable<MembersTable>

@@ -1,0 +1,435 @@
+/**
+ * The demo world: one fashion brand (绮澜 QILAN), two stores, three guides, ~60 customers
+ * with WeChat nicknames, remarks and tags on the WeCom side, and member records, products
+ * and two years of orders on the CRM side. Everything comes from one seeded generator, so
+ * the simulator (WeCom's side) and the seeded database (our CRM side) agree on every id.
+ */
+import { Random } from './random'
+
+export const DEMO_SEED = 20261125
+const DAY = 24 * 3600 * 1000
+
+export interface DemoStore {
+  id: string
+  name: string
+  city: string
+}
+
+export interface DemoGuide {
+  userId: string
+  name: string
+  position: string
+  storeId: string
+  role: 'guide' | 'manager'
+  avatarColor: string
+}
+
+export interface DemoTag {
+  id: string
+  name: string
+}
+
+export interface DemoTagGroup {
+  id: string
+  name: string
+  tags: DemoTag[]
+}
+
+export interface DemoFollow {
+  userId: string
+  remark: string
+  description: string
+  /** Epoch seconds, as WeCom gives it. */
+  createtime: number
+  corpTagIds: string[]
+  personalTags: string[]
+  addWay: number
+  state: string
+  remarkMobiles: string[]
+}
+
+export interface DemoCustomer {
+  externalUserId: string
+  name: string
+  realName: string
+  avatar: string
+  gender: number
+  type: number
+  corpName: string | null
+  follows: DemoFollow[]
+}
+
+export interface DemoGroup {
+  chatId: string
+  name: string
+  owner: string
+  notice: string
+  createTime: number
+  staff: string[]
+  customers: { externalUserId: string; joinTime: number }[]
+}
+
+export interface DemoMember {
+  id: string
+  externalUserId: string
+  phone: string
+  name: string
+  level: 'normal' | 'silver' | 'gold' | 'platinum'
+  points: number
+  storeId: string
+  sizes: { top: string; bottom: string; dress: string; shoes: string }
+  stylePreferences: string[]
+  birthday: string
+}
+
+export interface DemoProduct {
+  id: string
+  styleCode: string
+  name: string
+  category: string
+  color: string
+  colorHex: string
+  priceFen: number
+  imageUrl: string
+}
+
+export interface DemoOrder {
+  id: string
+  memberId: string
+  storeId: string
+  purchasedAt: number
+  items: { productId: string; name: string; color: string; size: string; quantity: number; priceFen: number; returned: boolean }[]
+}
+
+export interface DemoMessage {
+  from: 'customer' | 'guide'
+  text: string
+  at: number
+}
+
+export interface DemoData {
+  corpName: string
+  stores: DemoStore[]
+  guides: DemoGuide[]
+  tagGroups: DemoTagGroup[]
+  customers: DemoCustomer[]
+  groups: DemoGroup[]
+  members: DemoMember[]
+  products: DemoProduct[]
+  orders: DemoOrder[]
+  /** Recent chat lines per customer, so the simulator's chat window does not start empty. */
+  messages: Record<string, DemoMessage[]>
+}
+
+const STORES: DemoStore[] = [
+  { id: 'S001', name: '上海静安嘉里中心店', city: '上海' },
+  { id: 'S002', name: '杭州湖滨银泰店', city: '杭州' },
+]
+
+const GUIDES: DemoGuide[] = [
+  { userId: 'wanglei', name: '王蕾', position: '店长', storeId: 'S001', role: 'manager', avatarColor: '#8e6c8a' },
+  { userId: 'lina', name: '李娜', position: '导购', storeId: 'S001', role: 'guide', avatarColor: '#5b8a72' },
+  { userId: 'chenjing', name: '陈静', position: '导购', storeId: 'S002', role: 'guide', avatarColor: '#b07a4f' },
+]
+
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '马', '胡', '朱', '郭', '何', '林', '罗', '高', '郑', '梁', '谢', '宋', '唐', '许', '韩', '冯', '邓', '曹', '沈', '顾', '陆', '蒋', '叶']
+const GIVEN_NAMES = ['婷', '雪', '丽', '静', '敏', '燕', '芳', '琳', '欣怡', '子涵', '雨桐', '思雨', '梓萱', '诗涵', '晓雯', '佳怡', '嘉欣', '雅琪', '梦洁', '慧敏', '文静', '若曦', '心怡', '安琪', '可馨', '书瑶', '语嫣', '晴', '悦', '蔓', '一诺', '念慈', '清妍', '雨萱', '佩瑶']
+const MALE_GIVEN_NAMES = ['浩', '俊杰', '子轩', '宇航', '明哲']
+const NICKNAMES = ['Lily', 'Annie', 'Coco', '晴天', '小鱼儿', 'Vivian', '一颗柠檬', 'Grace', '慢慢', '橘子汽水', 'Iris', '向日葵', 'Momo', '云朵', 'Elaine', '喵小姐', 'Yuki', '南风', 'Cherry', '拾光', 'Joyce', '甜甜圈', 'Stella', '安然', 'Nina', '栀子花开', 'Sophie', '木木', 'Ivy', '微笑的鱼', 'Kiki', '春日', 'Helen', '半夏', 'Wendy', '星星', 'Zoe', '小满', 'Emma', '清风']
+const NICKNAME_DECOR = ['', '', '', '🌸', '✨', '🍃', '～', '🌙', '_', '🌷']
+const OTHER_CORPS = ['星河科技有限公司', '蓝海传媒', '云杉咨询']
+
+const TAG_GROUPS: [string, string[]][] = [
+  ['客户价值', ['高净值', '潜力客户', '普通客户']],
+  ['风格偏好', ['通勤', '度假', '法式', '极简', '休闲', '优雅']],
+  ['生命周期', ['新客', '复购', '沉睡', '流失预警']],
+  ['来源渠道', ['门店扫码', '活动引流', '老客推荐', '线上商城']],
+]
+const PERSONAL_TAGS = ['爱穿裙子', '怕冷', '不穿亮色', '送礼需求', '周末到店', '只要黑白灰', '在意面料', '价格敏感']
+const STYLES = ['通勤', '度假', '法式', '极简', '休闲', '优雅', '甜美', '运动']
+const DESCRIPTIONS = [
+  '喜欢宽松版型，肩窄，上衣选小一码',
+  '对羊毛过敏，推荐棉麻和真丝',
+  '常出差，偏好不易皱的面料',
+  '女儿在读高中，会一起来店里',
+  '生日当月会来买大衣',
+  '喜欢新品第一时间通知',
+  '腰细臀宽，裤子要看臀围',
+  '',
+  '',
+  '',
+]
+
+interface Garment {
+  name: string
+  category: string
+  variant: number
+  minPrice: number
+  maxPrice: number
+}
+
+const GARMENTS: Garment[] = [
+  { name: '真丝衬衫', category: 'top', variant: 0, minPrice: 899, maxPrice: 1299 },
+  { name: '醋酸缎面衬衫', category: 'top', variant: 0, minPrice: 699, maxPrice: 999 },
+  { name: '羊绒针织衫', category: 'top', variant: 1, minPrice: 1299, maxPrice: 1999 },
+  { name: '棉质条纹T恤', category: 'top', variant: 2, minPrice: 299, maxPrice: 399 },
+  { name: '法式方领上衣', category: 'top', variant: 2, minPrice: 459, maxPrice: 599 },
+  { name: '美利奴羊毛开衫', category: 'top', variant: 1, minPrice: 899, maxPrice: 1199 },
+  { name: '高腰阔腿裤', category: 'bottom', variant: 0, minPrice: 599, maxPrice: 799 },
+  { name: '直筒牛仔裤', category: 'bottom', variant: 0, minPrice: 499, maxPrice: 699 },
+  { name: '百褶半身裙', category: 'bottom', variant: 1, minPrice: 599, maxPrice: 899 },
+  { name: 'A字羊毛半裙', category: 'bottom', variant: 1, minPrice: 799, maxPrice: 1099 },
+  { name: '西装烟管裤', category: 'bottom', variant: 0, minPrice: 699, maxPrice: 899 },
+  { name: '碎花茶歇裙', category: 'dress', variant: 0, minPrice: 899, maxPrice: 1299 },
+  { name: '针织连衣裙', category: 'dress', variant: 1, minPrice: 999, maxPrice: 1499 },
+  { name: '收腰衬衫裙', category: 'dress', variant: 0, minPrice: 799, maxPrice: 1099 },
+  { name: '丝绒吊带裙', category: 'dress', variant: 1, minPrice: 1099, maxPrice: 1499 },
+  { name: '双面羊毛大衣', category: 'outerwear', variant: 0, minPrice: 2499, maxPrice: 3299 },
+  { name: '短款风衣', category: 'outerwear', variant: 1, minPrice: 1499, maxPrice: 1899 },
+  { name: '轻薄羽绒服', category: 'outerwear', variant: 0, minPrice: 1299, maxPrice: 1799 },
+  { name: '亚麻西装外套', category: 'outerwear', variant: 1, minPrice: 1199, maxPrice: 1599 },
+  { name: '羊羔毛夹克', category: 'outerwear', variant: 1, minPrice: 999, maxPrice: 1399 },
+  { name: '玛丽珍鞋', category: 'shoes', variant: 0, minPrice: 699, maxPrice: 899 },
+  { name: '软皮乐福鞋', category: 'shoes', variant: 0, minPrice: 799, maxPrice: 999 },
+  { name: '切尔西短靴', category: 'shoes', variant: 1, minPrice: 1099, maxPrice: 1399 },
+  { name: '腋下包', category: 'bag', variant: 0, minPrice: 899, maxPrice: 1299 },
+  { name: '托特包', category: 'bag', variant: 1, minPrice: 999, maxPrice: 1499 },
+  { name: '真丝方巾', category: 'accessory', variant: 0, minPrice: 299, maxPrice: 459 },
+  { name: '珍珠耳环', category: 'accessory', variant: 1, minPrice: 259, maxPrice: 399 },
+]
+
+const COLORS: [string, string][] = [
+  ['燕麦色', '#d8c8ae'],
+  ['雾霾蓝', '#8fa3b8'],
+  ['奶白', '#f1ebdf'],
+  ['黑色', '#2b2b2e'],
+  ['焦糖', '#a8693b'],
+  ['酒红', '#7c2f3a'],
+  ['橄榄绿', '#6f7450'],
+  ['浅灰', '#c3c4c6'],
+  ['藏青', '#2f3d5c'],
+  ['樱花粉', '#e8bfc4'],
+]
+
+const TOP_SIZES = ['XS', 'S', 'M', 'L', 'XL']
+const BOTTOM_SIZES = ['25', '26', '27', '28', '29', '30']
+const SHOE_SIZES = ['35', '36', '37', '38', '39']
+
+const CUSTOMER_LINES = [
+  '上次那件大衣还有M码吗？',
+  '周末想去店里试一下新款',
+  '这条裙子有别的颜色吗',
+  '收到啦，很喜欢～',
+  '能帮我留一件吗，明天下午过去',
+  '羊绒的怎么洗比较好呀',
+  '最近有什么活动吗',
+  '裤子有点长，可以改吗',
+]
+const GUIDE_LINES = [
+  '您好，我是绮澜的导购，有需要随时找我～',
+  '有的，已经帮您留好了',
+  '新品到店了，给您发几张图看看',
+  '好的，下午等您～',
+  '这款建议冷水手洗，平铺晾干',
+  '可以免费改裤长，来店里量一下就好',
+]
+
+function avatarUrl(seed: string): string {
+  return `/media/demo/avatar/${encodeURIComponent(seed)}.svg`
+}
+
+export function garmentImageUrl(category: string, variant: number, hex: string): string {
+  return `/media/demo/garment/${category}-${variant}-${hex.slice(1)}.svg`
+}
+
+export function buildDemoData(now: number = Date.now()): DemoData {
+  const rng = new Random(DEMO_SEED)
+  const nowSeconds = Math.floor(now / 1000)
+
+  const tagGroups: DemoTagGroup[] = TAG_GROUPS.map(([name, tags], g) => ({
+    id: rng.id('et', 22),
+    name,
+    tags: tags.map((tag, i) => ({ id: rng.id('et', 22 + ((g + i) % 3)), name: tag })),
+  }))
+  const tagByName = new Map(tagGroups.flatMap((g) => g.tags.map((t) => [t.name, t.id] as const)))
+
+  // Products: each garment in two or three colours, about a hundred in all.
+  const products: DemoProduct[] = []
+  for (const [g, garment] of GARMENTS.entries()) {
+    const colors = rng.sample(COLORS, garment.category === 'accessory' ? 2 : rng.int(3, 5))
+    for (const [c, [color, hex]] of colors.entries()) {
+      const season = rng.pick(['24W', '25S', '25W', '26S'])
+      const styleCode = `QL${season}${String(g * 10 + c).padStart(3, '0')}`
+      const price = Math.round(rng.int(garment.minPrice, garment.maxPrice) / 100) * 100 - 1
+      products.push({
+        id: `P${styleCode}`,
+        styleCode,
+        name: `${garment.name}`,
+        category: garment.category,
+        color,
+        colorHex: hex,
+        priceFen: price * 100,
+        imageUrl: garmentImageUrl(garment.category, garment.variant, hex),
+      })
+    }
+  }
+
+  const customers: DemoCustomer[] = []
+  const members: DemoMember[] = []
+  const orders: DemoOrder[] = []
+  const messages: Record<string, DemoMessage[]> = {}
+  const usedNames = new Set<string>()
+  const guideIds = GUIDES.map((g) => g.userId)
+
+  for (let i = 0; i < 60; i++) {
+    const externalUserId = rng.id('wm', 32)
+    const male = rng.chance(0.07)
+    let realName = ''
+    do realName = rng.pick(SURNAMES) + rng.pick(male ? MALE_GIVEN_NAMES : GIVEN_NAMES)
+    while (usedNames.has(realName))
+    usedNames.add(realName)
+    const isWecomUser = i % 23 === 7
+    const nickname = isWecomUser ? realName : rng.pick(NICKNAMES) + rng.pick(NICKNAME_DECOR)
+
+    // Every guide has her own book; a few customers are followed by two guides.
+    const primary = guideIds[i % 3 === 2 ? 2 : i % 3]!
+    const followers = [primary]
+    if (rng.chance(0.12)) followers.push(primary === 'lina' ? 'wanglei' : 'lina')
+
+    const store = GUIDES.find((g) => g.userId === primary)!.storeId
+    const storeShort = store === 'S001' ? '静安' : '湖滨'
+    const top = rng.weighted([['XS', 1], ['S', 4], ['M', 5], ['L', 3], ['XL', 1]] as const)
+    const phone = `1${rng.pick(['38', '39', '58', '86', '35', '77'])}${String(rng.int(0, 99999999)).padStart(8, '0')}`
+    const createdDaysAgo = rng.int(3, 900)
+
+    const follows: DemoFollow[] = followers.map((userId, f) => {
+      const corpTags = [
+        rng.weighted([['高净值', 2], ['潜力客户', 3], ['普通客户', 5]] as const),
+        ...rng.sample(['通勤', '度假', '法式', '极简', '休闲', '优雅'], rng.int(1, 2)),
+        createdDaysAgo < 30 ? '新客' : rng.weighted([['复购', 6], ['沉睡', 2], ['流失预警', 1]] as const),
+        rng.pick(['门店扫码', '活动引流', '老客推荐', '线上商城']),
+      ]
+      return {
+        userId,
+        remark: f === 0 ? `${realName} ${storeShort} ${top}码` : realName,
+        description: rng.pick(DESCRIPTIONS),
+        createtime: nowSeconds - createdDaysAgo * 86400 - rng.int(0, 86399) + f * 3600,
+        corpTagIds: corpTags.map((name) => tagByName.get(name)!),
+        personalTags: rng.chance(0.5) ? rng.sample(PERSONAL_TAGS, rng.int(1, 2)) : [],
+        addWay: rng.weighted([[1, 6], [2, 1], [3, 1], [4, 1], [202, 1]] as const),
+        state: `store_${store}`,
+        remarkMobiles: rng.chance(0.6) ? [phone] : [],
+      }
+    })
+
+    customers.push({
+      externalUserId,
+      name: nickname,
+      realName,
+      avatar: avatarUrl(externalUserId),
+      gender: male ? 1 : rng.chance(0.05) ? 0 : 2,
+      type: isWecomUser ? 2 : 1,
+      corpName: isWecomUser ? rng.pick(OTHER_CORPS) : null,
+      follows,
+    })
+
+    // A short recent exchange, oldest first; chats further down the list are older.
+    let at = now - (i + 1) * 2 * 3_600_000 - rng.int(0, 3_000_000)
+    messages[externalUserId] = Array.from({ length: rng.int(1, 4) }, (_, m) => {
+      at += rng.int(2, 40) * 60_000
+      return { from: m % 2 === 0 ? ('customer' as const) : ('guide' as const), text: m % 2 === 0 ? rng.pick(CUSTOMER_LINES) : rng.pick(GUIDE_LINES), at }
+    })
+
+    // Most customers are bound to a member record; a few are not yet (the guide binds them later).
+    if (i % 9 === 4) continue
+    const memberId = `M${String(100000 + i * 37).padStart(8, '0')}`
+    const level = rng.weighted([['normal', 4], ['silver', 3], ['gold', 2], ['platinum', 1]] as const)
+    const styles = rng.sample(STYLES, rng.int(1, 3))
+    members.push({
+      id: memberId,
+      externalUserId,
+      phone,
+      name: realName,
+      level,
+      points: rng.int(0, { normal: 800, silver: 3000, gold: 9000, platinum: 30000 }[level]),
+      storeId: store,
+      sizes: {
+        top,
+        bottom: BOTTOM_SIZES[Math.min(BOTTOM_SIZES.length - 1, TOP_SIZES.indexOf(top) + rng.int(0, 1))]!,
+        dress: top === 'XL' ? 'L' : top,
+        shoes: rng.pick(SHOE_SIZES),
+      },
+      stylePreferences: styles,
+      birthday: `${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`,
+    })
+
+    const orderCount = rng.weighted([[0, 1], [1, 2], [2, 3], [4, 3], [7, 2], [12, 1]] as const)
+    for (let o = 0; o < orderCount; o++) {
+      const purchasedAt = now - rng.int(2, 730) * DAY - rng.int(0, DAY - 1)
+      const items = Array.from({ length: rng.weighted([[1, 5], [2, 3], [3, 1]] as const) }, () => {
+        const product = rng.pick(products)
+        const size =
+          product.category === 'shoes'
+            ? rng.pick(SHOE_SIZES)
+            : product.category === 'bottom'
+              ? rng.pick(BOTTOM_SIZES)
+              : product.category === 'bag' || product.category === 'accessory'
+                ? '均码'
+                : top
+        const discount = rng.chance(0.3) ? 0.8 : 1
+        return {
+          productId: product.id,
+          name: product.name,
+          color: product.color,
+          size,
+          quantity: 1,
+          priceFen: Math.round((product.priceFen * discount) / 100) * 100,
+          returned: rng.chance(0.06),
+        }
+      })
+      orders.push({
+        id: `O${memberId.slice(1)}${String(o).padStart(2, '0')}`,
+        memberId,
+        storeId: rng.chance(0.85) ? store : rng.pick(STORES).id,
+        purchasedAt,
+        items,
+      })
+    }
+  }
+
+  const inGroup = (store: string) =>
+    customers.filter((c) => c.follows.some((f) => GUIDES.find((g) => g.userId === f.userId)!.storeId === store))
+  const groups: DemoGroup[] = [
+    {
+      chatId: rng.id('wr', 32),
+      name: '绮澜静安 VIP 会员群',
+      owner: 'wanglei',
+      notice: '每周四晚 8 点上新预告，会员专享到店礼。',
+      createTime: nowSeconds - 400 * 86400,
+      staff: ['wanglei', 'lina'],
+      customers: rng.sample(inGroup('S001'), 14).map((c) => ({ externalUserId: c.externalUserId, joinTime: nowSeconds - rng.int(5, 380) * 86400 })),
+    },
+    {
+      chatId: rng.id('wr', 32),
+      name: '湖滨店新品速递',
+      owner: 'chenjing',
+      notice: '新品到店第一时间通知，欢迎预约试穿。',
+      createTime: nowSeconds - 200 * 86400,
+      staff: ['chenjing'],
+      customers: rng.sample(inGroup('S002'), 9).map((c) => ({ externalUserId: c.externalUserId, joinTime: nowSeconds - rng.int(5, 190) * 86400 })),
+    },
+  ]
+
+  return {
+    corpName: '绮澜 QILAN',
+    stores: STORES,
+    guides: GUIDES,
+    tagGroups,
+    customers,
+    groups,
+    members,
+    products,
+    orders,
+    messages,
+  }
+}

@@ -1,0 +1,228 @@
+import type { CustomerList, CustomerListQuery, CustomerProfile, MemberLevel } from '../../../shared/customer'
+import { MEMBER_LEVELS } from '../../../shared/customer'
+import type { AppContext } from '../../context'
+import type { MemberRow } from '../../db/schema'
+import { iso, isoOrNull, parseJsonArray } from '../../db/sql'
+import { ApiError } from '../../http/errors'
+import { WecomError, WecomErrcode } from '../../wecom/errors'
+import { KeyedSingleFlight } from '../../wecom/expiring'
+import { GuidesRepository } from '../guides/guides.repository'
+import { mapBatchEntry, mapExternalContact } from './customers.mapper'
+import { CustomersRepository, type ListCursor } from './customers.repository'
+
+/** A cached profile older than this is served as is and refreshed in the background. */
+export const PROFILE_STALE_MS = 10 * 60 * 1000
+/** A guide missing from a cached `follow_user` is re-checked with WeCom once the copy is this old. */
+export const FOLLOW_RECHECK_MS = 30 * 1000
+/** A guide's customer list is re-read from WeCom in the background after this long. */
+export const LIST_STALE_MS = 30 * 60 * 1000
+/** The first list read waits this long for WeCom before answering with what it has. */
+export const FIRST_SYNC_WAIT_MS = 5000
+
+const RECENT_ORDERS = 5
+const NOT_FOUND_ERRCODES: ReadonlySet<number> = new Set([WecomErrcode.invalidExternalUserId, WecomErrcode.notExternalContact])
+
+export class CustomersService {
+  private readonly repo: CustomersRepository
+  private readonly guides: GuidesRepository
+  private readonly refreshes = new KeyedSingleFlight<string, boolean>()
+  private readonly syncs = new KeyedSingleFlight<string, void>()
+
+  constructor(private readonly ctx: AppContext) {
+    this.repo = new CustomersRepository(ctx.db.kysely)
+    this.guides = new GuidesRepository(ctx.db.kysely)
+  }
+
+  /**
+   * Read the customer from WeCom into the cache. Resolves false when WeCom says she does
+   * not exist for us (a malformed id, a deleted friendship), after forgetting our copy.
+   * Concurrent callers for one customer share a single WeCom call.
+   */
+  refresh(externalUserId: string): Promise<boolean> {
+    return this.refreshes.run(externalUserId, async () => {
+      try {
+        const result = await this.ctx.wecom.getExternalContact(externalUserId)
+        await this.repo.saveContact(mapExternalContact(result.external_contact, result.follow_user), this.ctx.now())
+        return true
+      } catch (error) {
+        if (error instanceof WecomError && NOT_FOUND_ERRCODES.has(error.errcode)) {
+          await this.repo.forgetContact(externalUserId)
+          return false
+        }
+        throw error
+      }
+    })
+  }
+
+  async getProfile(userId: string, externalUserId: string): Promise<CustomerProfile> {
+    const now = this.ctx.now()
+    let customer = await this.repo.findCustomer(externalUserId)
+    let refreshedNow = false
+    if (!customer || customer.fetched_at === 0) {
+      if (!(await this.refresh(externalUserId))) throw ApiError.notFound('No such customer')
+      refreshedNow = true
+      customer = await this.repo.findCustomer(externalUserId)
+      if (!customer) throw ApiError.notFound('No such customer')
+    }
+
+    let follow = await this.repo.findFollow(externalUserId, userId)
+    if (!follow && !refreshedNow && now - customer.fetched_at > FOLLOW_RECHECK_MS) {
+      // She may have added this guide since we cached her: ask WeCom before refusing.
+      if (!(await this.refresh(externalUserId))) throw ApiError.notFound('No such customer')
+      refreshedNow = true
+      customer = (await this.repo.findCustomer(externalUserId)) ?? customer
+      follow = await this.repo.findFollow(externalUserId, userId)
+    }
+    if (!follow) throw ApiError.forbidden('This customer is not one of your contacts')
+
+    if (!refreshedNow && now - customer.fetched_at > PROFILE_STALE_MS) {
+      this.ctx.background.run('refresh customer', () => this.refresh(externalUserId))
+    }
+
+    return {
+      externalUserId,
+      name: customer.name,
+      avatar: customer.avatar,
+      gender: customer.gender,
+      type: customer.type,
+      corpName: customer.corp_name,
+      follow: {
+        remark: follow.remark,
+        description: follow.description,
+        tags: parseJsonArray(follow.tags),
+        addedAt: isoOrNull(follow.added_at),
+        addWay: follow.add_way,
+      },
+      member: await this.member(externalUserId),
+      syncedAt: iso(customer.fetched_at),
+    }
+  }
+
+  private async member(externalUserId: string): Promise<CustomerProfile['member']> {
+    const row = await this.repo.findMember(externalUserId)
+    if (!row) return null
+    const [stats, orders] = await Promise.all([this.repo.memberStats(row.id), this.repo.recentOrders(row.id, RECENT_ORDERS)])
+    return {
+      memberId: row.id,
+      level: memberLevel(row),
+      points: row.points,
+      storeName: row.store_name,
+      sizes: { top: row.size_top, bottom: row.size_bottom, dress: row.size_dress, shoes: row.size_shoes },
+      stylePreferences: parseJsonArray<string>(row.style_preferences),
+      stats: { orderCount: stats.orderCount, totalSpentFen: stats.totalSpentFen, lastPurchaseAt: isoOrNull(stats.lastPurchaseAt) },
+      recentPurchases: orders.map((o) => ({
+        orderId: o.id,
+        purchasedAt: iso(o.purchasedAt),
+        storeName: o.storeName,
+        totalFen: o.totalFen,
+        items: o.items,
+      })),
+    }
+  }
+
+  // --- The guide's own customers ------------------------------------------------------
+
+  /** Read every customer of the guide from WeCom, page by page, and drop those she lost. */
+  syncGuideCustomers(userId: string): Promise<void> {
+    return this.syncs.run(userId, async () => {
+      const seen = new Set<string>()
+      let cursor = ''
+      do {
+        const page = await this.ctx.wecom.batchGetByUser([userId], cursor, 100)
+        const contacts = (page.external_contact_list ?? []).map((entry) => mapBatchEntry(entry.external_contact, entry.follow_info))
+        for (const c of contacts) seen.add(c.externalUserId)
+        await this.repo.saveGuidePage(userId, contacts, this.ctx.now())
+        cursor = page.next_cursor ?? ''
+      } while (cursor)
+      const gone = (await this.repo.followedIds(userId)).filter((id) => !seen.has(id))
+      await this.repo.removeFollows(userId, gone)
+      await this.guides.markCustomersSynced(userId, this.ctx.now())
+    })
+  }
+
+  /**
+   * Make sure we know which customers are the guide's. The first time, wait a little for
+   * WeCom (never long); later, refresh in the background when the copy is old. Resolves
+   * true while the first read is still running.
+   */
+  async ensureGuideCustomers(userId: string): Promise<boolean> {
+    const guide = await this.guides.find(userId)
+    if (!guide) throw ApiError.unauthorized('Your session is no longer valid; sign in again')
+    if (guide.customers_synced_at === null) {
+      const sync = this.syncGuideCustomers(userId)
+      this.ctx.background.run('first customer sync', () => sync)
+      const outcome = await settlesWithin(sync, FIRST_SYNC_WAIT_MS)
+      // Nothing cached and WeCom failed: say so rather than show an empty list.
+      if (outcome.settled && outcome.error) throw outcome.error
+      return !outcome.settled
+    }
+    if (this.ctx.now() - guide.customers_synced_at > LIST_STALE_MS) {
+      this.ctx.background.run('customer sync', () => this.syncGuideCustomers(userId))
+    }
+    return false
+  }
+
+  async list(userId: string, query: CustomerListQuery): Promise<CustomerList> {
+    const syncing = await this.ensureGuideCustomers(userId)
+    const limit = query.limit ?? 30
+    const rows = await this.repo.listForGuide(userId, { q: query.q, after: decodeCursor(query.cursor), limit: limit + 1 })
+    const page = rows.slice(0, limit)
+    const last = page.at(-1)
+    return {
+      items: page.map((r) => ({
+        externalUserId: r.externalUserId,
+        name: r.name,
+        remark: r.remark,
+        avatar: r.avatar,
+        memberLevel: r.memberLevel ? memberLevelOf(r.memberLevel) : null,
+        addedAt: isoOrNull(r.addedAt),
+        lastPurchaseAt: isoOrNull(r.lastPurchaseAt === null ? null : Number(r.lastPurchaseAt)),
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor({ addedAt: last.addedAt ?? 0, externalUserId: last.externalUserId }) : null,
+      syncing,
+    }
+  }
+}
+
+function memberLevelOf(level: string): MemberLevel {
+  return (MEMBER_LEVELS as readonly string[]).includes(level) ? (level as MemberLevel) : 'normal'
+}
+
+function memberLevel(row: MemberRow): MemberLevel {
+  return memberLevelOf(row.level)
+}
+
+export function encodeCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify([cursor.addedAt, cursor.externalUserId])).toString('base64url')
+}
+
+export function decodeCursor(raw: string | undefined): ListCursor | undefined {
+  if (!raw) return undefined
+  try {
+    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') {
+      return { addedAt: value[0], externalUserId: value[1] }
+    }
+  } catch {
+    // fall through
+  }
+  throw ApiError.badRequest('cursor is not one this API returned')
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<{ settled: boolean; error?: unknown }> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<{ settled: false }>((resolve) => {
+    timer = setTimeout(() => resolve({ settled: false }), ms)
+  })
+  try {
+    return await Promise.race([
+      promise.then(
+        () => ({ settled: true }),
+        (error: unknown) => ({ settled: true, error }),
+      ),
+      timeout,
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}

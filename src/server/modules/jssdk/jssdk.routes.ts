@@ -1,0 +1,47 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ClientConfigSchema, JssdkSignatureSchema, SignatureQuerySchema, type ClientConfig } from '../../../shared/wecom'
+import type { AppContext } from '../../context'
+import { ApiError } from '../../http/errors'
+import { publicOrigin } from '../../http/origin'
+import { jsapiSignature, makeNonce, urlForSignature } from '../../wecom/signature'
+
+export const jssdkRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const clientConfig: ClientConfig = {
+    corpId: ctx.config.wecom.corpId,
+    agentId: ctx.config.wecom.agentId,
+    mode: ctx.config.wecom.mode,
+  }
+
+  app.get('/api/wecom/config', { schema: { response: { 200: ClientConfigSchema } } }, async () => clientConfig)
+
+  app.get(
+    '/api/wecom/jssdk-signature',
+    { schema: { querystring: SignatureQuerySchema, response: { 200: JssdkSignatureSchema } } },
+    async (request, reply) => {
+      const { url, type = 'agent' } = request.query
+      let page: URL
+      try {
+        page = new URL(url)
+      } catch {
+        throw ApiError.badRequest('url must be the absolute URL of the page, e.g. https://sidebar.example.com/')
+      }
+      const trusted = new URL(publicOrigin(ctx.config, request))
+      // WeCom only honours signatures for its trusted domain; refusing others keeps our
+      // ticket from signing pages that are not ours.
+      if ((page.protocol !== 'https:' && page.protocol !== 'http:') || page.host !== trusted.host) {
+        throw ApiError.badRequest(`url must be a page on ${trusted.host}`)
+      }
+      const ticket = await ctx.wecom.getJsapiTicket(type)
+      const timestamp = Math.floor(ctx.now() / 1000)
+      const nonceStr = makeNonce()
+      reply.header('cache-control', 'no-store')
+      return {
+        corpId: ctx.config.wecom.corpId,
+        agentId: ctx.config.wecom.agentId,
+        timestamp,
+        nonceStr,
+        signature: jsapiSignature({ ticket, nonceStr, timestamp, url: urlForSignature(url) }),
+      }
+    },
+  )
+}

@@ -1,0 +1,185 @@
+/**
+ * WeCom's server API as documented: HTTP 200 with `{errcode, errmsg, ...}` for success and
+ * failure alike, tokens that expire, single-use OAuth codes, paged customer lists.
+ * Registered with a prefix (`/simulator/wecom-api` in the app, none when a test runs it
+ * as a standalone stand-in for qyapi.weixin.qq.com).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { SimulatorWorld } from './world'
+
+type Query = Record<string, string | undefined>
+type Handler = (input: { query: Query; body: Record<string, unknown> }) => Record<string, unknown>
+
+const ok = (payload: Record<string, unknown> = {}) => ({ errcode: 0, errmsg: 'ok', ...payload })
+const fail = (errcode: number, errmsg: string) => ({ errcode, errmsg })
+
+export async function wecomApiPlugin(app: FastifyInstance, options: { world: SimulatorWorld }): Promise<void> {
+  const { world } = options
+
+  const withToken = (api: string, handler: Handler) => (request: FastifyRequest, reply: FastifyReply) => {
+    world.calls.push(api)
+    const query = request.query as Query
+    const fault = world.takeFault(api)
+    if (fault) return reply.send(fail(fault.errcode, fault.errmsg))
+    const tokenState = world.checkToken(query.access_token)
+    if (tokenState === 41001) return reply.send(fail(41001, 'access_token missing'))
+    if (tokenState === 40014) return reply.send(fail(40014, 'invalid access_token'))
+    if (tokenState === 42001) return reply.send(fail(42001, 'access_token expired'))
+    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>
+    return reply.send(handler({ query, body }))
+  }
+
+  app.get('/cgi-bin/gettoken', async (request, reply) => {
+    world.calls.push('gettoken')
+    const fault = world.takeFault('gettoken')
+    if (fault) return reply.send(fail(fault.errcode, fault.errmsg))
+    const { corpid, corpsecret } = request.query as Query
+    if (!corpid) return reply.send(fail(41002, 'corpid missing'))
+    if (!corpsecret) return reply.send(fail(41004, 'corpsecret missing'))
+    if (corpid !== world.corpId) return reply.send(fail(40013, 'invalid corpid'))
+    if (corpsecret !== world.secret) return reply.send(fail(40001, 'invalid credential'))
+    const { token, expiresIn } = world.issueToken()
+    return reply.send(ok({ access_token: token, expires_in: expiresIn }))
+  })
+
+  app.get(
+    '/cgi-bin/get_jsapi_ticket',
+    withToken('get_jsapi_ticket', () => {
+      const { ticket, expiresIn } = world.ticket('corp')
+      return ok({ ticket, expires_in: expiresIn })
+    }),
+  )
+
+  app.get(
+    '/cgi-bin/ticket/get',
+    withToken('ticket/get', ({ query }) => {
+      if (query.type !== 'agent_config') return fail(40058, 'invalid type, expected agent_config')
+      const { ticket, expiresIn } = world.ticket('agent')
+      return ok({ ticket, expires_in: expiresIn })
+    }),
+  )
+
+  app.get(
+    '/cgi-bin/auth/getuserinfo',
+    withToken('auth/getuserinfo', ({ query }) => {
+      if (!query.code) return fail(41008, 'missing oauth code')
+      const identity = world.redeemCode(query.code)
+      if (!identity) return fail(40029, 'invalid code')
+      return identity.userId ? ok({ userid: identity.userId }) : ok({ openid: identity.openid })
+    }),
+  )
+
+  app.get(
+    '/cgi-bin/user/get',
+    withToken('user/get', ({ query }) => {
+      const user = query.userid ? world.users.get(query.userid) : undefined
+      if (!user) return fail(60111, 'userid not found')
+      return ok({ userid: user.userid, name: user.name, position: user.position, avatar: user.avatar, status: 1 })
+    }),
+  )
+
+  app.get(
+    '/cgi-bin/externalcontact/list',
+    withToken('externalcontact/list', ({ query }) => {
+      if (!query.userid || !world.users.has(query.userid)) return fail(60111, 'userid not found')
+      const ids = world.customersOf(query.userid).map((c) => c.contact.external_userid)
+      if (ids.length === 0) return fail(84061, 'not external contact')
+      return ok({ external_userid: ids })
+    }),
+  )
+
+  app.get(
+    '/cgi-bin/externalcontact/get',
+    withToken('externalcontact/get', ({ query }) => {
+      const entry = query.external_userid ? world.contacts.get(query.external_userid) : undefined
+      if (!entry) return fail(40096, 'invalid external userid')
+      if (entry.follows.length === 0) return fail(84061, 'not external contact')
+      return ok({
+        external_contact: entry.contact,
+        follow_user: entry.follows.map((f) => world.followUser(f)),
+        next_cursor: '',
+      })
+    }),
+  )
+
+  app.post(
+    '/cgi-bin/externalcontact/batch/get_by_user',
+    withToken('externalcontact/batch/get_by_user', ({ body }) => {
+      const userIds = Array.isArray(body.userid_list) ? (body.userid_list as unknown[]).map(String) : []
+      if (userIds.length === 0 || userIds.length > 100) return fail(40058, 'userid_list must hold 1 to 100 userids')
+      const limit = Math.min(100, Math.max(1, Number(body.limit ?? 50) || 50))
+      const offset = body.cursor ? Number.parseInt(String(body.cursor), 36) : 0
+      if (!Number.isFinite(offset) || offset < 0) return fail(40058, 'invalid cursor')
+      const rows = userIds.flatMap((userId) =>
+        world.customersOf(userId).map((c) => ({ c, follow: c.follows.find((f) => f.userid === userId)! })),
+      )
+      const page = rows.slice(offset, offset + limit)
+      return ok({
+        external_contact_list: page.map(({ c, follow }) => {
+          const full = world.followUser(follow)
+          return {
+            external_contact: c.contact,
+            follow_info: {
+              userid: follow.userid,
+              remark: full.remark,
+              description: full.description,
+              createtime: full.createtime,
+              tag_id: follow.corpTagIds,
+              remark_corp_name: '',
+              remark_mobiles: full.remark_mobiles,
+              oper_userid: full.oper_userid,
+              add_way: full.add_way,
+              state: full.state,
+            },
+          }
+        }),
+        next_cursor: offset + limit < rows.length ? (offset + limit).toString(36) : '',
+      })
+    }),
+  )
+
+  app.post(
+    '/cgi-bin/externalcontact/groupchat/get',
+    withToken('externalcontact/groupchat/get', ({ body }) => {
+      const group = typeof body.chat_id === 'string' ? world.groups.get(body.chat_id) : undefined
+      if (!group) return fail(40050, 'invalid chatid')
+      const needName = Number(body.need_name) === 1
+      return ok({
+        group_chat: {
+          chat_id: group.chatId,
+          name: group.name,
+          owner: group.owner,
+          create_time: group.createTime,
+          notice: group.notice,
+          member_list: [
+            ...group.staff.map((userid) => ({
+              userid,
+              type: 1,
+              join_time: group.createTime,
+              join_scene: 1,
+              invitor: { userid: group.owner },
+              group_nickname: '',
+              ...(needName ? { name: world.users.get(userid)?.name ?? userid } : {}),
+            })),
+            ...group.customers.map((m) => ({
+              userid: m.externalUserId,
+              type: 2,
+              join_time: m.joinTime,
+              join_scene: 3,
+              invitor: { userid: group.owner },
+              group_nickname: '',
+              ...(needName ? { name: world.contacts.get(m.externalUserId)?.contact.name ?? '' } : {}),
+            })),
+          ],
+          admin_list: group.staff.filter((s) => s !== group.owner).map((userid) => ({ userid })),
+        },
+      })
+    }),
+  )
+
+  // WeCom answers unknown APIs with an errcode, not an HTTP 404.
+  app.all('/cgi-bin/*', async (request, reply) => {
+    world.calls.push(`unknown:${request.url.split('?')[0]}`)
+    return reply.send(fail(60023, 'api not supported by the simulator'))
+  })
+}

@@ -1,0 +1,215 @@
+/**
+ * The one client for WeCom's server API. It owns the access token and the JS-SDK tickets
+ * (cached, single-flight, refreshed before expiry), recovers from a dead token once, and
+ * retries WeCom's "system busy" a few times. It uses Node's own fetch; tests and the
+ * simulator change only where the requests go (`apiBase`) or the fetch function itself.
+ */
+import { WecomError, WecomErrcode, WecomUnavailableError, isTokenError } from './errors'
+import { ExpiringValue } from './expiring'
+import type {
+  BatchGetByUserResult,
+  ExternalContactListResult,
+  ExternalContactResult,
+  GroupChatResult,
+  TicketResult,
+  TokenResult,
+  UserInfoByCodeResult,
+  UserResult,
+  WecomResult,
+} from './types'
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
+
+export interface WecomClientOptions {
+  corpId: string
+  agentId: string
+  secret: string
+  apiBase: string
+  fetch?: FetchLike
+  now?: () => number
+  timeoutMs?: number
+  /** Waits between retries of errcode -1; tests pass zeros. */
+  busyBackoffMs?: readonly number[]
+  onWarning?: (message: string, detail: Record<string, unknown>) => void
+}
+
+export type TicketType = 'agent' | 'corp'
+
+type Query = Record<string, string | number | undefined>
+
+interface RequestOptions {
+  method?: 'GET' | 'POST'
+  query?: Query
+  body?: unknown
+  /** gettoken itself does not take a token. */
+  withToken?: boolean
+}
+
+export class WecomClient {
+  readonly corpId: string
+  readonly agentId: string
+  private readonly secret: string
+  private readonly apiBase: string
+  private readonly fetchImpl: FetchLike
+  private readonly timeoutMs: number
+  private readonly busyBackoffMs: readonly number[]
+  private readonly warn: (message: string, detail: Record<string, unknown>) => void
+  private readonly token: ExpiringValue<string>
+  private readonly tickets: Record<TicketType, ExpiringValue<string>>
+
+  constructor(options: WecomClientOptions) {
+    this.corpId = options.corpId
+    this.agentId = options.agentId
+    this.secret = options.secret
+    this.apiBase = options.apiBase.replace(/\/+$/, '')
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init))
+    this.timeoutMs = options.timeoutMs ?? 8000
+    this.busyBackoffMs = options.busyBackoffMs ?? [200, 500, 1000]
+    this.warn = options.onWarning ?? (() => {})
+    const now = options.now ?? Date.now
+    this.token = new ExpiringValue(async () => {
+      const result = await this.send<TokenResult>('gettoken', {
+        query: { corpid: this.corpId, corpsecret: this.secret },
+        withToken: false,
+      })
+      return { value: result.access_token, expiresIn: result.expires_in }
+    }, now)
+    this.tickets = {
+      agent: new ExpiringValue(async () => {
+        const result = await this.request<TicketResult>('ticket/get', { query: { type: 'agent_config' } })
+        return { value: result.ticket, expiresIn: result.expires_in }
+      }, now),
+      corp: new ExpiringValue(async () => {
+        const result = await this.request<TicketResult>('get_jsapi_ticket', {})
+        return { value: result.ticket, expiresIn: result.expires_in }
+      }, now),
+    }
+  }
+
+  getAccessToken(): Promise<string> {
+    return this.token.get()
+  }
+
+  /** `agent` signs agentConfig (the sidebar's app identity); `corp` signs config. */
+  getJsapiTicket(type: TicketType): Promise<string> {
+    return this.tickets[type].get()
+  }
+
+  /**
+   * Call an API that needs the access token. A 40014/42001 drops the token, fetches one
+   * new token (shared by every caller that saw the same failure) and retries once.
+   */
+  async request<T extends WecomResult>(api: string, options: RequestOptions): Promise<T> {
+    const token = await this.token.get()
+    try {
+      return await this.send<T>(api, options, token)
+    } catch (error) {
+      if (!(error instanceof WecomError) || !isTokenError(error.errcode)) throw error
+      this.warn('WeCom rejected the access token; fetching a new one', { api, errcode: error.errcode })
+      this.token.invalidate(token)
+      const fresh = await this.token.get()
+      return this.send<T>(api, options, fresh)
+    }
+  }
+
+  private async send<T extends WecomResult>(api: string, options: RequestOptions, token?: string): Promise<T> {
+    const url = new URL(`${this.apiBase}/cgi-bin/${api}`)
+    if (token !== undefined) url.searchParams.set('access_token', token)
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value))
+    }
+    const method = options.method ?? (options.body === undefined ? 'GET' : 'POST')
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.fetchJson<T>(api, url, method, options.body)
+      if (result.errcode === 0 || result.errcode === undefined) return result
+      if (result.errcode === WecomErrcode.busy && attempt < this.busyBackoffMs.length) {
+        await sleep(this.busyBackoffMs[attempt] ?? 0)
+        continue
+      }
+      if (result.errcode === WecomErrcode.invalidSecret || result.errcode === WecomErrcode.ipNotTrusted) {
+        // Configuration problems: loud, and never retried in a loop (bad secrets get the IP blocked).
+        this.warn('WeCom refused our credentials or IP; check WECOM_* settings and the trusted IP list', {
+          api,
+          errcode: result.errcode,
+          errmsg: result.errmsg,
+        })
+      }
+      throw new WecomError(api, result.errcode, result.errmsg ?? '')
+    }
+  }
+
+  private async fetchJson<T>(api: string, url: URL, method: string, body: unknown): Promise<T> {
+    let response: Response
+    try {
+      response = await this.fetchImpl(url.href, {
+        method,
+        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      })
+    } catch (error) {
+      throw new WecomUnavailableError(api, error instanceof Error ? error.message : String(error))
+    }
+    if (!response.ok) throw new WecomUnavailableError(api, `HTTP ${response.status}`)
+    try {
+      return (await response.json()) as T
+    } catch {
+      throw new WecomUnavailableError(api, 'response is not JSON')
+    }
+  }
+
+  // --- Identity -----------------------------------------------------------------------
+
+  /** OAuth code → who opened the page. Members get `userid`; anyone else an `openid`. */
+  getUserInfoByCode(code: string): Promise<UserInfoByCodeResult> {
+    return this.request<UserInfoByCodeResult>('auth/getuserinfo', { query: { code } })
+  }
+
+  getUser(userId: string): Promise<UserResult> {
+    return this.request<UserResult>('user/get', { query: { userid: userId } })
+  }
+
+  // --- Customers ----------------------------------------------------------------------
+
+  /** A customer with every follower (WeCom pages `follow_user` past 500; we read them all). */
+  async getExternalContact(externalUserId: string): Promise<ExternalContactResult> {
+    const first = await this.request<ExternalContactResult>('externalcontact/get', {
+      query: { external_userid: externalUserId },
+    })
+    let cursor = first.next_cursor
+    const followUser = [...(first.follow_user ?? [])]
+    while (cursor) {
+      const page = await this.request<ExternalContactResult>('externalcontact/get', {
+        query: { external_userid: externalUserId, cursor },
+      })
+      followUser.push(...(page.follow_user ?? []))
+      cursor = page.next_cursor
+    }
+    return { ...first, follow_user: followUser, next_cursor: '' }
+  }
+
+  /** A member's customer ids; 84061 (no customers) is an empty list, not an error. */
+  async listExternalContacts(userId: string): Promise<string[]> {
+    try {
+      const result = await this.request<ExternalContactListResult>('externalcontact/list', { query: { userid: userId } })
+      return result.external_userid ?? []
+    } catch (error) {
+      if (error instanceof WecomError && error.errcode === WecomErrcode.notExternalContact) return []
+      throw error
+    }
+  }
+
+  batchGetByUser(userIds: string[], cursor: string, limit = 100): Promise<BatchGetByUserResult> {
+    return this.request<BatchGetByUserResult>('externalcontact/batch/get_by_user', {
+      body: { userid_list: userIds, cursor, limit },
+    })
+  }
+
+  getGroupChat(chatId: string): Promise<GroupChatResult> {
+    return this.request<GroupChatResult>('externalcontact/groupchat/get', { body: { chat_id: chatId, need_name: 1 } })
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve()
+}

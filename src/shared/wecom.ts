@@ -1,0 +1,27 @@
+import { Type, type Static } from 'typebox'
+
+export const SignatureTypeSchema = Type.Union([Type.Literal('agent'), Type.Literal('corp')])
+export type SignatureType = Static<typeof SignatureTypeSchema>
+
+export const SignatureQuerySchema = Type.Object({
+  url: Type.String({ minLength: 1, maxLength: 4096 }),
+  type: Type.Optional(SignatureTypeSchema),
+})
+
+export const JssdkSignatureSchema = Type.Object({
+  corpId: Type.String(),
+  agentId: Type.String(),
+  /** Seconds since the epoch, as WeCom requires. */
+  timestamp: Type.Integer(),
+  nonceStr: Type.String(),
+  signature: Type.String(),
+})
+export type JssdkSignature = Static<typeof JssdkSignatureSchema>
+
+/** What the app needs before it can call `ww.register`; public, no session needed. */
+export const ClientConfigSchema = Type.Object({
+  corpId: Type.String(),
+  agentId: Type.String(),
+  mode: Type.Union([Type.Literal('real'), Type.Literal('simulator')]),
+})
+export type ClientConfig = Static<typeof ClientConfigSchema>

@@ -1,0 +1,102 @@
+/**
+ * The simulator page's side of the bridge: it answers JS-SDK calls as the WeCom client
+ * would. Agent APIs need a successful agentConfig first (else `no permission`), and
+ * agentConfig is checked by the server against the real ticket, so a bad signature
+ * fails here exactly as it would in WeCom (40093).
+ */
+import type { AgentConfigVerdict } from '@/shared/simulator'
+import type { BridgeInvoke, HostResult } from './protocol'
+
+export type SimEntry = 'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'normal'
+
+export interface SimContext {
+  entry: SimEntry
+  externalUserId?: string
+  chatId?: string
+}
+
+export interface BridgeLogEntry {
+  at: number
+  name: string
+  params: Record<string, unknown>
+  result: Record<string, unknown>
+}
+
+export interface HostOptions {
+  frame: () => HTMLIFrameElement | null
+  context: () => SimContext
+  /** A message the sidebar sent into the open chat. */
+  onSend: (message: Record<string, unknown>) => void
+  onLog: (entry: BridgeLogEntry) => void
+  verifyAgentConfig: (check: { url: string; corpid: string; agentid: string; timestamp: number; nonceStr: string; signature: string }) => Promise<AgentConfigVerdict>
+}
+
+const AGENT_APIS = new Set(['getCurExternalContact', 'getCurExternalChat', 'sendChatMessage', 'selectExternalContact', 'openEnterpriseChat', 'shareToExternalContact'])
+const SEND_ENTRIES = new Set<SimEntry>(['single_chat_tools', 'group_chat_tools'])
+
+export function createBridgeHost(options: HostOptions) {
+  // agentConfig state belongs to one page load of the framed app.
+  let configuredWindow: Window | null = null
+
+  async function answer(call: BridgeInvoke, source: Window): Promise<Record<string, unknown>> {
+    const context = options.context()
+    const ok = (extra: Record<string, unknown> = {}) => ({ err_msg: `${call.name}:ok`, ...extra })
+    const fail = (reason: string, code?: number) => ({ err_msg: `${call.name}:fail ${reason}`, ...(code ? { err_code: code } : {}) })
+
+    if (call.name === 'agentConfig') {
+      const p = call.params
+      const verdict = await options.verifyAgentConfig({
+        url: call.url.split('#')[0] ?? call.url,
+        corpid: String(p.corpid ?? ''),
+        agentid: String(p.agentid ?? ''),
+        timestamp: Number(p.timestamp),
+        nonceStr: String(p.nonceStr ?? ''),
+        signature: String(p.signature ?? ''),
+      })
+      if (!verdict.ok) return { err_msg: verdict.errMsg, err_code: verdict.errCode }
+      configuredWindow = source
+      return ok({ checkResult: {} })
+    }
+    if (call.name === 'preVerifyJSAPI') return ok()
+    if (AGENT_APIS.has(call.name) && configuredWindow !== source) return fail('no permission')
+
+    switch (call.name) {
+      case 'getContext':
+        return ok({ entry: context.entry })
+      case 'getCurExternalContact':
+        if ((context.entry === 'single_chat_tools' || context.entry === 'contact_profile') && context.externalUserId) {
+          return ok({ userId: context.externalUserId })
+        }
+        return fail('without context of external contact')
+      case 'getCurExternalChat':
+        if (context.entry === 'group_chat_tools' && context.chatId) return ok({ chatId: context.chatId })
+        return fail('without context of external chat')
+      case 'sendChatMessage':
+        if (!SEND_ENTRIES.has(context.entry)) return fail('not allow to send in this entry')
+        options.onSend(call.params)
+        return ok()
+      default:
+        return fail('not supported by the simulator')
+    }
+  }
+
+  const onMessage = (event: MessageEvent<BridgeInvoke>) => {
+    const frame = options.frame()
+    if (!frame || event.source !== frame.contentWindow || event.origin !== window.location.origin) return
+    const call = event.data
+    if (!call || call.source !== 'gs-sim-bridge' || call.type !== 'invoke') return
+    const source = event.source as Window
+    void answer(call, source).then((result) => {
+      const { appId: _a, verifyAppId: _b, verifySignType: _c, verifyTimestamp: _d, verifyNonceStr: _e, verifySignature: _f, ...params } = call.params
+      options.onLog({ at: Date.now(), name: call.name, params, result })
+      const reply: HostResult = { source: 'gs-sim-host', type: 'result', id: call.id, result }
+      // A little latency, as a real client has; answers never arrive synchronously.
+      setTimeout(() => source.postMessage(reply, window.location.origin), 20)
+    })
+  }
+
+  window.addEventListener('message', onMessage)
+  return {
+    stop: () => window.removeEventListener('message', onMessage),
+  }
+}

@@ -1,0 +1,4 @@
+import { createApp } from 'vue'
+import SimulatorApp from './SimulatorApp.vue'
+
+createApp(SimulatorApp).mount('#simulator')

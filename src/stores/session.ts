@@ -1,0 +1,33 @@
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { ref, shallowRef } from 'vue'
+import { fetchMe } from '@/api/session'
+import type { Me } from '@/shared/auth'
+
+export const useSessionStore = defineStore('session', () => {
+  const me = ref<Me | null>(null)
+  const error = shallowRef<unknown>(null)
+  let pending: Promise<Me> | null = null
+
+  /** The signed-in guide, fetched once per page; rejects with the API failure (401 included). */
+  function ensure(): Promise<Me> {
+    if (me.value) return Promise.resolve(me.value)
+    pending ??= fetchMe().then(
+      (result) => {
+        me.value = result
+        error.value = null
+        pending = null
+        return result
+      },
+      (failure: unknown) => {
+        error.value = failure
+        pending = null
+        throw failure
+      },
+    )
+    return pending
+  }
+
+  return { me, error, ensure }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSessionStore, import.meta.hot))

@@ -1,0 +1,142 @@
+import * as ww from '@wecom/jssdk'
+import { WECOM_ENTRIES, type WecomEntry } from '@/shared/entry'
+
+/** Read once, like the SDK does: the user agent says whether this is WeCom's webview. */
+export const isWeCom: boolean = ww.env.isWeCom
+
+export type WecomFailureReason = 'outside' | 'timeout' | 'cancel' | 'fail'
+
+export class WecomCallError extends Error {
+  override name = 'WecomCallError'
+  constructor(
+    readonly api: string,
+    readonly reason: WecomFailureReason,
+    readonly errMsg: string,
+    readonly errCode: number,
+  ) {
+    super(`${api}: ${errMsg}`)
+  }
+}
+
+/** The JS-SDK APIs this app may call; WeCom checks calls against this list. */
+export const JS_API_LIST = [
+  'getContext',
+  'getCurExternalContact',
+  'getCurExternalChat',
+  'sendChatMessage',
+  'selectExternalContact',
+  'openEnterpriseChat',
+  'shareToExternalContact',
+]
+
+export interface SignatureData {
+  timestamp: number | string
+  nonceStr: string
+  signature: string
+}
+
+export interface RegisterOptions {
+  corpId: string
+  agentId: string
+  /** Our API signs the page URL with the app's agent_config ticket. */
+  getAgentConfigSignature: (url: string) => Promise<SignatureData>
+  onAgentConfigFail?: (error: WecomCallError) => void
+}
+
+let registered = false
+
+function toCallError(api: string, error: unknown): WecomCallError {
+  if (error instanceof WecomCallError) return error
+  const result = (typeof error === 'object' && error !== null ? error : {}) as { errMsg?: unknown; errCode?: unknown }
+  const errMsg = typeof result.errMsg === 'string' ? result.errMsg : error instanceof Error ? error.message : `${api}:fail`
+  const errCode = typeof result.errCode === 'number' ? result.errCode : -1
+  const reason: WecomFailureReason = /:cancel\b/.test(errMsg) ? 'cancel' : 'fail'
+  return new WecomCallError(api, reason, errMsg, errCode)
+}
+
+function isAgentConfigFailure(reason: unknown): boolean {
+  const errMsg = (reason as { errMsg?: unknown } | null)?.errMsg
+  return typeof errMsg === 'string' && errMsg.startsWith('agentConfig:')
+}
+
+/**
+ * Register the app identity. The SDK starts agentConfig at once and, on failure, leaves
+ * a promise nobody catches; the next API call retries signing, and its own rejection is
+ * what we report. So the stray rejection is swallowed here, and only here.
+ */
+export function registerWecom(options: RegisterOptions): void {
+  if (!isWeCom || registered) return
+  registered = true
+  window.addEventListener('unhandledrejection', (event) => {
+    if (isAgentConfigFailure(event.reason)) event.preventDefault()
+  })
+  ww.register({
+    corpId: options.corpId,
+    agentId: options.agentId,
+    jsApiList: JS_API_LIST,
+    getAgentConfigSignature: options.getAgentConfigSignature,
+    onAgentConfigFail: (error: unknown) => options.onAgentConfigFail?.(toCallError('agentConfig', error)),
+  })
+}
+
+/** The first call waits for agentConfig (slow on Android), so it gets more time. */
+const FIRST_CALL_TIMEOUT_MS = 12_000
+const CALL_TIMEOUT_MS = 8_000
+let firstCallDone = false
+
+async function call<T>(api: string, run: () => Promise<T>, timeoutMs?: number): Promise<T> {
+  if (!isWeCom) throw new WecomCallError(api, 'outside', `${api}:fail not in WeCom`, -1)
+  const limit = timeoutMs ?? (firstCallDone ? CALL_TIMEOUT_MS : FIRST_CALL_TIMEOUT_MS)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new WecomCallError(api, 'timeout', `${api}:fail timeout`, -1)), limit)
+  })
+  try {
+    const result = await Promise.race([run(), timeout])
+    firstCallDone = true
+    return result
+  } catch (error) {
+    throw toCallError(api, error)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Where WeCom opened the app. Unknown entries from newer clients count as `normal`. */
+export async function getEntry(): Promise<WecomEntry> {
+  const result = await call('getContext', () => ww.getContext())
+  const entry = String(result.entry)
+  return (WECOM_ENTRIES as readonly string[]).includes(entry) ? (entry as WecomEntry) : 'normal'
+}
+
+/** The customer whose chat (or profile) is open. Never cached: WeCom has no switch event. */
+export async function getCurrentCustomerId(): Promise<string> {
+  const result = await call('getCurExternalContact', () => ww.getCurExternalContact())
+  return result.userId
+}
+
+export async function getCurrentChatId(): Promise<string> {
+  const result = await call('getCurExternalChat', () => ww.getCurExternalChat())
+  return result.chatId
+}
+
+export type ChatMessage =
+  | { msgtype: 'text'; text: { content: string } }
+  | { msgtype: 'image'; image: { mediaid: string } }
+  | { msgtype: 'news'; news: { link: string; title: string; desc: string; imgUrl: string } }
+  | { msgtype: 'miniprogram'; miniprogram: { appid: string; title: string; imgUrl: string; page: string } }
+
+/**
+ * Put a message into the open chat. A cancel in WeCom's own confirm is not an error:
+ * it resolves `cancelled` so callers stay silent, as the guide expects.
+ */
+export async function sendChatMessage(message: ChatMessage): Promise<'sent' | 'cancelled'> {
+  try {
+    // No timeout: WeCom may show its own confirm and wait for the guide.
+    await call('sendChatMessage', () => ww.sendChatMessage(message as Parameters<typeof ww.sendChatMessage>[0]), 10 * 60_000)
+    return 'sent'
+  } catch (error) {
+    if (error instanceof WecomCallError && error.reason === 'cancel') return 'cancelled'
+    throw error
+  }
+}

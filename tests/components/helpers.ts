@@ -1,0 +1,40 @@
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import type { Component } from 'vue'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { afterEach } from 'vitest'
+
+// A page left mounted keeps listening for focus/visibility and would answer for the next test.
+enableAutoUnmount(afterEach)
+
+const Blank = { template: '<div />' }
+
+/** Mount with a fresh Pinia and a memory router, as every component test should. */
+export async function mountPage(component: Component, props: Record<string, unknown> = {}) {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', component: Blank },
+      { path: '/customers/:externalUserId', name: 'customer', component: Blank },
+    ],
+  })
+  await router.push('/')
+  await router.isReady()
+  const wrapper = mount(component, { props, global: { plugins: [pinia, router] }, attachTo: document.body })
+  await flushPromises()
+  return { wrapper, router, pinia }
+}
+
+export function deferred<T>() {
+  let resolve!: (value: T) => void
+  let reject!: (error: unknown) => void
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { promise, resolve, reject }
+}
+
+export { flushPromises }

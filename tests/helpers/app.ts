@@ -1,0 +1,139 @@
+/**
+ * Apps for API tests: the simulator (its own WeCom, in-process) or real mode pointed at a
+ * separate WeCom stand-in. Both run the production WeCom client; only where its requests
+ * go differs.
+ */
+import Fastify, { type FastifyInstance } from 'fastify'
+import fastifyCookie from '@fastify/cookie'
+import { buildApp, injectFetch, type BuiltApp } from '../../src/server/app'
+import { buildDemoData, type DemoData } from '../../src/server/db/seed/demo-data'
+import { seedDemo } from '../../src/server/db/seed/demo'
+import { loadConfig, type Config } from '../../src/server/env'
+import { wecomApiPlugin } from '../../src/server/simulator/wecom-api'
+import { SimulatorWorld } from '../../src/server/simulator/world'
+import { createTestDb, type DbKind, type TestDb } from './db'
+
+export const FIXED_NOW = Date.UTC(2026, 10, 25, 4, 0, 0)
+
+/** A clock tests can move forward. */
+export class TestClock {
+  constructor(public value = FIXED_NOW) {}
+  now = () => this.value
+  advance(ms: number): void {
+    this.value += ms
+  }
+}
+
+export interface TestApp extends BuiltApp {
+  config: Config
+  testDb: TestDb
+  world: SimulatorWorld
+  demo: DemoData
+  clock: TestClock
+  /** A stand-in WeCom server (real mode only). */
+  wecomServer: FastifyInstance | null
+  close(): Promise<void>
+}
+
+export const REAL_CORP_ID = 'ww1234567890abcdef'
+export const REAL_AGENT_ID = '1000005'
+export const REAL_SECRET = 'real-mode-test-secret'
+export const SESSION_SECRET = 'x'.repeat(40)
+
+export interface TestAppOptions {
+  mode?: 'simulator' | 'real'
+  seed?: boolean
+  env?: Record<string, string>
+}
+
+/** The WeCom stand-in as its own Fastify instance, like qyapi.weixin.qq.com. */
+export async function createWecomStandIn(world: SimulatorWorld): Promise<FastifyInstance> {
+  const server = Fastify()
+  await server.register(fastifyCookie)
+  await server.register(wecomApiPlugin, { world })
+  await server.ready()
+  return server
+}
+
+export async function createTestApp(kind: DbKind, options: TestAppOptions = {}): Promise<TestApp> {
+  const mode = options.mode ?? 'simulator'
+  const clock = new TestClock()
+  const testDb = await createTestDb(kind)
+  const demo = buildDemoData(clock.value)
+  if (options.seed !== false) await seedDemo(testDb.db, demo, clock.value)
+
+  const env: Record<string, string> =
+    mode === 'real'
+      ? {
+          WECOM_CORP_ID: REAL_CORP_ID,
+          WECOM_AGENT_ID: REAL_AGENT_ID,
+          WECOM_SECRET: REAL_SECRET,
+          WECOM_API_BASE: 'http://wecom.test',
+          PUBLIC_URL: 'https://sidebar.example.com',
+          SESSION_SECRET,
+          ...options.env,
+        }
+      : { SESSION_SECRET, ...options.env }
+  const config = loadConfig(env, { persistSecrets: false, cwd: '/tmp/guide-sidebar-tests' })
+  const world = SimulatorWorld.fromDemo(demo, {
+    corpId: config.wecom.corpId,
+    agentId: config.wecom.agentId,
+    secret: config.wecom.secret,
+    now: clock.now,
+  })
+
+  let wecomServer: FastifyInstance | null = null
+  let built: BuiltApp
+  if (mode === 'real') {
+    wecomServer = await createWecomStandIn(world)
+    const standIn = wecomServer
+    built = await buildApp({ config, db: testDb.db, now: clock.now, fetch: injectFetch(() => standIn), wecomBusyBackoffMs: [0, 0, 0], distDir: '/nonexistent' })
+  } else {
+    let self: FastifyInstance | null = null
+    built = await buildApp({ config, db: testDb.db, now: clock.now, world, demo, fetch: injectFetch(() => self!), wecomBusyBackoffMs: [0, 0, 0], distDir: '/nonexistent' })
+    self = built.app
+  }
+  await built.app.ready()
+  return {
+    ...built,
+    world,
+    config,
+    testDb,
+    demo,
+    clock,
+    wecomServer,
+    close: async () => {
+      await built.app.close()
+      await wecomServer?.close()
+      await testDb.drop()
+    },
+  }
+}
+
+/** Parse Set-Cookie headers into name → {value, attributes}. */
+export function parseSetCookies(header: string | string[] | undefined): Map<string, { value: string; attributes: string[] }> {
+  const list = header === undefined ? [] : Array.isArray(header) ? header : [header]
+  const out = new Map<string, { value: string; attributes: string[] }>()
+  for (const line of list) {
+    const [pair, ...attributes] = line.split(';').map((part) => part.trim())
+    const eq = pair!.indexOf('=')
+    out.set(pair!.slice(0, eq), { value: pair!.slice(eq + 1), attributes })
+  }
+  return out
+}
+
+/** Go through OAuth as `userId` and return the Cookie header of the signed-in browser. */
+export async function signIn(t: TestApp, userId: string, returnTo = '/'): Promise<string> {
+  const login = await t.app.inject({ method: 'GET', url: `/api/auth/login?return=${encodeURIComponent(returnTo)}` })
+  const oauth = parseSetCookies(login.headers['set-cookie']).get('gs_oauth')!
+  const state = new URL(login.headers.location as string, 'http://x').searchParams.get('state')!
+  const code = t.world.issueCode(userId)
+  const callback = await t.app.inject({
+    method: 'GET',
+    url: `/api/auth/callback?code=${code}&state=${state}`,
+    headers: { cookie: `gs_oauth=${oauth.value}` },
+  })
+  const session = parseSetCookies(callback.headers['set-cookie']).get('gs_session')
+  if (callback.statusCode !== 302 || !session) throw new Error(`sign-in failed: ${callback.statusCode} ${callback.body}`)
+  return `gs_session=${session.value}`
+}

@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PROFILE_STALE_MS } from '../../src/server/modules/customers/customers.service'
+import { DB_KINDS } from '../helpers/db'
+import { createTestApp, signIn, type TestApp } from '../helpers/app'
+
+describe.each(DB_KINDS)('GET /api/customers/:externalUserId (%s)', (kind) => {
+  let t: TestApp
+  let lina: string
+  const followedOnlyBy = (t: TestApp, userId: string) =>
+    t.demo.customers.find((c) => c.follows.length === 1 && c.follows[0]!.userId === userId && t.demo.members.some((m) => m.externalUserId === c.externalUserId))!
+
+  beforeAll(async () => {
+    t = await createTestApp(kind)
+    lina = await signIn(t, 'lina')
+  })
+  afterAll(() => t.close())
+
+  const get = (id: string, cookie = lina) => t.app.inject({ method: 'GET', url: `/api/customers/${encodeURIComponent(id)}`, headers: { cookie } })
+
+  it('merges WeCom data with the CRM record', async () => {
+    const customer = followedOnlyBy(t, 'lina')
+    const member = t.demo.members.find((m) => m.externalUserId === customer.externalUserId)!
+    const follow = customer.follows[0]!
+    const res = await get(customer.externalUserId)
+    expect(res.statusCode).toBe(200)
+    const profile = res.json()
+    expect(profile).toMatchObject({
+      externalUserId: customer.externalUserId,
+      name: customer.name,
+      avatar: customer.avatar,
+      gender: customer.gender,
+      type: customer.type,
+      follow: {
+        remark: follow.remark,
+        description: follow.description,
+        addedAt: new Date(follow.createtime * 1000).toISOString(),
+        addWay: follow.addWay,
+      },
+      member: {
+        memberId: member.id,
+        level: member.level,
+        points: member.points,
+        sizes: member.sizes,
+        stylePreferences: member.stylePreferences,
+      },
+    })
+    // Company tags carry their group and id; personal tags do not.
+    const corpTag = profile.follow.tags.find((tag: { type: string }) => tag.type === 'corp')
+    expect(corpTag).toMatchObject({ groupName: expect.any(String), name: expect.any(String), tagId: expect.stringMatching(/^et/) })
+    expect(profile.follow.tags.filter((tag: { type: string }) => tag.type === 'personal').map((tag: { name: string }) => tag.name)).toEqual(follow.personalTags)
+
+    const orders = t.demo.orders.filter((o) => o.memberId === member.id).sort((a, b) => b.purchasedAt - a.purchasedAt)
+    expect(profile.member.stats.orderCount).toBe(orders.length)
+    expect(profile.member.recentPurchases).toHaveLength(Math.min(5, orders.length))
+    if (orders.length) {
+      const first = profile.member.recentPurchases[0]
+      expect(first.orderId).toBe(orders[0]!.id)
+      expect(first.items[0]).toMatchObject({ name: orders[0]!.items[0]!.name, imageUrl: expect.stringMatching(/^\/media\/demo\/garment\//) })
+    }
+  })
+
+  it('answers a revisit from the cache without asking WeCom again', async () => {
+    const customer = followedOnlyBy(t, 'lina')
+    const before = t.world.callCount('externalcontact/get')
+    await get(customer.externalUserId)
+    await get(customer.externalUserId)
+    expect(t.world.callCount('externalcontact/get')).toBe(before)
+  })
+
+  it('serves a stale copy at once and refreshes it in the background', async () => {
+    const customer = t.demo.customers.filter((c) => c.follows.some((f) => f.userId === 'lina'))[3]!
+    await get(customer.externalUserId)
+    const entry = t.world.contacts.get(customer.externalUserId)!
+    const follow = entry.follows.find((f) => f.userid === 'lina')!
+    const oldRemark = follow.remark
+    follow.remark = '改过的备注'
+    t.clock.advance(PROFILE_STALE_MS + 1000)
+    const before = t.world.callCount('externalcontact/get')
+    const stale = await get(customer.externalUserId)
+    expect(stale.json().follow.remark).toBe(oldRemark)
+    await t.ctx.background.idle()
+    expect(t.world.callCount('externalcontact/get')).toBe(before + 1)
+    const fresh = await get(customer.externalUserId)
+    expect(fresh.json().follow.remark).toBe('改过的备注')
+  })
+
+  it('refuses a guide who does not follow the customer (403)', async () => {
+    const theirs = followedOnlyBy(t, 'chenjing')
+    const res = await get(theirs.externalUserId)
+    expect(res.statusCode).toBe(403)
+    expect(res.json()).toMatchObject({ error: { code: 'forbidden' } })
+    // The cached copy does not leak to her either.
+    expect((await get(theirs.externalUserId)).statusCode).toBe(403)
+  })
+
+  it('lets a guide in once WeCom says she now follows the customer', async () => {
+    const theirs = followedOnlyBy(t, 'chenjing')
+    expect((await get(theirs.externalUserId)).statusCode).toBe(403)
+    t.world.contacts.get(theirs.externalUserId)!.follows.push({
+      userid: 'lina',
+      remark: '新加的',
+      description: '',
+      createtime: Math.floor(t.clock.value / 1000),
+      corpTagIds: [],
+      personalTags: [],
+      addWay: 1,
+      state: '',
+      remarkMobiles: [],
+    })
+    t.clock.advance(60_000)
+    const res = await get(theirs.externalUserId)
+    expect(res.statusCode).toBe(200)
+    expect(res.json().follow.remark).toBe('新加的')
+  })
+
+  it('answers 404 for a customer WeCom does not know', async () => {
+    const res = await get('wmDoesNotExist000000000000000000')
+    expect(res.statusCode).toBe(404)
+    expect(res.json()).toMatchObject({ error: { code: 'not_found' } })
+  })
+
+  it.each(['bad id!', 'a'.repeat(65), '../../etc/passwd', '%00', 'wm<script>'])('answers 400 for the malformed id %s', async (id) => {
+    const before = t.world.callCount('externalcontact/get')
+    const res = await get(id)
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ error: { code: 'bad_request' } })
+    expect(t.world.callCount('externalcontact/get')).toBe(before)
+  })
+
+  it('answers 401 without a session', async () => {
+    const res = await get(followedOnlyBy(t, 'lina').externalUserId, '')
+    expect(res.statusCode).toBe(401)
+  })
+
+  it('returns a customer without a member record with member null', async () => {
+    const unbound = t.demo.customers.find((c) => c.follows.some((f) => f.userId === 'lina') && !t.demo.members.some((m) => m.externalUserId === c.externalUserId))!
+    const res = await get(unbound.externalUserId)
+    expect(res.statusCode).toBe(200)
+    expect(res.json().member).toBeNull()
+  })
+
+  it('reports WeCom refusing as 502 with the error body, not a crash', async () => {
+    const customer = t.demo.customers.filter((c) => c.follows.some((f) => f.userId === 'lina'))[7]!
+    t.world.injectFault('externalcontact/get', -1, 4, 'system busy')
+    const res = await get(customer.externalUserId)
+    expect(res.statusCode).toBe(502)
+    expect(res.json()).toMatchObject({ error: { code: 'wecom_error' } })
+  })
+})
+
+describe.each(DB_KINDS)('GET /api/customers (%s)', (kind) => {
+  let t: TestApp
+  let lina: string
+  beforeAll(async () => {
+    t = await createTestApp(kind)
+    lina = await signIn(t, 'lina')
+  })
+  afterAll(() => t.close())
+
+  const list = (query: string) => t.app.inject({ method: 'GET', url: `/api/customers${query}`, headers: { cookie: lina } })
+
+  it('lists the guide’s own customers, newest first, page by page', async () => {
+    const mine = t.demo.customers.filter((c) => c.follows.some((f) => f.userId === 'lina'))
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const res = await list(`?limit=7${cursor ? `&cursor=${cursor}` : ''}`)
+      expect(res.statusCode).toBe(200)
+      const page = res.json()
+      expect(page.syncing).toBe(false)
+      seen.push(...page.items.map((c: { externalUserId: string }) => c.externalUserId))
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(new Set(seen)).toEqual(new Set(mine.map((c) => c.externalUserId)))
+    expect(seen).toHaveLength(mine.length)
+    const addedAt = (id: string) => mine.find((c) => c.externalUserId === id)!.follows.find((f) => f.userId === 'lina')!.createtime
+    const times = seen.map(addedAt)
+    expect([...times].sort((a, b) => b - a)).toEqual(times)
+    expect(t.world.callCount('externalcontact/batch/get_by_user')).toBeGreaterThan(0)
+  })
+
+  it('searches remark and WeChat name, case-insensitively, with wildcards taken literally', async () => {
+    const target = t.demo.customers.find((c) => c.follows[0]!.userId === 'lina')!
+    const surname = target.follows[0]!.remark.slice(0, 2)
+    const res = await list(`?q=${encodeURIComponent(surname)}`)
+    const ids = res.json().items.map((c: { externalUserId: string }) => c.externalUserId)
+    expect(ids).toContain(target.externalUserId)
+    expect((await list(`?q=${encodeURIComponent('%')}`)).json().items).toEqual([])
+    const underscored = (await list(`?q=${encodeURIComponent('_')}`)).json().items as { name: string; remark: string }[]
+    expect(underscored.every((c) => c.name.includes('_') || c.remark.includes('_'))).toBe(true)
+  })
+
+  it('refuses a cursor it did not make and a silly limit', async () => {
+    expect((await list('?cursor=nonsense')).statusCode).toBe(400)
+    expect((await list('?limit=0')).statusCode).toBe(400)
+    expect((await list('?limit=1000')).statusCode).toBe(400)
+  })
+})

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DB_KINDS } from '../helpers/db'
+import { createTestApp, signIn, type TestApp } from '../helpers/app'
+
+describe.each(DB_KINDS)('GET /api/groups/:chatId (%s)', (kind) => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp(kind)
+  })
+  afterAll(() => t.close())
+
+  it('shows the group and its customers to a member of it', async () => {
+    const group = t.demo.groups.find((g) => g.owner === 'wanglei')!
+    const cookie = await signIn(t, 'lina')
+    const res = await t.app.inject({ method: 'GET', url: `/api/groups/${group.chatId}`, headers: { cookie } })
+    expect(res.statusCode).toBe(200)
+    const body = res.json()
+    expect(body).toMatchObject({
+      chatId: group.chatId,
+      name: group.name,
+      ownerUserId: 'wanglei',
+      memberCount: group.staff.length + group.customers.length,
+      staffCount: group.staff.length,
+    })
+    expect(body.customers.map((c: { externalUserId: string }) => c.externalUserId)).toEqual(group.customers.map((c) => c.externalUserId))
+    for (const c of body.customers) expect(c.name).not.toBe('')
+  })
+
+  it('refuses a guide who is not in the group', async () => {
+    const group = t.demo.groups.find((g) => g.owner === 'chenjing')!
+    const cookie = await signIn(t, 'lina')
+    const res = await t.app.inject({ method: 'GET', url: `/api/groups/${group.chatId}`, headers: { cookie } })
+    expect(res.statusCode).toBe(403)
+  })
+
+  it('answers 404 for an unknown group and 400 for a malformed id', async () => {
+    const cookie = await signIn(t, 'lina')
+    expect((await t.app.inject({ method: 'GET', url: '/api/groups/wrNoSuchGroup', headers: { cookie } })).statusCode).toBe(404)
+    expect((await t.app.inject({ method: 'GET', url: '/api/groups/bad%20id', headers: { cookie } })).statusCode).toBe(400)
+  })
+})

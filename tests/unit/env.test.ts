@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../src/server/env'
+
+const opts = { persistSecrets: false, cwd: '/srv/app' }
+const real = {
+  WECOM_CORP_ID: 'wwcorp',
+  WECOM_AGENT_ID: '1000002',
+  WECOM_SECRET: 'secret',
+  PUBLIC_URL: 'https://sidebar.example.com',
+  SESSION_SECRET: 'k'.repeat(32),
+}
+
+describe('loadConfig', () => {
+  it('runs the simulator with no WeCom credentials, on SQLite in the data folder', () => {
+    const config = loadConfig({}, opts)
+    expect(config.port).toBe(8080)
+    expect(config.host).toBe('0.0.0.0')
+    expect(config.wecom.mode).toBe('simulator')
+    expect(config.wecom.apiBase).toBe('http://127.0.0.1:8080/simulator/wecom-api')
+    expect(config.database).toEqual({ kind: 'sqlite', file: '/srv/app/data/guide-sidebar.db' })
+    expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32)
+  })
+
+  it('runs against WeCom with all three credentials', () => {
+    const config = loadConfig({ ...real, WECOM_MANAGER_IDS: ' wanglei, boss ,', PORT: '9000' }, opts)
+    expect(config.wecom).toMatchObject({
+      mode: 'real',
+      corpId: 'wwcorp',
+      agentId: '1000002',
+      apiBase: 'https://qyapi.weixin.qq.com',
+      oauthAuthorizeUrl: 'https://open.weixin.qq.com/connect/oauth2/authorize',
+    })
+    expect([...config.wecom.managerIds]).toEqual(['wanglei', 'boss'])
+    expect(config.publicUrl).toBe('https://sidebar.example.com')
+    expect(config.port).toBe(9000)
+  })
+
+  it('takes WECOM_API_BASE and DATABASE_URL', () => {
+    const config = loadConfig({ ...real, WECOM_API_BASE: 'http://127.0.0.1:9999/', DATABASE_URL: 'postgres://u@h/db' }, opts)
+    expect(config.wecom.apiBase).toBe('http://127.0.0.1:9999')
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' })
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/gs.db' }, opts).database).toEqual({ kind: 'sqlite', file: '/var/lib/gs.db' })
+  })
+
+  it.each([
+    [{ WECOM_CORP_ID: 'ww' }, /incomplete.*WECOM_AGENT_ID, WECOM_SECRET/],
+    [{ ...real, PUBLIC_URL: '' }, /PUBLIC_URL is required/],
+    [{ ...real, PUBLIC_URL: 'sidebar.example.com' }, /PUBLIC_URL must be an absolute URL/],
+    [{ ...real, PUBLIC_URL: 'https://sidebar.example.com/app' }, /without a path/],
+    [{ ...real, PUBLIC_URL: 'ftp://sidebar.example.com' }, /http or https/],
+    [{ ...real, SESSION_SECRET: 'short' }, /SESSION_SECRET.*32/],
+    [{ ...real, SESSION_SECRET: undefined }, /SESSION_SECRET/],
+    [{ ...real, WECOM_AGENT_ID: 'abc' }, /WECOM_AGENT_ID must be the numeric AgentId/],
+    [{ ...real, WECOM_API_BASE: 'not a url' }, /WECOM_API_BASE/],
+    [{ PORT: 'eighty' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be between/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with sqlite: or postgres:/],
+    [{ SESSION_SECRET: 'short' }, /SESSION_SECRET must be at least 32/],
+  ])('refuses %o with a clear message', (env, message) => {
+    expect(() => loadConfig(env as Record<string, string | undefined>, opts)).toThrow(ConfigError)
+    expect(() => loadConfig(env as Record<string, string | undefined>, opts)).toThrow(message)
+  })
+
+  it('does not print database passwords in errors', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' }, opts)).toThrow(/\*\*\*@/)
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' }, opts)).not.toThrow(/hunter2/)
+  })
+})

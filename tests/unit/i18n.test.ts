@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { enUS } from '../../src/i18n/en-US'
+import { formatDate, formatMoney, formatRelative } from '../../src/i18n/format'
+import { detectLocale, translate } from '../../src/i18n'
+import { zhCN } from '../../src/i18n/zh-CN'
+import { NOW } from '../helpers/fixtures'
+
+describe('messages', () => {
+  it('has every key in both languages, with the same placeholders', () => {
+    expect(Object.keys(enUS).sort()).toEqual(Object.keys(zhCN).sort())
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+    for (const key of Object.keys(zhCN) as (keyof typeof zhCN)[]) {
+      expect(placeholders(enUS[key]), key).toEqual(placeholders(zhCN[key]))
+    }
+  })
+
+  it('fills placeholders and leaves unknown ones visible', () => {
+    expect(translate('zh-CN', 'customer.orderCount', { count: 3 })).toBe('累计 3 单')
+    expect(translate('en-US', 'customer.orderCount', { count: 3 })).toBe('3 orders')
+    expect(translate('zh-CN', 'customer.orderCount')).toBe('累计 {count} 单')
+  })
+})
+
+describe('detectLocale', () => {
+  it('is Chinese by default, English when chosen or when WeCom runs in English', () => {
+    expect(detectLocale('', 'Mozilla/5.0 wxwork/4.1.30 Language/zh')).toBe('zh-CN')
+    expect(detectLocale('', 'Mozilla/5.0 (X11) Chrome/120')).toBe('zh-CN')
+    expect(detectLocale('', 'Mozilla/5.0 wxwork/4.1.30 MicroMessenger/7.0.1 Language/en ColorScheme/Light')).toBe('en-US')
+    expect(detectLocale('a=1; gs_lang=en-US', 'wxwork Language/zh')).toBe('en-US')
+    expect(detectLocale('gs_lang=zh-CN', 'wxwork Language/en')).toBe('zh-CN')
+    expect(detectLocale('gs_lang=fr-FR', '')).toBe('zh-CN')
+  })
+})
+
+describe('formatting', () => {
+  it('formats yuan from fen', () => {
+    expect(formatMoney(129900, 'zh-CN')).toBe('¥1,299')
+    expect(formatMoney(12990, 'zh-CN')).toBe('¥129.90')
+    expect(formatMoney(0, 'en-US')).toBe('¥0')
+  })
+
+  it('says how long ago, coarsely', () => {
+    const ago = (ms: number) => new Date(NOW - ms).toISOString()
+    expect(formatRelative(ago(20_000), 'zh-CN', NOW)).toBe('现在')
+    expect(formatRelative(ago(5 * 60_000), 'en-US', NOW)).toBe('5 minutes ago')
+    expect(formatRelative(ago(3 * 86_400_000), 'zh-CN', NOW)).toBe('3天前')
+    expect(formatRelative(ago(400 * 86_400_000), 'en-US', NOW)).toBe('last year')
+  })
+
+  it('leaves the year out for dates this year', () => {
+    expect(formatDate('2026-03-02T04:00:00.000Z', 'zh-CN', NOW)).toBe('3月2日')
+    expect(formatDate('2025-03-02T04:00:00.000Z', 'zh-CN', NOW)).toBe('2025年3月2日')
+  })
+})

@@ -1,0 +1,69 @@
+import { fileURLToPath, URL } from 'node:url'
+import { VantResolver } from '@vant/auto-import-resolver'
+import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { defineConfig } from 'vitest/config'
+
+const src = fileURLToPath(new URL('./src', import.meta.url))
+
+export default defineConfig({
+  plugins: [
+    vue(),
+    // Only Vant components are auto-registered; everything else is imported explicitly.
+    Components({ resolvers: [VantResolver()], dts: 'src/components.d.ts', dirs: [] }),
+  ],
+  resolve: { alias: { '@': src } },
+  build: {
+    target: 'es2020',
+    manifest: true,
+    chunkSizeWarningLimit: 400,
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('./index.html', import.meta.url)),
+        simulator: fileURLToPath(new URL('./src/simulator/index.html', import.meta.url)),
+        // The WeixinJSBridge stand-in; the server adds it to the page in simulator mode only.
+        bridge: fileURLToPath(new URL('./src/simulator/bridge.ts', import.meta.url)),
+      },
+    },
+  },
+  server: {
+    proxy: {
+      '/api': 'http://localhost:8080',
+      '/media': 'http://localhost:8080',
+    },
+  },
+  test: {
+    server: { deps: { inline: ['vant'] } },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: { name: 'components', include: ['tests/components/**/*.test.ts'], environment: 'happy-dom' },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['tests/server/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+})
