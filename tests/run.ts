@@ -17,7 +17,10 @@ interface Step {
 const steps: Step[] = [
   { name: 'typecheck', command: ['npx', 'vue-tsc', '--build', '--force'] },
   { name: 'lint', command: ['npm', 'run', '-s', 'lint'] },
-  { name: 'unit, components, API', command: ['npx', 'vitest', 'run', '--project', 'unit', '--project', 'components', '--project', 'server'] },
+  {
+    name: 'unit, components, API',
+    command: ['npx', 'vitest', 'run', '--project', 'unit', '--project', 'components', '--project', 'server'],
+  },
   { name: 'build', command: ['npx', 'vite', 'build', '--logLevel', 'warn'] },
 ]
 
@@ -42,8 +45,15 @@ if (existsSync(chromium)) {
   run({ name: 'end to end (Chromium)', command: ['npx', 'vitest', 'run', '--project', 'e2e'] })
 } else {
   const banner = '='.repeat(72)
-  console.log(`\n${banner}\n  END-TO-END TESTS SKIPPED: no Chromium at ${chromium}.\n  Install it (apt-get install -y chromium) or set CHROMIUM_PATH.\n${banner}`)
-  results.push({ name: 'end to end (Chromium)', ok: !ci, seconds: 0, note: ci ? 'missing Chromium under CI=true' : 'skipped: no Chromium' })
+  console.log(
+    `\n${banner}\n  END-TO-END TESTS SKIPPED: no Chromium at ${chromium}.\n  Install it (apt-get install -y chromium) or set CHROMIUM_PATH.\n${banner}`,
+  )
+  results.push({
+    name: 'end to end (Chromium)',
+    ok: !ci,
+    seconds: 0,
+    note: ci ? 'missing Chromium under CI=true' : 'skipped: no Chromium',
+  })
 }
 
 console.log('\nSummary')

@@ -22,7 +22,11 @@ export function useCustomerList(options: { pageSize?: number } = {}) {
     loading.value = true
     error.value = false
     try {
-      const page = await fetchCustomers({ q: query.value || undefined, cursor: cursor ?? undefined, limit: options.pageSize ?? 30 })
+      const page = await fetchCustomers({
+        q: query.value || undefined,
+        cursor: cursor ?? undefined,
+        limit: options.pageSize ?? 30,
+      })
       if (mine !== generation) return
       items.value = [...items.value, ...page.items]
       cursor = page.nextCursor

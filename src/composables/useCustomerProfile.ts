@@ -41,7 +41,11 @@ export function useCustomerProfile(externalUserId: MaybeRefOrGetter<string | nul
     )
   }
 
-  watch(() => toValue(externalUserId), () => void load(), { immediate: true })
+  watch(
+    () => toValue(externalUserId),
+    () => void load(),
+    { immediate: true },
+  )
 
   return { profile, status, error, reload: load }
 }

@@ -28,7 +28,7 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'auth.retry': 'Sign in again',
 
   'customer.noContext': 'Open this in a customer chat',
-  'customer.noContextHint': "Open Guide Sidebar from the toolbar of a chat with a customer to see her profile.",
+  'customer.noContextHint': 'Open Guide Sidebar from the toolbar of a chat with a customer to see her profile.',
   'customer.forbidden': 'This customer is not in your contacts',
   'customer.forbiddenHint': 'Only guides who added this customer can see her profile.',
   'customer.notFound': 'Customer not found',
@@ -98,7 +98,8 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'group.members': '{count} members',
   'group.customers': 'Customers in this group',
   'group.staff': '{count} colleagues',
-  'group.honest': 'In a customer group you can see the profiles of the customers in it; sending replies and outfits here comes in a later version.',
+  'group.honest':
+    'In a customer group you can see the profiles of the customers in it; sending replies and outfits here comes in a later version.',
   'group.notMine': 'Not your customer',
   'group.joinedAt': 'Joined {when}',
   'group.noCustomers': 'No customers in this group yet',

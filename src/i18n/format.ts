@@ -21,7 +21,10 @@ export function formatNumber(value: number, target: AppLocale): string {
 export function formatDate(iso: string, target: AppLocale, now: number = Date.now()): string {
   const date = new Date(iso)
   const sameYear = date.getFullYear() === new Date(now).getFullYear()
-  return new Intl.DateTimeFormat(target, sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' }).format(date)
+  return new Intl.DateTimeFormat(
+    target,
+    sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' },
+  ).format(date)
 }
 
 /** "12 天前", "3 个月前", "today": coarse on purpose, a guide wants a feel, not a timestamp. */

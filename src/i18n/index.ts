@@ -29,7 +29,9 @@ export function detectLocale(cookie: string, userAgent: string): AppLocale {
 }
 
 const initial =
-  typeof document === 'undefined' ? 'zh-CN' : detectLocale(document.cookie, typeof navigator === 'undefined' ? '' : navigator.userAgent)
+  typeof document === 'undefined'
+    ? 'zh-CN'
+    : detectLocale(document.cookie, typeof navigator === 'undefined' ? '' : navigator.userAgent)
 
 export const locale = ref<AppLocale>(initial)
 VantLocale.use(initial, vantCatalogs[initial])

@@ -27,7 +27,13 @@ const routes: RouteRecordRaw[] = [
   { path: '/group', name: 'current-group', component: GroupPage },
   { path: '/workbench', name: 'workbench', component: WorkbenchPage },
   { path: '/outside', name: 'outside', component: () => import('@/pages/outside/OutsidePage.vue'), meta: { public: true } },
-  { path: '/problem/:kind', name: 'problem', component: () => import('@/pages/problem/ProblemPage.vue'), props: true, meta: { public: true } },
+  {
+    path: '/problem/:kind',
+    name: 'problem',
+    component: () => import('@/pages/problem/ProblemPage.vue'),
+    props: true,
+    meta: { public: true },
+  },
   { path: '/:rest(.*)*', redirect: { name: 'entry' } },
 ]
 

@@ -33,6 +33,8 @@ export interface BuildAppOptions {
   db: Db
   /** How the WeCom client reaches WeCom; tests route it into a stand-in. */
   fetch?: FetchLike
+  /** Assembled profiles kept per instance (0 turns the cache off; the benchmark measures both). */
+  profileCacheSize?: number
   /** Waits between retries of WeCom's "busy"; tests pass zeros. */
   wecomBusyBackoffMs?: readonly number[]
   logger?: FastifyServerOptions['logger']
@@ -86,7 +88,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   })
   registerErrorHandler(app)
 
-  const customers = new CustomersService(ctx)
+  const customers = new CustomersService(ctx, { profileCacheSize: options.profileCacheSize })
   await app.register(healthRoutes, { ctx })
   await app.register(authRoutes, { ctx })
   await app.register(jssdkRoutes, { ctx })
@@ -115,7 +117,9 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const pageFallback = createPageFallback(assets, config.dataDir, config.wecom.mode === 'simulator')
   app.setNotFoundHandler(async (request, reply) => {
     if (await pageFallback(request, reply)) return reply
-    return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } })
+    return reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } })
   })
 
   app.addHook('onClose', async () => {

@@ -107,9 +107,7 @@ function parseDatabase(raw: string | undefined, dataDir: string): DatabaseConfig
     }
     return { kind: 'postgres', url: raw }
   }
-  throw new ConfigError(
-    `DATABASE_URL must start with sqlite: or postgres://, got "${raw.replace(/\/\/[^@]*@/, '//***@')}"`,
-  )
+  throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${raw.replace(/\/\/[^@]*@/, '//***@')}"`)
 }
 
 /** In simulator mode the session secret is made once and kept in the data folder. */
@@ -168,7 +166,9 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       throw new ConfigError(`WECOM_AGENT_ID must be the numeric AgentId of the app (e.g. 1000002), got "${agentId}"`)
     }
     if (!publicUrl) {
-      throw new ConfigError('PUBLIC_URL is required with WeCom credentials: it must be the trusted domain, e.g. https://sidebar.example.com')
+      throw new ConfigError(
+        'PUBLIC_URL is required with WeCom credentials: it must be the trusted domain, e.g. https://sidebar.example.com',
+      )
     }
     const sessionSecret = read(env, 'SESSION_SECRET')
     if (!sessionSecret || sessionSecret.length < 32) {

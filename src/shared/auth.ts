@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
+import { StringEnum } from './schema'
 
-export const RoleSchema = Type.Union([Type.Literal('guide'), Type.Literal('manager')])
+export const RoleSchema = StringEnum(['guide', 'manager'])
 export type Role = Static<typeof RoleSchema>
 
 export const MeSchema = Type.Object({

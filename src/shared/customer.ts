@@ -1,25 +1,20 @@
 import { Type, type Static } from 'typebox'
 import { EXTERNAL_USER_ID_PATTERN } from './ids'
-import { Instant, Nullable } from './schema'
+import { Instant, Nullable, StringEnum } from './schema'
 
 export const ExternalUserIdParamsSchema = Type.Object({
   externalUserId: Type.String({ pattern: EXTERNAL_USER_ID_PATTERN }),
 })
 
 export const MEMBER_LEVELS = ['normal', 'silver', 'gold', 'platinum'] as const
-export const MemberLevelSchema = Type.Union([
-  Type.Literal('normal'),
-  Type.Literal('silver'),
-  Type.Literal('gold'),
-  Type.Literal('platinum'),
-])
+export const MemberLevelSchema = StringEnum(MEMBER_LEVELS)
 export type MemberLevel = (typeof MEMBER_LEVELS)[number]
 
 export const CustomerTagSchema = Type.Object({
   groupName: Type.String(),
   name: Type.String(),
   /** `corp` tags are the company's (WeCom tag ids); `personal` tags are the guide's own. */
-  type: Type.Union([Type.Literal('corp'), Type.Literal('personal')]),
+  type: StringEnum(['corp', 'personal']),
   tagId: Nullable(Type.String()),
 })
 export type CustomerTag = Static<typeof CustomerTagSchema>

@@ -37,9 +37,6 @@ export function viewForEntry(entry: string): EntryView {
 /** Entries in which `sendChatMessage` can put something into the open chat. */
 export function canSendInEntry(entry: string): boolean {
   return (
-    entry === 'single_chat_tools' ||
-    entry === 'group_chat_tools' ||
-    entry === 'chat_attachment' ||
-    entry === 'single_kf_tools'
+    entry === 'single_chat_tools' || entry === 'group_chat_tools' || entry === 'chat_attachment' || entry === 'single_kf_tools'
   )
 }

@@ -1,8 +1,9 @@
 import { Type, type Static } from 'typebox'
+import { StringEnum } from './schema'
 
 export const HealthSchema = Type.Object({
   status: Type.Literal('ok'),
-  db: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
-  wecom: Type.Union([Type.Literal('real'), Type.Literal('simulator')]),
+  db: StringEnum(['sqlite', 'postgres']),
+  wecom: StringEnum(['real', 'simulator']),
 })
 export type Health = Static<typeof HealthSchema>

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
+import { StringEnum } from './schema'
 
-export const SignatureTypeSchema = Type.Union([Type.Literal('agent'), Type.Literal('corp')])
+export const SignatureTypeSchema = StringEnum(['agent', 'corp'])
 export type SignatureType = Static<typeof SignatureTypeSchema>
 
 export const SignatureQuerySchema = Type.Object({
@@ -22,6 +23,6 @@ export type JssdkSignature = Static<typeof JssdkSignatureSchema>
 export const ClientConfigSchema = Type.Object({
   corpId: Type.String(),
   agentId: Type.String(),
-  mode: Type.Union([Type.Literal('real'), Type.Literal('simulator')]),
+  mode: StringEnum(['real', 'simulator']),
 })
 export type ClientConfig = Static<typeof ClientConfigSchema>

@@ -28,10 +28,24 @@ export interface HostOptions {
   /** A message the sidebar sent into the open chat. */
   onSend: (message: Record<string, unknown>) => void
   onLog: (entry: BridgeLogEntry) => void
-  verifyAgentConfig: (check: { url: string; corpid: string; agentid: string; timestamp: number; nonceStr: string; signature: string }) => Promise<AgentConfigVerdict>
+  verifyAgentConfig: (check: {
+    url: string
+    corpid: string
+    agentid: string
+    timestamp: number
+    nonceStr: string
+    signature: string
+  }) => Promise<AgentConfigVerdict>
 }
 
-const AGENT_APIS = new Set(['getCurExternalContact', 'getCurExternalChat', 'sendChatMessage', 'selectExternalContact', 'openEnterpriseChat', 'shareToExternalContact'])
+const AGENT_APIS = new Set([
+  'getCurExternalContact',
+  'getCurExternalChat',
+  'sendChatMessage',
+  'selectExternalContact',
+  'openEnterpriseChat',
+  'shareToExternalContact',
+])
 const SEND_ENTRIES = new Set<SimEntry>(['single_chat_tools', 'group_chat_tools'])
 
 export function createBridgeHost(options: HostOptions) {
@@ -41,7 +55,10 @@ export function createBridgeHost(options: HostOptions) {
   async function answer(call: BridgeInvoke, source: Window): Promise<Record<string, unknown>> {
     const context = options.context()
     const ok = (extra: Record<string, unknown> = {}) => ({ err_msg: `${call.name}:ok`, ...extra })
-    const fail = (reason: string, code?: number) => ({ err_msg: `${call.name}:fail ${reason}`, ...(code ? { err_code: code } : {}) })
+    const fail = (reason: string, code?: number) => ({
+      err_msg: `${call.name}:fail ${reason}`,
+      ...(code ? { err_code: code } : {}),
+    })
 
     if (call.name === 'agentConfig') {
       const p = call.params
@@ -87,7 +104,15 @@ export function createBridgeHost(options: HostOptions) {
     if (!call || call.source !== 'gs-sim-bridge' || call.type !== 'invoke') return
     const source = event.source as Window
     void answer(call, source).then((result) => {
-      const { appId: _a, verifyAppId: _b, verifySignType: _c, verifyTimestamp: _d, verifyNonceStr: _e, verifySignature: _f, ...params } = call.params
+      const {
+        appId: _a,
+        verifyAppId: _b,
+        verifySignType: _c,
+        verifyTimestamp: _d,
+        verifyNonceStr: _e,
+        verifySignature: _f,
+        ...params
+      } = call.params
       options.onLog({ at: Date.now(), name: call.name, params, result })
       const reply: HostResult = { source: 'gs-sim-host', type: 'result', id: call.id, result }
       // A little latency, as a real client has; answers never arrive synchronously.

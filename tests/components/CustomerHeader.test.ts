@@ -9,7 +9,9 @@ describe('CustomerHeader', () => {
 
   it('shows remark, WeChat name, level, three tags and a summary', () => {
     const wrapper = mount(CustomerHeader, {
-      props: { profile: profile({ follow: { ...profile().follow, tags: [tag('通勤'), tag('高净值'), tag('复购'), tag('门店扫码')] } }) },
+      props: {
+        profile: profile({ follow: { ...profile().follow, tags: [tag('通勤'), tag('高净值'), tag('复购'), tag('门店扫码')] } }),
+      },
     })
     expect(wrapper.get('[data-testid=customer-name]').text()).toBe('张婷 静安 M码')
     expect(wrapper.text()).toContain('微信昵称：Lily🌸')

@@ -104,7 +104,9 @@ describe('CustomerPage for the open chat', () => {
 
   it('explains how to open it when WeCom has no customer in context', async () => {
     const { WecomCallError } = await import('../../src/wecom')
-    wecom.getCurrentCustomerId.mockRejectedValueOnce(new WecomCallError('getCurExternalContact', 'fail', 'getCurExternalContact:fail without context of external contact', -1))
+    wecom.getCurrentCustomerId.mockRejectedValueOnce(
+      new WecomCallError('getCurExternalContact', 'fail', 'getCurExternalContact:fail without context of external contact', -1),
+    )
     const { wrapper } = await mountPage(CustomerPage)
     expect(wrapper.text()).toContain('请在客户聊天中打开')
     expect(api.fetchCustomer).not.toHaveBeenCalled()

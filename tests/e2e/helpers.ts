@@ -48,7 +48,8 @@ export interface RunningServer {
 
 /** Start the real server (`src/server/main.ts`) as a child process, as `npm run serve` does. */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  if (!existsSync(path.join(ROOT, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests')
+  if (!existsSync(path.join(ROOT, 'dist', 'index.html')))
+    throw new Error('dist/ is missing: run `npm run build` before the e2e tests')
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gs-e2e-'))
   let output = ''

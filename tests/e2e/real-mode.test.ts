@@ -90,7 +90,9 @@ describe.skipIf(!chromiumAvailable())('real mode against a WeCom stand-in, in Ch
 
     const started = Date.now()
     await page.goto(`${publicUrl}/`)
-    await expect.poll(() => page.getByTestId('customer-name').textContent(), { timeout: 30_000 }).toBe(customer.follows[0]!.remark)
+    await expect
+      .poll(() => page.getByTestId('customer-name').textContent(), { timeout: 30_000 })
+      .toBe(customer.follows[0]!.remark)
     const elapsed = Date.now() - started
 
     // The OAuth redirect carried the documented parameters.
@@ -101,7 +103,10 @@ describe.skipIf(!chromiumAvailable())('real mode against a WeCom stand-in, in Ch
     expect(authorize.searchParams.get('redirect_uri')).toBe(`${publicUrl}/api/auth/callback`)
 
     // The SDK received an agentConfig signature that verifies for the page it was on.
-    const calls = await page.evaluate(() => (window as unknown as { __bridgeCalls: { name: string; params: Record<string, unknown>; url: string }[] }).__bridgeCalls)
+    const calls = await page.evaluate(
+      () =>
+        (window as unknown as { __bridgeCalls: { name: string; params: Record<string, unknown>; url: string }[] }).__bridgeCalls,
+    )
     const agentConfig = calls.find((c) => c.name === 'agentConfig')!
     expect(agentConfig.params).toMatchObject({ corpid: CORP_ID, agentid: AGENT_ID })
     const pageUrl = agentConfig.url.split('#')[0]!
@@ -109,7 +114,9 @@ describe.skipIf(!chromiumAvailable())('real mode against a WeCom stand-in, in Ch
     expect(pageUrl).not.toContain('gs_login')
     const ticket = world.currentTicket('agent')!
     const expected = createHash('sha1')
-      .update(`jsapi_ticket=${ticket}&noncestr=${String(agentConfig.params.nonceStr)}&timestamp=${String(agentConfig.params.timestamp)}&url=${pageUrl}`)
+      .update(
+        `jsapi_ticket=${ticket}&noncestr=${String(agentConfig.params.nonceStr)}&timestamp=${String(agentConfig.params.timestamp)}&url=${pageUrl}`,
+      )
       .digest('hex')
     expect(agentConfig.params.signature).toBe(expected)
     expect(String(agentConfig.params.timestamp)).toMatch(/^\d{10}$/)
@@ -122,7 +129,9 @@ describe.skipIf(!chromiumAvailable())('real mode against a WeCom stand-in, in Ch
     // A second visit: signed in, server warm. Logged for the notes; budgets live in tests/bench.
     const t0 = Date.now()
     await page.reload()
-    await expect.poll(() => page.getByTestId('customer-name').textContent(), { timeout: 30_000, interval: 20 }).toBe(customer.follows[0]!.remark)
+    await expect
+      .poll(() => page.getByTestId('customer-name').textContent(), { timeout: 30_000, interval: 20 })
+      .toBe(customer.follows[0]!.remark)
     console.info(`real mode: reload to profile took ${Date.now() - t0} ms`)
     await context.close()
   })

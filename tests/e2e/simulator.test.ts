@@ -48,7 +48,10 @@ describe.skipIf(!chromiumAvailable())('the simulator, end to end in Chromium', (
     await page.getByTestId(`chat-${next.externalUserId}`).click()
     const deadline = Date.now() + 20_000
     for (;;) {
-      const name = await sidebar.getByTestId('customer-name').textContent({ timeout: 200 }).catch(() => null)
+      const name = await sidebar
+        .getByTestId('customer-name')
+        .textContent({ timeout: 200 })
+        .catch(() => null)
       if (name) seen.add(name.trim())
       if (name?.trim() === expected || Date.now() > deadline) break
       await page.waitForTimeout(30)
@@ -61,9 +64,13 @@ describe.skipIf(!chromiumAvailable())('the simulator, end to end in Chromium', (
   it('keeps the sidebar alive across a switch when asked, and still follows the open chat', async () => {
     await page.getByTestId('reopen-toggle').uncheck()
     const current = (await sidebar.getByTestId('customer-name').textContent())!.trim()
-    const other = linaCustomers.find((c) => remarkFor(c.externalUserId, 'lina') !== current && !c.follows.some((f) => f.remark === current))!
+    const other = linaCustomers.find(
+      (c) => remarkFor(c.externalUserId, 'lina') !== current && !c.follows.some((f) => f.remark === current),
+    )!
     await page.getByTestId(`chat-${other.externalUserId}`).click()
-    await expect.poll(() => sidebar.getByTestId('customer-name').textContent(), { timeout: 20_000 }).toBe(remarkFor(other.externalUserId, 'lina'))
+    await expect
+      .poll(() => sidebar.getByTestId('customer-name').textContent(), { timeout: 20_000 })
+      .toBe(remarkFor(other.externalUserId, 'lina'))
     await page.getByTestId('reopen-toggle').check()
   })
 
@@ -74,7 +81,9 @@ describe.skipIf(!chromiumAvailable())('the simulator, end to end in Chromium', (
     const mine = group.customers.find((c) => linaCustomers.some((l) => l.externalUserId === c.externalUserId))
     if (mine) {
       await sidebar.getByTestId(`group-customer-${mine.externalUserId}`).click()
-      await expect.poll(() => sidebar.getByTestId('customer-name').textContent(), { timeout: 20_000 }).toBe(remarkFor(mine.externalUserId, 'lina'))
+      await expect
+        .poll(() => sidebar.getByTestId('customer-name').textContent(), { timeout: 20_000 })
+        .toBe(remarkFor(mine.externalUserId, 'lina'))
     }
   })
 
@@ -84,7 +93,9 @@ describe.skipIf(!chromiumAvailable())('the simulator, end to end in Chromium', (
     await expect.poll(() => sidebar.locator('[data-testid^=customer-item-]').count(), { timeout: 20_000 }).toBeGreaterThan(5)
     const remark = remarkFor(first.externalUserId, 'lina')
     await sidebar.getByTestId('customer-search').locator('input').fill(remark)
-    await expect.poll(() => sidebar.getByTestId(`customer-item-${first.externalUserId}`).isVisible(), { timeout: 10_000 }).toBe(true)
+    await expect
+      .poll(() => sidebar.getByTestId(`customer-item-${first.externalUserId}`).isVisible(), { timeout: 10_000 })
+      .toBe(true)
   })
 
   it('takes the README screenshot of a customer chat', async () => {
@@ -92,10 +103,14 @@ describe.skipIf(!chromiumAvailable())('the simulator, end to end in Chromium', (
       (c) =>
         c.follows[0]!.userId === 'lina' &&
         c.gender === 2 &&
-        demo.members.some((m) => m.externalUserId === c.externalUserId && demo.orders.filter((o) => o.memberId === m.id).length >= 3),
+        demo.members.some(
+          (m) => m.externalUserId === c.externalUserId && demo.orders.filter((o) => o.memberId === m.id).length >= 3,
+        ),
     )!
     await page.getByTestId(`chat-${customer.externalUserId}`).click()
-    await expect.poll(() => sidebar.getByTestId('customer-name').textContent(), { timeout: 20_000 }).toBe(remarkFor(customer.externalUserId, 'lina'))
+    await expect
+      .poll(() => sidebar.getByTestId('customer-name').textContent(), { timeout: 20_000 })
+      .toBe(remarkFor(customer.externalUserId, 'lina'))
     await sidebar.locator('.item__image').first().waitFor({ timeout: 10_000 })
     await page.waitForTimeout(300)
     const dir = path.join(ROOT, 'tests/e2e/screenshots')

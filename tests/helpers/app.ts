@@ -87,10 +87,26 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
   if (mode === 'real') {
     wecomServer = await createWecomStandIn(world)
     const standIn = wecomServer
-    built = await buildApp({ config, db: testDb.db, now: clock.now, fetch: injectFetch(() => standIn), wecomBusyBackoffMs: [0, 0, 0], distDir: '/nonexistent' })
+    built = await buildApp({
+      config,
+      db: testDb.db,
+      now: clock.now,
+      fetch: injectFetch(() => standIn),
+      wecomBusyBackoffMs: [0, 0, 0],
+      distDir: '/nonexistent',
+    })
   } else {
     let self: FastifyInstance | null = null
-    built = await buildApp({ config, db: testDb.db, now: clock.now, world, demo, fetch: injectFetch(() => self!), wecomBusyBackoffMs: [0, 0, 0], distDir: '/nonexistent' })
+    built = await buildApp({
+      config,
+      db: testDb.db,
+      now: clock.now,
+      world,
+      demo,
+      fetch: injectFetch(() => self!),
+      wecomBusyBackoffMs: [0, 0, 0],
+      distDir: '/nonexistent',
+    })
     self = built.app
   }
   await built.app.ready()

@@ -18,7 +18,18 @@ export function purchase(overrides: Partial<Purchase> = {}): Purchase {
     purchasedAt: daysAgo(12),
     storeName: '上海静安嘉里中心店',
     totalFen: 129900,
-    items: [{ productId: 'P1', name: '双面羊毛大衣', imageUrl: '/media/demo/garment/outerwear-0-d8c8ae.svg', color: '燕麦色', size: 'M', priceFen: 129900, quantity: 1, returned: false }],
+    items: [
+      {
+        productId: 'P1',
+        name: '双面羊毛大衣',
+        imageUrl: '/media/demo/garment/outerwear-0-d8c8ae.svg',
+        color: '燕麦色',
+        size: 'M',
+        priceFen: 129900,
+        quantity: 1,
+        returned: false,
+      },
+    ],
     ...overrides,
   }
 }
@@ -45,7 +56,13 @@ export function profile(overrides: Partial<CustomerProfile> = {}): CustomerProfi
     gender: 2,
     type: 1,
     corpName: null,
-    follow: { remark: '张婷 静安 M码', description: '', tags: [tag('通勤'), tag('高净值', { groupName: '客户价值' })], addedAt: daysAgo(300), addWay: 1 },
+    follow: {
+      remark: '张婷 静安 M码',
+      description: '',
+      tags: [tag('通勤'), tag('高净值', { groupName: '客户价值' })],
+      addedAt: daysAgo(300),
+      addWay: 1,
+    },
     member: member(),
     syncedAt: new Date(NOW).toISOString(),
     ...overrides,

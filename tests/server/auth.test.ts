@@ -52,16 +52,19 @@ describe.each(DB_KINDS)('sign-in through WeCom OAuth, real mode (%s)', (kind) =>
     expect(t.world.callCount('auth/getuserinfo')).toBeGreaterThan(0)
   })
 
-  it.each(['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)'])('never returns to %s', async (target) => {
-    const { oauth, state } = await startLogin(t, target)
-    const res = await t.app.inject({
-      method: 'GET',
-      url: `/api/auth/callback?code=${t.world.issueCode('lina')}&state=${state}`,
-      headers: { cookie: `gs_oauth=${oauth!.value}` },
-    })
-    expect(res.statusCode).toBe(302)
-    expect(res.headers.location).toBe('/')
-  })
+  it.each(['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)'])(
+    'never returns to %s',
+    async (target) => {
+      const { oauth, state } = await startLogin(t, target)
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/auth/callback?code=${t.world.issueCode('lina')}&state=${state}`,
+        headers: { cookie: `gs_oauth=${oauth!.value}` },
+      })
+      expect(res.statusCode).toBe(302)
+      expect(res.headers.location).toBe('/')
+    },
+  )
 
   it('gives no session for a wrong state, a missing cookie, or a bad or reused code', async () => {
     const { oauth, state } = await startLogin(t, '/')
@@ -80,9 +83,17 @@ describe.each(DB_KINDS)('sign-in through WeCom OAuth, real mode (%s)', (kind) =>
       expect(parseSetCookies(res.headers['set-cookie']).get('gs_session'), attempt.url).toBeUndefined()
     }
     // The code was not consumed by the failed attempts above; using it twice fails the second time.
-    const first = await t.app.inject({ method: 'GET', url: `/api/auth/callback?code=${code}&state=${state}`, headers: { cookie: `gs_oauth=${oauth!.value}` } })
+    const first = await t.app.inject({
+      method: 'GET',
+      url: `/api/auth/callback?code=${code}&state=${state}`,
+      headers: { cookie: `gs_oauth=${oauth!.value}` },
+    })
     expect(first.statusCode).toBe(302)
-    const again = await t.app.inject({ method: 'GET', url: `/api/auth/callback?code=${code}&state=${state}`, headers: { cookie: `gs_oauth=${oauth!.value}` } })
+    const again = await t.app.inject({
+      method: 'GET',
+      url: `/api/auth/callback?code=${code}&state=${state}`,
+      headers: { cookie: `gs_oauth=${oauth!.value}` },
+    })
     expect(again.statusCode).toBe(400)
     expect(again.json()).toMatchObject({ error: { code: 'invalid_oauth_code' } })
     expect(parseSetCookies(again.headers['set-cookie']).get('gs_session')).toBeUndefined()
@@ -141,7 +152,11 @@ describe.each(DB_KINDS)('sign-in in simulator mode (%s)', (kind) => {
     expect(authorize.statusCode).toBe(302)
     const back = new URL(authorize.headers.location as string)
     expect(back.pathname).toBe('/api/auth/callback')
-    const callback = await t.app.inject({ method: 'GET', url: back.pathname + back.search, headers: { cookie: `gs_oauth=${oauth!.value}` } })
+    const callback = await t.app.inject({
+      method: 'GET',
+      url: back.pathname + back.search,
+      headers: { cookie: `gs_oauth=${oauth!.value}` },
+    })
     expect(callback.headers.location).toBe('/#/workbench')
     const session = parseSetCookies(callback.headers['set-cookie']).get('gs_session')!
     expect(session.attributes).not.toContain('Secure')
@@ -152,7 +167,11 @@ describe.each(DB_KINDS)('sign-in in simulator mode (%s)', (kind) => {
 
   it('refuses a redirect_uri outside the trusted host, as WeCom does (50001)', async () => {
     const { location } = await startLogin(t, '/', 'localhost:8080')
-    const res = await t.app.inject({ method: 'GET', url: location.pathname + location.search, headers: { host: 'other.example:8080' } })
+    const res = await t.app.inject({
+      method: 'GET',
+      url: location.pathname + location.search,
+      headers: { host: 'other.example:8080' },
+    })
     expect(res.statusCode).toBe(400)
   })
 

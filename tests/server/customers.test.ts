@@ -7,7 +7,12 @@ describe.each(DB_KINDS)('GET /api/customers/:externalUserId (%s)', (kind) => {
   let t: TestApp
   let lina: string
   const followedOnlyBy = (t: TestApp, userId: string) =>
-    t.demo.customers.find((c) => c.follows.length === 1 && c.follows[0]!.userId === userId && t.demo.members.some((m) => m.externalUserId === c.externalUserId))!
+    t.demo.customers.find(
+      (c) =>
+        c.follows.length === 1 &&
+        c.follows[0]!.userId === userId &&
+        t.demo.members.some((m) => m.externalUserId === c.externalUserId),
+    )!
 
   beforeAll(async () => {
     t = await createTestApp(kind)
@@ -15,7 +20,8 @@ describe.each(DB_KINDS)('GET /api/customers/:externalUserId (%s)', (kind) => {
   })
   afterAll(() => t.close())
 
-  const get = (id: string, cookie = lina) => t.app.inject({ method: 'GET', url: `/api/customers/${encodeURIComponent(id)}`, headers: { cookie } })
+  const get = (id: string, cookie = lina) =>
+    t.app.inject({ method: 'GET', url: `/api/customers/${encodeURIComponent(id)}`, headers: { cookie } })
 
   it('merges WeCom data with the CRM record', async () => {
     const customer = followedOnlyBy(t, 'lina')
@@ -46,8 +52,14 @@ describe.each(DB_KINDS)('GET /api/customers/:externalUserId (%s)', (kind) => {
     })
     // Company tags carry their group and id; personal tags do not.
     const corpTag = profile.follow.tags.find((tag: { type: string }) => tag.type === 'corp')
-    expect(corpTag).toMatchObject({ groupName: expect.any(String), name: expect.any(String), tagId: expect.stringMatching(/^et/) })
-    expect(profile.follow.tags.filter((tag: { type: string }) => tag.type === 'personal').map((tag: { name: string }) => tag.name)).toEqual(follow.personalTags)
+    expect(corpTag).toMatchObject({
+      groupName: expect.any(String),
+      name: expect.any(String),
+      tagId: expect.stringMatching(/^et/),
+    })
+    expect(
+      profile.follow.tags.filter((tag: { type: string }) => tag.type === 'personal').map((tag: { name: string }) => tag.name),
+    ).toEqual(follow.personalTags)
 
     const orders = t.demo.orders.filter((o) => o.memberId === member.id).sort((a, b) => b.purchasedAt - a.purchasedAt)
     expect(profile.member.stats.orderCount).toBe(orders.length)
@@ -55,7 +67,10 @@ describe.each(DB_KINDS)('GET /api/customers/:externalUserId (%s)', (kind) => {
     if (orders.length) {
       const first = profile.member.recentPurchases[0]
       expect(first.orderId).toBe(orders[0]!.id)
-      expect(first.items[0]).toMatchObject({ name: orders[0]!.items[0]!.name, imageUrl: expect.stringMatching(/^\/media\/demo\/garment\//) })
+      expect(first.items[0]).toMatchObject({
+        name: orders[0]!.items[0]!.name,
+        imageUrl: expect.stringMatching(/^\/media\/demo\/garment\//),
+      })
     }
   })
 
@@ -82,6 +97,68 @@ describe.each(DB_KINDS)('GET /api/customers/:externalUserId (%s)', (kind) => {
     expect(t.world.callCount('externalcontact/get')).toBe(before + 1)
     const fresh = await get(customer.externalUserId)
     expect(fresh.json().follow.remark).toBe('改过的备注')
+  })
+
+  it('sees every change on the next read: order lines, the member record, WeCom data', async () => {
+    const customer = followedOnlyBy(t, 'lina')
+    const member = t.demo.members.find((m) => m.externalUserId === customer.externalUserId)!
+    const first = (await get(customer.externalUserId)).json()
+    expect((await get(customer.externalUserId)).json()).toEqual(first)
+
+    // A new order, written straight to the database as an import would.
+    await t.testDb.db.kysely
+      .insertInto('orders')
+      .values({
+        id: 'O-new',
+        member_id: member.id,
+        store_id: 'S001',
+        purchased_at: t.clock.value,
+        total_fen: 99900,
+        created_at: t.clock.value,
+      })
+      .execute()
+    await t.testDb.db.kysely
+      .insertInto('order_items')
+      .values({
+        order_id: 'O-new',
+        line_no: 1,
+        product_id: null,
+        name: '新品针织衫',
+        color: '奶白',
+        size: 'M',
+        quantity: 1,
+        price_fen: 99900,
+        returned: 0,
+      })
+      .execute()
+    const afterOrder = (await get(customer.externalUserId)).json()
+    expect(afterOrder.member.stats.orderCount).toBe(first.member.stats.orderCount + 1)
+    expect(afterOrder.member.recentPurchases[0].items[0].name).toBe('新品针织衫')
+
+    // A return marked on an existing line.
+    await t.testDb.db.kysely.updateTable('order_items').set({ returned: 1 }).where('order_id', '=', 'O-new').execute()
+    expect((await get(customer.externalUserId)).json().member.recentPurchases[0].items[0].returned).toBe(true)
+
+    // The member record itself.
+    await t.testDb.db.kysely
+      .updateTable('members')
+      .set({ size_top: 'XL', updated_at: t.clock.value + 5 })
+      .where('id', '=', member.id)
+      .execute()
+    expect((await get(customer.externalUserId)).json().member.sizes.top).toBe('XL')
+  })
+
+  it('never serves one guide’s cached profile to another', async () => {
+    const shared = t.demo.customers.find(
+      (c) => c.follows.some((f) => f.userId === 'lina') && c.follows.some((f) => f.userId === 'wanglei'),
+    )!
+    const wanglei = await signIn(t, 'wanglei')
+    const asLina = (await get(shared.externalUserId)).json()
+    const asWanglei = (await get(shared.externalUserId, wanglei)).json()
+    expect(asLina.follow.remark).toBe(shared.follows.find((f) => f.userId === 'lina')!.remark)
+    expect(asWanglei.follow.remark).toBe(shared.follows.find((f) => f.userId === 'wanglei')!.remark)
+    const chenjing = await signIn(t, 'chenjing')
+    expect((await get(shared.externalUserId, chenjing)).statusCode).toBe(403)
   })
 
   it('refuses a guide who does not follow the customer (403)', async () => {
@@ -119,13 +196,16 @@ describe.each(DB_KINDS)('GET /api/customers/:externalUserId (%s)', (kind) => {
     expect(res.json()).toMatchObject({ error: { code: 'not_found' } })
   })
 
-  it.each(['bad id!', 'a'.repeat(65), '../../etc/passwd', '%00', 'wm<script>'])('answers 400 for the malformed id %s', async (id) => {
-    const before = t.world.callCount('externalcontact/get')
-    const res = await get(id)
-    expect(res.statusCode).toBe(400)
-    expect(res.json()).toMatchObject({ error: { code: 'bad_request' } })
-    expect(t.world.callCount('externalcontact/get')).toBe(before)
-  })
+  it.each(['bad id!', 'a'.repeat(65), '../../etc/passwd', '%00', 'wm<script>'])(
+    'answers 400 for the malformed id %s',
+    async (id) => {
+      const before = t.world.callCount('externalcontact/get')
+      const res = await get(id)
+      expect(res.statusCode).toBe(400)
+      expect(res.json()).toMatchObject({ error: { code: 'bad_request' } })
+      expect(t.world.callCount('externalcontact/get')).toBe(before)
+    },
+  )
 
   it('answers 401 without a session', async () => {
     const res = await get(followedOnlyBy(t, 'lina').externalUserId, '')
@@ -133,7 +213,9 @@ describe.each(DB_KINDS)('GET /api/customers/:externalUserId (%s)', (kind) => {
   })
 
   it('returns a customer without a member record with member null', async () => {
-    const unbound = t.demo.customers.find((c) => c.follows.some((f) => f.userId === 'lina') && !t.demo.members.some((m) => m.externalUserId === c.externalUserId))!
+    const unbound = t.demo.customers.find(
+      (c) => c.follows.some((f) => f.userId === 'lina') && !t.demo.members.some((m) => m.externalUserId === c.externalUserId),
+    )!
     const res = await get(unbound.externalUserId)
     expect(res.statusCode).toBe(200)
     expect(res.json().member).toBeNull()
@@ -173,7 +255,8 @@ describe.each(DB_KINDS)('GET /api/customers (%s)', (kind) => {
     } while (cursor)
     expect(new Set(seen)).toEqual(new Set(mine.map((c) => c.externalUserId)))
     expect(seen).toHaveLength(mine.length)
-    const addedAt = (id: string) => mine.find((c) => c.externalUserId === id)!.follows.find((f) => f.userId === 'lina')!.createtime
+    const addedAt = (id: string) =>
+      mine.find((c) => c.externalUserId === id)!.follows.find((f) => f.userId === 'lina')!.createtime
     const times = seen.map(addedAt)
     expect([...times].sort((a, b) => b - a)).toEqual(times)
     expect(t.world.callCount('externalcontact/batch/get_by_user')).toBeGreaterThan(0)

@@ -22,7 +22,9 @@ describe.each(DB_KINDS)('GET /api/groups/:chatId (%s)', (kind) => {
       memberCount: group.staff.length + group.customers.length,
       staffCount: group.staff.length,
     })
-    expect(body.customers.map((c: { externalUserId: string }) => c.externalUserId)).toEqual(group.customers.map((c) => c.externalUserId))
+    expect(body.customers.map((c: { externalUserId: string }) => c.externalUserId)).toEqual(
+      group.customers.map((c) => c.externalUserId),
+    )
     for (const c of body.customers) expect(c.name).not.toBe('')
   })
 

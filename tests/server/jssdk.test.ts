@@ -116,22 +116,44 @@ describe.each(DB_KINDS)('signature in simulator mode (%s)', (kind) => {
 
   it('trusts the host the browser used when PUBLIC_URL is unset, and the simulator accepts the signature', async () => {
     const page = 'http://localhost:8080/'
-    const res = await t.app.inject({ method: 'GET', url: `/api/wecom/jssdk-signature?url=${encodeURIComponent(page)}`, headers: { host: 'localhost:8080' } })
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/wecom/jssdk-signature?url=${encodeURIComponent(page)}`,
+      headers: { host: 'localhost:8080' },
+    })
     expect(res.statusCode).toBe(200)
     const body = res.json()
     const verdict = await t.app.inject({
       method: 'POST',
       url: '/simulator/api/agent-config',
-      payload: { url: page, corpid: body.corpId, agentid: body.agentId, timestamp: body.timestamp, nonceStr: body.nonceStr, signature: body.signature },
+      payload: {
+        url: page,
+        corpid: body.corpId,
+        agentid: body.agentId,
+        timestamp: body.timestamp,
+        nonceStr: body.nonceStr,
+        signature: body.signature,
+      },
     })
     expect(verdict.json()).toEqual({ ok: true })
     const tampered = await t.app.inject({
       method: 'POST',
       url: '/simulator/api/agent-config',
-      payload: { url: `${page}?x=1`, corpid: body.corpId, agentid: body.agentId, timestamp: body.timestamp, nonceStr: body.nonceStr, signature: body.signature },
+      payload: {
+        url: `${page}?x=1`,
+        corpid: body.corpId,
+        agentid: body.agentId,
+        timestamp: body.timestamp,
+        nonceStr: body.nonceStr,
+        signature: body.signature,
+      },
     })
     expect(tampered.json()).toMatchObject({ ok: false, errCode: 40093 })
-    const otherHost = await t.app.inject({ method: 'GET', url: `/api/wecom/jssdk-signature?url=${encodeURIComponent('http://evil.example/')}`, headers: { host: 'localhost:8080' } })
+    const otherHost = await t.app.inject({
+      method: 'GET',
+      url: `/api/wecom/jssdk-signature?url=${encodeURIComponent('http://evil.example/')}`,
+      headers: { host: 'localhost:8080' },
+    })
     expect(otherHost.statusCode).toBe(400)
   })
 })

@@ -13,10 +13,16 @@ function fakeDist(): string {
   mkdirSync(path.join(dir, 'assets'))
   mkdirSync(path.join(dir, '.vite'))
   mkdirSync(path.join(dir, 'src', 'simulator'), { recursive: true })
-  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html><head><script type="module" src="/assets/index-abc.js"></script></head><body><div id="app"></div></body></html>')
+  writeFileSync(
+    path.join(dir, 'index.html'),
+    '<!doctype html><html><head><script type="module" src="/assets/index-abc.js"></script></head><body><div id="app"></div></body></html>',
+  )
   writeFileSync(path.join(dir, 'assets', 'index-abc.js'), 'console.log(1)')
   writeFileSync(path.join(dir, 'src', 'simulator', 'index.html'), '<!doctype html><title>simulator</title>')
-  writeFileSync(path.join(dir, '.vite', 'manifest.json'), JSON.stringify({ 'src/simulator/bridge.ts': { file: 'assets/bridge-xyz.js' } }))
+  writeFileSync(
+    path.join(dir, '.vite', 'manifest.json'),
+    JSON.stringify({ 'src/simulator/bridge.ts': { file: 'assets/bridge-xyz.js' } }),
+  )
   return dir
 }
 
@@ -34,7 +40,14 @@ describe('serving the app', () => {
   const make = async (mode: 'real' | 'simulator') => {
     const env =
       mode === 'real'
-        ? { WECOM_CORP_ID: 'wwcorp', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's', PUBLIC_URL: 'https://s.example.com', SESSION_SECRET, DATA_DIR: data }
+        ? {
+            WECOM_CORP_ID: 'wwcorp',
+            WECOM_AGENT_ID: '1000002',
+            WECOM_SECRET: 's',
+            PUBLIC_URL: 'https://s.example.com',
+            SESSION_SECRET,
+            DATA_DIR: data,
+          }
         : { SESSION_SECRET, DATA_DIR: data }
     const { app } = await buildApp({ config: loadConfig(env, { persistSecrets: false }), db: testDb.db, distDir: dist })
     await app.ready()
@@ -45,7 +58,9 @@ describe('serving the app', () => {
     const app = await make('simulator')
     const res = await app.inject({ method: 'GET', url: '/' })
     expect(res.statusCode).toBe(200)
-    expect(res.body).toContain('<script id="gs-config" type="application/json">{"corpId":"wwsimulator0000001","agentId":"1000002","mode":"simulator"}</script>')
+    expect(res.body).toContain(
+      '<script id="gs-config" type="application/json">{"corpId":"wwsimulator0000001","agentId":"1000002","mode":"simulator"}</script>',
+    )
     expect(res.body.indexOf('/assets/bridge-xyz.js')).toBeGreaterThan(-1)
     expect(res.body.indexOf('/assets/bridge-xyz.js')).toBeLessThan(res.body.indexOf('/assets/index-abc.js'))
     expect(res.headers['cache-control']).toBe('no-cache')
@@ -58,7 +73,13 @@ describe('serving the app', () => {
     const page = await app.inject({ method: 'GET', url: '/' })
     expect(page.body).not.toContain('bridge')
     expect(page.body).toContain('"mode":"real"')
-    for (const url of ['/simulator/', '/simulator', '/simulator/api/world', '/simulator/wecom-api/cgi-bin/gettoken?corpid=wwcorp&corpsecret=s', '/simulator/connect/oauth2/authorize']) {
+    for (const url of [
+      '/simulator/',
+      '/simulator',
+      '/simulator/api/world',
+      '/simulator/wecom-api/cgi-bin/gettoken?corpid=wwcorp&corpsecret=s',
+      '/simulator/connect/oauth2/authorize',
+    ]) {
       const res = await app.inject({ method: 'GET', url })
       expect(res.statusCode, url).toBe(404)
     }

@@ -16,7 +16,13 @@ describe('summaryLine', () => {
   })
 
   it('leaves out what is unknown', () => {
-    const sparse = profile({ member: member({ sizes: { top: null, bottom: null, dress: null, shoes: null }, stylePreferences: [], stats: { orderCount: 0, totalSpentFen: 0, lastPurchaseAt: null } }) })
+    const sparse = profile({
+      member: member({
+        sizes: { top: null, bottom: null, dress: null, shoes: null },
+        stylePreferences: [],
+        stats: { orderCount: 0, totalSpentFen: 0, lastPurchaseAt: null },
+      }),
+    })
     expect(summaryLine(sparse, 'zh-CN', NOW)).toBe('10个月前添加')
   })
 
@@ -26,14 +32,32 @@ describe('summaryLine', () => {
   })
 
   it('says "yesterday" and months naturally', () => {
-    expect(summaryLine(profile({ member: member({ stats: { orderCount: 1, totalSpentFen: 1, lastPurchaseAt: daysAgo(1) } }) }), 'zh-CN', NOW)).toContain('上次购买 昨天')
-    expect(summaryLine(profile({ member: member({ stats: { orderCount: 1, totalSpentFen: 1, lastPurchaseAt: daysAgo(95) } }) }), 'zh-CN', NOW)).toContain('上次购买 3个月前')
+    expect(
+      summaryLine(
+        profile({ member: member({ stats: { orderCount: 1, totalSpentFen: 1, lastPurchaseAt: daysAgo(1) } }) }),
+        'zh-CN',
+        NOW,
+      ),
+    ).toContain('上次购买 昨天')
+    expect(
+      summaryLine(
+        profile({ member: member({ stats: { orderCount: 1, totalSpentFen: 1, lastPurchaseAt: daysAgo(95) } }) }),
+        'zh-CN',
+        NOW,
+      ),
+    ).toContain('上次购买 3个月前')
   })
 })
 
 describe('headerTags', () => {
   it('shows company tags first and counts the rest', () => {
-    const tags = [tag('爱穿裙子', { type: 'personal', groupName: '', tagId: null }), tag('通勤'), tag('高净值'), tag('复购'), tag('门店扫码')]
+    const tags = [
+      tag('爱穿裙子', { type: 'personal', groupName: '', tagId: null }),
+      tag('通勤'),
+      tag('高净值'),
+      tag('复购'),
+      tag('门店扫码'),
+    ]
     const result = headerTags(tags)
     expect(result.shown.map((t) => t.name)).toEqual(['通勤', '高净值', '复购'])
     expect(result.more).toBe(2)
@@ -43,7 +67,10 @@ describe('headerTags', () => {
 
 describe('groupTags', () => {
   it('keeps company groups together and puts personal tags last', () => {
-    const groups = groupTags([tag('爱穿裙子', { type: 'personal', groupName: '' }), tag('通勤'), tag('高净值', { groupName: '客户价值' }), tag('度假')], '个人标签')
+    const groups = groupTags(
+      [tag('爱穿裙子', { type: 'personal', groupName: '' }), tag('通勤'), tag('高净值', { groupName: '客户价值' }), tag('度假')],
+      '个人标签',
+    )
     expect(groups.map((g) => [g.name, g.tags.map((t) => t.name)])).toEqual([
       ['风格偏好', ['通勤', '度假']],
       ['客户价值', ['高净值']],

@@ -24,7 +24,8 @@ describe('demo data', () => {
   })
 
   it('gives every guide customers, members with sizes and orders, and some customers without a member record', () => {
-    for (const g of demo.guides) expect(demo.customers.filter((c) => c.follows.some((f) => f.userId === g.userId)).length).toBeGreaterThan(10)
+    for (const g of demo.guides)
+      expect(demo.customers.filter((c) => c.follows.some((f) => f.userId === g.userId)).length).toBeGreaterThan(10)
     expect(demo.members.length).toBeGreaterThan(45)
     expect(demo.members.length).toBeLessThan(60)
     expect(demo.orders.length).toBeGreaterThan(100)

@@ -39,7 +39,10 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...real, WECOM_API_BASE: 'http://127.0.0.1:9999/', DATABASE_URL: 'postgres://u@h/db' }, opts)
     expect(config.wecom.apiBase).toBe('http://127.0.0.1:9999')
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' })
-    expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/gs.db' }, opts).database).toEqual({ kind: 'sqlite', file: '/var/lib/gs.db' })
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/gs.db' }, opts).database).toEqual({
+      kind: 'sqlite',
+      file: '/var/lib/gs.db',
+    })
   })
 
   it.each([

@@ -23,7 +23,9 @@ describe('jsapiSignature', () => {
   it('does not URL-encode anything', () => {
     const url = 'https://sidebar.example.com/?q=中文&a=b c'
     const ours = jsapiSignature({ ...OFFICIAL, url })
-    expect(ours).toBe(getJsApiSignature({ url, ticket: OFFICIAL.ticket, nonceStr: OFFICIAL.nonceStr, timestamp: OFFICIAL.timestamp }).signature)
+    expect(ours).toBe(
+      getJsApiSignature({ url, ticket: OFFICIAL.ticket, nonceStr: OFFICIAL.nonceStr, timestamp: OFFICIAL.timestamp }).signature,
+    )
   })
 
   it('changes with every input', () => {

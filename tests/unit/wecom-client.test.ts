@@ -22,7 +22,15 @@ function fakeWecom(handlers: Record<string, (url: URL, n: number) => unknown>, d
 }
 
 function client(fetch: FetchLike, now = () => 1_000_000) {
-  return new WecomClient({ corpId: 'corp', agentId: '1000002', secret: 's', apiBase: 'https://wecom.test', fetch, now, busyBackoffMs: [0, 0, 0] })
+  return new WecomClient({
+    corpId: 'corp',
+    agentId: '1000002',
+    secret: 's',
+    apiBase: 'https://wecom.test',
+    fetch,
+    now,
+    busyBackoffMs: [0, 0, 0],
+  })
 }
 
 const okToken = (n: number) => ({ errcode: 0, errmsg: 'ok', access_token: `token-${n}`, expires_in: 7200 })
@@ -123,7 +131,10 @@ describe('WecomClient token and tickets', () => {
   })
 
   it('treats 84061 from externalcontact/list as no customers', async () => {
-    const wecom = fakeWecom({ gettoken: (_, n) => okToken(n), 'externalcontact/list': () => ({ errcode: 84061, errmsg: 'not external contact' }) })
+    const wecom = fakeWecom({
+      gettoken: (_, n) => okToken(n),
+      'externalcontact/list': () => ({ errcode: 84061, errmsg: 'not external contact' }),
+    })
     await expect(client(wecom.fetch).listExternalContacts('u')).resolves.toEqual([])
   })
 
@@ -132,8 +143,20 @@ describe('WecomClient token and tickets', () => {
       gettoken: (_, n) => okToken(n),
       'externalcontact/get': (url) =>
         url.searchParams.get('cursor') === 'p2'
-          ? { errcode: 0, errmsg: 'ok', external_contact: { external_userid: 'wm1', name: 'A', type: 1 }, follow_user: [{ userid: 'b' }], next_cursor: '' }
-          : { errcode: 0, errmsg: 'ok', external_contact: { external_userid: 'wm1', name: 'A', type: 1 }, follow_user: [{ userid: 'a' }], next_cursor: 'p2' },
+          ? {
+              errcode: 0,
+              errmsg: 'ok',
+              external_contact: { external_userid: 'wm1', name: 'A', type: 1 },
+              follow_user: [{ userid: 'b' }],
+              next_cursor: '',
+            }
+          : {
+              errcode: 0,
+              errmsg: 'ok',
+              external_contact: { external_userid: 'wm1', name: 'A', type: 1 },
+              follow_user: [{ userid: 'a' }],
+              next_cursor: 'p2',
+            },
     })
     const result = await client(wecom.fetch).getExternalContact('wm1')
     expect(result.follow_user.map((f) => f.userid)).toEqual(['a', 'b'])

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../env'
 import { migrations } from './migrations'
@@ -16,6 +16,17 @@ export type DbKind = 'sqlite' | 'postgres'
 export interface Db {
   kysely: Kysely<Database>
   kind: DbKind
+  /**
+   * PostgreSQL only: run a statement as a named prepared statement (parsed and planned
+   * once per connection). Kysely sends every query unnamed, which makes PostgreSQL plan
+   * it again each time; for hot point lookups that planning costs more than the lookup.
+   */
+  queryPrepared?: <Row>(name: string, sql: string, parameters: readonly unknown[]) => Promise<Row[]>
+  /**
+   * SQLite only: a value that changes whenever anything in the database changed, from
+   * this process or another. Equal values mean nothing was written in between.
+   */
+  changeVersion?: () => string
   close(): Promise<void>
 }
 
@@ -26,6 +37,68 @@ export interface OpenDbOptions {
 }
 
 const INT8_OID = 20
+const STATEMENT_CACHE_SIZE = 500
+
+type SqliteStatement = ReturnType<SqliteDatabase['prepare']>
+
+/**
+ * What Kysely gets as its SQLite database. Two jobs:
+ *
+ * - Kysely prepares every query afresh; with better-sqlite3 preparing costs as much as
+ *   running a point lookup. The SQL Kysely compiles for a query shape is stable (values
+ *   are parameters), so prepared statements are kept and reused, least recently used
+ *   dropped first.
+ * - Every statement that writes bumps a counter, which with SQLite's own `data_version`
+ *   (moved by other connections, e.g. an import in another process) tells cheaply
+ *   whether anything at all changed since a given moment.
+ */
+function instrumentSqlite(sqlite: SQLite.Database): { database: SqliteDatabase; changeVersion: () => string } {
+  const cache = new Map<string, SqliteStatement>()
+  let localWrites = 0
+  const dataVersion = sqlite.prepare('pragma data_version').pluck()
+  const countingWrites = (statement: SQLite.Statement): SqliteStatement => ({
+    reader: statement.reader,
+    all: (parameters) => {
+      try {
+        return statement.all(parameters)
+      } finally {
+        localWrites++
+      }
+    },
+    run: (parameters) => {
+      try {
+        return statement.run(parameters)
+      } finally {
+        localWrites++
+      }
+    },
+    iterate: (parameters) => {
+      localWrites++
+      return statement.iterate(parameters)
+    },
+  })
+  return {
+    changeVersion: () => `${dataVersion.get() as number}:${localWrites}`,
+    database: {
+      prepare(sql: string) {
+        let statement = cache.get(sql)
+        if (statement) {
+          cache.delete(sql)
+        } else {
+          const prepared = sqlite.prepare(sql)
+          statement = prepared.readonly ? (prepared as unknown as SqliteStatement) : countingWrites(prepared)
+          if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+        }
+        cache.set(sql, statement)
+        return statement
+      },
+      close() {
+        cache.clear()
+        sqlite.close()
+      },
+    },
+  }
+}
 
 export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db {
   if (config.kind === 'sqlite') {
@@ -35,8 +108,14 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('busy_timeout = 5000')
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
-    return { kysely, kind: 'sqlite', close: () => kysely.destroy() }
+    // Reads are point lookups spread over the whole file: keep it in memory rather than
+    // going to the OS for every page (the default cache is 2 MB).
+    sqlite.pragma('cache_size = -65536')
+    sqlite.pragma('mmap_size = 268435456')
+    sqlite.pragma('temp_store = memory')
+    const { database, changeVersion } = instrumentSqlite(sqlite)
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+    return { kysely, kind: 'sqlite', changeVersion, close: () => kysely.destroy() }
   }
   const pool = new pg.Pool({
     connectionString: config.url,
@@ -45,11 +124,19 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
     // bigint columns hold epoch milliseconds, well inside Number's exact range.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+        oid === INT8_OID
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   })
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  return { kysely, kind: 'postgres', close: () => kysely.destroy() }
+  return {
+    kysely,
+    kind: 'postgres',
+    queryPrepared: async <Row>(name: string, text: string, values: readonly unknown[]) =>
+      (await pool.query<Row & pg.QueryResultRow>({ name, text, values: [...values] })).rows,
+    close: () => kysely.destroy(),
+  }
 }
 
 const provider: MigrationProvider = {

@@ -117,7 +117,13 @@ export class SimulatorWorld {
           gender: c.gender,
           ...(c.type === 2 && c.corpName ? { corp_name: c.corpName, corp_full_name: c.corpName, position: '经理' } : {}),
         },
-        follows: c.follows.map(({ userId, ...f }) => ({ ...f, userid: userId, corpTagIds: [...f.corpTagIds], personalTags: [...f.personalTags], remarkMobiles: [...f.remarkMobiles] })),
+        follows: c.follows.map(({ userId, ...f }) => ({
+          ...f,
+          userid: userId,
+          corpTagIds: [...f.corpTagIds],
+          personalTags: [...f.personalTags],
+          remarkMobiles: [...f.remarkMobiles],
+        })),
       })
     }
     for (const g of data.groups) world.groups.set(g.chatId, { ...g, staff: [...g.staff], customers: [...g.customers] })
@@ -172,7 +178,8 @@ export class SimulatorWorld {
   ticket(type: 'agent' | 'corp'): { ticket: string; expiresIn: number } {
     const now = this.now()
     const current = this.tickets[type]
-    if (current && current.expiresAt > now) return { ticket: current.value, expiresIn: Math.floor((current.expiresAt - now) / 1000) }
+    if (current && current.expiresAt > now)
+      return { ticket: current.value, expiresIn: Math.floor((current.expiresAt - now) / 1000) }
     const value = randomBytes(40).toString('base64url')
     this.tickets[type] = { value, expiresAt: now + 7200 * 1000 }
     return { ticket: value, expiresIn: 7200 }
@@ -208,7 +215,14 @@ export class SimulatorWorld {
   }
 
   /** What the WeCom client checks when a page calls agentConfig. */
-  verifyAgentConfig(input: { corpid: string; agentid: string; url: string; timestamp: number; nonceStr: string; signature: string }): 'ok' | 'invalid signature' | 'invalid corpid or agentid' {
+  verifyAgentConfig(input: {
+    corpid: string
+    agentid: string
+    url: string
+    timestamp: number
+    nonceStr: string
+    signature: string
+  }): 'ok' | 'invalid signature' | 'invalid corpid or agentid' {
     if (input.corpid !== this.corpId || String(input.agentid) !== this.agentId) return 'invalid corpid or agentid'
     const ticket = this.currentTicket('agent')
     if (!ticket) return 'invalid signature'

@@ -132,10 +132,123 @@ const GUIDES: DemoGuide[] = [
   { userId: 'chenjing', name: '陈静', position: '导购', storeId: 'S002', role: 'guide', avatarColor: '#b07a4f' },
 ]
 
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '马', '胡', '朱', '郭', '何', '林', '罗', '高', '郑', '梁', '谢', '宋', '唐', '许', '韩', '冯', '邓', '曹', '沈', '顾', '陆', '蒋', '叶']
-const GIVEN_NAMES = ['婷', '雪', '丽', '静', '敏', '燕', '芳', '琳', '欣怡', '子涵', '雨桐', '思雨', '梓萱', '诗涵', '晓雯', '佳怡', '嘉欣', '雅琪', '梦洁', '慧敏', '文静', '若曦', '心怡', '安琪', '可馨', '书瑶', '语嫣', '晴', '悦', '蔓', '一诺', '念慈', '清妍', '雨萱', '佩瑶']
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '周',
+  '吴',
+  '徐',
+  '孙',
+  '马',
+  '胡',
+  '朱',
+  '郭',
+  '何',
+  '林',
+  '罗',
+  '高',
+  '郑',
+  '梁',
+  '谢',
+  '宋',
+  '唐',
+  '许',
+  '韩',
+  '冯',
+  '邓',
+  '曹',
+  '沈',
+  '顾',
+  '陆',
+  '蒋',
+  '叶',
+]
+const GIVEN_NAMES = [
+  '婷',
+  '雪',
+  '丽',
+  '静',
+  '敏',
+  '燕',
+  '芳',
+  '琳',
+  '欣怡',
+  '子涵',
+  '雨桐',
+  '思雨',
+  '梓萱',
+  '诗涵',
+  '晓雯',
+  '佳怡',
+  '嘉欣',
+  '雅琪',
+  '梦洁',
+  '慧敏',
+  '文静',
+  '若曦',
+  '心怡',
+  '安琪',
+  '可馨',
+  '书瑶',
+  '语嫣',
+  '晴',
+  '悦',
+  '蔓',
+  '一诺',
+  '念慈',
+  '清妍',
+  '雨萱',
+  '佩瑶',
+]
 const MALE_GIVEN_NAMES = ['浩', '俊杰', '子轩', '宇航', '明哲']
-const NICKNAMES = ['Lily', 'Annie', 'Coco', '晴天', '小鱼儿', 'Vivian', '一颗柠檬', 'Grace', '慢慢', '橘子汽水', 'Iris', '向日葵', 'Momo', '云朵', 'Elaine', '喵小姐', 'Yuki', '南风', 'Cherry', '拾光', 'Joyce', '甜甜圈', 'Stella', '安然', 'Nina', '栀子花开', 'Sophie', '木木', 'Ivy', '微笑的鱼', 'Kiki', '春日', 'Helen', '半夏', 'Wendy', '星星', 'Zoe', '小满', 'Emma', '清风']
+const NICKNAMES = [
+  'Lily',
+  'Annie',
+  'Coco',
+  '晴天',
+  '小鱼儿',
+  'Vivian',
+  '一颗柠檬',
+  'Grace',
+  '慢慢',
+  '橘子汽水',
+  'Iris',
+  '向日葵',
+  'Momo',
+  '云朵',
+  'Elaine',
+  '喵小姐',
+  'Yuki',
+  '南风',
+  'Cherry',
+  '拾光',
+  'Joyce',
+  '甜甜圈',
+  'Stella',
+  '安然',
+  'Nina',
+  '栀子花开',
+  'Sophie',
+  '木木',
+  'Ivy',
+  '微笑的鱼',
+  'Kiki',
+  '春日',
+  'Helen',
+  '半夏',
+  'Wendy',
+  '星星',
+  'Zoe',
+  '小满',
+  'Emma',
+  '清风',
+]
 const NICKNAME_DECOR = ['', '', '', '🌸', '✨', '🍃', '～', '🌙', '_', '🌷']
 const OTHER_CORPS = ['星河科技有限公司', '蓝海传媒', '云杉咨询']
 
@@ -298,15 +411,31 @@ export function buildDemoData(now: number = Date.now()): DemoData {
 
     const store = GUIDES.find((g) => g.userId === primary)!.storeId
     const storeShort = store === 'S001' ? '静安' : '湖滨'
-    const top = rng.weighted([['XS', 1], ['S', 4], ['M', 5], ['L', 3], ['XL', 1]] as const)
+    const top = rng.weighted([
+      ['XS', 1],
+      ['S', 4],
+      ['M', 5],
+      ['L', 3],
+      ['XL', 1],
+    ] as const)
     const phone = `1${rng.pick(['38', '39', '58', '86', '35', '77'])}${String(rng.int(0, 99999999)).padStart(8, '0')}`
     const createdDaysAgo = rng.int(3, 900)
 
     const follows: DemoFollow[] = followers.map((userId, f) => {
       const corpTags = [
-        rng.weighted([['高净值', 2], ['潜力客户', 3], ['普通客户', 5]] as const),
+        rng.weighted([
+          ['高净值', 2],
+          ['潜力客户', 3],
+          ['普通客户', 5],
+        ] as const),
         ...rng.sample(['通勤', '度假', '法式', '极简', '休闲', '优雅'], rng.int(1, 2)),
-        createdDaysAgo < 30 ? '新客' : rng.weighted([['复购', 6], ['沉睡', 2], ['流失预警', 1]] as const),
+        createdDaysAgo < 30
+          ? '新客'
+          : rng.weighted([
+              ['复购', 6],
+              ['沉睡', 2],
+              ['流失预警', 1],
+            ] as const),
         rng.pick(['门店扫码', '活动引流', '老客推荐', '线上商城']),
       ]
       return {
@@ -316,7 +445,13 @@ export function buildDemoData(now: number = Date.now()): DemoData {
         createtime: nowSeconds - createdDaysAgo * 86400 - rng.int(0, 86399) + f * 3600,
         corpTagIds: corpTags.map((name) => tagByName.get(name)!),
         personalTags: rng.chance(0.5) ? rng.sample(PERSONAL_TAGS, rng.int(1, 2)) : [],
-        addWay: rng.weighted([[1, 6], [2, 1], [3, 1], [4, 1], [202, 1]] as const),
+        addWay: rng.weighted([
+          [1, 6],
+          [2, 1],
+          [3, 1],
+          [4, 1],
+          [202, 1],
+        ] as const),
         state: `store_${store}`,
         remarkMobiles: rng.chance(0.6) ? [phone] : [],
       }
@@ -337,13 +472,22 @@ export function buildDemoData(now: number = Date.now()): DemoData {
     let at = now - (i + 1) * 2 * 3_600_000 - rng.int(0, 3_000_000)
     messages[externalUserId] = Array.from({ length: rng.int(1, 4) }, (_, m) => {
       at += rng.int(2, 40) * 60_000
-      return { from: m % 2 === 0 ? ('customer' as const) : ('guide' as const), text: m % 2 === 0 ? rng.pick(CUSTOMER_LINES) : rng.pick(GUIDE_LINES), at }
+      return {
+        from: m % 2 === 0 ? ('customer' as const) : ('guide' as const),
+        text: m % 2 === 0 ? rng.pick(CUSTOMER_LINES) : rng.pick(GUIDE_LINES),
+        at,
+      }
     })
 
     // Most customers are bound to a member record; a few are not yet (the guide binds them later).
     if (i % 9 === 4) continue
     const memberId = `M${String(100000 + i * 37).padStart(8, '0')}`
-    const level = rng.weighted([['normal', 4], ['silver', 3], ['gold', 2], ['platinum', 1]] as const)
+    const level = rng.weighted([
+      ['normal', 4],
+      ['silver', 3],
+      ['gold', 2],
+      ['platinum', 1],
+    ] as const)
     const styles = rng.sample(STYLES, rng.int(1, 3))
     members.push({
       id: memberId,
@@ -363,30 +507,46 @@ export function buildDemoData(now: number = Date.now()): DemoData {
       birthday: `${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`,
     })
 
-    const orderCount = rng.weighted([[0, 1], [1, 2], [2, 3], [4, 3], [7, 2], [12, 1]] as const)
+    const orderCount = rng.weighted([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [4, 3],
+      [7, 2],
+      [12, 1],
+    ] as const)
     for (let o = 0; o < orderCount; o++) {
       const purchasedAt = now - rng.int(2, 730) * DAY - rng.int(0, DAY - 1)
-      const items = Array.from({ length: rng.weighted([[1, 5], [2, 3], [3, 1]] as const) }, () => {
-        const product = rng.pick(products)
-        const size =
-          product.category === 'shoes'
-            ? rng.pick(SHOE_SIZES)
-            : product.category === 'bottom'
-              ? rng.pick(BOTTOM_SIZES)
-              : product.category === 'bag' || product.category === 'accessory'
-                ? '均码'
-                : top
-        const discount = rng.chance(0.3) ? 0.8 : 1
-        return {
-          productId: product.id,
-          name: product.name,
-          color: product.color,
-          size,
-          quantity: 1,
-          priceFen: Math.round((product.priceFen * discount) / 100) * 100,
-          returned: rng.chance(0.06),
-        }
-      })
+      const items = Array.from(
+        {
+          length: rng.weighted([
+            [1, 5],
+            [2, 3],
+            [3, 1],
+          ] as const),
+        },
+        () => {
+          const product = rng.pick(products)
+          const size =
+            product.category === 'shoes'
+              ? rng.pick(SHOE_SIZES)
+              : product.category === 'bottom'
+                ? rng.pick(BOTTOM_SIZES)
+                : product.category === 'bag' || product.category === 'accessory'
+                  ? '均码'
+                  : top
+          const discount = rng.chance(0.3) ? 0.8 : 1
+          return {
+            productId: product.id,
+            name: product.name,
+            color: product.color,
+            size,
+            quantity: 1,
+            priceFen: Math.round((product.priceFen * discount) / 100) * 100,
+            returned: rng.chance(0.06),
+          }
+        },
+      )
       orders.push({
         id: `O${memberId.slice(1)}${String(o).padStart(2, '0')}`,
         memberId,
@@ -407,7 +567,9 @@ export function buildDemoData(now: number = Date.now()): DemoData {
       notice: '每周四晚 8 点上新预告，会员专享到店礼。',
       createTime: nowSeconds - 400 * 86400,
       staff: ['wanglei', 'lina'],
-      customers: rng.sample(inGroup('S001'), 14).map((c) => ({ externalUserId: c.externalUserId, joinTime: nowSeconds - rng.int(5, 380) * 86400 })),
+      customers: rng
+        .sample(inGroup('S001'), 14)
+        .map((c) => ({ externalUserId: c.externalUserId, joinTime: nowSeconds - rng.int(5, 380) * 86400 })),
     },
     {
       chatId: rng.id('wr', 32),
@@ -416,7 +578,9 @@ export function buildDemoData(now: number = Date.now()): DemoData {
       notice: '新品到店第一时间通知，欢迎预约试穿。',
       createTime: nowSeconds - 200 * 86400,
       staff: ['chenjing'],
-      customers: rng.sample(inGroup('S002'), 9).map((c) => ({ externalUserId: c.externalUserId, joinTime: nowSeconds - rng.int(5, 190) * 86400 })),
+      customers: rng
+        .sample(inGroup('S002'), 9)
+        .map((c) => ({ externalUserId: c.externalUserId, joinTime: nowSeconds - rng.int(5, 190) * 86400 })),
     },
   ]
 

@@ -49,7 +49,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     reply.header('cache-control', 'no-store')
     const { code, state } = request.query
     if (!saved || !state || !safeEqual(saved.state, state)) {
-      return failSignIn(request, reply, new ApiError(400, 'invalid_oauth_state', 'The sign-in link expired or was opened in another browser'), '/')
+      return failSignIn(
+        request,
+        reply,
+        new ApiError(400, 'invalid_oauth_state', 'The sign-in link expired or was opened in another browser'),
+        '/',
+      )
     }
     if (!code) {
       return failSignIn(request, reply, new ApiError(400, 'invalid_oauth_code', 'WeCom sent no sign-in code'), saved.returnTo)

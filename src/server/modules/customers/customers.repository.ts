@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { CustomerTag } from '../../../shared/customer'
-import type { Database, MemberRow, WecomCustomerRow, WecomFollowRow } from '../../db/schema'
+import type { Db } from '../../db'
+import type { Database } from '../../db/schema'
+import { prepareQuery } from '../../db/prepared'
 import { containsIgnoreCase } from '../../db/sql'
 
 /** A customer's WeCom data as we cache it, already mapped from WeCom's field names. */
@@ -47,19 +49,40 @@ export interface ListCursor {
 }
 
 export class CustomersRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly profileRow
+  private readonly profileVersion
+  private readonly latestOrders
 
-  async findCustomer(externalUserId: string): Promise<WecomCustomerRow | undefined> {
-    return this.db.selectFrom('wecom_customers').selectAll().where('external_user_id', '=', externalUserId).executeTakeFirst()
+  private readonly db: Kysely<Database>
+
+  constructor(database: Db) {
+    this.db = database.kysely
+    this.profileRow = prepareProfileRow(database)
+    this.profileVersion = prepareProfileVersion(database)
+    this.latestOrders = prepareLatestOrders(database)
   }
 
-  async findFollow(externalUserId: string, userId: string): Promise<WecomFollowRow | undefined> {
-    return this.db
-      .selectFrom('wecom_follows')
-      .selectAll()
-      .where('external_user_id', '=', externalUserId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst()
+  /**
+   * What decides whether a profile changed, in one cheap read; null when the customer is
+   * not cached, not fully fetched, or not followed by this guide (the full path decides).
+   */
+  async profileToken(externalUserId: string, userId: string): Promise<{ token: string; fetchedAt: number } | null> {
+    const [row] = await this.profileVersion({ externalUserId, userId })
+    if (!row || row.fetched_at === 0 || row.follow_updated_at === null) return null
+    return {
+      token: `${row.fetched_at}:${row.customer_updated_at}:${row.follow_updated_at}:${row.member_id ?? ''}:${row.member_updated_at ?? ''}`,
+      fetchedAt: Number(row.fetched_at),
+    }
+  }
+
+  /**
+   * Everything the profile needs except orders, in one read: the cached WeCom contact,
+   * this guide's follow entry (null when she does not follow), the member record and
+   * its store. Null when the customer is not cached at all.
+   */
+  async findProfileRow(externalUserId: string, userId: string) {
+    const [row] = await this.profileRow({ externalUserId, userId })
+    return row ?? null
   }
 
   /** Replace everything we know from WeCom about one customer, atomically. */
@@ -121,7 +144,15 @@ export class CustomersRepository {
     if (contacts.length === 0) return
     await this.db.transaction().execute(async (trx) => {
       for (const c of contacts) {
-        const customer = { name: c.name, avatar: c.avatar, type: c.type, gender: c.gender, corp_name: c.corpName, unionid: c.unionid, updated_at: now }
+        const customer = {
+          name: c.name,
+          avatar: c.avatar,
+          type: c.type,
+          gender: c.gender,
+          corp_name: c.corpName,
+          unionid: c.unionid,
+          updated_at: now,
+        }
         await trx
           .insertInto('wecom_customers')
           .values({ external_user_id: c.externalUserId, ...customer, fetched_at: 0 })
@@ -190,7 +221,10 @@ export class CustomersRepository {
       query = query.where((eb) =>
         eb.or([
           eb(eb.fn.coalesce('f.added_at', eb.lit(0)), '<', after.addedAt),
-          eb.and([eb(eb.fn.coalesce('f.added_at', eb.lit(0)), '=', after.addedAt), eb('f.external_user_id', '<', after.externalUserId)]),
+          eb.and([
+            eb(eb.fn.coalesce('f.added_at', eb.lit(0)), '=', after.addedAt),
+            eb('f.external_user_id', '<', after.externalUserId),
+          ]),
         ]),
       )
     }
@@ -201,74 +235,145 @@ export class CustomersRepository {
       .execute()
   }
 
-  findMember(externalUserId: string): Promise<(MemberRow & { store_name: string | null }) | undefined> {
-    return this.db
-      .selectFrom('members as m')
-      .leftJoin('stores as s', 's.id', 'm.store_id')
-      .selectAll('m')
-      .select('s.name as store_name')
-      .where('m.external_user_id', '=', externalUserId)
-      .executeTakeFirst()
-  }
-
-  async memberStats(memberId: string): Promise<{ orderCount: number; totalSpentFen: number; lastPurchaseAt: number | null }> {
-    const row = await this.db
-      .selectFrom('orders')
-      .select((eb) => [
-        eb.fn.countAll<number | string>().as('count'),
-        eb.fn.sum<number | string | null>('total_fen').as('total'),
-        eb.fn.max('purchased_at').as('last'),
-      ])
-      .where('member_id', '=', memberId)
-      .executeTakeFirstOrThrow()
-    // PostgreSQL returns count and sum as strings (bigint/numeric).
-    return {
-      orderCount: Number(row.count),
-      totalSpentFen: Number(row.total ?? 0),
-      lastPurchaseAt: row.last === null ? null : Number(row.last),
-    }
-  }
-
+  /** A member's latest orders with their items, newest first, in one read. */
   async recentOrders(memberId: string, limit: number): Promise<OrderWithItems[]> {
-    const orders = await this.db
-      .selectFrom('orders as o')
+    const rows = await this.latestOrders({ memberId, limit })
+    const orders: OrderWithItems[] = []
+    for (const row of rows) {
+      let order = orders.at(-1)
+      if (!order || order.id !== row.id) {
+        order = {
+          id: row.id,
+          purchasedAt: Number(row.purchased_at),
+          storeName: row.store_name,
+          totalFen: row.total_fen,
+          items: [],
+        }
+        orders.push(order)
+      }
+      if (row.line_no === null || row.name === null) continue
+      order.items.push({
+        productId: row.product_id,
+        name: row.name,
+        imageUrl: row.image_url,
+        color: row.color,
+        size: row.size,
+        quantity: row.quantity ?? 1,
+        priceFen: row.price_fen ?? 0,
+        returned: row.returned === 1,
+      })
+    }
+    return orders
+  }
+}
+
+function prepareProfileRow(database: Db) {
+  const db = database.kysely
+  return prepareQuery(database, (p: { externalUserId: string; userId: string }) =>
+    db
+      .selectFrom('wecom_customers as c')
+      .leftJoin('wecom_follows as f', (join) =>
+        join.onRef('f.external_user_id', '=', 'c.external_user_id').on('f.user_id', '=', p.userId),
+      )
+      .leftJoin('members as m', 'm.external_user_id', 'c.external_user_id')
+      .leftJoin('stores as s', 's.id', 'm.store_id')
+      .select((eb) => [
+        'c.name',
+        'c.avatar',
+        'c.type',
+        'c.gender',
+        'c.corp_name',
+        'c.fetched_at',
+        'f.user_id as follow_user_id',
+        'f.remark',
+        'f.description',
+        'f.tags',
+        'f.added_at',
+        'f.add_way',
+        'm.id as member_id',
+        'm.level',
+        'm.points',
+        'm.size_top',
+        'm.size_bottom',
+        'm.size_dress',
+        'm.size_shoes',
+        'm.style_preferences',
+        's.name as store_name',
+        // Her totals over all orders: index lookups, nothing at all when she is not a member.
+        eb
+          .selectFrom('orders as o')
+          .select((o) => o.fn.countAll<number | string>().as('n'))
+          .whereRef('o.member_id', '=', 'm.id')
+          .as('order_count'),
+        eb
+          .selectFrom('orders as o')
+          .select((o) => o.fn.sum<number | string | null>('o.total_fen').as('n'))
+          .whereRef('o.member_id', '=', 'm.id')
+          .as('total_spent'),
+        eb
+          .selectFrom('orders as o')
+          .select((o) => o.fn.max('o.purchased_at').as('n'))
+          .whereRef('o.member_id', '=', 'm.id')
+          .as('last_purchase_at'),
+      ])
+      .where('c.external_user_id', '=', p.externalUserId),
+  )
+}
+
+function prepareProfileVersion(database: Db) {
+  const db = database.kysely
+  return prepareQuery(database, (p: { externalUserId: string; userId: string }) =>
+    db
+      .selectFrom('wecom_customers as c')
+      .leftJoin('wecom_follows as f', (join) =>
+        join.onRef('f.external_user_id', '=', 'c.external_user_id').on('f.user_id', '=', p.userId),
+      )
+      .leftJoin('members as m', 'm.external_user_id', 'c.external_user_id')
+      .select([
+        'c.fetched_at',
+        'c.updated_at as customer_updated_at',
+        'f.updated_at as follow_updated_at',
+        'm.id as member_id',
+        'm.updated_at as member_updated_at',
+      ])
+      .where('c.external_user_id', '=', p.externalUserId),
+  )
+}
+
+function prepareLatestOrders(database: Db) {
+  const db = database.kysely
+  return prepareQuery(database, (p: { memberId: string; limit: number }) =>
+    db
+      .selectFrom(
+        db
+          .selectFrom('orders as o')
+          .select(['o.id', 'o.purchased_at', 'o.total_fen', 'o.store_id'])
+          .where('o.member_id', '=', p.memberId)
+          .orderBy('o.purchased_at', 'desc')
+          .orderBy('o.id', 'desc')
+          .limit(p.limit)
+          .as('o'),
+      )
       .leftJoin('stores as s', 's.id', 'o.store_id')
-      .select(['o.id', 'o.purchased_at', 'o.total_fen', 's.name as store_name'])
-      .where('o.member_id', '=', memberId)
+      .leftJoin('order_items as i', 'i.order_id', 'o.id')
+      .leftJoin('products as p', 'p.id', 'i.product_id')
+      .select([
+        'o.id',
+        'o.purchased_at',
+        'o.total_fen',
+        's.name as store_name',
+        'i.line_no',
+        'i.product_id',
+        'i.name',
+        'i.color',
+        'i.size',
+        'i.quantity',
+        'i.price_fen',
+        'i.returned',
+        'p.image_url',
+      ])
       .orderBy('o.purchased_at', 'desc')
       .orderBy('o.id', 'desc')
-      .limit(limit)
-      .execute()
-    if (orders.length === 0) return []
-    const items = await this.db
-      .selectFrom('order_items as i')
-      .leftJoin('products as p', 'p.id', 'i.product_id')
-      .select(['i.order_id', 'i.line_no', 'i.product_id', 'i.name', 'i.color', 'i.size', 'i.quantity', 'i.price_fen', 'i.returned', 'p.image_url'])
-      .where(
-        'i.order_id',
-        'in',
-        orders.map((o) => o.id),
-      )
-      .orderBy('i.order_id')
-      .orderBy('i.line_no')
-      .execute()
-    return orders.map((o) => ({
-      id: o.id,
-      purchasedAt: o.purchased_at,
-      storeName: o.store_name,
-      totalFen: o.total_fen,
-      items: items
-        .filter((i) => i.order_id === o.id)
-        .map((i) => ({
-          productId: i.product_id,
-          name: i.name,
-          imageUrl: i.image_url,
-          color: i.color,
-          size: i.size,
-          quantity: i.quantity,
-          priceFen: i.price_fen,
-          returned: i.returned === 1,
-        })),
-    }))
-  }
+      .orderBy('i.line_no'),
+  )
 }

@@ -1,10 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import {
-  CustomerListQuerySchema,
-  CustomerListSchema,
-  CustomerProfileSchema,
-  ExternalUserIdParamsSchema,
-} from '../../../shared/customer'
+import { CustomerListQuerySchema, CustomerListSchema, ExternalUserIdParamsSchema } from '../../../shared/customer'
 import type { AppContext } from '../../context'
 import { requireSession } from '../../http/auth'
 import { CustomersService } from './customers.service'
@@ -25,11 +20,14 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; servi
 
   app.get(
     '/api/customers/:externalUserId',
-    { schema: { params: ExternalUserIdParamsSchema, response: { 200: CustomerProfileSchema } } },
+    // The 200 body is CustomerProfileSchema, serialized by the service (and often served
+    // from its cache), so no response schema re-serializes it here.
+    { schema: { params: ExternalUserIdParamsSchema } },
     async (request, reply) => {
       const { userId } = requireSession(request, ctx.signer)
-      reply.header('cache-control', 'private, no-store')
-      return service.getProfile(userId, request.params.externalUserId)
+      reply.header('cache-control', 'private, no-store').type('application/json; charset=utf-8')
+      // Already JSON (shaped by CustomerProfileSchema, often from the profile cache): sent as is.
+      return reply.send(await service.getProfileJson(userId, request.params.externalUserId))
     },
   )
 }

@@ -1,7 +1,6 @@
 import type { CustomerList, CustomerListQuery, CustomerProfile, MemberLevel } from '../../../shared/customer'
 import { MEMBER_LEVELS } from '../../../shared/customer'
 import type { AppContext } from '../../context'
-import type { MemberRow } from '../../db/schema'
 import { iso, isoOrNull, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import { WecomError, WecomErrcode } from '../../wecom/errors'
@@ -9,6 +8,7 @@ import { KeyedSingleFlight } from '../../wecom/expiring'
 import { GuidesRepository } from '../guides/guides.repository'
 import { mapBatchEntry, mapExternalContact } from './customers.mapper'
 import { CustomersRepository, type ListCursor } from './customers.repository'
+import { ProfileCache } from './profile-cache'
 
 /** A cached profile older than this is served as is and refreshed in the background. */
 export const PROFILE_STALE_MS = 10 * 60 * 1000
@@ -27,10 +27,15 @@ export class CustomersService {
   private readonly guides: GuidesRepository
   private readonly refreshes = new KeyedSingleFlight<string, boolean>()
   private readonly syncs = new KeyedSingleFlight<string, void>()
+  private readonly profiles: ProfileCache
 
-  constructor(private readonly ctx: AppContext) {
-    this.repo = new CustomersRepository(ctx.db.kysely)
+  constructor(
+    private readonly ctx: AppContext,
+    options: { profileCacheSize?: number } = {},
+  ) {
+    this.repo = new CustomersRepository(ctx.db)
     this.guides = new GuidesRepository(ctx.db.kysely)
+    this.profiles = new ProfileCache(ctx.now, options.profileCacheSize)
   }
 
   /**
@@ -54,69 +59,113 @@ export class CustomersService {
     })
   }
 
+  /**
+   * The profile as the JSON the API sends. A revisit whose data has not changed is a
+   * string from memory, after one indexed read (or none, when SQLite says nothing was
+   * written since); anything else assembles the profile afresh.
+   */
+  async getProfileJson(userId: string, externalUserId: string): Promise<string> {
+    const version = this.ctx.db.changeVersion?.() ?? null
+    const cached = this.profiles.get(userId, externalUserId)
+    if (cached) {
+      let current = version !== null && cached.checkedAt === version
+      if (!current) {
+        const token = await this.repo.profileToken(externalUserId, userId)
+        current = token?.token === cached.token
+        if (current) cached.checkedAt = version
+      }
+      if (current) {
+        if (this.ctx.now() - cached.fetchedAt > PROFILE_STALE_MS) {
+          this.ctx.background.run('refresh customer', () => this.refresh(externalUserId))
+        }
+        return cached.body
+      }
+      this.profiles.delete(userId, externalUserId)
+    }
+    const versionBefore = this.ctx.db.changeVersion?.() ?? null
+    const profile = await this.getProfile(userId, externalUserId)
+    const body = JSON.stringify(profile)
+    // The token is read after assembling: if data changed meanwhile it will not match,
+    // and the next read assembles again.
+    const token = await this.repo.profileToken(externalUserId, userId)
+    if (token) {
+      // Only vouch for "nothing changed since" if nothing was written while assembling.
+      const versionAfter = this.ctx.db.changeVersion?.() ?? null
+      this.profiles.set(userId, externalUserId, {
+        token: token.token,
+        body,
+        fetchedAt: token.fetchedAt,
+        checkedAt: versionAfter !== null && versionAfter === versionBefore ? versionAfter : null,
+      })
+    }
+    return body
+  }
+
   async getProfile(userId: string, externalUserId: string): Promise<CustomerProfile> {
     const now = this.ctx.now()
-    let customer = await this.repo.findCustomer(externalUserId)
+    let row = await this.repo.findProfileRow(externalUserId, userId)
     let refreshedNow = false
-    if (!customer || customer.fetched_at === 0) {
+    const refreshAndReread = async () => {
       if (!(await this.refresh(externalUserId))) throw ApiError.notFound('No such customer')
       refreshedNow = true
-      customer = await this.repo.findCustomer(externalUserId)
-      if (!customer) throw ApiError.notFound('No such customer')
+      row = await this.repo.findProfileRow(externalUserId, userId)
+      if (!row) throw ApiError.notFound('No such customer')
+      return row
     }
-
-    let follow = await this.repo.findFollow(externalUserId, userId)
-    if (!follow && !refreshedNow && now - customer.fetched_at > FOLLOW_RECHECK_MS) {
+    if (!row || row.fetched_at === 0) row = await refreshAndReread()
+    if (row.follow_user_id === null && !refreshedNow && now - row.fetched_at > FOLLOW_RECHECK_MS) {
       // She may have added this guide since we cached her: ask WeCom before refusing.
-      if (!(await this.refresh(externalUserId))) throw ApiError.notFound('No such customer')
-      refreshedNow = true
-      customer = (await this.repo.findCustomer(externalUserId)) ?? customer
-      follow = await this.repo.findFollow(externalUserId, userId)
+      row = await refreshAndReread()
     }
-    if (!follow) throw ApiError.forbidden('This customer is not one of your contacts')
+    if (row.follow_user_id === null) throw ApiError.forbidden('This customer is not one of your contacts')
 
-    if (!refreshedNow && now - customer.fetched_at > PROFILE_STALE_MS) {
+    if (!refreshedNow && now - row.fetched_at > PROFILE_STALE_MS) {
       this.ctx.background.run('refresh customer', () => this.refresh(externalUserId))
+    }
+
+    let member: CustomerProfile['member'] = null
+    if (row.member_id !== null) {
+      // PostgreSQL returns count and sum as strings (bigint/numeric).
+      const orderCount = Number(row.order_count ?? 0)
+      const orders = orderCount > 0 ? await this.repo.recentOrders(row.member_id, RECENT_ORDERS) : []
+      member = {
+        memberId: row.member_id,
+        level: memberLevelOf(row.level ?? 'normal'),
+        points: row.points ?? 0,
+        storeName: row.store_name,
+        sizes: { top: row.size_top, bottom: row.size_bottom, dress: row.size_dress, shoes: row.size_shoes },
+        stylePreferences: parseJsonArray<string>(row.style_preferences),
+        stats: {
+          orderCount,
+          totalSpentFen: Number(row.total_spent ?? 0),
+          lastPurchaseAt: isoOrNull(row.last_purchase_at === null ? null : Number(row.last_purchase_at)),
+        },
+        recentPurchases: orders.map((o) => ({
+          orderId: o.id,
+          purchasedAt: iso(o.purchasedAt),
+          storeName: o.storeName,
+          totalFen: o.totalFen,
+          items: o.items,
+        })),
+      }
     }
 
     return {
       externalUserId,
-      name: customer.name,
-      avatar: customer.avatar,
-      gender: customer.gender,
-      type: customer.type,
-      corpName: customer.corp_name,
+      name: row.name,
+      avatar: row.avatar,
+      gender: row.gender,
+      type: row.type,
+      corpName: row.corp_name,
       follow: {
-        remark: follow.remark,
-        description: follow.description,
-        tags: parseJsonArray(follow.tags),
-        addedAt: isoOrNull(follow.added_at),
-        addWay: follow.add_way,
+        remark: row.remark ?? '',
+        description: row.description ?? '',
+        tags: parseJsonArray(row.tags),
+        addedAt: isoOrNull(row.added_at),
+        addWay: row.add_way ?? 0,
       },
-      member: await this.member(externalUserId),
-      syncedAt: iso(customer.fetched_at),
-    }
-  }
-
-  private async member(externalUserId: string): Promise<CustomerProfile['member']> {
-    const row = await this.repo.findMember(externalUserId)
-    if (!row) return null
-    const [stats, orders] = await Promise.all([this.repo.memberStats(row.id), this.repo.recentOrders(row.id, RECENT_ORDERS)])
-    return {
-      memberId: row.id,
-      level: memberLevel(row),
-      points: row.points,
-      storeName: row.store_name,
-      sizes: { top: row.size_top, bottom: row.size_bottom, dress: row.size_dress, shoes: row.size_shoes },
-      stylePreferences: parseJsonArray<string>(row.style_preferences),
-      stats: { orderCount: stats.orderCount, totalSpentFen: stats.totalSpentFen, lastPurchaseAt: isoOrNull(stats.lastPurchaseAt) },
-      recentPurchases: orders.map((o) => ({
-        orderId: o.id,
-        purchasedAt: iso(o.purchasedAt),
-        storeName: o.storeName,
-        totalFen: o.totalFen,
-        items: o.items,
-      })),
+      member,
+      syncedAt: iso(row.fetched_at),
     }
   }
 
@@ -129,7 +178,9 @@ export class CustomersService {
       let cursor = ''
       do {
         const page = await this.ctx.wecom.batchGetByUser([userId], cursor, 100)
-        const contacts = (page.external_contact_list ?? []).map((entry) => mapBatchEntry(entry.external_contact, entry.follow_info))
+        const contacts = (page.external_contact_list ?? []).map((entry) =>
+          mapBatchEntry(entry.external_contact, entry.follow_info),
+        )
         for (const c of contacts) seen.add(c.externalUserId)
         await this.repo.saveGuidePage(userId, contacts, this.ctx.now())
         cursor = page.next_cursor ?? ''
@@ -178,7 +229,8 @@ export class CustomersService {
         addedAt: isoOrNull(r.addedAt),
         lastPurchaseAt: isoOrNull(r.lastPurchaseAt === null ? null : Number(r.lastPurchaseAt)),
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor({ addedAt: last.addedAt ?? 0, externalUserId: last.externalUserId }) : null,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor({ addedAt: last.addedAt ?? 0, externalUserId: last.externalUserId }) : null,
       syncing,
     }
   }
@@ -186,10 +238,6 @@ export class CustomersService {
 
 function memberLevelOf(level: string): MemberLevel {
   return (MEMBER_LEVELS as readonly string[]).includes(level) ? (level as MemberLevel) : 'normal'
-}
-
-function memberLevel(row: MemberRow): MemberLevel {
-  return memberLevelOf(row.level)
 }
 
 export function encodeCursor(cursor: ListCursor): string {

@@ -10,7 +10,10 @@ import type { CustomersService } from '../customers/customers.service'
 /** WeCom's answers for a chat id that is not one of the company's customer groups. */
 const UNKNOWN_CHAT_ERRCODES: ReadonlySet<number> = new Set([40050, 40058, 90500, 701008])
 
-export const groupsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; customers: CustomersService }> = async (app, { ctx, customers }) => {
+export const groupsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; customers: CustomersService }> = async (
+  app,
+  { ctx, customers },
+) => {
   app.get(
     '/api/groups/:chatId',
     { schema: { params: ChatIdParamsSchema, response: { 200: GroupChatSchema } } },
@@ -35,7 +38,9 @@ export const groupsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; customer
       const known = ids.length
         ? await ctx.db.kysely
             .selectFrom('wecom_customers as c')
-            .leftJoin('wecom_follows as f', (join) => join.onRef('f.external_user_id', '=', 'c.external_user_id').on('f.user_id', '=', userId))
+            .leftJoin('wecom_follows as f', (join) =>
+              join.onRef('f.external_user_id', '=', 'c.external_user_id').on('f.user_id', '=', userId),
+            )
             .select(['c.external_user_id', 'c.name', 'c.avatar', 'f.remark', 'f.user_id'])
             .where('c.external_user_id', 'in', ids)
             .execute()

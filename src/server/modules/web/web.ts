@@ -83,7 +83,10 @@ export function createPageFallback(assets: WebAssets, dataDir: string, simulator
       // The admin console's domain check: drop the file WeCom gives you into the data folder.
       const file = path.join(dataDir, verify[1]!)
       if (!existsSync(file)) return false
-      await reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(file, 'utf8'))
+      await reply
+        .type('text/plain; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(await readFile(file, 'utf8'))
       return true
     }
 

@@ -1,0 +1,59 @@
+/**
+ * The sidebar's initial JS: the entry script in index.html and every chunk it
+ * modulepreloads (what must arrive before the first screen can start), gzipped.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { gzipSync } from 'node:zlib'
+
+export const INITIAL_JS_BUDGET_KB = 90
+
+const root = path.resolve(import.meta.dirname, '../..')
+const dist = path.join(root, 'dist')
+
+function gzipKb(file: string): number {
+  return gzipSync(readFileSync(path.join(dist, file)), { level: 9 }).length / 1024
+}
+
+interface ManifestChunk {
+  file: string
+  imports?: string[]
+  dynamicImports?: string[]
+  css?: string[]
+  isEntry?: boolean
+}
+
+/** A chunk and everything it imports statically. */
+function closure(manifest: Record<string, ManifestChunk>, key: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(key)) return seen
+  seen.add(key)
+  for (const dep of manifest[key]?.imports ?? []) closure(manifest, dep, seen)
+  return seen
+}
+
+export interface BundleReport {
+  initialJsKb: number
+  initialCssKb: number
+  customerScreenJsKb: number
+  ok: boolean
+}
+
+export function measureBundle(options: { build?: boolean } = {}): BundleReport {
+  if (options.build !== false) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+  const manifest = JSON.parse(readFileSync(path.join(dist, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>
+  const initial = closure(manifest, 'index.html')
+  const files = (keys: Iterable<string>) => [...keys].map((k) => manifest[k]!.file)
+  const initialJsKb = files(initial).reduce((sum, f) => sum + gzipKb(f), 0)
+  const initialCssKb = [...initial].flatMap((k) => manifest[k]!.css ?? []).reduce((sum, f) => sum + gzipKb(f), 0)
+  const customerKey = Object.keys(manifest).find((k) => k.endsWith('pages/sidebar/CustomerPage.vue'))!
+  const customerOnly = [...closure(manifest, customerKey)].filter((k) => !initial.has(k))
+  const customerScreenJsKb = files(customerOnly).reduce((sum, f) => sum + gzipKb(f), 0)
+  return { initialJsKb, initialCssKb, customerScreenJsKb, ok: initialJsKb <= INITIAL_JS_BUDGET_KB }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const report = measureBundle()
+  console.log(report)
+  process.exit(report.ok ? 0 : 1)
+}
