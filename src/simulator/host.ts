@@ -4,7 +4,7 @@
  * agentConfig is checked by the server against the real ticket, so a bad signature
  * fails here exactly as it would in WeCom (40093).
  */
-import type { AgentConfigVerdict } from '@/shared/simulator'
+import type { AgentConfigCheck, AgentConfigVerdict } from '@/shared/simulator'
 import type { BridgeInvoke, HostResult } from './protocol'
 
 export type SimEntry = 'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'normal'
@@ -28,14 +28,7 @@ export interface HostOptions {
   /** A message the sidebar sent into the open chat. */
   onSend: (message: Record<string, unknown>) => void
   onLog: (entry: BridgeLogEntry) => void
-  verifyAgentConfig: (check: {
-    url: string
-    corpid: string
-    agentid: string
-    timestamp: number
-    nonceStr: string
-    signature: string
-  }) => Promise<AgentConfigVerdict>
+  verifyAgentConfig: (check: AgentConfigCheck) => Promise<AgentConfigVerdict>
 }
 
 const AGENT_APIS = new Set([

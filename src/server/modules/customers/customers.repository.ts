@@ -267,15 +267,21 @@ export class CustomersRepository {
   }
 }
 
+/** One customer with this guide's follow entry (if any) and her member record (if any). */
+function customerForGuide(db: Kysely<Database>, p: { externalUserId: string; userId: string }) {
+  return db
+    .selectFrom('wecom_customers as c')
+    .leftJoin('wecom_follows as f', (join) =>
+      join.onRef('f.external_user_id', '=', 'c.external_user_id').on('f.user_id', '=', p.userId),
+    )
+    .leftJoin('members as m', 'm.external_user_id', 'c.external_user_id')
+    .where('c.external_user_id', '=', p.externalUserId)
+}
+
 function prepareProfileRow(database: Db) {
   const db = database.kysely
   return prepareQuery(database, (p: { externalUserId: string; userId: string }) =>
-    db
-      .selectFrom('wecom_customers as c')
-      .leftJoin('wecom_follows as f', (join) =>
-        join.onRef('f.external_user_id', '=', 'c.external_user_id').on('f.user_id', '=', p.userId),
-      )
-      .leftJoin('members as m', 'm.external_user_id', 'c.external_user_id')
+    customerForGuide(db, p)
       .leftJoin('stores as s', 's.id', 'm.store_id')
       .select((eb) => [
         'c.name',
@@ -315,28 +321,20 @@ function prepareProfileRow(database: Db) {
           .select((o) => o.fn.max('o.purchased_at').as('n'))
           .whereRef('o.member_id', '=', 'm.id')
           .as('last_purchase_at'),
-      ])
-      .where('c.external_user_id', '=', p.externalUserId),
+      ]),
   )
 }
 
 function prepareProfileVersion(database: Db) {
   const db = database.kysely
   return prepareQuery(database, (p: { externalUserId: string; userId: string }) =>
-    db
-      .selectFrom('wecom_customers as c')
-      .leftJoin('wecom_follows as f', (join) =>
-        join.onRef('f.external_user_id', '=', 'c.external_user_id').on('f.user_id', '=', p.userId),
-      )
-      .leftJoin('members as m', 'm.external_user_id', 'c.external_user_id')
-      .select([
-        'c.fetched_at',
-        'c.updated_at as customer_updated_at',
-        'f.updated_at as follow_updated_at',
-        'm.id as member_id',
-        'm.updated_at as member_updated_at',
-      ])
-      .where('c.external_user_id', '=', p.externalUserId),
+    customerForGuide(db, p).select([
+      'c.fetched_at',
+      'c.updated_at as customer_updated_at',
+      'f.updated_at as follow_updated_at',
+      'm.id as member_id',
+      'm.updated_at as member_updated_at',
+    ]),
   )
 }
 

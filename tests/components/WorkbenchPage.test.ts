@@ -1,0 +1,107 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import WorkbenchPage from '../../src/pages/workbench/WorkbenchPage.vue'
+import type { CustomerList, CustomerSummary } from '../../src/shared/customer'
+import { useSessionStore } from '../../src/stores/session'
+import { ApiFailure } from '../../src/api/http'
+import { daysAgo } from '../helpers/fixtures'
+import { flushPromises, mountPage } from './helpers'
+
+const api = vi.hoisted(() => ({ fetchCustomers: vi.fn() }))
+vi.mock('@/api/customers', () => ({ fetchCustomers: api.fetchCustomers, fetchCustomer: vi.fn() }))
+
+function summary(n: number, overrides: Partial<CustomerSummary> = {}): CustomerSummary {
+  return {
+    externalUserId: `wm${n}`,
+    name: `Nick${n}`,
+    remark: `客户${n}`,
+    avatar: null,
+    memberLevel: 'gold',
+    addedAt: daysAgo(30),
+    lastPurchaseAt: daysAgo(12),
+    ...overrides,
+  }
+}
+
+function page(items: CustomerSummary[], nextCursor: string | null = null, syncing = false): CustomerList {
+  return { items, nextCursor, syncing }
+}
+
+describe('WorkbenchPage', () => {
+  beforeEach(() => {
+    api.fetchCustomers.mockReset()
+  })
+
+  it('lists the guide’s customers and opens one', async () => {
+    api.fetchCustomers.mockResolvedValueOnce(page([summary(1), summary(2, { remark: '', name: 'Coco' })]))
+    const { wrapper, router, pinia } = await mountPage(WorkbenchPage)
+    useSessionStore(pinia).me = { userId: 'lina', name: '李娜', role: 'guide' }
+    await flushPromises()
+    expect(wrapper.text()).toContain('李娜，你好')
+    const items = wrapper.findAll('[data-testid^=customer-item-]')
+    expect(items.map((i) => i.find('.customer-item__name').text())).toEqual(['客户1', 'Coco'])
+    expect(items[0]!.text()).toContain('上次购买 12天前')
+    await items[1]!.trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/customers/wm2')
+  })
+
+  it('searches as the guide types, dropping answers for an older query', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    api.fetchCustomers.mockResolvedValueOnce(page([summary(1), summary(2)]))
+    const { wrapper } = await mountPage(WorkbenchPage)
+    let resolveSlow!: (value: CustomerList) => void
+    api.fetchCustomers
+      .mockImplementationOnce(() => new Promise<CustomerList>((resolve) => (resolveSlow = resolve)))
+      .mockResolvedValueOnce(page([summary(7)]))
+    await wrapper.get('input').setValue('张')
+    await vi.advanceTimersByTimeAsync(300)
+    await wrapper.get('input').setValue('张婷')
+    await vi.advanceTimersByTimeAsync(300)
+    await flushPromises()
+    expect(api.fetchCustomers).toHaveBeenLastCalledWith(expect.objectContaining({ q: '张婷' }))
+    resolveSlow(page([summary(5)]))
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid^=customer-item-]').map((i) => i.attributes('data-testid'))).toEqual([
+      'customer-item-wm7',
+    ])
+    vi.useRealTimers()
+  })
+
+  it('says what to do when she has no customers, and when nothing matches', async () => {
+    api.fetchCustomers.mockResolvedValueOnce(page([]))
+    const { wrapper } = await mountPage(WorkbenchPage)
+    expect(wrapper.text()).toContain('还没有客户')
+    expect(wrapper.text()).toContain('在企业微信中添加客户后')
+  })
+
+  it('tells her while the first sync from WeCom is still running', async () => {
+    api.fetchCustomers.mockResolvedValueOnce(page([summary(1)], null, true))
+    const { wrapper } = await mountPage(WorkbenchPage)
+    expect(wrapper.text()).toContain('正在从企业微信同步客户')
+  })
+
+  it('offers a retry when a page fails to load', async () => {
+    api.fetchCustomers.mockRejectedValueOnce(new ApiFailure(0, 'network', 'offline')).mockResolvedValueOnce(page([summary(3)]))
+    const { wrapper } = await mountPage(WorkbenchPage)
+    expect(wrapper.text()).toContain('加载失败，点击重试')
+    await wrapper.get('.van-list__error-text').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[data-testid=customer-item-wm3]').exists()).toBe(true)
+  })
+
+  it('switches the interface to English', async () => {
+    api.fetchCustomers.mockResolvedValue(page([summary(1)]))
+    const { wrapper } = await mountPage(WorkbenchPage)
+    await wrapper.findAll('.van-tabbar-item')[1]!.trigger('click')
+    await flushPromises()
+    const english = wrapper.findAll('.van-cell').find((c) => c.text().includes('English'))!
+    await english.trigger('click')
+    await flushPromises()
+    expect(wrapper.text()).toContain('Language')
+    expect(document.cookie).toContain('gs_lang=en-US')
+    const chinese = wrapper.findAll('.van-cell').find((c) => c.text().includes('中文'))!
+    await chinese.trigger('click')
+    await flushPromises()
+    expect(wrapper.text()).toContain('语言')
+  })
+})
