@@ -74,6 +74,16 @@ describe.skipIf(!chromiumAvailable())('the simulator, end to end in Chromium', (
     await page.getByTestId('reopen-toggle').check()
   })
 
+  it('opens from the customer profile page (contact_profile) as well as the chat toolbar', async () => {
+    const current = (await sidebar.getByTestId('customer-name').textContent())!.trim()
+    await page.getByTestId('open-from-profile').click()
+    expect(await page.locator('.toolbar__entry').textContent()).toBe('客户资料')
+    await sidebar.getByTestId('customer-name').waitFor({ timeout: 20_000 })
+    expect((await sidebar.getByTestId('customer-name').textContent())!.trim()).toBe(current)
+    await page.getByTestId('open-from-profile').click()
+    expect(await page.locator('.toolbar__entry').textContent()).toBe('单聊工具栏')
+  })
+
   it('shows the group view in a group chat and opens a customer from it', async () => {
     const group = demo.groups.find((g) => g.owner === 'wanglei')!
     await page.getByTestId(`chat-${group.chatId}`).click()

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PROFILE_STALE_MS } from '../../src/server/modules/customers/customers.service'
+import { PROFILE_STALE_MS, REFRESH_RETRY_MS } from '../../src/server/modules/customers/customers.service'
 import { DB_KINDS } from '../helpers/db'
 import { createTestApp, signIn, type TestApp } from '../helpers/app'
 
@@ -159,6 +159,25 @@ describe.each(DB_KINDS)('GET /api/customers/:externalUserId (%s)', (kind) => {
     expect(asWanglei.follow.remark).toBe(shared.follows.find((f) => f.userId === 'wanglei')!.remark)
     const chenjing = await signIn(t, 'chenjing')
     expect((await get(shared.externalUserId, chenjing)).statusCode).toBe(403)
+  })
+
+  it('retries a failing background refresh at most once a minute', async () => {
+    const customer = t.demo.customers.filter((c) => c.follows.some((f) => f.userId === 'lina'))[5]!
+    await get(customer.externalUserId)
+    t.clock.advance(PROFILE_STALE_MS + 1000)
+    t.world.injectFault('externalcontact/get', 60020, 10, 'not allow to access from your ip')
+    const calls = () => t.world.callCount('externalcontact/get')
+    const before = calls()
+    for (let i = 0; i < 3; i++) {
+      expect((await get(customer.externalUserId)).statusCode).toBe(200)
+      await t.ctx.background.idle()
+    }
+    expect(calls()).toBe(before + 1)
+    t.clock.advance(REFRESH_RETRY_MS + 1)
+    expect((await get(customer.externalUserId)).statusCode).toBe(200)
+    await t.ctx.background.idle()
+    expect(calls()).toBe(before + 2)
+    t.world.clearFaults()
   })
 
   it('refuses a guide who does not follow the customer (403)', async () => {

@@ -138,6 +138,10 @@ export class SimulatorWorld {
     this.faults.push({ api, errcode, errmsg, remaining: times })
   }
 
+  clearFaults(): void {
+    this.faults.length = 0
+  }
+
   takeFault(api: string): { errcode: number; errmsg: string } | null {
     const fault = this.faults.find((f) => f.api === api && f.remaining > 0)
     if (!fault) return null

@@ -18,6 +18,8 @@ export const FOLLOW_RECHECK_MS = 30 * 1000
 export const LIST_STALE_MS = 30 * 60 * 1000
 /** The first list read waits this long for WeCom before answering with what it has. */
 export const FIRST_SYNC_WAIT_MS = 5000
+/** A background refresh of one customer is not attempted again sooner than this (WeCom may be down). */
+export const REFRESH_RETRY_MS = 60 * 1000
 
 const RECENT_ORDERS = 5
 const NOT_FOUND_ERRCODES: ReadonlySet<number> = new Set([WecomErrcode.invalidExternalUserId, WecomErrcode.notExternalContact])
@@ -28,6 +30,7 @@ export class CustomersService {
   private readonly refreshes = new KeyedSingleFlight<string, boolean>()
   private readonly syncs = new KeyedSingleFlight<string, void>()
   private readonly profiles: ProfileCache
+  private readonly lastBackgroundRefresh = new Map<string, number>()
 
   constructor(
     private readonly ctx: AppContext,
@@ -59,6 +62,16 @@ export class CustomersService {
     })
   }
 
+  /** Refresh a stale copy without making anyone wait, at most once a minute per customer. */
+  private refreshInBackground(externalUserId: string): void {
+    const now = this.ctx.now()
+    const last = this.lastBackgroundRefresh.get(externalUserId)
+    if (last !== undefined && now - last < REFRESH_RETRY_MS) return
+    if (this.lastBackgroundRefresh.size > 10_000) this.lastBackgroundRefresh.clear()
+    this.lastBackgroundRefresh.set(externalUserId, now)
+    this.ctx.background.run('refresh customer', () => this.refresh(externalUserId))
+  }
+
   /**
    * The profile as the JSON the API sends. A revisit whose data has not changed is a
    * string from memory, after one indexed read (or none, when SQLite says nothing was
@@ -75,9 +88,7 @@ export class CustomersService {
         if (current) cached.checkedAt = version
       }
       if (current) {
-        if (this.ctx.now() - cached.fetchedAt > PROFILE_STALE_MS) {
-          this.ctx.background.run('refresh customer', () => this.refresh(externalUserId))
-        }
+        if (this.ctx.now() - cached.fetchedAt > PROFILE_STALE_MS) this.refreshInBackground(externalUserId)
         return cached.body
       }
       this.profiles.delete(userId, externalUserId)
@@ -119,9 +130,7 @@ export class CustomersService {
     }
     if (row.follow_user_id === null) throw ApiError.forbidden('This customer is not one of your contacts')
 
-    if (!refreshedNow && now - row.fetched_at > PROFILE_STALE_MS) {
-      this.ctx.background.run('refresh customer', () => this.refresh(externalUserId))
-    }
+    if (!refreshedNow && now - row.fetched_at > PROFILE_STALE_MS) this.refreshInBackground(externalUserId)
 
     let member: CustomerProfile['member'] = null
     if (row.member_id !== null) {
