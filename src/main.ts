@@ -11,6 +11,7 @@ import { viewForEntry } from './shared/entry'
 import type { ClientConfig } from './shared/wecom'
 import { useCustomersStore } from './stores/customers'
 import { useEntryStore } from './stores/entry'
+import { useSessionStore } from './stores/session'
 import { isWeCom, registerWecom } from './wecom'
 
 /** The server embeds the client config in the page; fetch it only if it is missing. */
@@ -24,13 +25,19 @@ async function clientConfig(): Promise<ClientConfig> {
  * results up instead of asking again, which saves several round trips on a phone.
  */
 function warmUp(pinia: Pinia): void {
+  // The profile is fetched only once signed in (the router's guard shares this request).
+  const signedIn = useSessionStore(pinia).ensure()
+  signedIn.catch(() => {})
   useEntryStore(pinia)
     .resolve()
     .then(async (entry): Promise<void> => {
       const view = viewForEntry(entry)
       preloadView(view)
-      if (view === 'customer') await useCustomersStore(pinia).load(await primeCurrentContact('customer'))
-      else if (view === 'group') await primeCurrentContact('chat')
+      if (view === 'customer') {
+        const externalUserId = await primeCurrentContact('customer')
+        await signedIn
+        await useCustomersStore(pinia).load(externalUserId)
+      } else if (view === 'group') await primeCurrentContact('chat')
     })
     .catch(() => {
       // Each screen reports its own failure with a way to retry.

@@ -13,6 +13,7 @@ export function useCustomerList(options: { pageSize?: number } = {}) {
   const error = ref(false)
   const finished = ref(false)
   const syncing = ref(false)
+  const total = ref<number | null>(null)
   const query = ref('')
   let cursor: string | null = null
   let generation = 0
@@ -32,6 +33,7 @@ export function useCustomerList(options: { pageSize?: number } = {}) {
       cursor = page.nextCursor
       finished.value = page.nextCursor === null
       syncing.value = page.syncing
+      total.value = page.total
     } catch {
       if (mine !== generation) return
       error.value = true
@@ -44,6 +46,7 @@ export function useCustomerList(options: { pageSize?: number } = {}) {
     generation++
     query.value = term.trim()
     items.value = []
+    total.value = null
     cursor = null
     finished.value = false
     error.value = false
@@ -51,5 +54,5 @@ export function useCustomerList(options: { pageSize?: number } = {}) {
     void loadMore()
   }
 
-  return { items, loading, error, finished, syncing, query, loadMore, search }
+  return { items, loading, error, finished, syncing, total, query, loadMore, search }
 }

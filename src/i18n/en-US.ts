@@ -28,9 +28,9 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'auth.retry': 'Sign in again',
 
   'customer.noContext': 'Open this in a customer chat',
-  'customer.noContextHint': 'Open Guide Sidebar from the toolbar of a chat with a customer to see her profile.',
+  'customer.noContextHint': 'Open Guide Sidebar from the toolbar of a chat with a customer to see their profile.',
   'customer.forbidden': 'This customer is not in your contacts',
-  'customer.forbiddenHint': 'Only guides who added this customer can see her profile.',
+  'customer.forbiddenHint': 'Only guides who added this customer can see this profile.',
   'customer.notFound': 'Customer not found',
   'customer.notFoundHint': 'The customer may have removed you as a contact.',
   'customer.loadFailed': 'Could not load the profile',
@@ -54,7 +54,7 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'member.totalSpent': 'Total spent',
   'member.orders': 'Orders',
   'member.none': 'Not a member yet',
-  'member.noneHint': 'This customer has no member record. Sizes and purchases appear once she is bound to one.',
+  'member.noneHint': 'This customer has no member record yet. Sizes and purchases appear once one is bound.',
 
   'sizes.title': 'Sizes & style',
   'sizes.top': 'Tops',
@@ -73,10 +73,12 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'purchases.returned': 'Returned',
   'purchases.quantity': '×{count}',
   'purchases.orderTotal': 'Paid {amount}',
+  'purchases.allReturned': 'All returned',
   'purchases.spec': '{color} / {size}',
 
   'wecom.title': 'WeCom details',
   'wecom.description': 'Description',
+  'notes.description': 'Guide notes',
   'wecom.addedAt': 'Added',
   'wecom.addWay': 'Added via',
   'wecom.addWay.0': 'Unknown',
@@ -122,6 +124,8 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'workbench.language': 'Language',
   'workbench.theme': 'Appearance',
   'workbench.themeSystem': 'Follows the system',
+  'workbench.themeHint': 'Dark mode switches with your phone or computer settings',
+  'workbench.found': '{count} found',
   'workbench.lastPurchase': 'Last bought {when}',
   'workbench.addedAt': 'Added {when}',
 

@@ -38,7 +38,12 @@ const routes: RouteRecordRaw[] = [
 ]
 
 export function createAppRouter(options: { cameBackFromLogin: boolean }): Router {
-  const router = createRouter({ history: createWebHashHistory(), routes })
+  const router = createRouter({
+    history: createWebHashHistory(),
+    routes,
+    // Back to a list lands where the guide left it.
+    scrollBehavior: (_to, _from, savedPosition) => savedPosition ?? { top: 0 },
+  })
 
   router.beforeEach(async (to) => {
     if (!isWeCom) return to.name === 'outside' ? true : { name: 'outside', replace: true }

@@ -113,6 +113,8 @@ export type CustomerListQuery = Static<typeof CustomerListQuerySchema>
 export const CustomerListSchema = Type.Object({
   items: Type.Array(CustomerSummarySchema),
   nextCursor: Nullable(Type.String()),
+  /** How many customers match, over all pages. */
+  total: Type.Integer(),
   /** True while the guide's customer list is still being read from WeCom for the first time. */
   syncing: Type.Boolean(),
 })

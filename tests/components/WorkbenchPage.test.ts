@@ -23,7 +23,7 @@ function summary(n: number, overrides: Partial<CustomerSummary> = {}): CustomerS
 }
 
 function page(items: CustomerSummary[], nextCursor: string | null = null, syncing = false): CustomerList {
-  return { items, nextCursor, syncing }
+  return { items, nextCursor, total: items.length, syncing }
 }
 
 describe('WorkbenchPage', () => {
@@ -37,6 +37,7 @@ describe('WorkbenchPage', () => {
     useSessionStore(pinia).me = { userId: 'lina', name: '李娜', role: 'guide' }
     await flushPromises()
     expect(wrapper.text()).toContain('李娜，你好')
+    expect(wrapper.get('[data-testid=customer-total]').text()).toBe('共 2 位客户')
     const items = wrapper.findAll('[data-testid^=customer-item-]')
     expect(items.map((i) => i.find('.customer-item__name').text())).toEqual(['客户1', 'Coco'])
     expect(items[0]!.text()).toContain('上次购买 12天前')
@@ -64,6 +65,7 @@ describe('WorkbenchPage', () => {
     expect(wrapper.findAll('[data-testid^=customer-item-]').map((i) => i.attributes('data-testid'))).toEqual([
       'customer-item-wm7',
     ])
+    expect(wrapper.get('[data-testid=customer-total]').text()).toBe('找到 1 位客户')
     vi.useRealTimers()
   })
 

@@ -101,6 +101,15 @@ describe.skipIf(!chromiumAvailable())('the simulator, end to end in Chromium', (
     await page.getByTestId('chat-workbench').click()
     const first = linaCustomers[0]!
     await expect.poll(() => sidebar.locator('[data-testid^=customer-item-]').count(), { timeout: 20_000 }).toBeGreaterThan(5)
+    // Back from a customer lands where the guide left the list.
+    const frame = page.frames().find((f) => f !== page.mainFrame() && f.url().startsWith(server.url))!
+    await frame.evaluate(() => window.scrollTo(0, 300))
+    await sidebar.locator('[data-testid^=customer-item-]').nth(8).click()
+    await sidebar.getByTestId('customer-name').waitFor({ timeout: 20_000 })
+    await sidebar.locator('.van-nav-bar__left').click()
+    await sidebar.locator('[data-testid^=customer-item-]').first().waitFor()
+    await expect.poll(() => frame.evaluate(() => Math.round(window.scrollY))).toBe(300)
+
     const remark = remarkFor(first.externalUserId, 'lina')
     await sidebar.getByTestId('customer-search').locator('input').fill(remark)
     await expect

@@ -22,9 +22,13 @@ describe.each(DB_KINDS)('GET /api/groups/:chatId (%s)', (kind) => {
       memberCount: group.staff.length + group.customers.length,
       staffCount: group.staff.length,
     })
-    expect(body.customers.map((c: { externalUserId: string }) => c.externalUserId)).toEqual(
-      group.customers.map((c) => c.externalUserId),
-    )
+    const ids = body.customers.map((c: { externalUserId: string }) => c.externalUserId)
+    expect(new Set(ids)).toEqual(new Set(group.customers.map((c) => c.externalUserId)))
+    // Hers first: the ones she can open.
+    const mine = body.customers.map((c: { followedByMe: boolean }) => c.followedByMe)
+    expect(mine).toEqual([...mine].sort((a: boolean, b: boolean) => Number(b) - Number(a)))
+    const linas = new Set(t.demo.customers.filter((c) => c.follows.some((f) => f.userId === 'lina')).map((c) => c.externalUserId))
+    for (const c of body.customers) expect(c.followedByMe).toBe(linas.has(c.externalUserId))
     for (const c of body.customers) expect(c.name).not.toBe('')
   })
 

@@ -11,8 +11,8 @@ describe('displayName', () => {
 
 describe('summaryLine', () => {
   it('sums her up in one line', () => {
-    expect(summaryLine(profile(), 'zh-CN', NOW)).toBe('上次购买 12天前 · 累计 8 单 · M码 · 偏好通勤/度假')
-    expect(summaryLine(profile(), 'en-US', NOW)).toBe('Last bought 12 days ago · 8 orders · Size M · Likes 通勤/度假')
+    expect(summaryLine(profile(), 'zh-CN', NOW)).toBe('M码 · 偏好通勤/度假 · 上次购买 12天前 · 累计 8 单')
+    expect(summaryLine(profile(), 'en-US', NOW)).toBe('Size M · Likes 通勤/度假 · Last bought 12 days ago · 8 orders')
   })
 
   it('leaves out what is unknown', () => {

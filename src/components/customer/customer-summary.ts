@@ -13,19 +13,22 @@ export function headerTags(tags: readonly CustomerTag[], max = 3): { shown: Cust
   return { shown: ordered.slice(0, max), more: Math.max(0, ordered.length - max) }
 }
 
-/** "上次购买 12 天前 · 累计 8 单 · M码 · 偏好通勤/度假": one line that sums her up. */
+/**
+ * "M码 · 偏好通勤/度假 · 上次购买 12天前 · 累计 8 单": the line that sums her up, most
+ * useful first, since a narrow sidebar cuts the end.
+ */
 export function summaryLine(profile: CustomerProfile, target: AppLocale, now: number = Date.now()): string {
   const parts: string[] = []
   const member = profile.member
   if (member) {
-    if (member.stats.lastPurchaseAt) {
-      parts.push(translate(target, 'customer.lastPurchase', { when: formatRelative(member.stats.lastPurchaseAt, target, now) }))
-    }
-    if (member.stats.orderCount > 0) parts.push(translate(target, 'customer.orderCount', { count: member.stats.orderCount }))
     if (member.sizes.top) parts.push(translate(target, 'customer.sizeShort', { size: member.sizes.top }))
     if (member.stylePreferences.length > 0) {
       parts.push(translate(target, 'customer.prefers', { styles: member.stylePreferences.slice(0, 2).join('/') }))
     }
+    if (member.stats.lastPurchaseAt) {
+      parts.push(translate(target, 'customer.lastPurchase', { when: formatRelative(member.stats.lastPurchaseAt, target, now) }))
+    }
+    if (member.stats.orderCount > 0) parts.push(translate(target, 'customer.orderCount', { count: member.stats.orderCount }))
   }
   if (parts.length === 0 && profile.follow.addedAt) {
     parts.push(translate(target, 'customer.newContact', { when: formatRelative(profile.follow.addedAt, target, now) }))

@@ -420,22 +420,103 @@ export function buildDemoData(now: number = Date.now()): DemoData {
     ] as const)
     const phone = `1${rng.pick(['38', '39', '58', '86', '35', '77'])}${String(rng.int(0, 99999999)).padStart(8, '0')}`
     const createdDaysAgo = rng.int(3, 900)
+    const sizes = {
+      top,
+      bottom: BOTTOM_SIZES[Math.min(BOTTOM_SIZES.length - 1, TOP_SIZES.indexOf(top) + rng.int(0, 1))]!,
+      dress: top === 'XL' ? 'L' : top,
+      shoes: rng.pick(SHOE_SIZES),
+    }
+    const styles = rng.sample(STYLES, rng.int(1, 3))
+
+    // Most customers are bound to a member record; a few are not yet (the guide binds them later).
+    const isMember = i % 9 !== 4
+    const memberId = `M${String(100000 + i * 37).padStart(8, '0')}`
+    const memberOrders: DemoOrder[] = []
+    if (isMember) {
+      const orderCount = rng.weighted([
+        [0, 1],
+        [1, 2],
+        [2, 3],
+        [4, 3],
+        [7, 2],
+        [12, 1],
+      ] as const)
+      for (let o = 0; o < orderCount; o++) {
+        const purchasedAt = now - rng.int(2, 730) * DAY - rng.int(0, DAY - 1)
+        const lines = rng.weighted([
+          [1, 5],
+          [2, 3],
+          [3, 1],
+        ] as const)
+        const items = Array.from({ length: lines }, () => {
+          const product = rng.pick(products)
+          // Her own size, except now and then a gift for someone else.
+          const own = !rng.chance(0.08)
+          const size =
+            product.category === 'shoes'
+              ? own
+                ? sizes.shoes
+                : rng.pick(SHOE_SIZES)
+              : product.category === 'bottom'
+                ? own
+                  ? sizes.bottom
+                  : rng.pick(BOTTOM_SIZES)
+                : product.category === 'bag' || product.category === 'accessory'
+                  ? '均码'
+                  : product.category === 'dress'
+                    ? sizes.dress
+                    : own
+                      ? top
+                      : rng.pick(TOP_SIZES)
+          const discount = rng.chance(0.3) ? 0.8 : 1
+          return {
+            productId: product.id,
+            name: product.name,
+            color: product.color,
+            size,
+            quantity: 1,
+            priceFen: Math.round((product.priceFen * discount) / 100) * 100,
+            returned: rng.chance(0.06),
+          }
+        })
+        memberOrders.push({
+          id: `O${memberId.slice(1)}${String(o).padStart(2, '0')}`,
+          memberId,
+          storeId: rng.chance(0.85) ? store : rng.pick(STORES).id,
+          purchasedAt,
+          items,
+        })
+      }
+    }
+
+    // Level, points and the brand's tags follow from what she actually bought.
+    const spentYuan = memberOrders.reduce(
+      (sum, o) => sum + o.items.reduce((s2, it) => s2 + (it.returned ? 0 : it.priceFen / 100), 0),
+      0,
+    )
+    const lastDaysAgo = memberOrders.length ? Math.min(...memberOrders.map((o) => (now - o.purchasedAt) / DAY)) : null
+    const value = spentYuan >= 12000 ? '高净值' : spentYuan >= 4000 ? '潜力客户' : '普通客户'
+    const lifecycle =
+      lastDaysAgo === null
+        ? createdDaysAgo < 60
+          ? '新客'
+          : '沉睡'
+        : lastDaysAgo < 90
+          ? memberOrders.length >= 2
+            ? '复购'
+            : '新客'
+          : lastDaysAgo < 270
+            ? memberOrders.length >= 3
+              ? '复购'
+              : '流失预警'
+            : '沉睡'
+    const styleTags = styles.filter((st) => tagByName.has(st))
 
     const follows: DemoFollow[] = followers.map((userId, f) => {
       const corpTags = [
-        rng.weighted([
-          ['高净值', 2],
-          ['潜力客户', 3],
-          ['普通客户', 5],
-        ] as const),
-        ...rng.sample(['通勤', '度假', '法式', '极简', '休闲', '优雅'], rng.int(1, 2)),
-        createdDaysAgo < 30
-          ? '新客'
-          : rng.weighted([
-              ['复购', 6],
-              ['沉睡', 2],
-              ['流失预警', 1],
-            ] as const),
+        value,
+        ...(styleTags.length ? styleTags.slice(0, 2) : [rng.pick(['休闲', '通勤'])]),
+        lifecycle,
         rng.pick(['门店扫码', '活动引流', '老客推荐', '线上商城']),
       ]
       return {
@@ -479,82 +560,22 @@ export function buildDemoData(now: number = Date.now()): DemoData {
       }
     })
 
-    // Most customers are bound to a member record; a few are not yet (the guide binds them later).
-    if (i % 9 === 4) continue
-    const memberId = `M${String(100000 + i * 37).padStart(8, '0')}`
-    const level = rng.weighted([
-      ['normal', 4],
-      ['silver', 3],
-      ['gold', 2],
-      ['platinum', 1],
-    ] as const)
-    const styles = rng.sample(STYLES, rng.int(1, 3))
+    if (!isMember) continue
+    const level = spentYuan >= 15000 ? 'platinum' : spentYuan >= 6000 ? 'gold' : spentYuan >= 2000 ? 'silver' : 'normal'
     members.push({
       id: memberId,
       externalUserId,
       phone,
       name: realName,
       level,
-      points: rng.int(0, { normal: 800, silver: 3000, gold: 9000, platinum: 30000 }[level]),
+      // One point a yuan, less what she has redeemed.
+      points: Math.round(spentYuan * (1 - rng.int(0, 40) / 100)),
       storeId: store,
-      sizes: {
-        top,
-        bottom: BOTTOM_SIZES[Math.min(BOTTOM_SIZES.length - 1, TOP_SIZES.indexOf(top) + rng.int(0, 1))]!,
-        dress: top === 'XL' ? 'L' : top,
-        shoes: rng.pick(SHOE_SIZES),
-      },
+      sizes,
       stylePreferences: styles,
       birthday: `${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`,
     })
-
-    const orderCount = rng.weighted([
-      [0, 1],
-      [1, 2],
-      [2, 3],
-      [4, 3],
-      [7, 2],
-      [12, 1],
-    ] as const)
-    for (let o = 0; o < orderCount; o++) {
-      const purchasedAt = now - rng.int(2, 730) * DAY - rng.int(0, DAY - 1)
-      const items = Array.from(
-        {
-          length: rng.weighted([
-            [1, 5],
-            [2, 3],
-            [3, 1],
-          ] as const),
-        },
-        () => {
-          const product = rng.pick(products)
-          const size =
-            product.category === 'shoes'
-              ? rng.pick(SHOE_SIZES)
-              : product.category === 'bottom'
-                ? rng.pick(BOTTOM_SIZES)
-                : product.category === 'bag' || product.category === 'accessory'
-                  ? '均码'
-                  : top
-          const discount = rng.chance(0.3) ? 0.8 : 1
-          return {
-            productId: product.id,
-            name: product.name,
-            color: product.color,
-            size,
-            quantity: 1,
-            priceFen: Math.round((product.priceFen * discount) / 100) * 100,
-            returned: rng.chance(0.06),
-          }
-        },
-      )
-      orders.push({
-        id: `O${memberId.slice(1)}${String(o).padStart(2, '0')}`,
-        memberId,
-        storeId: rng.chance(0.85) ? store : rng.pick(STORES).id,
-        purchasedAt,
-        items,
-      })
-    }
+    orders.push(...memberOrders)
   }
 
   const inGroup = (store: string) =>

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely'
+import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { CustomerTag } from '../../../shared/customer'
 import type { Db } from '../../db'
-import type { Database } from '../../db/schema'
+import type { Database, WecomCustomersTable, WecomFollowsTable } from '../../db/schema'
 import { prepareQuery } from '../../db/prepared'
 import { containsIgnoreCase } from '../../db/sql'
 
@@ -193,6 +193,17 @@ export class CustomersRepository {
     }
   }
 
+  async countForGuide(userId: string, q: string | undefined): Promise<number> {
+    const query = this.db
+      .selectFrom('wecom_follows as f')
+      .innerJoin('wecom_customers as c', 'c.external_user_id', 'f.external_user_id')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('f.user_id', '=', userId)
+    const term = q?.trim()
+    const row = await (term ? query.where(remarkOrNameContains(term)) : query).executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
   async listForGuide(userId: string, options: { q?: string; after?: ListCursor; limit: number }) {
     let query = this.db
       .selectFrom('wecom_follows as f')
@@ -212,10 +223,8 @@ export class CustomersRepository {
           .as('lastPurchaseAt'),
       ])
       .where('f.user_id', '=', userId)
-    const q = options.q?.trim()
-    if (q) {
-      query = query.where((eb) => eb.or([containsIgnoreCase(eb.ref('f.remark'), q), containsIgnoreCase(eb.ref('c.name'), q)]))
-    }
+    const term = options.q?.trim()
+    if (term) query = query.where(remarkOrNameContains(term))
     const after = options.after
     if (after) {
       query = query.where((eb) =>
@@ -265,6 +274,12 @@ export class CustomersRepository {
     }
     return orders
   }
+}
+
+/** Her remark (the guide's name for her) or her WeCom name contains `term`. */
+function remarkOrNameContains(term: string) {
+  return (eb: ExpressionBuilder<Database & { f: WecomFollowsTable; c: WecomCustomersTable }, 'f' | 'c'>) =>
+    eb.or([containsIgnoreCase(eb.ref('f.remark'), term), containsIgnoreCase(eb.ref('c.name'), term)])
 }
 
 /** One customer with this guide's follow entry (if any) and her member record (if any). */

@@ -225,7 +225,11 @@ export class CustomersService {
   async list(userId: string, query: CustomerListQuery): Promise<CustomerList> {
     const syncing = await this.ensureGuideCustomers(userId)
     const limit = query.limit ?? 30
-    const rows = await this.repo.listForGuide(userId, { q: query.q, after: decodeCursor(query.cursor), limit: limit + 1 })
+    const after = decodeCursor(query.cursor)
+    const [rows, total] = await Promise.all([
+      this.repo.listForGuide(userId, { q: query.q, after, limit: limit + 1 }),
+      this.repo.countForGuide(userId, query.q),
+    ])
     const page = rows.slice(0, limit)
     const last = page.at(-1)
     return {
@@ -240,6 +244,7 @@ export class CustomersService {
       })),
       nextCursor:
         rows.length > limit && last ? encodeCursor({ addedAt: last.addedAt ?? 0, externalUserId: last.externalUserId }) : null,
+      total,
       syncing,
     }
   }

@@ -54,17 +54,24 @@ export const groupsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; customer
         notice: chat.notice ?? '',
         memberCount: members.length,
         staffCount: staff.length,
-        customers: externals.map((m) => {
-          const cached = byId.get(m.userid)
-          return {
-            externalUserId: m.userid,
-            name: cached?.remark || cached?.name || m.group_nickname || m.name || '',
-            avatar: cached?.avatar ?? null,
-            joinedAt: isoOrNull(m.join_time ? m.join_time * 1000 : null),
-            followedByMe: cached?.user_id === userId,
-          }
-        }),
+        customers: sortMineFirst(
+          externals.map((m) => {
+            const cached = byId.get(m.userid)
+            return {
+              externalUserId: m.userid,
+              name: cached?.remark || cached?.name || m.group_nickname || m.name || '',
+              avatar: cached?.avatar ?? null,
+              joinedAt: isoOrNull(m.join_time ? m.join_time * 1000 : null),
+              followedByMe: cached?.user_id === userId,
+            }
+          }),
+        ),
       }
     },
   )
+}
+
+/** Her own customers first (those she can open), otherwise in the order they joined. */
+function sortMineFirst<T extends { followedByMe: boolean }>(customers: T[]): T[] {
+  return [...customers.filter((c) => c.followedByMe), ...customers.filter((c) => !c.followedByMe)]
 }
