@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark, its figures, and whether each budget holds. */
 import { INITIAL_JS_BUDGET_KB, measureBundle } from './bundle-size'
 import { PROFILE_RATIO_BUDGET, measureProfile } from './customer-profile'
+import { IMPORT_BUDGET_SECONDS, measureImport } from './import'
 
 const failures: string[] = []
 
@@ -25,6 +26,16 @@ for (const databaseUrl of databases) {
     // The budget is the embedded default's (SQLite); PostgreSQL is reported alongside.
     if (profileCache && report.db === 'sqlite' && !report.ok) failures.push(`profile throughput on ${report.db}`)
   }
+}
+
+for (const databaseUrl of databases) {
+  const report = await measureImport(databaseUrl)
+  console.log(
+    `\nCRM import of ${report.lines} order lines on ${report.db}: ${report.seconds.toFixed(1)} s ` +
+      `(${Math.round(report.linesPerSecond)} lines/s; the same file again ${report.rerunSeconds.toFixed(1)} s)` +
+      (report.db === 'sqlite' ? ` (budget ≤ ${IMPORT_BUDGET_SECONDS} s)` : ' (reported, no budget)'),
+  )
+  if (!report.ok) failures.push(`import on ${report.db}`)
 }
 
 if (failures.length) {

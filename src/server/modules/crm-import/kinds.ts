@@ -1,0 +1,504 @@
+/**
+ * What each kind of CRM file holds, how a row is read, and how a batch is written.
+ * Keys come from the CRM (store, member, product and order ids); a row whose key
+ * exists updates it.
+ */
+import type { MemberLevel } from '../../../shared/customer'
+import * as field from './fields'
+import type { BatchResult, ParsedRow, Rejection, Trx } from './importer'
+
+export interface Column {
+  name: string
+  /** Header names a Chinese spreadsheet may use instead. */
+  aliases?: string[]
+  required: boolean
+}
+
+export interface KindSpec<Row> {
+  columns: Column[]
+  keyLabel: string
+  key(row: Row): string
+  parse(get: (column: string) => string): Row
+  write(trx: Trx, rows: ParsedRow<Row>[], now: number): Promise<BatchResult>
+}
+
+async function existing(trx: Trx, table: 'stores' | 'members' | 'products' | 'orders', ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const rows = await trx
+    .selectFrom(table)
+    .select('id')
+    .where('id', 'in', [...new Set(ids)])
+    .execute()
+  return new Set(rows.map((r) => r.id))
+}
+
+/** Split rows into those whose references exist and rejections for the rest. */
+function keepKnown<Row>(rows: ParsedRow<Row>[], rejected: Rejection[], check: (row: Row, line: number) => string | null): ParsedRow<Row>[] {
+  return rows.filter((r) => {
+    const problem = check(r.row, r.line)
+    if (problem) rejected.push({ line: r.line, reason: problem })
+    return !problem
+  })
+}
+
+// --- Stores -------------------------------------------------------------------------
+
+interface StoreRow {
+  id: string
+  name: string
+  city: string
+}
+
+const stores: KindSpec<StoreRow> = {
+  keyLabel: 'store_id',
+  columns: [
+    { name: 'store_id', aliases: ['门店编号', '门店ID'], required: true },
+    { name: 'name', aliases: ['门店名称'], required: true },
+    { name: 'city', aliases: ['城市'], required: false },
+  ],
+  key: (r) => r.id,
+  parse: (get) => ({
+    id: field.key(get('store_id'), 'store_id', { required: true })!,
+    name: field.required(get('name'), 'name', 60),
+    city: field.text(get('city'), 'city', { max: 30 }) ?? '',
+  }),
+  async write(trx, rows) {
+    const before = await existing(
+      trx,
+      'stores',
+      rows.map((r) => r.row.id),
+    )
+    await trx
+      .insertInto('stores')
+      .values(rows.map((r) => r.row))
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), city: eb.ref('excluded.city') })))
+      .execute()
+    const updated = rows.filter((r) => before.has(r.row.id)).length
+    return { inserted: rows.length - updated, updated, rejected: [] }
+  },
+}
+
+// --- Members ------------------------------------------------------------------------
+
+interface MemberRow {
+  id: string
+  name: string
+  phone: string | null
+  level: MemberLevel
+  points: number
+  storeId: string | null
+  sizeTop: string | null
+  sizeBottom: string | null
+  sizeDress: string | null
+  sizeShoes: string | null
+  stylePreferences: string[]
+  birthday: string | null
+  externalUserId: string | null
+}
+
+const size = (value: string, column: string) => field.text(value, column, { max: 10 })
+
+const members: KindSpec<MemberRow> = {
+  keyLabel: 'member_id',
+  columns: [
+    { name: 'member_id', aliases: ['会员号', '会员编号', '会员ID'], required: true },
+    { name: 'name', aliases: ['姓名'], required: true },
+    { name: 'phone', aliases: ['手机号', '手机'], required: false },
+    { name: 'level', aliases: ['会员等级', '等级'], required: false },
+    { name: 'points', aliases: ['积分'], required: false },
+    { name: 'store_id', aliases: ['所属门店', '门店编号'], required: false },
+    { name: 'size_top', aliases: ['上装尺码'], required: false },
+    { name: 'size_bottom', aliases: ['下装尺码'], required: false },
+    { name: 'size_dress', aliases: ['连衣裙尺码'], required: false },
+    { name: 'size_shoes', aliases: ['鞋码'], required: false },
+    { name: 'style_preferences', aliases: ['风格偏好'], required: false },
+    { name: 'birthday', aliases: ['生日'], required: false },
+    { name: 'external_user_id', aliases: ['企业微信客户ID'], required: false },
+  ],
+  key: (r) => r.id,
+  parse: (get) => ({
+    id: field.key(get('member_id'), 'member_id', { required: true })!,
+    name: field.required(get('name'), 'name', 50),
+    phone: field.phone(get('phone'), 'phone'),
+    level: field.level(get('level'), 'level'),
+    points: field.integer(get('points'), 'points', { min: 0, max: 100_000_000, fallback: 0 }),
+    storeId: field.key(get('store_id'), 'store_id'),
+    sizeTop: size(get('size_top'), 'size_top'),
+    sizeBottom: size(get('size_bottom'), 'size_bottom'),
+    sizeDress: size(get('size_dress'), 'size_dress'),
+    sizeShoes: size(get('size_shoes'), 'size_shoes'),
+    stylePreferences: field.list(get('style_preferences'), 'style_preferences', { max: 10, itemMax: 20 }),
+    birthday: field.birthday(get('birthday'), 'birthday'),
+    externalUserId: field.externalUserId(get('external_user_id'), 'external_user_id'),
+  }),
+  async write(trx, rows, now) {
+    const rejected: Rejection[] = []
+    const knownStores = await existing(
+      trx,
+      'stores',
+      rows.flatMap((r) => (r.row.storeId ? [r.row.storeId] : [])),
+    )
+    let good = keepKnown(rows, rejected, (row) => (row.storeId && !knownStores.has(row.storeId) ? `unknown store ${row.storeId}` : null))
+    good = await withoutBindingConflicts(trx, good, rejected)
+    if (good.length === 0) return { inserted: 0, updated: 0, rejected }
+    const before = await existing(
+      trx,
+      'members',
+      good.map((r) => r.row.id),
+    )
+    await trx
+      .insertInto('members')
+      .values(
+        good.map(({ row }) => ({
+          id: row.id,
+          external_user_id: row.externalUserId,
+          phone: row.phone,
+          name: row.name,
+          level: row.level,
+          points: row.points,
+          store_id: row.storeId,
+          size_top: row.sizeTop,
+          size_bottom: row.sizeBottom,
+          size_dress: row.sizeDress,
+          size_shoes: row.sizeShoes,
+          style_preferences: JSON.stringify(row.stylePreferences),
+          birthday: row.birthday,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          // An empty binding column leaves an existing binding alone.
+          external_user_id: eb.fn.coalesce('excluded.external_user_id', 'members.external_user_id'),
+          phone: eb.ref('excluded.phone'),
+          name: eb.ref('excluded.name'),
+          level: eb.ref('excluded.level'),
+          points: eb.ref('excluded.points'),
+          store_id: eb.ref('excluded.store_id'),
+          size_top: eb.ref('excluded.size_top'),
+          size_bottom: eb.ref('excluded.size_bottom'),
+          size_dress: eb.ref('excluded.size_dress'),
+          size_shoes: eb.ref('excluded.size_shoes'),
+          style_preferences: eb.ref('excluded.style_preferences'),
+          birthday: eb.ref('excluded.birthday'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute()
+    const updated = good.filter((r) => before.has(r.row.id)).length
+    return { inserted: good.length - updated, updated, rejected }
+  },
+}
+
+/** One WeCom customer, one member: a row may not take a customer another member holds. */
+async function withoutBindingConflicts<Row extends { id: string; externalUserId: string | null }>(
+  trx: Trx,
+  rows: ParsedRow<Row>[],
+  rejected: Rejection[],
+): Promise<ParsedRow<Row>[]> {
+  const wanted = rows.flatMap((r) => (r.row.externalUserId ? [r.row.externalUserId] : []))
+  if (wanted.length === 0) return rows
+  const holders = await trx.selectFrom('members').select(['id', 'external_user_id']).where('external_user_id', 'in', [...new Set(wanted)]).execute()
+  const holderOf = new Map(holders.map((h) => [h.external_user_id!, h.id]))
+  const claimed = new Map<string, number>()
+  return keepKnown(rows, rejected, (row, line) => {
+    if (!row.externalUserId) return null
+    const holder = holderOf.get(row.externalUserId)
+    if (holder && holder !== row.id) return `external_user_id ${row.externalUserId} is already bound to member ${holder}`
+    const other = claimed.get(row.externalUserId)
+    if (other !== undefined) return `external_user_id ${row.externalUserId} is already given to another member at line ${other}`
+    claimed.set(row.externalUserId, line)
+    return null
+  })
+}
+
+// --- Customers (bindings between WeCom customers and members) -------------------------
+
+interface CustomerRow {
+  id: string
+  externalUserId: string | null
+}
+
+const customers: KindSpec<CustomerRow> = {
+  keyLabel: 'external_user_id',
+  columns: [
+    { name: 'external_user_id', aliases: ['企业微信客户ID'], required: true },
+    { name: 'member_id', aliases: ['会员号', '会员编号'], required: true },
+  ],
+  key: (r) => r.externalUserId!,
+  parse: (get) => ({
+    externalUserId: field.externalUserId(get('external_user_id'), 'external_user_id', { required: true }),
+    id: field.key(get('member_id'), 'member_id', { required: true })!,
+  }),
+  async write(trx, rows, now) {
+    const rejected: Rejection[] = []
+    const known = await existing(
+      trx,
+      'members',
+      rows.map((r) => r.row.id),
+    )
+    let good = keepKnown(rows, rejected, (row) => (known.has(row.id) ? null : `unknown member ${row.id}`))
+    good = await withoutBindingConflicts(trx, good, rejected)
+    let inserted = 0
+    let updated = 0
+    for (const { row } of good) {
+      const current = await trx.selectFrom('members').select('external_user_id').where('id', '=', row.id).executeTakeFirstOrThrow()
+      if (current.external_user_id === row.externalUserId) {
+        updated++
+        continue
+      }
+      await trx.updateTable('members').set({ external_user_id: row.externalUserId, updated_at: now }).where('id', '=', row.id).execute()
+      if (current.external_user_id === null) inserted++
+      else updated++
+    }
+    return { inserted, updated, rejected }
+  },
+}
+
+// --- Products -----------------------------------------------------------------------
+
+interface ProductRow {
+  id: string
+  styleCode: string
+  name: string
+  category: string
+  priceFen: number
+  imageUrl: string | null
+}
+
+const products: KindSpec<ProductRow> = {
+  keyLabel: 'product_id',
+  columns: [
+    { name: 'product_id', aliases: ['商品编号', '商品ID'], required: true },
+    { name: 'style_code', aliases: ['款号'], required: true },
+    { name: 'name', aliases: ['商品名称', '名称'], required: true },
+    { name: 'category', aliases: ['品类', '类别'], required: true },
+    { name: 'price', aliases: ['价格', '吊牌价'], required: true },
+    { name: 'image_url', aliases: ['图片'], required: false },
+  ],
+  key: (r) => r.id,
+  parse: (get) => ({
+    id: field.key(get('product_id'), 'product_id', { required: true })!,
+    styleCode: field.key(get('style_code'), 'style_code', { required: true })!,
+    name: field.required(get('name'), 'name', 60),
+    category: field.category(get('category'), 'category'),
+    priceFen: field.money(get('price'), 'price'),
+    imageUrl: field.url(get('image_url'), 'image_url'),
+  }),
+  async write(trx, rows, now) {
+    const rejected: Rejection[] = []
+    const codes = await trx
+      .selectFrom('products')
+      .select(['id', 'style_code'])
+      .where(
+        'style_code',
+        'in',
+        rows.map((r) => r.row.styleCode),
+      )
+      .execute()
+    const codeOwner = new Map(codes.map((c) => [c.style_code, c.id]))
+    const claimed = new Map<string, number>()
+    const good = rows.filter(({ row, line }) => {
+      const owner = codeOwner.get(row.styleCode)
+      const earlier = claimed.get(row.styleCode)
+      const problem =
+        owner && owner !== row.id
+          ? `style_code ${row.styleCode} belongs to product ${owner}`
+          : earlier !== undefined
+            ? `style_code ${row.styleCode} is used at line ${earlier} too`
+            : null
+      if (problem) rejected.push({ line, reason: problem })
+      else claimed.set(row.styleCode, line)
+      return !problem
+    })
+    if (good.length === 0) return { inserted: 0, updated: 0, rejected }
+    const before = await existing(
+      trx,
+      'products',
+      good.map((r) => r.row.id),
+    )
+    await trx
+      .insertInto('products')
+      .values(
+        good.map(({ row }) => ({
+          id: row.id,
+          style_code: row.styleCode,
+          name: row.name,
+          category: row.category,
+          price_fen: row.priceFen,
+          image_url: row.imageUrl,
+          created_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          style_code: eb.ref('excluded.style_code'),
+          name: eb.ref('excluded.name'),
+          category: eb.ref('excluded.category'),
+          price_fen: eb.ref('excluded.price_fen'),
+          image_url: eb.ref('excluded.image_url'),
+        })),
+      )
+      .execute()
+    const updated = good.filter((r) => before.has(r.row.id)).length
+    return { inserted: good.length - updated, updated, rejected }
+  },
+}
+
+// --- Orders (one row per order line) -----------------------------------------------------
+
+interface OrderLineRow {
+  orderId: string
+  lineNo: number
+  memberId: string
+  storeId: string | null
+  purchasedAt: number
+  productId: string | null
+  name: string
+  color: string | null
+  size: string | null
+  quantity: number
+  priceFen: number
+  returned: boolean
+}
+
+const orders: KindSpec<OrderLineRow> = {
+  keyLabel: 'order line',
+  columns: [
+    { name: 'order_id', aliases: ['订单号'], required: true },
+    { name: 'line_no', aliases: ['行号'], required: true },
+    { name: 'member_id', aliases: ['会员号', '会员编号'], required: true },
+    { name: 'store_id', aliases: ['门店编号'], required: false },
+    { name: 'purchased_at', aliases: ['下单时间', '购买时间'], required: true },
+    { name: 'product_id', aliases: ['商品编号'], required: false },
+    { name: 'name', aliases: ['商品名称'], required: true },
+    { name: 'color', aliases: ['颜色'], required: false },
+    { name: 'size', aliases: ['尺码'], required: false },
+    { name: 'quantity', aliases: ['数量'], required: false },
+    { name: 'price', aliases: ['成交价', '单价'], required: true },
+    { name: 'returned', aliases: ['已退货', '是否退货'], required: false },
+  ],
+  key: (r) => `${r.orderId}#${r.lineNo}`,
+  parse: (get) => ({
+    orderId: field.key(get('order_id'), 'order_id', { required: true })!,
+    lineNo: field.integer(get('line_no'), 'line_no', { min: 1, max: 999 }),
+    memberId: field.key(get('member_id'), 'member_id', { required: true })!,
+    storeId: field.key(get('store_id'), 'store_id'),
+    purchasedAt: field.instant(get('purchased_at'), 'purchased_at'),
+    productId: field.key(get('product_id'), 'product_id'),
+    name: field.required(get('name'), 'name', 60),
+    color: field.text(get('color'), 'color', { max: 20 }),
+    size: field.text(get('size'), 'size', { max: 10 }),
+    quantity: field.integer(get('quantity'), 'quantity', { min: 1, max: 999, fallback: 1 }),
+    priceFen: field.money(get('price'), 'price'),
+    returned: field.boolean(get('returned'), 'returned'),
+  }),
+  async write(trx, rows, now) {
+    const rejected: Rejection[] = []
+    const [knownMembers, knownStores, knownProducts] = await Promise.all([
+      existing(
+        trx,
+        'members',
+        rows.map((r) => r.row.memberId),
+      ),
+      existing(
+        trx,
+        'stores',
+        rows.flatMap((r) => (r.row.storeId ? [r.row.storeId] : [])),
+      ),
+      existing(
+        trx,
+        'products',
+        rows.flatMap((r) => (r.row.productId ? [r.row.productId] : [])),
+      ),
+    ])
+    // The lines of one order must agree on who bought, where and when.
+    const header = new Map<string, { line: number; row: OrderLineRow }>()
+    const good = keepKnown(rows, rejected, (row, line) => {
+      if (!knownMembers.has(row.memberId)) return `unknown member ${row.memberId}`
+      if (row.storeId && !knownStores.has(row.storeId)) return `unknown store ${row.storeId}`
+      if (row.productId && !knownProducts.has(row.productId)) return `unknown product ${row.productId}`
+      const first = header.get(row.orderId)
+      if (!first) {
+        header.set(row.orderId, { line, row })
+        return null
+      }
+      if (first.row.memberId !== row.memberId || first.row.storeId !== row.storeId || first.row.purchasedAt !== row.purchasedAt) {
+        return `order ${row.orderId} has a different member, store or time at line ${first.line}`
+      }
+      return null
+    })
+    if (good.length === 0) return { inserted: 0, updated: 0, rejected }
+
+    const orderIds = [...new Set(good.map((r) => r.row.orderId))]
+    const existingLines = new Set(
+      (await trx.selectFrom('order_items').select(['order_id', 'line_no']).where('order_id', 'in', orderIds).execute()).map(
+        (l) => `${l.order_id}#${l.line_no}`,
+      ),
+    )
+    await trx
+      .insertInto('orders')
+      .values(
+        orderIds.map((id) => {
+          const { row } = header.get(id)!
+          return { id, member_id: row.memberId, store_id: row.storeId, purchased_at: row.purchasedAt, total_fen: 0, created_at: now }
+        }),
+      )
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          member_id: eb.ref('excluded.member_id'),
+          store_id: eb.ref('excluded.store_id'),
+          purchased_at: eb.ref('excluded.purchased_at'),
+        })),
+      )
+      .execute()
+    await trx
+      .insertInto('order_items')
+      .values(
+        good.map(({ row }) => ({
+          order_id: row.orderId,
+          line_no: row.lineNo,
+          product_id: row.productId,
+          name: row.name,
+          color: row.color,
+          size: row.size,
+          quantity: row.quantity,
+          price_fen: row.priceFen,
+          returned: row.returned ? 1 : 0,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['order_id', 'line_no']).doUpdateSet((eb) => ({
+          product_id: eb.ref('excluded.product_id'),
+          name: eb.ref('excluded.name'),
+          color: eb.ref('excluded.color'),
+          size: eb.ref('excluded.size'),
+          quantity: eb.ref('excluded.quantity'),
+          price_fen: eb.ref('excluded.price_fen'),
+          returned: eb.ref('excluded.returned'),
+        })),
+      )
+      .execute()
+    // What she paid: every line of the order not returned, including lines of earlier batches.
+    await trx
+      .updateTable('orders')
+      .set((eb) => ({
+        total_fen: eb.fn.coalesce(
+          eb
+            .selectFrom('order_items as i')
+            .select((i) => i.fn.sum<number>(i('i.price_fen', '*', i.ref('i.quantity'))).as('s'))
+            .whereRef('i.order_id', '=', 'orders.id')
+            .where('i.returned', '=', 0),
+          eb.lit(0),
+        ),
+      }))
+      .where('id', 'in', orderIds)
+      .execute()
+    const updated = good.filter((r) => existingLines.has(`${r.row.orderId}#${r.row.lineNo}`)).length
+    return { inserted: good.length - updated, updated, rejected }
+  },
+}
+
+export const IMPORT_KINDS = { stores, members, customers, products, orders } as const
+export type ImportKind = keyof typeof IMPORT_KINDS
