@@ -47,7 +47,10 @@ export async function measureImport(databaseUrl?: string): Promise<ImportBenchRe
     const stores = write(dir, 'stores.csv', ['store_id,name,city', 'S1,静安店,上海', 'S2,湖滨店,杭州'])
     const members = write(dir, 'members.csv', [
       'member_id,name,phone,level,points,store_id,size_top',
-      ...Array.from({ length: 10_000 }, (_, i) => `M${i},会员${i},1380000${String(i).padStart(4, '0')},gold,${i},S${(i % 2) + 1},M`),
+      ...Array.from(
+        { length: 10_000 },
+        (_, i) => `M${i},会员${i},1380000${String(i).padStart(4, '0')},gold,${i},S${(i % 2) + 1},M`,
+      ),
     ])
     const products = write(dir, 'products.csv', [
       'product_id,style_code,name,category,price',
@@ -58,7 +61,7 @@ export async function measureImport(databaseUrl?: string): Promise<ImportBenchRe
       const order = Math.floor(i / 3)
       const day = 1 + (order % 28)
       orderRows.push(
-        `O${order},${(i % 3) + 1},M${order % 10_000},S${(order % 2) + 1},2026-03-${String(day).padStart(2, '0')} 10:${String(order % 60).padStart(2, "0")},P${i % 200},商品${i % 200},燕麦色,M,1,${199 + (i % 200)}.00,${i % 37 === 0 ? '是' : ''}`,
+        `O${order},${(i % 3) + 1},M${order % 10_000},S${(order % 2) + 1},2026-03-${String(day).padStart(2, '0')} 10:${String(order % 60).padStart(2, '0')},P${i % 200},商品${i % 200},燕麦色,M,1,${199 + (i % 200)}.00,${i % 37 === 0 ? '是' : ''}`,
       )
     }
     const orders = write(dir, 'orders.csv', orderRows)
@@ -71,7 +74,8 @@ export async function measureImport(databaseUrl?: string): Promise<ImportBenchRe
       if (r.rejected.length) throw new Error(`${kind} setup rejected rows: ${JSON.stringify(r.rejected.slice(0, 3))}`)
     }
     const first = await importFile(db, 'orders', orders)
-    if (first.rejected.length || first.inserted !== LINES) throw new Error(`order import incomplete: ${JSON.stringify(first).slice(0, 300)}`)
+    if (first.rejected.length || first.inserted !== LINES)
+      throw new Error(`order import incomplete: ${JSON.stringify(first).slice(0, 300)}`)
     const again = await importFile(db, 'orders', orders)
     return {
       db: db.kind,

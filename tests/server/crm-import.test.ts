@@ -7,7 +7,8 @@ const MEMBERS =
   '\uFEFF会员号,姓名,手机号,会员等级,积分,所属门店,上装尺码,鞋码,风格偏好,生日\n' +
   'M1,张婷,138 0013 8000,金卡,3200,S1,M,37,通勤|度假,05-12\n' +
   'M2,李雪,13900139000,silver,800,S2,S,36,,1990-02-01\n'
-const PRODUCTS = 'product_id,style_code,name,category,price,image_url\nP1,QL26S001,双面羊毛大衣,outerwear,"2,599.00",/img/p1.png\nP2,QL26S002,真丝衬衫,上装,899,\n'
+const PRODUCTS =
+  'product_id,style_code,name,category,price,image_url\nP1,QL26S001,双面羊毛大衣,outerwear,"2,599.00",/img/p1.png\nP2,QL26S002,真丝衬衫,上装,899,\n'
 
 describe.each(DB_KINDS)('CRM import (%s)', (kind) => {
   let t: TestDb
@@ -30,10 +31,23 @@ describe.each(DB_KINDS)('CRM import (%s)', (kind) => {
     expect(await run('orders', orders)).toMatchObject({ rows: 3, inserted: 3, updated: 0, rejected: [] })
 
     const member = await t.db.kysely.selectFrom('members').selectAll().where('id', '=', 'M1').executeTakeFirstOrThrow()
-    expect(member).toMatchObject({ name: '张婷', phone: '13800138000', level: 'gold', points: 3200, size_top: 'M', size_shoes: '37', birthday: '05-12' })
+    expect(member).toMatchObject({
+      name: '张婷',
+      phone: '13800138000',
+      level: 'gold',
+      points: 3200,
+      size_top: 'M',
+      size_shoes: '37',
+      birthday: '05-12',
+    })
     expect(JSON.parse(member.style_preferences)).toEqual(['通勤', '度假'])
     const o1 = await t.db.kysely.selectFrom('orders').selectAll().where('id', '=', 'O1').executeTakeFirstOrThrow()
-    expect(o1).toMatchObject({ member_id: 'M1', store_id: 'S1', total_fen: 259900 + 2 * 89900, purchased_at: Date.UTC(2026, 2, 1, 2, 0) })
+    expect(o1).toMatchObject({
+      member_id: 'M1',
+      store_id: 'S1',
+      total_fen: 259900 + 2 * 89900,
+      purchased_at: Date.UTC(2026, 2, 1, 2, 0),
+    })
     const o2 = await t.db.kysely.selectFrom('orders').select('total_fen').where('id', '=', 'O2').executeTakeFirstOrThrow()
     expect(o2.total_fen).toBe(0)
 
@@ -124,13 +138,17 @@ describe.each(DB_KINDS)('CRM import (%s)', (kind) => {
     await run('stores', STORES)
     await run('members', MEMBERS)
     const lines = ['order_id,line_no,member_id,store_id,purchased_at,name,price']
-    for (let i = 1; i <= 2500; i++) lines.push(`O${Math.ceil(i / 3)},${((i - 1) % 3) + 1},M1,S1,2026-03-01 10:00,衬衫,${i % 2 ? 100 : 200}`)
+    for (let i = 1; i <= 2500; i++)
+      lines.push(`O${Math.ceil(i / 3)},${((i - 1) % 3) + 1},M1,S1,2026-03-01 10:00,衬衫,${i % 2 ? 100 : 200}`)
     const report = await run('orders', `${lines.join('\n')}\n`)
     expect(report).toMatchObject({ rows: 2500, inserted: 2500, rejected: [] })
     // Lines 1000/1001 belong to order O334, split across the first batch boundary.
     const o334 = await t.db.kysely.selectFrom('orders').select('total_fen').where('id', '=', 'O334').executeTakeFirstOrThrow()
     expect(o334.total_fen).toBe((200 + 100 + 200) * 100)
-    const sum = await t.db.kysely.selectFrom('orders').select((eb) => eb.fn.sum<number | string>('total_fen').as('s')).executeTakeFirstOrThrow()
+    const sum = await t.db.kysely
+      .selectFrom('orders')
+      .select((eb) => eb.fn.sum<number | string>('total_fen').as('s'))
+      .executeTakeFirstOrThrow()
     expect(Number(sum.s)).toBe(1250 * 10000 + 1250 * 20000)
   })
 

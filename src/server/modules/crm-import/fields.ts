@@ -121,7 +121,8 @@ export function instant(value: string, column: string): number {
     const [, y, mo, d, h = '0', mi = '0', s = '0'] = local
     ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h) - 8, Number(mi), Number(s))
     const check = new Date(ms + 8 * 3600_000)
-    if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1) throw new FieldError(`${column} "${v}" is not a real date`)
+    if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1)
+      throw new FieldError(`${column} "${v}" is not a real date`)
   } else {
     ms = Date.parse(v)
     if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(ms)) throw new FieldError(`${column} "${v}" is not a date and time`)

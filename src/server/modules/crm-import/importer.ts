@@ -58,7 +58,15 @@ export async function importText(db: Db, kind: string, text: string, now = Date.
   const spec = IMPORT_KINDS[kind as ImportKind] as KindSpec<unknown> | undefined
   if (!spec) throw new ImportError(`unknown kind "${kind}": use one of ${Object.keys(IMPORT_KINDS).join(', ')}`)
   const started = performance.now()
-  const report: ImportReport = { kind: kind as ImportKind, rows: 0, inserted: 0, updated: 0, rejected: [], ignoredColumns: [], seconds: 0 }
+  const report: ImportReport = {
+    kind: kind as ImportKind,
+    rows: 0,
+    inserted: 0,
+    updated: 0,
+    rejected: [],
+    ignoredColumns: [],
+    seconds: 0,
+  }
 
   let records: ReturnType<typeof parseCsv>
   let header: { line: number; fields: string[] } | undefined
@@ -80,7 +88,9 @@ export async function importText(db: Db, kind: string, text: string, now = Date.
   })
   const missing = spec.columns.filter((c) => c.required && !positions.has(c.name)).map((c) => c.name)
   if (missing.length) {
-    throw new ImportError(`the header lacks ${missing.join(', ')} (expected columns: ${spec.columns.map((c) => c.name).join(', ')})`)
+    throw new ImportError(
+      `the header lacks ${missing.join(', ')} (expected columns: ${spec.columns.map((c) => c.name).join(', ')})`,
+    )
   }
 
   let batch: ParsedRow<unknown>[] = []
@@ -121,7 +131,10 @@ export async function importText(db: Db, kind: string, text: string, now = Date.
     if (!(error instanceof CsvError)) throw error
     // Malformed CSV from here on: keep what was read before, say where it broke.
     await flush()
-    report.rejected.push({ line: error.line, reason: `${error.message.replace(/^line \d+: /, '')}; the rest of the file was not read` })
+    report.rejected.push({
+      line: error.line,
+      reason: `${error.message.replace(/^line \d+: /, '')}; the rest of the file was not read`,
+    })
     report.seconds = (performance.now() - started) / 1000
     return report
   }
@@ -136,12 +149,21 @@ export async function importText(db: Db, kind: string, text: string, now = Date.
  * constraint the checks did not foresee), each row is retried on its own so only the
  * offending rows are rejected.
  */
-async function writeBatch(db: Kysely<Database>, spec: KindSpec<unknown>, rows: ParsedRow<unknown>[], now: number): Promise<BatchResult> {
+async function writeBatch(
+  db: Kysely<Database>,
+  spec: KindSpec<unknown>,
+  rows: ParsedRow<unknown>[],
+  now: number,
+): Promise<BatchResult> {
   try {
     return await db.transaction().execute((trx) => spec.write(trx, rows, now))
   } catch (error) {
     if (rows.length === 1) {
-      return { inserted: 0, updated: 0, rejected: [{ line: rows[0]!.line, reason: `the database refused it: ${describe(error)}` }] }
+      return {
+        inserted: 0,
+        updated: 0,
+        rejected: [{ line: rows[0]!.line, reason: `the database refused it: ${describe(error)}` }],
+      }
     }
     const total: BatchResult = { inserted: 0, updated: 0, rejected: [] }
     for (const row of rows) {

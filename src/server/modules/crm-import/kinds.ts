@@ -33,7 +33,11 @@ async function existing(trx: Trx, table: 'stores' | 'members' | 'products' | 'or
 }
 
 /** Split rows into those whose references exist and rejections for the rest. */
-function keepKnown<Row>(rows: ParsedRow<Row>[], rejected: Rejection[], check: (row: Row, line: number) => string | null): ParsedRow<Row>[] {
+function keepKnown<Row>(
+  rows: ParsedRow<Row>[],
+  rejected: Rejection[],
+  check: (row: Row, line: number) => string | null,
+): ParsedRow<Row>[] {
   return rows.filter((r) => {
     const problem = check(r.row, r.line)
     if (problem) rejected.push({ line: r.line, reason: problem })
@@ -138,7 +142,9 @@ const members: KindSpec<MemberRow> = {
       'stores',
       rows.flatMap((r) => (r.row.storeId ? [r.row.storeId] : [])),
     )
-    let good = keepKnown(rows, rejected, (row) => (row.storeId && !knownStores.has(row.storeId) ? `unknown store ${row.storeId}` : null))
+    let good = keepKnown(rows, rejected, (row) =>
+      row.storeId && !knownStores.has(row.storeId) ? `unknown store ${row.storeId}` : null,
+    )
     good = await withoutBindingConflicts(trx, good, rejected)
     if (good.length === 0) return { inserted: 0, updated: 0, rejected }
     const before = await existing(
@@ -199,7 +205,11 @@ async function withoutBindingConflicts<Row extends { id: string; externalUserId:
 ): Promise<ParsedRow<Row>[]> {
   const wanted = rows.flatMap((r) => (r.row.externalUserId ? [r.row.externalUserId] : []))
   if (wanted.length === 0) return rows
-  const holders = await trx.selectFrom('members').select(['id', 'external_user_id']).where('external_user_id', 'in', [...new Set(wanted)]).execute()
+  const holders = await trx
+    .selectFrom('members')
+    .select(['id', 'external_user_id'])
+    .where('external_user_id', 'in', [...new Set(wanted)])
+    .execute()
   const holderOf = new Map(holders.map((h) => [h.external_user_id!, h.id]))
   const claimed = new Map<string, number>()
   return keepKnown(rows, rejected, (row, line) => {
@@ -243,12 +253,20 @@ const customers: KindSpec<CustomerRow> = {
     let inserted = 0
     let updated = 0
     for (const { row } of good) {
-      const current = await trx.selectFrom('members').select('external_user_id').where('id', '=', row.id).executeTakeFirstOrThrow()
+      const current = await trx
+        .selectFrom('members')
+        .select('external_user_id')
+        .where('id', '=', row.id)
+        .executeTakeFirstOrThrow()
       if (current.external_user_id === row.externalUserId) {
         updated++
         continue
       }
-      await trx.updateTable('members').set({ external_user_id: row.externalUserId, updated_at: now }).where('id', '=', row.id).execute()
+      await trx
+        .updateTable('members')
+        .set({ external_user_id: row.externalUserId, updated_at: now })
+        .where('id', '=', row.id)
+        .execute()
       if (current.external_user_id === null) inserted++
       else updated++
     }
@@ -442,7 +460,14 @@ const orders: KindSpec<OrderLineRow> = {
       .values(
         orderIds.map((id) => {
           const { row } = header.get(id)!
-          return { id, member_id: row.memberId, store_id: row.storeId, purchased_at: row.purchasedAt, total_fen: 0, created_at: now }
+          return {
+            id,
+            member_id: row.memberId,
+            store_id: row.storeId,
+            purchased_at: row.purchasedAt,
+            total_fen: 0,
+            created_at: now,
+          }
         }),
       )
       .onConflict((oc) =>
