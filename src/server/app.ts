@@ -12,6 +12,7 @@ import type { Db } from './db'
 import { buildDemoData, type DemoData } from './db/seed/demo-data'
 import { SIMULATOR_API_PATH, type Config } from './env'
 import { registerErrorHandler } from './http/error-handler'
+import { registerValidation } from './http/validation'
 import { Signer } from './http/session'
 import { authRoutes } from './modules/auth/auth.routes'
 import { customersRoutes } from './modules/customers/customers.routes'
@@ -20,6 +21,8 @@ import { groupsRoutes } from './modules/groups/groups.routes'
 import { healthRoutes } from './modules/health/health.routes'
 import { jssdkRoutes } from './modules/jssdk/jssdk.routes'
 import { mediaRoutes } from './modules/media/media.routes'
+import { memoryRoutes } from './modules/memory/memory.routes'
+import { MemoryService } from './modules/memory/memory.service'
 import { createPageFallback, loadWebAssets, registerStatic } from './modules/web/web'
 import { simulatorRoutes } from './simulator/routes'
 import { wecomApiPlugin } from './simulator/wecom-api'
@@ -87,6 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     reply.header('referrer-policy', 'strict-origin-when-cross-origin')
   })
   registerErrorHandler(app)
+  registerValidation(app)
 
   const customers = new CustomersService(ctx, { profileCacheSize: options.profileCacheSize })
   await app.register(healthRoutes, { ctx })
@@ -94,6 +98,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(jssdkRoutes, { ctx })
   await app.register(customersRoutes, { ctx, service: customers })
   await app.register(groupsRoutes, { ctx, customers })
+  const memory = new MemoryService(ctx, customers)
+  await app.register(memoryRoutes, { ctx, service: memory })
   await app.register(mediaRoutes)
 
   let world: SimulatorWorld | null = null

@@ -16,6 +16,8 @@ export const CustomerTagSchema = Type.Object({
   /** `corp` tags are the company's (WeCom tag ids); `personal` tags are the guide's own. */
   type: StringEnum(['corp', 'personal']),
   tagId: Nullable(Type.String()),
+  /** Where it lives: WeCom (corporate tags, and personal tags made in WeCom) or this app (the guide's own). */
+  source: StringEnum(['wecom', 'guide']),
 })
 export type CustomerTag = Static<typeof CustomerTagSchema>
 
@@ -71,10 +73,51 @@ export const MemberSchema = Type.Object({
     orderCount: Type.Integer(),
     totalSpentFen: Type.Integer(),
     lastPurchaseAt: Nullable(Instant),
+    /** Days between her orders on average (null with fewer than two). */
+    averageIntervalDays: Nullable(Type.Integer()),
   }),
   recentPurchases: Type.Array(PurchaseSchema),
 })
 export type Member = Static<typeof MemberSchema>
+
+export const FACT_FIELDS = [
+  'sizeTop',
+  'sizeBottom',
+  'sizeDress',
+  'sizeShoes',
+  'fitNotes',
+  'stylePreferences',
+  'colorsLiked',
+  'colorsAvoided',
+  'birthday',
+  'phone',
+  'preferredStoreId',
+] as const
+export type FactField = (typeof FACT_FIELDS)[number]
+
+export const FactEditSchema = Type.Object({
+  field: StringEnum(FACT_FIELDS),
+  byName: Type.String(),
+  at: Instant,
+})
+export type FactEdit = Static<typeof FactEditSchema>
+
+/** What the profile shows: the guide's value where she set one, else the CRM's. */
+export const FactsSchema = Type.Object({
+  sizes: SizesSchema,
+  fitNotes: Nullable(Type.String()),
+  stylePreferences: Type.Array(Type.String()),
+  colorsLiked: Type.Array(Type.String()),
+  colorsAvoided: Type.Array(Type.String()),
+  /** `MM-DD`, or `YYYY-MM-DD` when the year is known. */
+  birthday: Nullable(Type.String()),
+  /** `138****8000`; the full number only through the reveal endpoint. */
+  phoneMasked: Nullable(Type.String()),
+  preferredStore: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+  /** The latest edit of each field a guide changed, newest first. */
+  edits: Type.Array(FactEditSchema),
+})
+export type Facts = Static<typeof FactsSchema>
 
 export const CustomerProfileSchema = Type.Object({
   externalUserId: Type.String(),
@@ -87,6 +130,7 @@ export const CustomerProfileSchema = Type.Object({
   corpName: Nullable(Type.String()),
   follow: FollowSchema,
   member: Nullable(MemberSchema),
+  facts: FactsSchema,
   /** When the WeCom part was last read from WeCom. */
   syncedAt: Instant,
 })

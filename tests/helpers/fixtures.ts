@@ -1,5 +1,5 @@
 /** Small builders for contract objects, so each test states only what it cares about. */
-import type { CustomerProfile, CustomerTag, Member, Purchase } from '../../src/shared/customer'
+import type { CustomerProfile, CustomerTag, Facts, Member, Purchase } from '../../src/shared/customer'
 
 export const NOW = Date.UTC(2026, 10, 25, 4, 0, 0)
 const DAY = 86_400_000
@@ -9,7 +9,7 @@ export function daysAgo(days: number): string {
 }
 
 export function tag(name: string, overrides: Partial<CustomerTag> = {}): CustomerTag {
-  return { groupName: '风格偏好', name, type: 'corp', tagId: `et${name}`, ...overrides }
+  return { groupName: '风格偏好', name, type: 'corp', tagId: `et${name}`, source: 'wecom', ...overrides }
 }
 
 export function purchase(overrides: Partial<Purchase> = {}): Purchase {
@@ -42,8 +42,23 @@ export function member(overrides: Partial<Member> = {}): Member {
     storeName: '上海静安嘉里中心店',
     sizes: { top: 'M', bottom: '27', dress: 'M', shoes: '37' },
     stylePreferences: ['通勤', '度假', '法式'],
-    stats: { orderCount: 8, totalSpentFen: 1_234_500, lastPurchaseAt: daysAgo(12) },
+    stats: { orderCount: 8, totalSpentFen: 1_234_500, lastPurchaseAt: daysAgo(12), averageIntervalDays: 45 },
     recentPurchases: [purchase()],
+    ...overrides,
+  }
+}
+
+export function facts(overrides: Partial<Facts> = {}): Facts {
+  return {
+    sizes: { top: 'M', bottom: '27', dress: 'M', shoes: '37' },
+    fitNotes: null,
+    stylePreferences: ['通勤', '度假', '法式'],
+    colorsLiked: [],
+    colorsAvoided: [],
+    birthday: '05-12',
+    phoneMasked: '138****8000',
+    preferredStore: { id: 'S001', name: '上海静安嘉里中心店' },
+    edits: [],
     ...overrides,
   }
 }
@@ -64,6 +79,7 @@ export function profile(overrides: Partial<CustomerProfile> = {}): CustomerProfi
       addWay: 1,
     },
     member: member(),
+    facts: facts(),
     syncedAt: new Date(NOW).toISOString(),
     ...overrides,
   }

@@ -20,7 +20,7 @@ describe('summaryLine', () => {
       member: member({
         sizes: { top: null, bottom: null, dress: null, shoes: null },
         stylePreferences: [],
-        stats: { orderCount: 0, totalSpentFen: 0, lastPurchaseAt: null },
+        stats: { orderCount: 0, totalSpentFen: 0, lastPurchaseAt: null, averageIntervalDays: null },
       }),
     })
     expect(summaryLine(sparse, 'zh-CN', NOW)).toBe('10个月前添加')
@@ -34,14 +34,14 @@ describe('summaryLine', () => {
   it('says "yesterday" and months naturally', () => {
     expect(
       summaryLine(
-        profile({ member: member({ stats: { orderCount: 1, totalSpentFen: 1, lastPurchaseAt: daysAgo(1) } }) }),
+        profile({ member: member({ stats: { orderCount: 1, totalSpentFen: 1, lastPurchaseAt: daysAgo(1), averageIntervalDays: null } }) }),
         'zh-CN',
         NOW,
       ),
     ).toContain('上次购买 昨天')
     expect(
       summaryLine(
-        profile({ member: member({ stats: { orderCount: 1, totalSpentFen: 1, lastPurchaseAt: daysAgo(95) } }) }),
+        profile({ member: member({ stats: { orderCount: 1, totalSpentFen: 1, lastPurchaseAt: daysAgo(95), averageIntervalDays: null } }) }),
         'zh-CN',
         NOW,
       ),

@@ -103,6 +103,88 @@ export interface OrderItemsTable {
   returned: ColumnType<number, number | undefined, number>
 }
 
+/** Facts a guide recorded about a customer; null columns fall back to the member record. */
+export interface CustomerFactsTable {
+  external_user_id: string
+  size_top: string | null
+  size_bottom: string | null
+  size_dress: string | null
+  size_shoes: string | null
+  fit_notes: string | null
+  /** JSON string[] */
+  style_preferences: string | null
+  colors_liked: string | null
+  colors_avoided: string | null
+  birthday: string | null
+  phone: string | null
+  preferred_store_id: string | null
+  updated_at: Millis
+}
+
+export interface CustomerEventsTable {
+  id: string
+  external_user_id: string
+  kind: string
+  actor_id: string | null
+  occurred_at: Millis
+  /** JSON, shaped by kind */
+  payload: string
+}
+
+export interface CustomerNotesTable {
+  id: string
+  external_user_id: string
+  author_id: string
+  text: string
+  next_follow_up: string | null
+  outcome: string | null
+  created_at: Millis
+}
+
+export interface PersonalTagsTable {
+  external_user_id: string
+  user_id: string
+  name: string
+  created_at: Millis
+}
+
+export interface TasksTable {
+  id: string
+  guide_id: string
+  external_user_id: string
+  kind: string
+  due_date: string
+  note_id: string | null
+  title: string
+  done_at: Millis | null
+  created_at: Millis
+}
+
+export interface WecomCorpTagsTable {
+  tag_id: string
+  name: string
+  group_id: string
+  group_name: string
+  group_order: number
+  tag_order: number
+}
+
+export interface WecomGroupChatsTable {
+  chat_id: string
+  name: string
+  owner: string
+  notice: string
+  /** JSON: WeCom's member_list */
+  members: string
+  fetched_at: Millis
+}
+
+export interface SyncStateTable {
+  key: string
+  value: string
+  updated_at: Millis
+}
+
 export interface Database {
   stores: StoresTable
   guides: GuidesTable
@@ -112,6 +194,14 @@ export interface Database {
   products: ProductsTable
   orders: OrdersTable
   order_items: OrderItemsTable
+  customer_facts: CustomerFactsTable
+  customer_events: CustomerEventsTable
+  customer_notes: CustomerNotesTable
+  personal_tags: PersonalTagsTable
+  tasks: TasksTable
+  wecom_corp_tags: WecomCorpTagsTable
+  wecom_group_chats: WecomGroupChatsTable
+  sync_state: SyncStateTable
 }
 
 export type GuideRow = Selectable<GuidesTable>

@@ -1,5 +1,14 @@
 import { sql, type Expression, type RawBuilder } from 'kysely'
 
+/**
+ * The updated_at for a row being changed: now, or one more than before when the clock
+ * has not moved since (two writes in one millisecond, a frozen test clock). Cached
+ * profiles compare these stamps, so a change must always move them.
+ */
+export function bumped(column: string, now: number): RawBuilder<number> {
+  return sql<number>`case when ${sql.ref(column)} + 1 > ${now} then ${sql.ref(column)} + 1 else ${now} end`
+}
+
 /** `%term%` for LIKE, with the term's own wildcards escaped by `!`. */
 export function containsPattern(term: string): string {
   return `%${term.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`

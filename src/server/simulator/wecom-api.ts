@@ -177,6 +177,71 @@ export async function wecomApiPlugin(app: FastifyInstance, options: { world: Sim
     }),
   )
 
+  app.post(
+    '/cgi-bin/externalcontact/remark',
+    withToken('externalcontact/remark', ({ body }) => {
+      const follow = findFollow(body)
+      if (typeof follow === 'number')
+        return follow === 40096 ? fail(40096, 'invalid external userid') : fail(84061, 'not external contact')
+      if (body.remark !== undefined) {
+        if (typeof body.remark !== 'string' || [...body.remark].length > 20)
+          return fail(40058, 'remark must be at most 20 characters')
+        follow.remark = body.remark
+      }
+      if (body.description !== undefined) {
+        if (typeof body.description !== 'string' || [...body.description].length > 150) {
+          return fail(40058, 'description must be at most 150 characters')
+        }
+        follow.description = body.description
+      }
+      return ok()
+    }),
+  )
+
+  app.post(
+    '/cgi-bin/externalcontact/get_corp_tag_list',
+    withToken('externalcontact/get_corp_tag_list', () =>
+      ok({
+        tag_group: world.tagGroups.map((group, g) => ({
+          group_id: group.groupId,
+          group_name: group.name,
+          create_time: 1700000000,
+          order: world.tagGroups.length - g,
+          tag: group.tags.map((tag, t) => ({
+            id: tag.id,
+            name: tag.name,
+            create_time: 1700000000,
+            order: group.tags.length - t,
+          })),
+        })),
+      }),
+    ),
+  )
+
+  app.post(
+    '/cgi-bin/externalcontact/mark_tag',
+    withToken('externalcontact/mark_tag', ({ body }) => {
+      const follow = findFollow(body)
+      if (typeof follow === 'number')
+        return follow === 40096 ? fail(40096, 'invalid external userid') : fail(84061, 'not external contact')
+      const add = Array.isArray(body.add_tag) ? (body.add_tag as unknown[]).map(String) : []
+      const remove = Array.isArray(body.remove_tag) ? (body.remove_tag as unknown[]).map(String) : []
+      if (add.length === 0 && remove.length === 0) return fail(40058, 'add_tag and remove_tag are both empty')
+      const unknown = [...add, ...remove].find((id) => !world.tagName(id))
+      if (unknown) return fail(40068, `invalid tagid ${unknown}`)
+      follow.corpTagIds = [...new Set([...follow.corpTagIds.filter((id) => !remove.includes(id)), ...add])]
+      return ok()
+    }),
+  )
+
+  /** The follow entry `userid` has for `external_userid`, or the errcode WeCom would answer. */
+  function findFollow(body: Record<string, unknown>) {
+    const contact = typeof body.external_userid === 'string' ? world.contacts.get(body.external_userid) : undefined
+    if (!contact) return 40096
+    const follow = contact.follows.find((f) => f.userid === body.userid)
+    return follow ?? 84061
+  }
+
   // WeCom answers unknown APIs with an errcode, not an HTTP 404.
   app.all('/cgi-bin/*', async (request, reply) => {
     world.calls.push(`unknown:${request.url.split('?')[0]}`)

@@ -8,6 +8,7 @@ import { WecomError, WecomErrcode, WecomUnavailableError, isTokenError } from '.
 import { ExpiringValue } from './expiring'
 import type {
   BatchGetByUserResult,
+  CorpTagListResult,
   ExternalContactListResult,
   ExternalContactResult,
   GroupChatResult,
@@ -202,6 +203,29 @@ export class WecomClient {
   batchGetByUser(userIds: string[], cursor: string, limit = 100): Promise<BatchGetByUserResult> {
     return this.request<BatchGetByUserResult>('externalcontact/batch/get_by_user', {
       body: { userid_list: userIds, cursor, limit },
+    })
+  }
+
+  /** Change this member's remark and description of a customer (other fields untouched). */
+  remark(input: { userId: string; externalUserId: string; remark?: string; description?: string }): Promise<WecomResult> {
+    return this.request<WecomResult>('externalcontact/remark', {
+      body: {
+        userid: input.userId,
+        external_userid: input.externalUserId,
+        ...(input.remark !== undefined ? { remark: input.remark } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      },
+    })
+  }
+
+  getCorpTagList(): Promise<CorpTagListResult> {
+    return this.request<CorpTagListResult>('externalcontact/get_corp_tag_list', { body: {} })
+  }
+
+  /** Add and remove corporate tags on a customer, as this member. */
+  markTag(input: { userId: string; externalUserId: string; add: string[]; remove: string[] }): Promise<WecomResult> {
+    return this.request<WecomResult>('externalcontact/mark_tag', {
+      body: { userid: input.userId, external_userid: input.externalUserId, add_tag: input.add, remove_tag: input.remove },
     })
   }
 

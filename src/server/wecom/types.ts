@@ -111,3 +111,14 @@ export interface GroupChatResult extends WecomResult {
     admin_list?: { userid: string }[]
   }
 }
+
+export interface CorpTagListResult extends WecomResult {
+  tag_group: {
+    group_id: string
+    group_name: string
+    create_time?: number
+    order?: number
+    deleted?: boolean
+    tag: { id: string; name: string; create_time?: number; order?: number; deleted?: boolean }[]
+  }[]
+}

@@ -18,6 +18,7 @@ export function mapTag(tag: ExternalContactTag): CustomerTag {
     name: tag.tag_name,
     type: tag.type === 1 ? 'corp' : 'personal',
     tagId: tag.tag_id ?? null,
+    source: 'wecom',
   }
 }
 

@@ -3,7 +3,7 @@ import type { CustomerTag } from '../../../shared/customer'
 import type { Db } from '../../db'
 import type { Database, WecomCustomersTable, WecomFollowsTable } from '../../db/schema'
 import { prepareQuery } from '../../db/prepared'
-import { containsIgnoreCase } from '../../db/sql'
+import { bumped, containsIgnoreCase } from '../../db/sql'
 
 /** A customer's WeCom data as we cache it, already mapped from WeCom's field names. */
 export interface CachedContact {
@@ -70,7 +70,14 @@ export class CustomersRepository {
     const [row] = await this.profileVersion({ externalUserId, userId })
     if (!row || row.fetched_at === 0 || row.follow_updated_at === null) return null
     return {
-      token: `${row.fetched_at}:${row.customer_updated_at}:${row.follow_updated_at}:${row.member_id ?? ''}:${row.member_updated_at ?? ''}`,
+      token: [
+        row.fetched_at,
+        row.customer_updated_at,
+        row.follow_updated_at,
+        row.member_id ?? '',
+        row.member_updated_at ?? '',
+        row.facts_updated_at ?? '',
+      ].join(':'),
       fetchedAt: Number(row.fetched_at),
     }
   }
@@ -85,6 +92,33 @@ export class CustomersRepository {
     return row ?? null
   }
 
+  /** The tags this guide keeps for the customer in our database. */
+  async personalTags(externalUserId: string, userId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('personal_tags')
+      .select('name')
+      .where('external_user_id', '=', externalUserId)
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .orderBy('name')
+      .execute()
+    return rows.map((r) => r.name)
+  }
+
+  /** Recent fact changes, newest first, with who made them. */
+  async factChanges(externalUserId: string, limit = 100) {
+    return this.db
+      .selectFrom('customer_events as e')
+      .leftJoin('guides as g', 'g.user_id', 'e.actor_id')
+      .select(['e.payload', 'e.occurred_at', 'e.actor_id', 'g.name as actor_name'])
+      .where('e.external_user_id', '=', externalUserId)
+      .where('e.kind', '=', 'fact_changed')
+      .orderBy('e.occurred_at', 'desc')
+      .orderBy('e.id', 'desc')
+      .limit(limit)
+      .execute()
+  }
+
   /** Replace everything we know from WeCom about one customer, atomically. */
   async saveContact(contact: CachedContact, now: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -96,13 +130,23 @@ export class CustomersRepository {
         corp_name: contact.corpName,
         unionid: contact.unionid,
         fetched_at: now,
-        updated_at: now,
       }
       await trx
         .insertInto('wecom_customers')
-        .values({ external_user_id: contact.externalUserId, ...values })
-        .onConflict((oc) => oc.column('external_user_id').doUpdateSet(values))
+        .values({ external_user_id: contact.externalUserId, ...values, updated_at: now })
+        .onConflict((oc) =>
+          oc.column('external_user_id').doUpdateSet({ ...values, updated_at: bumped('wecom_customers.updated_at', now) }),
+        )
         .execute()
+      const previous = new Map(
+        (
+          await trx
+            .selectFrom('wecom_follows')
+            .select(['user_id', 'updated_at'])
+            .where('external_user_id', '=', contact.externalUserId)
+            .execute()
+        ).map((r) => [r.user_id, Number(r.updated_at)]),
+      )
       await trx.deleteFrom('wecom_follows').where('external_user_id', '=', contact.externalUserId).execute()
       if (contact.follows.length > 0) {
         await trx
@@ -118,7 +162,7 @@ export class CustomersRepository {
               add_way: f.addWay,
               state: f.state,
               remark_mobiles: JSON.stringify(f.remarkMobiles),
-              updated_at: now,
+              updated_at: Math.max(now, (previous.get(f.userId) ?? 0) + 1),
             })),
           )
           .execute()
@@ -151,12 +195,13 @@ export class CustomersRepository {
           gender: c.gender,
           corp_name: c.corpName,
           unionid: c.unionid,
-          updated_at: now,
         }
         await trx
           .insertInto('wecom_customers')
-          .values({ external_user_id: c.externalUserId, ...customer, fetched_at: 0 })
-          .onConflict((oc) => oc.column('external_user_id').doUpdateSet(customer))
+          .values({ external_user_id: c.externalUserId, ...customer, fetched_at: 0, updated_at: now })
+          .onConflict((oc) =>
+            oc.column('external_user_id').doUpdateSet({ ...customer, updated_at: bumped('wecom_customers.updated_at', now) }),
+          )
           .execute()
         const f = c.follows.find((entry) => entry.userId === userId)
         if (!f) continue
@@ -167,12 +212,15 @@ export class CustomersRepository {
           add_way: f.addWay,
           state: f.state,
           remark_mobiles: JSON.stringify(f.remarkMobiles),
-          updated_at: now,
         }
         await trx
           .insertInto('wecom_follows')
-          .values({ external_user_id: c.externalUserId, user_id: userId, tags: '[]', ...follow })
-          .onConflict((oc) => oc.columns(['external_user_id', 'user_id']).doUpdateSet(follow))
+          .values({ external_user_id: c.externalUserId, user_id: userId, tags: '[]', ...follow, updated_at: now })
+          .onConflict((oc) =>
+            oc
+              .columns(['external_user_id', 'user_id'])
+              .doUpdateSet({ ...follow, updated_at: bumped('wecom_follows.updated_at', now) }),
+          )
           .execute()
       }
     })
@@ -282,7 +330,10 @@ function remarkOrNameContains(term: string) {
     eb.or([containsIgnoreCase(eb.ref('f.remark'), term), containsIgnoreCase(eb.ref('c.name'), term)])
 }
 
-/** One customer with this guide's follow entry (if any) and her member record (if any). */
+/**
+ * One customer with this guide's follow entry (if any), her member record (if any) and
+ * the facts guides recorded (if any).
+ */
 function customerForGuide(db: Kysely<Database>, p: { externalUserId: string; userId: string }) {
   return db
     .selectFrom('wecom_customers as c')
@@ -290,6 +341,7 @@ function customerForGuide(db: Kysely<Database>, p: { externalUserId: string; use
       join.onRef('f.external_user_id', '=', 'c.external_user_id').on('f.user_id', '=', p.userId),
     )
     .leftJoin('members as m', 'm.external_user_id', 'c.external_user_id')
+    .leftJoin('customer_facts as cf', 'cf.external_user_id', 'c.external_user_id')
     .where('c.external_user_id', '=', p.externalUserId)
 }
 
@@ -319,7 +371,27 @@ function prepareProfileRow(database: Db) {
         'm.size_dress',
         'm.size_shoes',
         'm.style_preferences',
+        'm.phone',
+        'm.birthday',
+        'm.store_id',
         's.name as store_name',
+        'cf.size_top as own_size_top',
+        'cf.size_bottom as own_size_bottom',
+        'cf.size_dress as own_size_dress',
+        'cf.size_shoes as own_size_shoes',
+        'cf.fit_notes as own_fit_notes',
+        'cf.style_preferences as own_style_preferences',
+        'cf.colors_liked as own_colors_liked',
+        'cf.colors_avoided as own_colors_avoided',
+        'cf.birthday as own_birthday',
+        'cf.phone as own_phone',
+        'cf.preferred_store_id as own_store_id',
+        eb.selectFrom('stores as ps').select('ps.name').whereRef('ps.id', '=', 'cf.preferred_store_id').as('own_store_name'),
+        eb
+          .selectFrom('orders as o')
+          .select((o) => o.fn.min('o.purchased_at').as('n'))
+          .whereRef('o.member_id', '=', 'm.id')
+          .as('first_purchase_at'),
         // Her totals over all orders: index lookups, nothing at all when she is not a member.
         eb
           .selectFrom('orders as o')
@@ -349,6 +421,7 @@ function prepareProfileVersion(database: Db) {
       'f.updated_at as follow_updated_at',
       'm.id as member_id',
       'm.updated_at as member_updated_at',
+      'cf.updated_at as facts_updated_at',
     ]),
   )
 }

@@ -1,4 +1,5 @@
-import type { CustomerList, CustomerListQuery, CustomerProfile, MemberLevel } from '../../../shared/customer'
+import type { CustomerList, CustomerListQuery, CustomerProfile, CustomerTag, MemberLevel } from '../../../shared/customer'
+import { factsOf } from './facts'
 import { MEMBER_LEVELS } from '../../../shared/customer'
 import type { AppContext } from '../../context'
 import { iso, isoOrNull, parseJsonArray } from '../../db/sql'
@@ -22,6 +23,7 @@ export const FIRST_SYNC_WAIT_MS = 5000
 export const REFRESH_RETRY_MS = 60 * 1000
 
 const RECENT_ORDERS = 5
+const DAY_MS = 24 * 3600 * 1000
 const NOT_FOUND_ERRCODES: ReadonlySet<number> = new Set([WecomErrcode.invalidExternalUserId, WecomErrcode.notExternalContact])
 
 export class CustomersService {
@@ -112,7 +114,12 @@ export class CustomersService {
     return body
   }
 
-  async getProfile(userId: string, externalUserId: string): Promise<CustomerProfile> {
+  /**
+   * The customer's cached row for this guide: read from WeCom first if we do not have
+   * her, re-checked with WeCom before refusing a guide she may have added since. 404 for
+   * a customer WeCom does not know, 403 for one this guide does not follow.
+   */
+  private async followedRow(userId: string, externalUserId: string) {
     const now = this.ctx.now()
     let row = await this.repo.findProfileRow(externalUserId, userId)
     let refreshedNow = false
@@ -129,14 +136,29 @@ export class CustomersService {
       row = await refreshAndReread()
     }
     if (row.follow_user_id === null) throw ApiError.forbidden('This customer is not one of your contacts')
-
     if (!refreshedNow && now - row.fetched_at > PROFILE_STALE_MS) this.refreshInBackground(externalUserId)
+    return row
+  }
+
+  /** Every write about a customer goes through this: only her guides may make it. */
+  async assertFollower(userId: string, externalUserId: string): Promise<void> {
+    await this.followedRow(userId, externalUserId)
+  }
+
+  async getProfile(userId: string, externalUserId: string): Promise<CustomerProfile> {
+    const row = await this.followedRow(userId, externalUserId)
+    const [personalTags, factChanges] = await Promise.all([
+      this.repo.personalTags(externalUserId, userId),
+      this.repo.factChanges(externalUserId),
+    ])
 
     let member: CustomerProfile['member'] = null
     if (row.member_id !== null) {
       // PostgreSQL returns count and sum as strings (bigint/numeric).
       const orderCount = Number(row.order_count ?? 0)
       const orders = orderCount > 0 ? await this.repo.recentOrders(row.member_id, RECENT_ORDERS) : []
+      const first = row.first_purchase_at === null ? null : Number(row.first_purchase_at)
+      const last = row.last_purchase_at === null ? null : Number(row.last_purchase_at)
       member = {
         memberId: row.member_id,
         level: memberLevelOf(row.level ?? 'normal'),
@@ -147,7 +169,9 @@ export class CustomersService {
         stats: {
           orderCount,
           totalSpentFen: Number(row.total_spent ?? 0),
-          lastPurchaseAt: isoOrNull(row.last_purchase_at === null ? null : Number(row.last_purchase_at)),
+          lastPurchaseAt: isoOrNull(last),
+          averageIntervalDays:
+            orderCount >= 2 && first !== null && last !== null ? Math.round((last - first) / DAY_MS / (orderCount - 1)) : null,
         },
         recentPurchases: orders.map((o) => ({
           orderId: o.id,
@@ -169,11 +193,15 @@ export class CustomersService {
       follow: {
         remark: row.remark ?? '',
         description: row.description ?? '',
-        tags: parseJsonArray(row.tags),
+        tags: [
+          ...parseJsonArray<CustomerTag>(row.tags),
+          ...personalTags.map((name): CustomerTag => ({ groupName: '', name, type: 'personal', tagId: null, source: 'guide' })),
+        ],
         addedAt: isoOrNull(row.added_at),
         addWay: row.add_way ?? 0,
       },
       member,
+      facts: factsOf(row, factChanges),
       syncedAt: iso(row.fetched_at),
     }
   }

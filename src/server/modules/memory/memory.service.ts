@@ -1,0 +1,370 @@
+/**
+ * Writes to a customer's memory: facts, WeCom remark and tags, personal tags, notes and
+ * follow-ups, binding to a member. Each checks first that the guide follows the
+ * customer, writes atomically, leaves an event for the timeline, and answers with the
+ * profile as it now is.
+ */
+import { randomUUID } from 'node:crypto'
+import type { CustomerProfile, CustomerTag } from '../../../shared/customer'
+import type {
+  FactsPatch,
+  MemberCandidate,
+  Note,
+  NoteCreate,
+  PersonalTagsChange,
+  RemarkPatch,
+  Task,
+  TagsChange,
+  TimelinePage,
+  TimelineQuery,
+} from '../../../shared/memory'
+import { maskPhone } from '../../../shared/memory'
+import type { AppContext } from '../../context'
+import { parseJsonArray } from '../../db/sql'
+import { ApiError } from '../../http/errors'
+import { WecomError, WecomUnavailableError } from '../../wecom/errors'
+import type { CustomersService } from '../customers/customers.service'
+import { phoneOf } from '../customers/facts'
+import { CorpTags } from './corp-tags'
+import { FACT_COLUMNS, MemoryRepository, type FactColumn } from './memory.repository'
+import { readTimeline } from './timeline'
+import { MEMBER_LEVELS, type MemberLevel } from '../../../shared/customer'
+
+const LIST_FIELDS = new Set(['stylePreferences', 'colorsLiked', 'colorsAvoided'])
+const MAX_PERSONAL_TAGS = 30
+
+export class MemoryService {
+  private readonly repo: MemoryRepository
+  readonly corpTags: CorpTags
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly customers: CustomersService,
+  ) {
+    this.repo = new MemoryRepository(ctx.db.kysely)
+    this.corpTags = new CorpTags(ctx)
+  }
+
+  private event(externalUserId: string, kind: string, actorId: string, payload: Record<string, unknown>) {
+    return { id: randomUUID(), externalUserId, kind, actorId, occurredAt: this.ctx.now(), payload }
+  }
+
+  // --- Facts -------------------------------------------------------------------------------
+
+  async patchFacts(userId: string, externalUserId: string, patch: FactsPatch): Promise<CustomerProfile> {
+    const before = await this.customers.getProfile(userId, externalUserId)
+    const store = patch.preferredStoreId ? await this.repo.findStore(patch.preferredStoreId) : undefined
+    if (patch.preferredStoreId && !store) throw ApiError.badRequest(`preferredStoreId: no store ${patch.preferredStoreId}`)
+    const values: Partial<Record<FactColumn, string>> = {}
+    const changes: { field: string; from: string; to: string }[] = []
+    for (const [field, raw] of Object.entries(patch) as [keyof FactsPatch, unknown][]) {
+      if (raw === undefined) continue
+      const column = FACT_COLUMNS[field]
+      if (LIST_FIELDS.has(field)) {
+        const list = [...new Set((raw as string[]).map((s) => s.trim()).filter(Boolean))]
+        values[column] = JSON.stringify(list)
+        changes.push({ field, from: display(before, field), to: list.join('、') })
+      } else {
+        const value = raw === null ? '' : String(raw).trim()
+        values[column] = value
+        const shown = field === 'phone' && value ? maskPhone(value) : field === 'preferredStoreId' && store ? store.name : value
+        changes.push({ field, from: display(before, field), to: shown })
+      }
+    }
+    const real = changes.filter((c) => c.from !== c.to || c.field === 'phone')
+    const now = this.ctx.now()
+    await this.repo.transaction(async (trx) => {
+      await this.repo.saveFacts(trx, externalUserId, values, now)
+      for (const change of real) await this.repo.insertEvent(trx, this.event(externalUserId, 'fact_changed', userId, change))
+    })
+    return this.customers.getProfile(userId, externalUserId)
+  }
+
+  /** The number behind the mask; every reveal is kept (who looked, when). */
+  async revealPhone(userId: string, externalUserId: string): Promise<{ phone: string }> {
+    await this.customers.assertFollower(userId, externalUserId)
+    const own = await this.repo.ownFacts(externalUserId)
+    const member = await this.ctx.db.kysely
+      .selectFrom('members')
+      .select('phone')
+      .where('external_user_id', '=', externalUserId)
+      .executeTakeFirst()
+    const phone = phoneOf({ own_phone: own?.phone ?? null, phone: member?.phone ?? null })
+    if (!phone) throw ApiError.notFound('No phone number is recorded for this customer')
+    await this.repo.transaction((trx) => this.repo.insertEvent(trx, this.event(externalUserId, 'phone_revealed', userId, {})))
+    return { phone }
+  }
+
+  // --- WeCom remark and corporate tags --------------------------------------------------------
+
+  async patchRemark(userId: string, externalUserId: string, patch: RemarkPatch): Promise<CustomerProfile> {
+    const before = await this.customers.getProfile(userId, externalUserId)
+    const remark = patch.remark?.trim()
+    const description = patch.description?.trim()
+    await this.wecomWrite('the remark', () => this.ctx.wecom.remark({ userId, externalUserId, remark, description }))
+    const now = this.ctx.now()
+    await this.repo.transaction(async (trx) => {
+      await this.repo.updateFollow(
+        trx,
+        externalUserId,
+        userId,
+        { ...(remark !== undefined ? { remark } : {}), ...(description !== undefined ? { description } : {}) },
+        now,
+      )
+      if (remark !== undefined && remark !== before.follow.remark) {
+        await this.repo.insertEvent(
+          trx,
+          this.event(externalUserId, 'remark_changed', userId, { field: 'remark', from: before.follow.remark, to: remark }),
+        )
+      }
+      if (description !== undefined && description !== before.follow.description) {
+        await this.repo.insertEvent(
+          trx,
+          this.event(externalUserId, 'remark_changed', userId, {
+            field: 'description',
+            from: before.follow.description,
+            to: description,
+          }),
+        )
+      }
+    })
+    return this.customers.getProfile(userId, externalUserId)
+  }
+
+  async changeTags(userId: string, externalUserId: string, change: TagsChange): Promise<CustomerProfile> {
+    const before = await this.customers.getProfile(userId, externalUserId)
+    const requested = [...new Set([...(change.add ?? []), ...(change.remove ?? [])])]
+    const { known, unknown } = await this.corpTags.resolve(requested)
+    if (unknown.length) throw ApiError.badRequest(`unknown tag ids: ${unknown.join(', ')}`)
+    const has = new Set(before.follow.tags.filter((t) => t.type === 'corp' && t.tagId).map((t) => t.tagId!))
+    const add = [...new Set(change.add ?? [])].filter((id) => !has.has(id))
+    const remove = [...new Set(change.remove ?? [])].filter((id) => has.has(id) && !add.includes(id))
+    if (add.length === 0 && remove.length === 0) return before
+    await this.wecomWrite('the tags', () => this.ctx.wecom.markTag({ userId, externalUserId, add, remove }))
+    const follow = await this.repo.findFollow(externalUserId, userId)
+    const tags = parseJsonArray<CustomerTag>(follow?.tags).filter(
+      (t) => !(t.type === 'corp' && t.tagId && remove.includes(t.tagId)),
+    )
+    for (const id of add) {
+      const tag = known.get(id)!
+      tags.push({ groupName: tag.groupName, name: tag.name, type: 'corp', tagId: id, source: 'wecom' })
+    }
+    const now = this.ctx.now()
+    await this.repo.transaction(async (trx) => {
+      await this.repo.updateFollow(trx, externalUserId, userId, { tags: JSON.stringify(tags) }, now)
+      await this.repo.insertEvent(
+        trx,
+        this.event(externalUserId, 'tags_changed', userId, {
+          added: add.map((id) => known.get(id)!.name),
+          removed: remove.map((id) => known.get(id)!.name),
+        }),
+      )
+    })
+    return this.customers.getProfile(userId, externalUserId)
+  }
+
+  async changePersonalTags(userId: string, externalUserId: string, change: PersonalTagsChange): Promise<CustomerProfile> {
+    const before = await this.customers.getProfile(userId, externalUserId)
+    const mine = new Set(before.follow.tags.filter((t) => t.source === 'guide').map((t) => t.name))
+    const add = [...new Set((change.add ?? []).map((n) => n.trim()).filter(Boolean))].filter((n) => !mine.has(n))
+    const remove = [...new Set((change.remove ?? []).map((n) => n.trim()))].filter((n) => mine.has(n) && !add.includes(n))
+    if (mine.size + add.length - remove.length > MAX_PERSONAL_TAGS) {
+      throw ApiError.badRequest(`a customer can have at most ${MAX_PERSONAL_TAGS} personal tags`)
+    }
+    if (add.length === 0 && remove.length === 0) return before
+    const now = this.ctx.now()
+    await this.repo.transaction(async (trx) => {
+      await this.repo.addPersonalTags(trx, externalUserId, userId, add, now)
+      await this.repo.removePersonalTags(trx, externalUserId, userId, remove)
+      await this.repo.touch(trx, externalUserId, now)
+      await this.repo.insertEvent(
+        trx,
+        this.event(externalUserId, 'tags_changed', userId, { added: add, removed: remove, personal: true }),
+      )
+    })
+    return this.customers.getProfile(userId, externalUserId)
+  }
+
+  /**
+   * WeCom refused or could not be reached: nothing is saved and the guide is told why,
+   * in words, so the app can roll back what it showed.
+   */
+  private async wecomWrite(what: string, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write()
+    } catch (error) {
+      if (error instanceof WecomError) {
+        throw new ApiError(502, 'wecom_error', `WeCom refused to change ${what} (errcode ${error.errcode}: ${error.errmsg})`)
+      }
+      if (error instanceof WecomUnavailableError) {
+        throw new ApiError(503, 'wecom_unavailable', `WeCom did not answer, ${what} was not changed; try again`)
+      }
+      throw error
+    }
+  }
+
+  // --- Notes, tasks, timeline -------------------------------------------------------------------
+
+  /** Idempotent on the client's id: the same note sent twice is one note. */
+  async addNote(userId: string, externalUserId: string, input: NoteCreate): Promise<{ note: Note; created: boolean }> {
+    await this.customers.assertFollower(userId, externalUserId)
+    const text = input.text.trim()
+    const existing = await this.repo.findNote(input.id)
+    if (existing) {
+      if (existing.external_user_id !== externalUserId || existing.author_id !== userId || existing.text !== text) {
+        throw new ApiError(409, 'conflict', 'A different note was already saved with this id')
+      }
+      return { note: toNote(existing), created: false }
+    }
+    const now = this.ctx.now()
+    const nextFollowUp = input.nextFollowUp ?? null
+    try {
+      await this.repo.transaction(async (trx) => {
+        await this.repo.insertNote(trx, {
+          id: input.id,
+          externalUserId,
+          authorId: userId,
+          text,
+          nextFollowUp,
+          outcome: input.outcome ?? null,
+          createdAt: now,
+        })
+        if (nextFollowUp) {
+          await this.repo.insertTask(trx, {
+            id: `note-${input.id}`,
+            guideId: userId,
+            externalUserId,
+            dueDate: nextFollowUp,
+            noteId: input.id,
+            title: text.length > 40 ? `${text.slice(0, 40)}…` : text,
+            createdAt: now,
+          })
+        }
+      })
+    } catch (error) {
+      // Two copies of one note racing: the other one won; answer with it.
+      const raced = await this.repo.findNote(input.id)
+      if (raced && raced.text === text && raced.external_user_id === externalUserId)
+        return { note: toNote(raced), created: false }
+      throw error
+    }
+    const saved = await this.repo.findNote(input.id)
+    return { note: toNote(saved!), created: true }
+  }
+
+  async timeline(userId: string, externalUserId: string, query: TimelineQuery): Promise<TimelinePage> {
+    await this.customers.assertFollower(userId, externalUserId)
+    const member = await this.repo.memberOf(externalUserId)
+    return readTimeline(this.ctx.db.kysely, {
+      externalUserId,
+      memberId: member?.id ?? null,
+      kind: query.kind,
+      cursor: query.cursor,
+      limit: query.limit ?? 20,
+    })
+  }
+
+  async tasks(userId: string): Promise<Task[]> {
+    const rows = await this.repo.openTasks(userId)
+    return rows.map((r) => ({
+      id: r.id,
+      kind: 'follow_up' as const,
+      dueDate: r.due_date,
+      title: r.title,
+      done: r.done_at !== null,
+      customer: { externalUserId: r.external_user_id, name: r.remark || r.name || '', avatar: r.avatar },
+    }))
+  }
+
+  async completeTask(userId: string, taskId: string): Promise<void> {
+    if (await this.repo.completeTask(taskId, userId, this.ctx.now())) return
+    const task = await this.repo.findTask(taskId, userId)
+    if (!task) throw ApiError.notFound('No such task')
+    // Already done: completing twice is fine.
+  }
+
+  // --- Binding to a member ------------------------------------------------------------------------
+
+  async memberCandidates(userId: string, externalUserId: string, phone: string): Promise<MemberCandidate[]> {
+    await this.customers.assertFollower(userId, externalUserId)
+    const rows = await this.repo.membersByPhone(phone)
+    return rows.map((r) => ({
+      memberId: r.id,
+      name: r.name,
+      phoneMasked: maskPhone(r.phone ?? ''),
+      level: (MEMBER_LEVELS as readonly string[]).includes(r.level) ? (r.level as MemberLevel) : 'normal',
+      storeName: r.store_name,
+      boundElsewhere: r.external_user_id !== null && r.external_user_id !== externalUserId,
+    }))
+  }
+
+  /**
+   * Bind after the guide confirmed: the phone she typed must be the member's, the member
+   * must be free, and the customer must not have a member already.
+   */
+  async bindMember(userId: string, externalUserId: string, memberId: string, phone: string): Promise<CustomerProfile> {
+    await this.customers.assertFollower(userId, externalUserId)
+    const member = await this.repo.findMember(memberId)
+    if (!member || member.phone !== phone) throw ApiError.notFound('No member with this id and phone number')
+    if (member.external_user_id === externalUserId) return this.customers.getProfile(userId, externalUserId)
+    const current = await this.repo.memberOf(externalUserId)
+    if (current) throw new ApiError(409, 'conflict', `This customer is already bound to member ${current.id}`)
+    if (member.external_user_id) throw new ApiError(409, 'conflict', 'This member is already bound to another WeCom customer')
+    const now = this.ctx.now()
+    await this.repo.transaction(async (trx) => {
+      if (!(await this.repo.bindMember(trx, memberId, externalUserId, now))) {
+        throw new ApiError(409, 'conflict', 'This member was just bound to another WeCom customer')
+      }
+      await this.repo.insertEvent(trx, this.event(externalUserId, 'member_bound', userId, { memberId, name: member.name }))
+    })
+    return this.customers.getProfile(userId, externalUserId)
+  }
+}
+
+function toNote(row: {
+  id: string
+  text: string
+  next_follow_up: string | null
+  outcome: string | null
+  author_id: string
+  author_name: string | null
+  created_at: number
+}): Note {
+  return {
+    id: row.id,
+    text: row.text,
+    nextFollowUp: row.next_follow_up,
+    outcome: row.outcome as Note['outcome'],
+    author: { userId: row.author_id, name: row.author_name ?? row.author_id },
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+  }
+}
+
+/** A fact as the timeline shows it ("M", "通勤、度假", "138****8000"). */
+function display(profile: CustomerProfile, field: keyof FactsPatch): string {
+  const f = profile.facts
+  switch (field) {
+    case 'sizeTop':
+      return f.sizes.top ?? ''
+    case 'sizeBottom':
+      return f.sizes.bottom ?? ''
+    case 'sizeDress':
+      return f.sizes.dress ?? ''
+    case 'sizeShoes':
+      return f.sizes.shoes ?? ''
+    case 'fitNotes':
+      return f.fitNotes ?? ''
+    case 'stylePreferences':
+      return f.stylePreferences.join('、')
+    case 'colorsLiked':
+      return f.colorsLiked.join('、')
+    case 'colorsAvoided':
+      return f.colorsAvoided.join('、')
+    case 'birthday':
+      return f.birthday ?? ''
+    case 'phone':
+      return f.phoneMasked ?? ''
+    case 'preferredStoreId':
+      return f.preferredStore?.name ?? ''
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * One chronological view of a customer, newest first, from three sources: events
+ * (changes guides made), notes, and her orders. Each source is read up to the page size
+ * before the cursor and the results merged, so paging is exact however the sources mix.
+ */
+import type { Kysely } from 'kysely'
+import type { NoteOutcome, TimelineEntry, TimelineKind, TimelinePage } from '../../../shared/memory'
+import type { Database } from '../../db/schema'
+import { iso } from '../../db/sql'
+import { ApiError } from '../../http/errors'
+
+interface Cursor {
+  at: number
+  id: string
+}
+
+export function encodeTimelineCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url')
+}
+
+export function decodeTimelineCursor(raw: string | undefined): Cursor | null {
+  if (!raw) return null
+  try {
+    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string')
+      return { at: value[0], id: value[1] }
+  } catch {
+    // fall through
+  }
+  throw ApiError.badRequest('cursor is not one this API returned')
+}
+
+/** Timeline ids carry their source, so ids from different tables never collide. */
+const PREFIX = { event: 'e:', note: 'n:', order: 'o:' } as const
+
+/**
+ * Rows of a source that come after the cursor in (at desc, id desc) order. Entries with
+ * the cursor's time sort by prefixed id: a whole source sorts before or after another.
+ */
+function afterCursor(
+  cursor: Cursor | null,
+  prefix: string,
+): { before: number; sameTime: 'all' | 'none' | { below: string } } | null {
+  if (!cursor) return null
+  const cursorPrefix = cursor.id.slice(0, 2)
+  if (prefix < cursorPrefix) return { before: cursor.at, sameTime: 'all' }
+  if (prefix > cursorPrefix) return { before: cursor.at, sameTime: 'none' }
+  return { before: cursor.at, sameTime: { below: cursor.id.slice(2) } }
+}
+
+type Source = 'events' | 'notes' | 'orders'
+
+function sourcesFor(kind: TimelineKind | undefined): Source[] {
+  if (!kind) return ['events', 'notes', 'orders']
+  if (kind === 'note') return ['notes']
+  if (kind === 'purchase') return ['orders']
+  return ['events']
+}
+
+const EVENT_KINDS: TimelineKind[] = ['fact_changed', 'tags_changed', 'remark_changed', 'member_bound']
+
+export async function readTimeline(
+  db: Kysely<Database>,
+  input: { externalUserId: string; memberId: string | null; kind?: TimelineKind; cursor?: string; limit: number },
+): Promise<TimelinePage> {
+  const cursor = decodeTimelineCursor(input.cursor)
+  const take = input.limit + 1
+  const entries: (TimelineEntry & { sortId: string; atMs: number })[] = []
+  const sources = sourcesFor(input.kind)
+
+  if (sources.includes('events')) {
+    const after = afterCursor(cursor, PREFIX.event)
+    let query = db
+      .selectFrom('customer_events as e')
+      .leftJoin('guides as g', 'g.user_id', 'e.actor_id')
+      .select(['e.id', 'e.kind', 'e.actor_id', 'g.name as actor_name', 'e.occurred_at', 'e.payload'])
+      .where('e.external_user_id', '=', input.externalUserId)
+      .where('e.kind', 'in', input.kind ? [input.kind] : EVENT_KINDS)
+    if (after) query = query.where((eb) => timeCondition(eb, 'e.occurred_at', 'e.id', after))
+    const rows = await query.orderBy('e.occurred_at', 'desc').orderBy('e.id', 'desc').limit(take).execute()
+    for (const row of rows) {
+      const payload = JSON.parse(row.payload) as Record<string, unknown>
+      const at = Number(row.occurred_at)
+      const entry: TimelineEntry & { sortId: string; atMs: number } = {
+        id: `${PREFIX.event}${row.id}`,
+        sortId: `${PREFIX.event}${row.id}`,
+        atMs: at,
+        kind: row.kind as TimelineKind,
+        at: iso(at),
+        actor: row.actor_id ? { userId: row.actor_id, name: row.actor_name ?? row.actor_id } : null,
+      }
+      if (row.kind === 'fact_changed' || row.kind === 'remark_changed') {
+        entry.change = { field: String(payload.field ?? ''), from: String(payload.from ?? ''), to: String(payload.to ?? '') }
+      } else if (row.kind === 'tags_changed') {
+        entry.tags = { added: (payload.added as string[]) ?? [], removed: (payload.removed as string[]) ?? [] }
+      } else if (row.kind === 'member_bound') {
+        entry.member = { memberId: String(payload.memberId ?? ''), name: String(payload.name ?? '') }
+      }
+      entries.push(entry)
+    }
+  }
+
+  if (sources.includes('notes')) {
+    const after = afterCursor(cursor, PREFIX.note)
+    let query = db
+      .selectFrom('customer_notes as n')
+      .leftJoin('guides as g', 'g.user_id', 'n.author_id')
+      .select(['n.id', 'n.author_id', 'g.name as author_name', 'n.text', 'n.next_follow_up', 'n.outcome', 'n.created_at'])
+      .where('n.external_user_id', '=', input.externalUserId)
+    if (after) query = query.where((eb) => timeCondition(eb, 'n.created_at', 'n.id', after))
+    const rows = await query.orderBy('n.created_at', 'desc').orderBy('n.id', 'desc').limit(take).execute()
+    for (const row of rows) {
+      const at = Number(row.created_at)
+      entries.push({
+        id: `${PREFIX.note}${row.id}`,
+        sortId: `${PREFIX.note}${row.id}`,
+        atMs: at,
+        kind: 'note',
+        at: iso(at),
+        actor: { userId: row.author_id, name: row.author_name ?? row.author_id },
+        note: { text: row.text, nextFollowUp: row.next_follow_up, outcome: row.outcome as NoteOutcome | null },
+      })
+    }
+  }
+
+  if (sources.includes('orders') && input.memberId) {
+    const after = afterCursor(cursor, PREFIX.order)
+    let query = db
+      .selectFrom('orders as o')
+      .leftJoin('stores as s', 's.id', 'o.store_id')
+      .select(['o.id', 'o.purchased_at', 'o.total_fen', 's.name as store_name'])
+      .where('o.member_id', '=', input.memberId)
+    if (after) query = query.where((eb) => timeCondition(eb, 'o.purchased_at', 'o.id', after))
+    const orders = await query.orderBy('o.purchased_at', 'desc').orderBy('o.id', 'desc').limit(take).execute()
+    const items = orders.length
+      ? await db
+          .selectFrom('order_items as i')
+          .leftJoin('products as p', 'p.id', 'i.product_id')
+          .select(['i.order_id', 'i.name', 'i.returned', 'p.image_url'])
+          .where(
+            'i.order_id',
+            'in',
+            orders.map((o) => o.id),
+          )
+          .orderBy('i.order_id')
+          .orderBy('i.line_no')
+          .execute()
+      : []
+    for (const order of orders) {
+      const at = Number(order.purchased_at)
+      entries.push({
+        id: `${PREFIX.order}${order.id}`,
+        sortId: `${PREFIX.order}${order.id}`,
+        atMs: at,
+        kind: 'purchase',
+        at: iso(at),
+        actor: null,
+        purchase: {
+          orderId: order.id,
+          totalFen: order.total_fen,
+          storeName: order.store_name,
+          items: items
+            .filter((i) => i.order_id === order.id)
+            .map((i) => ({ name: i.name, imageUrl: i.image_url, returned: i.returned === 1 })),
+        },
+      })
+    }
+  }
+
+  entries.sort((a, b) => b.atMs - a.atMs || (a.sortId < b.sortId ? 1 : a.sortId > b.sortId ? -1 : 0))
+  const page = entries.slice(0, input.limit)
+  const last = page.at(-1)
+  return {
+    items: page.map(({ sortId: _s, atMs: _a, ...entry }) => entry),
+    nextCursor: entries.length > input.limit && last ? encodeTimelineCursor({ at: last.atMs, id: last.sortId }) : null,
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function timeCondition(eb: any, timeColumn: string, idColumn: string, after: NonNullable<ReturnType<typeof afterCursor>>) {
+  if (after.sameTime === 'all') return eb(timeColumn, '<=', after.before)
+  if (after.sameTime === 'none') return eb(timeColumn, '<', after.before)
+  return eb.or([
+    eb(timeColumn, '<', after.before),
+    eb.and([eb(timeColumn, '=', after.before), eb(idColumn, '<', after.sameTime.below)]),
+  ])
+}
