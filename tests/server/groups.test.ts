@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { GROUP_STALE_MS } from '../../src/server/modules/groups/group-chats'
 import { DB_KINDS } from '../helpers/db'
 import { createTestApp, signIn, type TestApp } from '../helpers/app'
 
@@ -30,6 +31,23 @@ describe.each(DB_KINDS)('GET /api/groups/:chatId (%s)', (kind) => {
     const linas = new Set(t.demo.customers.filter((c) => c.follows.some((f) => f.userId === 'lina')).map((c) => c.externalUserId))
     for (const c of body.customers) expect(c.followedByMe).toBe(linas.has(c.externalUserId))
     for (const c of body.customers) expect(c.name).not.toBe('')
+  })
+
+  it('answers from its cache, and re-reads a stale group in the background', async () => {
+    const group = t.demo.groups.find((g) => g.owner === 'wanglei')!
+    const cookie = await signIn(t, 'lina')
+    const get = () => t.app.inject({ method: 'GET', url: `/api/groups/${group.chatId}`, headers: { cookie } })
+    await get()
+    const calls = t.world.callCount('externalcontact/groupchat/get')
+    await get()
+    expect(t.world.callCount('externalcontact/groupchat/get')).toBe(calls)
+    t.world.groups.get(group.chatId)!.name = '静安 VIP 会员群（新）'
+    t.clock.advance(GROUP_STALE_MS + 1000)
+    expect((await get()).json().name).toBe(group.name)
+    await t.ctx.background.idle()
+    expect(t.world.callCount('externalcontact/groupchat/get')).toBe(calls + 1)
+    expect((await get()).json().name).toBe('静安 VIP 会员群（新）')
+    t.world.groups.get(group.chatId)!.name = group.name
   })
 
   it('refuses a guide who is not in the group', async () => {

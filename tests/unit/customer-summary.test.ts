@@ -34,14 +34,18 @@ describe('summaryLine', () => {
   it('says "yesterday" and months naturally', () => {
     expect(
       summaryLine(
-        profile({ member: member({ stats: { orderCount: 1, totalSpentFen: 1, lastPurchaseAt: daysAgo(1), averageIntervalDays: null } }) }),
+        profile({
+          member: member({ stats: { orderCount: 1, totalSpentFen: 1, lastPurchaseAt: daysAgo(1), averageIntervalDays: null } }),
+        }),
         'zh-CN',
         NOW,
       ),
     ).toContain('上次购买 昨天')
     expect(
       summaryLine(
-        profile({ member: member({ stats: { orderCount: 1, totalSpentFen: 1, lastPurchaseAt: daysAgo(95), averageIntervalDays: null } }) }),
+        profile({
+          member: member({ stats: { orderCount: 1, totalSpentFen: 1, lastPurchaseAt: daysAgo(95), averageIntervalDays: null } }),
+        }),
         'zh-CN',
         NOW,
       ),

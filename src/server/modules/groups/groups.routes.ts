@@ -4,29 +4,22 @@ import type { AppContext } from '../../context'
 import { requireSession } from '../../http/auth'
 import { ApiError } from '../../http/errors'
 import { isoOrNull } from '../../db/sql'
-import { WecomError } from '../../wecom/errors'
 import type { CustomersService } from '../customers/customers.service'
-
-/** WeCom's answers for a chat id that is not one of the company's customer groups. */
-const UNKNOWN_CHAT_ERRCODES: ReadonlySet<number> = new Set([40050, 40058, 90500, 701008])
+import { GroupChats } from './group-chats'
 
 export const groupsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; customers: CustomersService }> = async (
   app,
   { ctx, customers },
 ) => {
+  const groups = new GroupChats(ctx)
+
   app.get(
     '/api/groups/:chatId',
     { schema: { params: ChatIdParamsSchema, response: { 200: GroupChatSchema } } },
     async (request, reply): Promise<GroupChat> => {
       const { userId } = requireSession(request, ctx.signer)
-      let chat
-      try {
-        chat = (await ctx.wecom.getGroupChat(request.params.chatId)).group_chat
-      } catch (error) {
-        if (error instanceof WecomError && UNKNOWN_CHAT_ERRCODES.has(error.errcode)) throw ApiError.notFound('No such group chat')
-        throw error
-      }
-      const members = chat.member_list ?? []
+      const chat = await groups.get(request.params.chatId)
+      const members = chat.members
       const staff = members.filter((m) => m.type === 1)
       if (chat.owner !== userId && !staff.some((m) => m.userid === userId)) {
         throw ApiError.forbidden('You are not a member of this group chat')
@@ -48,10 +41,10 @@ export const groupsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; customer
       const byId = new Map(known.map((k) => [k.external_user_id, k]))
       reply.header('cache-control', 'private, no-store')
       return {
-        chatId: chat.chat_id,
-        name: chat.name ?? '',
+        chatId: chat.chatId,
+        name: chat.name,
         ownerUserId: chat.owner,
-        notice: chat.notice ?? '',
+        notice: chat.notice,
         memberCount: members.length,
         staffCount: staff.length,
         customers: sortMineFirst(
