@@ -28,6 +28,10 @@ function warmUp(pinia: Pinia): void {
   // The profile is fetched only once signed in (the router's guard shares this request).
   const signedIn = useSessionStore(pinia).ensure()
   signedIn.catch(() => {})
+  // Notes saved while offline go out as soon as we know who is signed in, and whenever the network returns.
+  const flushNotes = () => void import('./offline/note-drafts').then((drafts) => drafts.flushQueuedNotes()).catch(() => {})
+  void signedIn.then(flushNotes, () => {})
+  window.addEventListener('online', flushNotes)
   useEntryStore(pinia)
     .resolve()
     .then(async (entry): Promise<void> => {

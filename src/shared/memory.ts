@@ -184,3 +184,8 @@ export type MemberBind = Static<typeof MemberBindSchema>
 export function maskPhone(phone: string): string {
   return phone.length >= 11 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : phone.replace(/\d(?=\d{2})/g, '*')
 }
+
+export const StoreListSchema = Type.Object({
+  items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), city: Type.String() })),
+})
+export type StoreList = Static<typeof StoreListSchema>

@@ -9,6 +9,10 @@ const api = vi.hoisted(() => ({ fetchCustomer: vi.fn() }))
 const wecom = vi.hoisted(() => ({ getCurrentCustomerId: vi.fn() }))
 
 vi.mock('@/api/customers', () => ({ fetchCustomer: api.fetchCustomer, fetchCustomers: vi.fn() }))
+vi.mock('@/api/memory', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/api/memory')>()),
+  fetchTimeline: vi.fn(async () => ({ items: [], nextCursor: null })),
+}))
 vi.mock('@/wecom', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../src/wecom')>()),
   getCurrentCustomerId: wecom.getCurrentCustomerId,
@@ -34,7 +38,7 @@ describe('CustomerPage for a given customer', () => {
     pending.resolve(alice)
     await flushPromises()
     expect(wrapper.get('[data-testid=customer-name]').text()).toBe('爱丽丝')
-    expect(wrapper.find('[data-testid=sizes-card]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid=facts-card]').exists()).toBe(true)
     expect(wrapper.find('[data-testid=purchases-card]').text()).toContain('双面羊毛大衣')
     expect(api.fetchCustomer).toHaveBeenCalledWith('wmAlice')
   })
@@ -59,7 +63,7 @@ describe('CustomerPage for a given customer', () => {
     api.fetchCustomer.mockResolvedValueOnce(profile({ member: null }))
     const { wrapper } = await mountPage(CustomerPage, { externalUserId: 'wmAAAA' })
     expect(wrapper.get('[data-testid=member-card]').text()).toContain('尚未绑定会员')
-    expect(wrapper.find('[data-testid=sizes-card]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid=bind-open]').exists()).toBe(true)
   })
 })
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { displayName, groupTags, headerTags, summaryLine } from '../../src/components/customer/customer-summary'
+import {
+  daysUntilBirthday,
+  displayName,
+  groupTags,
+  headerTags,
+  summaryLine,
+} from '../../src/components/customer/customer-summary'
 import { NOW, daysAgo, member, profile, tag } from '../helpers/fixtures'
 
 describe('displayName', () => {
@@ -80,5 +86,19 @@ describe('groupTags', () => {
       ['客户价值', ['高净值']],
       ['个人标签', ['爱穿裙子']],
     ])
+  })
+})
+
+describe('daysUntilBirthday', () => {
+  const at = (iso: string) => new Date(`${iso}T10:00:00`).getTime()
+  it('counts the days to her next birthday, 0 on the day', () => {
+    expect(daysUntilBirthday('12-01', at('2026-11-25'))).toBe(6)
+    expect(daysUntilBirthday('11-25', at('2026-11-25'))).toBe(0)
+    expect(daysUntilBirthday('1990-11-24', at('2026-11-25'))).toBe(364)
+    expect(daysUntilBirthday('01-01', at('2026-12-31'))).toBe(1)
+  })
+  it('keeps 29 February on 28 February in other years, and ignores nonsense', () => {
+    expect(daysUntilBirthday('02-29', at('2027-02-27'))).toBe(1)
+    expect(daysUntilBirthday('soon', at('2026-11-25'))).toBeNull()
   })
 })

@@ -48,3 +48,21 @@ export function groupTags(tags: readonly CustomerTag[], personalLabel: string): 
   const entries = [...groups.entries()].map(([name, list]) => ({ name, tags: list }))
   return [...entries.filter((g) => g.name !== personalLabel), ...entries.filter((g) => g.name === personalLabel)]
 }
+
+/** Whole days from today (local time) to her next birthday: 0 on the day itself. */
+export function daysUntilBirthday(birthday: string, now: number = Date.now()): number | null {
+  const m = /(?:^|-)(\d{2})-(\d{2})$/.exec(birthday)
+  if (!m) return null
+  const month = Number(m[1]) - 1
+  const day = Number(m[2])
+  const today = new Date(now)
+  today.setHours(0, 0, 0, 0)
+  const next = (year: number) => {
+    // 29 February is celebrated on 28 February in other years.
+    const date = new Date(year, month, day)
+    return date.getMonth() === month ? date : new Date(year, month, day - 1)
+  }
+  let target = next(today.getFullYear())
+  if (target < today) target = next(today.getFullYear() + 1)
+  return Math.round((target.getTime() - today.getTime()) / 86_400_000)
+}

@@ -11,6 +11,7 @@ import {
   PersonalTagsChangeSchema,
   PhoneSchema,
   RemarkPatchSchema,
+  StoreListSchema,
   TagsChangeSchema,
   TaskIdParamsSchema,
   TaskListSchema,
@@ -89,6 +90,11 @@ export const memoryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service:
   app.get('/api/tags', { schema: { response: { 200: CorpTagGroupsSchema } } }, async (request) => {
     guide(request)
     return service.corpTags.groups()
+  })
+
+  app.get('/api/stores', { schema: { response: { 200: StoreListSchema } } }, async (request) => {
+    guide(request)
+    return { items: await ctx.db.kysely.selectFrom('stores').select(['id', 'name', 'city']).orderBy('id').execute() }
   })
 
   app.get('/api/tasks', { schema: { response: { 200: TaskListSchema } } }, async (request) => ({

@@ -1,0 +1,94 @@
+/**
+ * Notes that are not on the server yet. A draft is `editing` while the guide types (kept
+ * after every pause, so a reload loses nothing) and `queued` once she saved it without a
+ * network. Queued notes are sent in order when the network returns; the id travels with
+ * the note, so a retry of one the server already has is answered with that same note.
+ */
+import { isApiFailure } from '@/api/http'
+import { createNote } from '@/api/memory'
+import type { NoteCreate, NoteOutcome } from '@/shared/memory'
+import { idb } from './idb'
+
+export interface NoteDraft {
+  id: string
+  externalUserId: string
+  text: string
+  nextFollowUp: string | null
+  outcome: NoteOutcome | null
+  state: 'editing' | 'queued'
+  /** Why the server refused it for good (not hers any more, …); kept for the guide to see. */
+  error?: string
+  updatedAt: number
+}
+
+const STORE = 'note-drafts'
+
+/** A v4 UUID; crypto.randomUUID needs a secure context, which a LAN demo over http is not. */
+export function newDraftId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID()
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
+export async function draftsFor(externalUserId: string): Promise<NoteDraft[]> {
+  const all = await idb.all<NoteDraft>(STORE)
+  return all.filter((d) => d.externalUserId === externalUserId).sort((a, b) => a.updatedAt - b.updatedAt)
+}
+
+export function saveDraft(draft: NoteDraft): Promise<void> {
+  return idb.put(STORE, { ...draft, updatedAt: Date.now() })
+}
+
+export function dropDraft(id: string): Promise<void> {
+  return idb.delete(STORE, id)
+}
+
+export function toNoteCreate(draft: NoteDraft): NoteCreate {
+  return {
+    id: draft.id,
+    text: draft.text.trim(),
+    ...(draft.nextFollowUp ? { nextFollowUp: draft.nextFollowUp } : {}),
+    ...(draft.outcome ? { outcome: draft.outcome } : {}),
+  }
+}
+
+/** True for failures that a later retry may cure (no network, server busy). */
+export function isTransient(error: unknown): boolean {
+  return isApiFailure(error) && (error.status === 0 || error.status >= 500)
+}
+
+let flushing: Promise<number> | null = null
+
+/**
+ * Send every queued note, oldest first; stop at the first transient failure (the network
+ * is still down). A note the server refuses for good stays, marked with the reason.
+ * Resolves with how many were sent.
+ */
+export function flushQueuedNotes(): Promise<number> {
+  flushing ??= (async () => {
+    let sent = 0
+    try {
+      const queued = (await idb.all<NoteDraft>(STORE))
+        .filter((d) => d.state === 'queued' && !d.error)
+        .sort((a, b) => a.updatedAt - b.updatedAt)
+      for (const draft of queued) {
+        try {
+          await createNote(draft.externalUserId, toNoteCreate(draft))
+          await dropDraft(draft.id)
+          sent++
+        } catch (error) {
+          if (isTransient(error)) break
+          // Refused for good: never dropped silently; the guide sees why and decides.
+          await idb.put(STORE, { ...draft, error: isApiFailure(error) ? error.message : String(error) })
+        }
+      }
+    } finally {
+      flushing = null
+    }
+    return sent
+  })()
+  return flushing
+}
