@@ -37,6 +37,7 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'customer.loadFailed': 'Could not load the profile',
   'customer.wechatName': 'WeChat name: {name}',
   'customer.fromCorp': '@{corp}',
+  'customer.points': '{points} points',
   'customer.moreTags': '+{count}',
   'customer.lastPurchase': 'Last bought {when}',
   'customer.orderCount': '{count} orders',

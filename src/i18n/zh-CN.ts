@@ -36,6 +36,7 @@ export const zhCN = {
   'customer.loadFailed': '客户资料加载失败',
   'customer.wechatName': '微信昵称：{name}',
   'customer.fromCorp': '@{corp}',
+  'customer.points': '{points} 积分',
   'customer.moreTags': '+{count}',
   'customer.lastPurchase': '上次购买 {when}',
   'customer.orderCount': '累计 {count} 单',

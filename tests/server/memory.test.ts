@@ -264,6 +264,21 @@ describe.each(DB_KINDS)('the guide’s memory of a customer (%s)', (kind) => {
     })
   })
 
+  it('refuses every write to another guide’s customer with 403 and the error body', async () => {
+    const writes: [string, string, unknown][] = [
+      ['PATCH', `/api/customers/${customerId}/wecom-remark`, { remark: 'x' }],
+      ['POST', `/api/customers/${customerId}/personal-tags`, { add: ['x'] }],
+      ['POST', `/api/customers/${customerId}/member`, { memberId: memberId, phone: '13800138000' }],
+      ['GET', `/api/customers/${customerId}/member-candidates?phone=13800138000`, undefined],
+    ]
+    for (const [method, url, body] of writes) {
+      const res = await call(method as 'GET' | 'POST' | 'PATCH', url, body, chenjing)
+      expect(res.statusCode, url).toBe(403)
+      expect(res.json(), url).toMatchObject({ error: { code: 'forbidden', message: expect.any(String) } })
+    }
+    expect((await call('GET', '/api/tasks', undefined, '')).statusCode).toBe(401)
+  })
+
   describe('binding a member', () => {
     it('finds members by phone, binds one after confirmation, and never binds her twice', async () => {
       const free = t.demo.members.find((m) => m.externalUserId === customerId)!
