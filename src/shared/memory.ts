@@ -103,7 +103,7 @@ export const NoteSchema = Type.Object({
 })
 export type Note = Static<typeof NoteSchema>
 
-export const TIMELINE_KINDS = ['note', 'fact_changed', 'tags_changed', 'remark_changed', 'member_bound', 'purchase'] as const
+export const TIMELINE_KINDS = ['note', 'fact_changed', 'tags_changed', 'remark_changed', 'member_bound', 'purchase', 'reply_sent'] as const
 export type TimelineKind = (typeof TIMELINE_KINDS)[number]
 
 export const TimelineEntrySchema = Type.Object({
@@ -118,6 +118,9 @@ export const TimelineEntrySchema = Type.Object({
   change: Type.Optional(Type.Object({ field: Type.String(), from: Type.String(), to: Type.String() })),
   tags: Type.Optional(Type.Object({ added: Type.Array(Type.String()), removed: Type.Array(Type.String()) })),
   member: Type.Optional(Type.Object({ memberId: Type.String(), name: Type.String() })),
+  reply: Type.Optional(
+    Type.Object({ replyId: Type.String(), title: Type.String(), partsSent: Type.Integer(), partsTotal: Type.Integer(), copied: Type.Boolean() }),
+  ),
   purchase: Type.Optional(
     Type.Object({
       orderId: Type.String(),

@@ -93,6 +93,21 @@ describe.each(DB_KINDS)('the guide’s memory of a customer (%s)', (kind) => {
       expect((await call('PATCH', `/api/customers/${customerId}/facts`, { preferredStoreId: 'S999' })).statusCode).toBe(400)
       const res = await call('PATCH', `/api/customers/${customerId}/facts`, { preferredStoreId: 'S002' })
       expect((res.json() as CustomerProfile).facts.preferredStore).toEqual({ id: 'S002', name: '杭州湖滨银泰店' })
+      const cleared = await call('PATCH', `/api/customers/${customerId}/facts`, { preferredStoreId: null })
+      expect(cleared.statusCode).toBe(200)
+      expect((cleared.json() as CustomerProfile).facts.preferredStore).toBeNull()
+    })
+
+    it('sees an order moved to another member leave the first profile at once', async () => {
+      const before = await profile()
+      const order = before.member!.recentPurchases[0]!
+      const other = t.demo.members.find((m) => m.id !== memberId)!
+      await t.testDb.db.kysely.updateTable('orders').set({ member_id: other.id }).where('id', '=', order.orderId).execute()
+      const after = await profile()
+      expect(after.member!.recentPurchases.map((p) => p.orderId)).not.toContain(order.orderId)
+      expect(after.member!.stats.orderCount).toBe(before.member!.stats.orderCount - 1)
+      await t.testDb.db.kysely.updateTable('orders').set({ member_id: memberId }).where('id', '=', order.orderId).execute()
+      expect((await profile()).member!.recentPurchases.map((p) => p.orderId)).toContain(order.orderId)
     })
 
     it.each([
@@ -181,8 +196,22 @@ describe.each(DB_KINDS)('the guide’s memory of a customer (%s)', (kind) => {
       expect(
         (removed.json() as CustomerProfile).follow.tags.filter((tag) => tag.source === 'guide').map((tag) => tag.name),
       ).toEqual(['周末到店'])
-      // Hers only: another guide of the same customer does not see them.
       expect((await call('POST', `/api/customers/${customerId}/personal-tags`, { add: [' '] })).statusCode).toBe(400)
+    })
+
+    it('keeps personal tags and their timeline entries to the guide who wrote them', async () => {
+      const shared = t.demo.customers.find(
+        (c) => c.follows.some((f) => f.userId === 'lina') && c.follows.some((f) => f.userId !== 'lina'),
+      )!
+      const otherGuide = await signIn(t, shared.follows.find((f) => f.userId !== 'lina')!.userId)
+      const url = `/api/customers/${shared.externalUserId}`
+      expect((await call('POST', `${url}/personal-tags`, { add: ['只看打折'] })).statusCode).toBe(200)
+      const mineTimeline = (await call('GET', `${url}/timeline?kind=tags_changed`)).json() as { items: TimelineEntry[] }
+      expect(mineTimeline.items[0]).toMatchObject({ kind: 'tags_changed', tags: { added: ['只看打折'], removed: [] } })
+      const theirs = (await call('GET', url, undefined, otherGuide)).json() as CustomerProfile
+      expect(theirs.follow.tags.map((tag) => tag.name)).not.toContain('只看打折')
+      const theirTimeline = (await call('GET', `${url}/timeline`, undefined, otherGuide)).json() as { items: TimelineEntry[] }
+      expect(JSON.stringify(theirTimeline.items)).not.toContain('只看打折')
     })
   })
 

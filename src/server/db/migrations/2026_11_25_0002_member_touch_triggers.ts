@@ -9,12 +9,16 @@ import { SqliteAdapter, sql, type Kysely } from 'kysely'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   if (isSqlite(db)) {
+    // An update can move an order to another member (or a line to another order):
+    // both sides change, so both members move on.
+    const rows = { insert: ['new'], update: ['new', 'old'], delete: ['old'] } as const
     for (const event of ['insert', 'update', 'delete'] as const) {
-      const row = event === 'delete' ? 'old' : 'new'
+      const members = rows[event].map((row) => `${row}.member_id`).join(', ')
+      const orders = rows[event].map((row) => `${row}.order_id`).join(', ')
       await sql
         .raw(
           `create trigger orders_touch_member_${event} after ${event} on orders begin
-             update members set updated_at = updated_at + 1 where id = ${row}.member_id;
+             update members set updated_at = updated_at + 1 where id in (${members});
            end`,
         )
         .execute(db)
@@ -22,7 +26,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         .raw(
           `create trigger order_items_touch_member_${event} after ${event} on order_items begin
              update members set updated_at = updated_at + 1
-             where id = (select member_id from orders where id = ${row}.order_id);
+             where id in (select member_id from orders where id in (${orders}));
            end`,
         )
         .execute(db)
@@ -41,17 +45,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     end $$`.execute(db)
   await sql`create trigger members_touch_on_update before update on members
     for each row when (new.updated_at = old.updated_at) execute function touch_member_on_update()`.execute(db)
+  // On an update both the old and the new member move on (an order moved between members).
   await sql`
     create function touch_member_from_order() returns trigger language plpgsql as $$
     begin
-      update members set updated_at = updated_at + 1 where id = coalesce(new.member_id, old.member_id);
+      if tg_op in ('INSERT', 'UPDATE') then
+        update members set updated_at = updated_at + 1 where id = new.member_id;
+      end if;
+      if tg_op = 'DELETE' or (tg_op = 'UPDATE' and old.member_id is distinct from new.member_id) then
+        update members set updated_at = updated_at + 1 where id = old.member_id;
+      end if;
       return null;
     end $$`.execute(db)
   await sql`
     create function touch_member_from_order_item() returns trigger language plpgsql as $$
     begin
-      update members set updated_at = updated_at + 1
-      where id = (select member_id from orders where id = coalesce(new.order_id, old.order_id));
+      if tg_op in ('INSERT', 'UPDATE') then
+        update members set updated_at = updated_at + 1 where id = (select member_id from orders where id = new.order_id);
+      end if;
+      if tg_op = 'DELETE' or (tg_op = 'UPDATE' and old.order_id is distinct from new.order_id) then
+        update members set updated_at = updated_at + 1 where id = (select member_id from orders where id = old.order_id);
+      end if;
       return null;
     end $$`.execute(db)
   await sql`create trigger orders_touch_member after insert or update or delete on orders

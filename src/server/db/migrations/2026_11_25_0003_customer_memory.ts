@@ -21,7 +21,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('colors_avoided', 'text')
     .addColumn('birthday', 'text')
     .addColumn('phone', 'text')
-    .addColumn('preferred_store_id', 'text', (c) => c.references('stores.id'))
+    // '' records "cleared by a guide" (so the member's store does not come back); the
+    // service checks a store exists before saving it, hence no foreign key.
+    .addColumn('preferred_store_id', 'text')
     // Moves on with every write about this customer (facts, personal tags, notes): part
     // of the profile's version token.
     .addColumn('updated_at', 'bigint', (c) => c.notNull())

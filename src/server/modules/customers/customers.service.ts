@@ -95,20 +95,22 @@ export class CustomersService {
       }
       this.profiles.delete(userId, externalUserId)
     }
+    // The token is read before assembling and again after: the body is cached only if
+    // nothing changed in between, so a write racing this read can never leave an old
+    // body filed under the new token.
     const versionBefore = this.ctx.db.changeVersion?.() ?? null
+    const tokenBefore = await this.repo.profileToken(externalUserId, userId)
     const profile = await this.getProfile(userId, externalUserId)
     const body = JSON.stringify(profile)
-    // The token is read after assembling: if data changed meanwhile it will not match,
-    // and the next read assembles again.
-    const token = await this.repo.profileToken(externalUserId, userId)
-    if (token) {
-      // Only vouch for "nothing changed since" if nothing was written while assembling.
-      const versionAfter = this.ctx.db.changeVersion?.() ?? null
+    const tokenAfter = await this.repo.profileToken(externalUserId, userId)
+    const versionAfter = this.ctx.db.changeVersion?.() ?? null
+    if (tokenBefore && tokenAfter && tokenBefore.token === tokenAfter.token) {
       this.profiles.set(userId, externalUserId, {
-        token: token.token,
+        token: tokenAfter.token,
         body,
-        fetchedAt: token.fetchedAt,
-        checkedAt: versionAfter !== null && versionAfter === versionBefore ? versionAfter : null,
+        fetchedAt: tokenAfter.fetchedAt,
+        // "Nothing at all was written since" only holds if nothing was written meanwhile.
+        checkedAt: versionBefore === versionAfter ? versionAfter : null,
       })
     }
     return body

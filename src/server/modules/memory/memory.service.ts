@@ -179,7 +179,7 @@ export class MemoryService {
       await this.repo.touch(trx, externalUserId, now)
       await this.repo.insertEvent(
         trx,
-        this.event(externalUserId, 'tags_changed', userId, { added: add, removed: remove, personal: true }),
+        this.event(externalUserId, 'personal_tags_changed', userId, { added: add, removed: remove }),
       )
     })
     return this.customers.getProfile(userId, externalUserId)
@@ -255,7 +255,8 @@ export class MemoryService {
   async timeline(userId: string, externalUserId: string, query: TimelineQuery): Promise<TimelinePage> {
     await this.customers.assertFollower(userId, externalUserId)
     const member = await this.repo.memberOf(externalUserId)
-    return readTimeline(this.ctx.db.kysely, {
+    return readTimeline(this.ctx.db, {
+      viewerId: userId,
       externalUserId,
       memberId: member?.id ?? null,
       kind: query.kind,

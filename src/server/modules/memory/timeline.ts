@@ -3,9 +3,9 @@
  * (changes guides made), notes, and her orders. Each source is read up to the page size
  * before the cursor and the results merged, so paging is exact however the sources mix.
  */
-import type { Kysely } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
+import type { Db } from '../../db'
 import type { NoteOutcome, TimelineEntry, TimelineKind, TimelinePage } from '../../../shared/memory'
-import type { Database } from '../../db/schema'
 import { iso } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 
@@ -57,12 +57,16 @@ function sourcesFor(kind: TimelineKind | undefined): Source[] {
   return ['events']
 }
 
-const EVENT_KINDS: TimelineKind[] = ['fact_changed', 'tags_changed', 'remark_changed', 'member_bound']
+const EVENT_KINDS: TimelineKind[] = ['fact_changed', 'tags_changed', 'remark_changed', 'member_bound', 'reply_sent']
 
 export async function readTimeline(
-  db: Kysely<Database>,
-  input: { externalUserId: string; memberId: string | null; kind?: TimelineKind; cursor?: string; limit: number },
+  database: Db,
+  input: { viewerId: string; externalUserId: string; memberId: string | null; kind?: TimelineKind; cursor?: string; limit: number },
 ): Promise<TimelinePage> {
+  const db = database.kysely
+  // Ties in time are ordered by id as bytes, here and in JavaScript alike (PostgreSQL
+  // would otherwise compare with the database's collation).
+  const id = (column: string) => (database.kind === 'postgres' ? sql`${sql.ref(column)} collate "C"` : sql.ref(column))
   const cursor = decodeTimelineCursor(input.cursor)
   const take = input.limit + 1
   const entries: (TimelineEntry & { sortId: string; atMs: number })[] = []
@@ -75,26 +79,41 @@ export async function readTimeline(
       .leftJoin('guides as g', 'g.user_id', 'e.actor_id')
       .select(['e.id', 'e.kind', 'e.actor_id', 'g.name as actor_name', 'e.occurred_at', 'e.payload'])
       .where('e.external_user_id', '=', input.externalUserId)
-      .where('e.kind', 'in', input.kind ? [input.kind] : EVENT_KINDS)
-    if (after) query = query.where((eb) => timeCondition(eb, 'e.occurred_at', 'e.id', after))
-    const rows = await query.orderBy('e.occurred_at', 'desc').orderBy('e.id', 'desc').limit(take).execute()
+      .where((eb) => {
+        const kinds = input.kind ? [input.kind] : EVENT_KINDS
+        const shared = eb('e.kind', 'in', kinds)
+        // A guide's personal tags are hers alone, and so are the events about them.
+        if (!kinds.includes('tags_changed')) return shared
+        return eb.or([shared, eb.and([eb('e.kind', '=', 'personal_tags_changed'), eb('e.actor_id', '=', input.viewerId)])])
+      })
+    if (after) query = query.where((eb) => timeCondition(eb, 'e.occurred_at', id('e.id'), after))
+    const rows = await query.orderBy('e.occurred_at', 'desc').orderBy(id('e.id'), 'desc').limit(take).execute()
     for (const row of rows) {
       const payload = JSON.parse(row.payload) as Record<string, unknown>
       const at = Number(row.occurred_at)
+      const kind = (row.kind === 'personal_tags_changed' ? 'tags_changed' : row.kind) as TimelineKind
       const entry: TimelineEntry & { sortId: string; atMs: number } = {
         id: `${PREFIX.event}${row.id}`,
         sortId: `${PREFIX.event}${row.id}`,
         atMs: at,
-        kind: row.kind as TimelineKind,
+        kind,
         at: iso(at),
         actor: row.actor_id ? { userId: row.actor_id, name: row.actor_name ?? row.actor_id } : null,
       }
       if (row.kind === 'fact_changed' || row.kind === 'remark_changed') {
         entry.change = { field: String(payload.field ?? ''), from: String(payload.from ?? ''), to: String(payload.to ?? '') }
-      } else if (row.kind === 'tags_changed') {
+      } else if (kind === 'tags_changed') {
         entry.tags = { added: (payload.added as string[]) ?? [], removed: (payload.removed as string[]) ?? [] }
       } else if (row.kind === 'member_bound') {
         entry.member = { memberId: String(payload.memberId ?? ''), name: String(payload.name ?? '') }
+      } else if (row.kind === 'reply_sent') {
+        entry.reply = {
+          replyId: String(payload.replyId ?? ''),
+          title: String(payload.title ?? ''),
+          partsSent: Number(payload.partsSent ?? 0),
+          partsTotal: Number(payload.partsTotal ?? 0),
+          copied: payload.copied === true,
+        }
       }
       entries.push(entry)
     }
@@ -107,8 +126,8 @@ export async function readTimeline(
       .leftJoin('guides as g', 'g.user_id', 'n.author_id')
       .select(['n.id', 'n.author_id', 'g.name as author_name', 'n.text', 'n.next_follow_up', 'n.outcome', 'n.created_at'])
       .where('n.external_user_id', '=', input.externalUserId)
-    if (after) query = query.where((eb) => timeCondition(eb, 'n.created_at', 'n.id', after))
-    const rows = await query.orderBy('n.created_at', 'desc').orderBy('n.id', 'desc').limit(take).execute()
+    if (after) query = query.where((eb) => timeCondition(eb, 'n.created_at', id('n.id'), after))
+    const rows = await query.orderBy('n.created_at', 'desc').orderBy(id('n.id'), 'desc').limit(take).execute()
     for (const row of rows) {
       const at = Number(row.created_at)
       entries.push({
@@ -130,8 +149,8 @@ export async function readTimeline(
       .leftJoin('stores as s', 's.id', 'o.store_id')
       .select(['o.id', 'o.purchased_at', 'o.total_fen', 's.name as store_name'])
       .where('o.member_id', '=', input.memberId)
-    if (after) query = query.where((eb) => timeCondition(eb, 'o.purchased_at', 'o.id', after))
-    const orders = await query.orderBy('o.purchased_at', 'desc').orderBy('o.id', 'desc').limit(take).execute()
+    if (after) query = query.where((eb) => timeCondition(eb, 'o.purchased_at', id('o.id'), after))
+    const orders = await query.orderBy('o.purchased_at', 'desc').orderBy(id('o.id'), 'desc').limit(take).execute()
     const items = orders.length
       ? await db
           .selectFrom('order_items as i')
@@ -167,7 +186,8 @@ export async function readTimeline(
     }
   }
 
-  entries.sort((a, b) => b.atMs - a.atMs || (a.sortId < b.sortId ? 1 : a.sortId > b.sortId ? -1 : 0))
+  // Ids compared as UTF-8 bytes, matching the database's ordering above.
+  entries.sort((a, b) => b.atMs - a.atMs || Buffer.compare(Buffer.from(b.sortId), Buffer.from(a.sortId)))
   const page = entries.slice(0, input.limit)
   const last = page.at(-1)
   return {
@@ -177,7 +197,7 @@ export async function readTimeline(
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function timeCondition(eb: any, timeColumn: string, idColumn: string, after: NonNullable<ReturnType<typeof afterCursor>>) {
+function timeCondition(eb: any, timeColumn: string, idColumn: RawBuilder<unknown>, after: NonNullable<ReturnType<typeof afterCursor>>) {
   if (after.sameTime === 'all') return eb(timeColumn, '<=', after.before)
   if (after.sameTime === 'none') return eb(timeColumn, '<', after.before)
   return eb.or([
