@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { GROUP_STALE_MS } from '../../src/server/modules/groups/group-chats'
+import { GROUP_RECHECK_MS, GROUP_STALE_MS } from '../../src/server/modules/groups/group-chats'
 import { DB_KINDS } from '../helpers/db'
 import { createTestApp, signIn, type TestApp } from '../helpers/app'
 
@@ -55,6 +55,22 @@ describe.each(DB_KINDS)('GET /api/groups/:chatId (%s)', (kind) => {
     const cookie = await signIn(t, 'lina')
     const res = await t.app.inject({ method: 'GET', url: `/api/groups/${group.chatId}`, headers: { cookie } })
     expect(res.statusCode).toBe(403)
+  })
+
+  it('asks WeCom again before refusing a guide who may have joined since', async () => {
+    const group = t.demo.groups.find((g) => g.owner === 'chenjing' && !g.staff.includes('lina'))!
+    const cookie = await signIn(t, 'lina')
+    const get = () => t.app.inject({ method: 'GET', url: `/api/groups/${group.chatId}`, headers: { cookie } })
+    expect((await get()).statusCode).toBe(403)
+    const sim = t.world.groups.get(group.chatId)!
+    sim.staff.push('lina')
+    // Just refused: not asked again at once, so a refusal costs WeCom nothing.
+    const calls = t.world.callCount('externalcontact/groupchat/get')
+    expect((await get()).statusCode).toBe(403)
+    expect(t.world.callCount('externalcontact/groupchat/get')).toBe(calls)
+    t.clock.advance(GROUP_RECHECK_MS + 1000)
+    expect((await get()).statusCode).toBe(200)
+    sim.staff.pop()
   })
 
   it('answers 404 for an unknown group and 400 for a malformed id', async () => {

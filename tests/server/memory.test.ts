@@ -188,6 +188,19 @@ describe.each(DB_KINDS)('the guide’s memory of a customer (%s)', (kind) => {
       expect((await call('POST', `/api/customers/${customerId}/tags`, { add: [anyTag.id] }, chenjing)).statusCode).toBe(403)
     })
 
+    it('keeps both of two tag changes made at the same moment', async () => {
+      const follow = t.world.contacts.get(customerId)!.follows.find((f) => f.userid === 'lina')!
+      const free = t.demo.tagGroups
+        .flatMap((g) => g.tags)
+        .filter((tag) => !follow.corpTagIds.includes(tag.id))
+        .slice(0, 2)
+      const results = await Promise.all(free.map((tag) => call('POST', `/api/customers/${customerId}/tags`, { add: [tag.id] })))
+      expect(results.map((r) => r.statusCode)).toEqual([200, 200])
+      const tags = (await profile()).follow.tags.map((tag) => tag.tagId)
+      for (const tag of free) expect(tags).toContain(tag.id)
+      await call('POST', `/api/customers/${customerId}/tags`, { remove: free.map((tag) => tag.id) })
+    })
+
     it('keeps the guide’s personal tags in our database', async () => {
       const res = await call('POST', `/api/customers/${customerId}/personal-tags`, { add: ['爱穿裙子', '周末到店', '爱穿裙子'] })
       const mine = (res.json() as CustomerProfile).follow.tags.filter((tag) => tag.source === 'guide').map((tag) => tag.name)

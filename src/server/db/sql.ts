@@ -36,3 +36,9 @@ export function iso(ms: number): string {
 export function isoOrNull(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined || ms === 0 ? null : new Date(ms).toISOString()
 }
+
+/** A unique or primary key constraint refused the write (SQLite or PostgreSQL). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+}

@@ -10,6 +10,8 @@ import { KeyedSingleFlight } from '../../wecom/expiring'
 import type { GroupChatMember } from '../../wecom/types'
 
 export const GROUP_STALE_MS = 5 * 60 * 1000
+/** A guide missing from a cached group older than this is looked up again before a 403. */
+export const GROUP_RECHECK_MS = 30 * 1000
 /** WeCom's answers for a chat id that is not one of the company's customer groups. */
 const UNKNOWN_CHAT_ERRCODES: ReadonlySet<number> = new Set([40050, 40058, 90500, 701008])
 
@@ -19,6 +21,7 @@ export interface CachedGroup {
   owner: string
   notice: string
   members: GroupChatMember[]
+  fetchedAt: number
 }
 
 export class GroupChats {
@@ -45,8 +48,9 @@ export class GroupChats {
         owner: chat.owner,
         notice: chat.notice ?? '',
         members: chat.member_list ?? [],
+        fetchedAt: this.ctx.now(),
       }
-      const now = this.ctx.now()
+      const now = group.fetchedAt
       const values = {
         name: group.name,
         owner: group.owner,
@@ -78,6 +82,7 @@ export class GroupChats {
         owner: row.owner,
         notice: row.notice,
         members: JSON.parse(row.members) as GroupChatMember[],
+        fetchedAt: Number(row.fetched_at),
       }
     }
     const fresh = await this.refresh(chatId)

@@ -5,7 +5,7 @@ import { requireSession } from '../../http/auth'
 import { ApiError } from '../../http/errors'
 import { isoOrNull } from '../../db/sql'
 import type { CustomersService } from '../customers/customers.service'
-import { GroupChats } from './group-chats'
+import { GROUP_RECHECK_MS, GroupChats, type CachedGroup } from './group-chats'
 
 export const groupsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; customers: CustomersService }> = async (
   app,
@@ -18,12 +18,14 @@ export const groupsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; customer
     { schema: { params: ChatIdParamsSchema, response: { 200: GroupChatSchema } } },
     async (request, reply): Promise<GroupChat> => {
       const { userId } = requireSession(request, ctx.signer)
-      const chat = await groups.get(request.params.chatId)
+      let chat = await groups.get(request.params.chatId)
+      // She may have joined since we cached the group: ask WeCom again before refusing.
+      if (!isStaff(chat, userId) && ctx.now() - chat.fetchedAt > GROUP_RECHECK_MS) {
+        chat = (await groups.refresh(request.params.chatId)) ?? chat
+      }
+      if (!isStaff(chat, userId)) throw ApiError.forbidden('You are not a member of this group chat')
       const members = chat.members
       const staff = members.filter((m) => m.type === 1)
-      if (chat.owner !== userId && !staff.some((m) => m.userid === userId)) {
-        throw ApiError.forbidden('You are not a member of this group chat')
-      }
       // Which of them are hers decides what she can open: know her customers first.
       await customers.ensureGuideCustomers(userId)
       const externals = members.filter((m) => m.type === 2)
@@ -67,4 +69,8 @@ export const groupsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; customer
 /** Her own customers first (those she can open), otherwise in the order they joined. */
 function sortMineFirst<T extends { followedByMe: boolean }>(customers: T[]): T[] {
   return [...customers.filter((c) => c.followedByMe), ...customers.filter((c) => !c.followedByMe)]
+}
+
+function isStaff(chat: CachedGroup, userId: string): boolean {
+  return chat.owner === userId || chat.members.some((m) => m.type === 1 && m.userid === userId)
 }

@@ -98,13 +98,17 @@ export class MemoryRepository {
       .execute()
   }
 
-  findFollow(externalUserId: string, userId: string) {
-    return this.db
+  /**
+   * The follow row inside a read-modify-write: locked on PostgreSQL so two instances
+   * changing her tags at once cannot lose one change (SQLite runs one writer at a time).
+   */
+  lockFollow(trx: Trx, externalUserId: string, userId: string, rowLocks: boolean) {
+    const query = trx
       .selectFrom('wecom_follows')
       .selectAll()
       .where('external_user_id', '=', externalUserId)
       .where('user_id', '=', userId)
-      .executeTakeFirst()
+    return (rowLocks ? query.forUpdate() : query).executeTakeFirst()
   }
 
   // --- Personal tags ------------------------------------------------------------------------

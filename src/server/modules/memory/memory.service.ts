@@ -20,7 +20,7 @@ import type {
 } from '../../../shared/memory'
 import { maskPhone } from '../../../shared/memory'
 import type { AppContext } from '../../context'
-import { parseJsonArray } from '../../db/sql'
+import { isUniqueViolation, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import { WecomError, WecomUnavailableError } from '../../wecom/errors'
 import type { CustomersService } from '../customers/customers.service'
@@ -141,16 +141,16 @@ export class MemoryService {
     const remove = [...new Set(change.remove ?? [])].filter((id) => has.has(id) && !add.includes(id))
     if (add.length === 0 && remove.length === 0) return before
     await this.wecomWrite('the tags', () => this.ctx.wecom.markTag({ userId, externalUserId, add, remove }))
-    const follow = await this.repo.findFollow(externalUserId, userId)
-    const tags = parseJsonArray<CustomerTag>(follow?.tags).filter(
-      (t) => !(t.type === 'corp' && t.tagId && remove.includes(t.tagId)),
-    )
-    for (const id of add) {
-      const tag = known.get(id)!
-      tags.push({ groupName: tag.groupName, name: tag.name, type: 'corp', tagId: id, source: 'wecom' })
-    }
     const now = this.ctx.now()
     await this.repo.transaction(async (trx) => {
+      const follow = await this.repo.lockFollow(trx, externalUserId, userId, this.ctx.db.kind === 'postgres')
+      const tags = parseJsonArray<CustomerTag>(follow?.tags).filter(
+        (t) => !(t.type === 'corp' && t.tagId && (remove.includes(t.tagId) || add.includes(t.tagId))),
+      )
+      for (const id of add) {
+        const tag = known.get(id)!
+        tags.push({ groupName: tag.groupName, name: tag.name, type: 'corp', tagId: id, source: 'wecom' })
+      }
       await this.repo.updateFollow(trx, externalUserId, userId, { tags: JSON.stringify(tags) }, now)
       await this.repo.insertEvent(
         trx,
@@ -244,8 +244,10 @@ export class MemoryService {
     } catch (error) {
       // Two copies of one note racing: the other one won; answer with it.
       const raced = await this.repo.findNote(input.id)
-      if (raced && raced.text === text && raced.external_user_id === externalUserId)
+      if (raced && raced.text === text && raced.external_user_id === externalUserId && raced.author_id === userId)
         return { note: toNote(raced), created: false }
+      if (raced || isUniqueViolation(error))
+        throw new ApiError(409, 'conflict', 'A different note was already saved with this id')
       throw error
     }
     const saved = await this.repo.findNote(input.id)
@@ -312,12 +314,18 @@ export class MemoryService {
     if (current) throw new ApiError(409, 'conflict', `This customer is already bound to member ${current.id}`)
     if (member.external_user_id) throw new ApiError(409, 'conflict', 'This member is already bound to another WeCom customer')
     const now = this.ctx.now()
-    await this.repo.transaction(async (trx) => {
-      if (!(await this.repo.bindMember(trx, memberId, externalUserId, now))) {
-        throw new ApiError(409, 'conflict', 'This member was just bound to another WeCom customer')
-      }
-      await this.repo.insertEvent(trx, this.event(externalUserId, 'member_bound', userId, { memberId, name: member.name }))
-    })
+    try {
+      await this.repo.transaction(async (trx) => {
+        if (!(await this.repo.bindMember(trx, memberId, externalUserId, now))) {
+          throw new ApiError(409, 'conflict', 'This member was just bound to another WeCom customer')
+        }
+        await this.repo.insertEvent(trx, this.event(externalUserId, 'member_bound', userId, { memberId, name: member.name }))
+      })
+    } catch (error) {
+      // Another member was bound to this customer at the same moment.
+      if (isUniqueViolation(error)) throw new ApiError(409, 'conflict', 'This customer was just bound to another member')
+      throw error
+    }
     return this.customers.getProfile(userId, externalUserId)
   }
 }

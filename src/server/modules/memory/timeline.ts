@@ -61,7 +61,14 @@ const EVENT_KINDS: TimelineKind[] = ['fact_changed', 'tags_changed', 'remark_cha
 
 export async function readTimeline(
   database: Db,
-  input: { viewerId: string; externalUserId: string; memberId: string | null; kind?: TimelineKind; cursor?: string; limit: number },
+  input: {
+    viewerId: string
+    externalUserId: string
+    memberId: string | null
+    kind?: TimelineKind
+    cursor?: string
+    limit: number
+  },
 ): Promise<TimelinePage> {
   const db = database.kysely
   // Ties in time are ordered by id as bytes, here and in JavaScript alike (PostgreSQL
@@ -196,8 +203,13 @@ export async function readTimeline(
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function timeCondition(eb: any, timeColumn: string, idColumn: RawBuilder<unknown>, after: NonNullable<ReturnType<typeof afterCursor>>) {
+function timeCondition(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's builder type for two different tables
+  eb: any,
+  timeColumn: string,
+  idColumn: RawBuilder<unknown>,
+  after: NonNullable<ReturnType<typeof afterCursor>>,
+) {
   if (after.sameTime === 'all') return eb(timeColumn, '<=', after.before)
   if (after.sameTime === 'none') return eb(timeColumn, '<', after.before)
   return eb.or([
