@@ -21,7 +21,10 @@ import { groupsRoutes } from './modules/groups/groups.routes'
 import { healthRoutes } from './modules/health/health.routes'
 import { jssdkRoutes } from './modules/jssdk/jssdk.routes'
 import { mediaRoutes } from './modules/media/media.routes'
+import { MediaService } from './modules/media/media.service'
 import { memoryRoutes } from './modules/memory/memory.routes'
+import { repliesRoutes } from './modules/replies/replies.routes'
+import { RepliesService } from './modules/replies/replies.service'
 import { MemoryService } from './modules/memory/memory.service'
 import { createPageFallback, loadWebAssets, registerStatic } from './modules/web/web'
 import { simulatorRoutes } from './simulator/routes'
@@ -46,6 +49,8 @@ export interface BuildAppOptions {
   /** Simulator mode: the WeCom world to play. Made from the demo data when not given. */
   world?: SimulatorWorld
   demo?: DemoData
+  /** Upload reply images to WeCom ahead of their expiry this often (off when not given). */
+  mediaRenewalMs?: number
 }
 
 export interface BuiltApp {
@@ -100,6 +105,15 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(groupsRoutes, { ctx, customers })
   const memory = new MemoryService(ctx, customers)
   await app.register(memoryRoutes, { ctx, service: memory })
+  const media = new MediaService(ctx)
+  await app.register(repliesRoutes, { ctx, service: new RepliesService(ctx, customers, media), media })
+  if (options.mediaRenewalMs) {
+    const renew = () => ctx.background.run('renew media', () => media.renewDue())
+    app.addHook('onReady', async () => renew())
+    const timer = setInterval(renew, options.mediaRenewalMs)
+    timer.unref()
+    app.addHook('onClose', async () => clearInterval(timer))
+  }
   await app.register(mediaRoutes)
 
   let world: SimulatorWorld | null = null
@@ -142,7 +156,7 @@ export function injectFetch(target: () => FastifyInstance): FetchLike {
       method: (init?.method ?? 'GET') as 'GET' | 'POST',
       url: url.pathname + url.search,
       headers: init?.headers as Record<string, string> | undefined,
-      payload: typeof init?.body === 'string' ? init.body : undefined,
+      payload: typeof init?.body === 'string' ? init.body : init?.body instanceof Uint8Array ? Buffer.from(init.body) : undefined,
     })
     const headers = new Headers()
     for (const [name, value] of Object.entries(response.headers)) {

@@ -5,7 +5,8 @@
 import { buildApp } from './app'
 import { migrateToLatest, openDb } from './db'
 import { buildDemoData } from './db/seed/demo-data'
-import { isEmpty, seedDemo } from './db/seed/demo'
+import { hasReplies, isEmpty, seedDemo, seedDemoReplies } from './db/seed/demo'
+import { buildDemoReplies } from './db/seed/demo-replies'
 import { ConfigError, loadConfig, type Config } from './env'
 
 async function main(): Promise<void> {
@@ -26,7 +27,11 @@ async function main(): Promise<void> {
   const demo = config.wecom.mode === 'simulator' ? buildDemoData(now) : undefined
   if (demo && (await isEmpty(db))) {
     await seedDemo(db, demo, now)
-    console.log('Seeded the demo data (one brand, two stores, three guides, 60 customers).')
+    console.log('Seeded the demo data (one brand, two stores, three guides, 60 customers, 140 quick replies).')
+  } else if (demo && !(await hasReplies(db))) {
+    // A demo database from before quick replies existed.
+    const manager = demo.guides.find((g) => g.role === 'manager') ?? demo.guides[0]!
+    await seedDemoReplies(db, buildDemoReplies(), manager.userId, now)
   }
 
   const { app } = await buildApp({
@@ -34,6 +39,7 @@ async function main(): Promise<void> {
     db,
     demo,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    mediaRenewalMs: 3600 * 1000,
   })
   await app.listen({ port: config.port, host: config.host })
 

@@ -29,6 +29,8 @@ export interface HostOptions {
   onSend: (message: Record<string, unknown>) => void
   onLog: (entry: BridgeLogEntry) => void
   verifyAgentConfig: (check: AgentConfigCheck) => Promise<AgentConfigVerdict>
+  /** Whether WeCom still holds this temporary media id (they live three days). */
+  mediaIsLive: (mediaId: string) => Promise<boolean>
 }
 
 const AGENT_APIS = new Set([
@@ -81,12 +83,37 @@ export function createBridgeHost(options: HostOptions) {
       case 'getCurExternalChat':
         if (context.entry === 'group_chat_tools' && context.chatId) return ok({ chatId: context.chatId })
         return fail('without context of external chat')
-      case 'sendChatMessage':
+      case 'sendChatMessage': {
         if (!SEND_ENTRIES.has(context.entry)) return fail('not allow to send in this entry')
+        const refusal = await checkMessage(call.params)
+        if (refusal) return fail(refusal.reason, refusal.code)
         options.onSend(call.params)
         return ok()
+      }
       default:
         return fail('not supported by the simulator')
+    }
+  }
+
+  /** What WeCom's client refuses before anything reaches the chat. */
+  async function checkMessage(params: Record<string, unknown>): Promise<{ reason: string; code?: number } | null> {
+    const field = (name: string) => (params[name] ?? {}) as Record<string, unknown>
+    switch (params.msgtype ?? 'text') {
+      case 'text':
+        return String(field('text').content ?? '').trim() ? null : { reason: 'empty content' }
+      case 'image': {
+        const mediaId = String(field('image').mediaid ?? '')
+        return mediaId && (await options.mediaIsLive(mediaId)) ? null : { reason: 'invalid media_id', code: 40007 }
+      }
+      case 'news':
+        return field('news').link && field('news').title ? null : { reason: 'invalid news' }
+      case 'miniprogram': {
+        const mp = field('miniprogram')
+        if (!String(mp.page ?? '').split('?')[0]!.endsWith('.html')) return { reason: 'invalid page path' }
+        return mp.appid && mp.title ? null : { reason: 'invalid miniprogram' }
+      }
+      default:
+        return { reason: 'unsupported msgtype' }
     }
   }
 

@@ -31,6 +31,7 @@ describe('simulator bridge host', () => {
       onSend: (message) => sent.push(message),
       onLog: () => {},
       verifyAgentConfig: verify,
+      mediaIsLive: async (mediaId) => mediaId === 'live-media',
     })
   })
   afterEach(() => {
@@ -92,6 +93,24 @@ describe('simulator bridge host', () => {
     context = { entry: 'normal' }
     expect((await invoke('sendChatMessage', message)).err_msg).toContain('sendChatMessage:fail')
     expect(sent).toHaveLength(1)
+  })
+
+  it('refuses what WeCom refuses: expired media (40007), a mini-program page without .html, empty text', async () => {
+    await invoke('agentConfig', {})
+    const image = (mediaid: string) => ({ msgtype: 'image', image: { mediaid } })
+    expect(await invoke('sendChatMessage', image('expired-media'))).toEqual({
+      err_msg: 'sendChatMessage:fail invalid media_id',
+      err_code: 40007,
+    })
+    expect((await invoke('sendChatMessage', image('live-media'))).err_msg).toBe('sendChatMessage:ok')
+    const mini = (page: string) => ({
+      msgtype: 'miniprogram',
+      miniprogram: { appid: 'wx8a3f6b1c2d4e5f60', title: '会员中心', imgUrl: 'https://x/y.png', page },
+    })
+    expect((await invoke('sendChatMessage', mini('pages/member/index'))).err_msg).toContain(':fail')
+    expect((await invoke('sendChatMessage', mini('pages/member/index.html?from=guide'))).err_msg).toBe('sendChatMessage:ok')
+    expect((await invoke('sendChatMessage', { msgtype: 'text', text: { content: '  ' } })).err_msg).toContain(':fail')
+    expect(sent.map((m) => m.msgtype)).toEqual(['image', 'miniprogram'])
   })
 
   it('ignores messages that are not from the framed app', async () => {

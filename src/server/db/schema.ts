@@ -185,6 +185,90 @@ export interface SyncStateTable {
   updated_at: Millis
 }
 
+export interface ReplyGroupsTable {
+  id: string
+  scope: 'corp' | 'personal'
+  owner_id: string | null
+  parent_id: string | null
+  name: string
+  position: number
+  retired_at: Millis | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export interface RepliesTable {
+  id: string
+  scope: 'corp' | 'personal'
+  owner_id: string | null
+  group_id: string
+  title: string
+  /** JSON: ReplyPart[] */
+  parts: string
+  tags: string
+  stages: string
+  position: number
+  retired_at: Millis | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export interface MediaAssetsTable {
+  id: string
+  mime: string
+  size: number
+  width: number
+  height: number
+  sha256: string
+  filename: string
+  data: Buffer
+  created_by: string
+  created_at: Millis
+}
+
+export interface WecomMediaTable {
+  asset_id: string
+  media_id: string
+  uploaded_at: Millis
+}
+
+export interface ReplyFavoritesTable {
+  reply_id: string
+  user_id: string
+  created_at: Millis
+}
+
+export interface ReplyUsageTable {
+  reply_id: string
+  user_id: string
+  count: number
+  last_used_at: Millis
+}
+
+export interface ReplySendsTable {
+  id: string
+  reply_id: string
+  user_id: string
+  external_user_id: string | null
+  chat_id: string | null
+  parts_sent: number
+  parts_total: number
+  edited: number
+  copied: ColumnType<number, number | undefined, number>
+  sent_at: Millis
+}
+
+export interface AuditLogTable {
+  id: string
+  actor_id: string
+  entity: string
+  entity_id: string
+  action: string
+  before: string | null
+  after: string | null
+  at: Millis
+}
+
 export interface Database {
   stores: StoresTable
   guides: GuidesTable
@@ -202,6 +286,14 @@ export interface Database {
   wecom_corp_tags: WecomCorpTagsTable
   wecom_group_chats: WecomGroupChatsTable
   sync_state: SyncStateTable
+  reply_groups: ReplyGroupsTable
+  replies: RepliesTable
+  media_assets: MediaAssetsTable
+  wecom_media: WecomMediaTable
+  reply_favorites: ReplyFavoritesTable
+  reply_usage: ReplyUsageTable
+  reply_sends: ReplySendsTable
+  audit_log: AuditLogTable
 }
 
 export type GuideRow = Selectable<GuidesTable>

@@ -54,6 +54,17 @@ export async function simulatorRoutes(app: FastifyInstance, options: { world: Si
     }
   })
 
+  // What WeCom's client shows for an image message: the file, while its media id lives.
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/simulator/api/media/:mediaId',
+    handler: async (request, reply) => {
+      const media = world.liveMedia((request.params as { mediaId: string }).mediaId)
+      if (!media) return reply.status(404).send({ error: { code: 'not_found', message: 'media_id unknown or expired' } })
+      return reply.type(media.mime).header('cache-control', 'no-store').send(media.bytes)
+    },
+  })
+
   app.post<{ Body: AgentConfigCheck }>(
     '/simulator/api/agent-config',
     {

@@ -5,10 +5,16 @@
  * as a standalone stand-in for qyapi.weixin.qq.com).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { readMultipartFile } from '../http/multipart'
 import type { SimulatorWorld } from './world'
 
 type Query = Record<string, string | undefined>
-type Handler = (input: { query: Query; body: Record<string, unknown> }) => Record<string, unknown>
+type Handler = (input: {
+  query: Query
+  body: Record<string, unknown>
+  rawBody: Buffer | null
+  contentType: string
+}) => Record<string, unknown>
 
 const ok = (payload: Record<string, unknown> = {}) => ({ errcode: 0, errmsg: 'ok', ...payload })
 const fail = (errcode: number, errmsg: string) => ({ errcode, errmsg })
@@ -25,8 +31,9 @@ export async function wecomApiPlugin(app: FastifyInstance, options: { world: Sim
     if (tokenState === 41001) return reply.send(fail(41001, 'access_token missing'))
     if (tokenState === 40014) return reply.send(fail(40014, 'invalid access_token'))
     if (tokenState === 42001) return reply.send(fail(42001, 'access_token expired'))
-    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>
-    return reply.send(handler({ query, body }))
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : null
+    const body = (!rawBody && request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>
+    return reply.send(handler({ query, body, rawBody, contentType: String(request.headers['content-type'] ?? '') }))
   }
 
   app.get('/cgi-bin/gettoken', async (request, reply) => {
@@ -241,6 +248,40 @@ export async function wecomApiPlugin(app: FastifyInstance, options: { world: Sim
     const follow = contact.follows.find((f) => f.userid === body.userid)
     return follow ?? 84061
   }
+
+  // Uploads arrive as multipart/form-data; the simulator reads the part itself.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: 25 * 1024 * 1024 }, (_request, body, done) =>
+    done(null, body),
+  )
+
+  app.post(
+    '/cgi-bin/media/upload',
+    withToken('media/upload', ({ query, rawBody, contentType }) => {
+      const type = query.type
+      if (!type || !['image', 'voice', 'video', 'file'].includes(type)) return fail(40004, 'invalid media type')
+      const part = readMultipartFile(rawBody, contentType)
+      if (!part || part.name !== 'media') return fail(41005, 'media data missing')
+      if (part.bytes.length <= 5) return fail(40005, 'invalid file size')
+      if (type === 'image') {
+        if (part.bytes.length > 10 * 1024 * 1024) return fail(40006, 'invalid file size: image over 10MB')
+        const png = part.bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))
+        const jpg = part.bytes[0] === 0xff && part.bytes[1] === 0xd8
+        if (!png && !jpg) return fail(40005, 'invalid file type: image must be JPG or PNG')
+      }
+      const { mediaId, createdAt } = world.storeMedia({ bytes: part.bytes, mime: part.contentType, filename: part.filename })
+      return ok({ type, media_id: mediaId, created_at: String(Math.floor(createdAt / 1000)) })
+    }),
+  )
+
+  app.get('/cgi-bin/media/get', async (request, reply) => {
+    world.calls.push('media/get')
+    const query = request.query as Query
+    const tokenState = world.checkToken(query.access_token)
+    if (tokenState !== 0) return reply.send(fail(tokenState, 'invalid access_token'))
+    const media = query.media_id ? world.liveMedia(query.media_id) : null
+    if (!media) return reply.send(fail(40007, 'invalid media_id'))
+    return reply.type(media.mime).send(media.bytes)
+  })
 
   // WeCom answers unknown APIs with an errcode, not an HTTP 404.
   app.all('/cgi-bin/*', async (request, reply) => {

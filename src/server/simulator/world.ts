@@ -9,6 +9,7 @@ import type { ExternalContact, FollowUser } from '../wecom/types'
 
 export const TOKEN_TTL_SECONDS = 7200
 export const CODE_TTL_MS = 5 * 60 * 1000
+export const MEDIA_TTL_MS = 3 * 24 * 3600 * 1000
 
 export interface SimUser {
   userid: string
@@ -80,6 +81,8 @@ export class SimulatorWorld {
   private readonly tokens = new Map<string, number>()
   private readonly tickets: Partial<Record<'agent' | 'corp', Expiring>> = {}
   private readonly codes = new Map<string, { userId: string | null; openid: string | null; expiresAt: number }>()
+  /** Temporary media WeCom holds: media_id → the file, for three days. */
+  readonly media = new Map<string, { bytes: Buffer; mime: string; filename: string; createdAt: number }>()
   /** Every API call, by name: tests count them (one gettoken for forty requests). */
   readonly calls: string[] = []
   private readonly faults: { api: string; errcode: number; errmsg: string; remaining: number }[] = []
@@ -232,6 +235,19 @@ export class SimulatorWorld {
     if (!ticket) return 'invalid signature'
     const expected = jsapiSignature({ ticket, nonceStr: input.nonceStr, timestamp: input.timestamp, url: input.url })
     return expected === input.signature ? 'ok' : 'invalid signature'
+  }
+
+  storeMedia(file: { bytes: Buffer; mime: string; filename: string }): { mediaId: string; createdAt: number } {
+    const mediaId = `3${randomBytes(30).toString('base64url')}`
+    const createdAt = this.now()
+    this.media.set(mediaId, { ...file, createdAt })
+    return { mediaId, createdAt }
+  }
+
+  /** A media id the chat can still send: known, and younger than three days. */
+  liveMedia(mediaId: string) {
+    const media = this.media.get(mediaId)
+    return media && this.now() - media.createdAt < MEDIA_TTL_MS ? media : null
   }
 
   // --- Reads in WeCom's shapes ------------------------------------------------------------

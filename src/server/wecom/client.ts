@@ -9,6 +9,7 @@ import { ExpiringValue } from './expiring'
 import type {
   BatchGetByUserResult,
   CorpTagListResult,
+  MediaUploadResult,
   ExternalContactListResult,
   ExternalContactResult,
   GroupChatResult,
@@ -42,6 +43,8 @@ interface RequestOptions {
   method?: 'GET' | 'POST'
   query?: Query
   body?: unknown
+  /** A body that is not JSON (a multipart upload). */
+  raw?: { contentType: string; bytes: Uint8Array }
   /** gettoken itself does not take a token. */
   withToken?: boolean
 }
@@ -119,9 +122,9 @@ export class WecomClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value))
     }
-    const method = options.method ?? (options.body === undefined ? 'GET' : 'POST')
+    const method = options.method ?? (options.body === undefined && options.raw === undefined ? 'GET' : 'POST')
     for (let attempt = 0; ; attempt++) {
-      const result = await this.fetchJson<T>(api, url, method, options.body)
+      const result = await this.fetchJson<T>(api, url, method, options.body, options.raw)
       if (result.errcode === 0 || result.errcode === undefined) return result
       if (result.errcode === WecomErrcode.busy && attempt < this.busyBackoffMs.length) {
         await sleep(this.busyBackoffMs[attempt] ?? 0)
@@ -139,13 +142,17 @@ export class WecomClient {
     }
   }
 
-  private async fetchJson<T>(api: string, url: URL, method: string, body: unknown): Promise<T> {
+  private async fetchJson<T>(api: string, url: URL, method: string, body: unknown, raw?: RequestOptions['raw']): Promise<T> {
     let response: Response
     try {
       response = await this.fetchImpl(url.href, {
         method,
-        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: raw
+          ? { 'content-type': raw.contentType }
+          : body === undefined
+            ? undefined
+            : { 'content-type': 'application/json' },
+        body: raw ? (raw.bytes as Uint8Array<ArrayBuffer>) : body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       })
     } catch (error) {
@@ -226,6 +233,29 @@ export class WecomClient {
   markTag(input: { userId: string; externalUserId: string; add: string[]; remove: string[] }): Promise<WecomResult> {
     return this.request<WecomResult>('externalcontact/mark_tag', {
       body: { userid: input.userId, external_userid: input.externalUserId, add_tag: input.add, remove_tag: input.remove },
+    })
+  }
+
+  /**
+   * Upload temporary media (valid three days). The part is named `media` and carries
+   * filename, filelength and content-type, as WeCom documents.
+   */
+  uploadMedia(input: {
+    type: 'image' | 'voice' | 'video' | 'file'
+    filename: string
+    mime: string
+    bytes: Uint8Array
+  }): Promise<MediaUploadResult> {
+    const boundary = `----GuideSidebar${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`
+    const filename = input.filename.replace(/["\r\n]/g, '_')
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="${filename}"; filelength=${input.bytes.length}\r\n` +
+        `Content-Type: ${input.mime}\r\n\r\n`,
+    )
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
+    return this.request<MediaUploadResult>('media/upload', {
+      query: { type: input.type },
+      raw: { contentType: `multipart/form-data; boundary=${boundary}`, bytes: Buffer.concat([head, input.bytes, tail]) },
     })
   }
 

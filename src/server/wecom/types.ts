@@ -122,3 +122,10 @@ export interface CorpTagListResult extends WecomResult {
     tag: { id: string; name: string; create_time?: number; order?: number; deleted?: boolean }[]
   }[]
 }
+
+export interface MediaUploadResult extends WecomResult {
+  type: string
+  media_id: string
+  /** Seconds, as a string. */
+  created_at: string
+}

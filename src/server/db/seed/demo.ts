@@ -1,10 +1,18 @@
+import { createHash } from 'node:crypto'
 import type { Db } from '..'
+import { imageInfo } from '../../modules/media/image-info'
 import type { DemoData } from './demo-data'
+import { buildDemoReplies, type DemoReplies } from './demo-replies'
 
 /** True when the database has no guides yet: a fresh simulator install gets the demo. */
 export async function isEmpty(db: Db): Promise<boolean> {
   const row = await db.kysely.selectFrom('guides').select('user_id').limit(1).executeTakeFirst()
   return row === undefined
+}
+
+export async function hasReplies(db: Db): Promise<boolean> {
+  const row = await db.kysely.selectFrom('reply_groups').select('id').limit(1).executeTakeFirst()
+  return row !== undefined
 }
 
 /**
@@ -97,6 +105,81 @@ export async function seedDemo(db: Db, data: DemoData, now: number): Promise<voi
               returned: item.returned ? 1 : 0,
             })),
           ),
+        )
+        .execute()
+    }
+  })
+  const manager = data.guides.find((g) => g.role === 'manager') ?? data.guides[0]!
+  await seedDemoReplies(db, buildDemoReplies(), manager.userId, now)
+}
+
+/** The demo's reply library: its images, groups (corporate and a guide's own) and replies. */
+export async function seedDemoReplies(db: Db, library: DemoReplies, managerId: string, now: number): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    for (const asset of library.assets) {
+      const info = imageInfo(asset.bytes)
+      await trx
+        .insertInto('media_assets')
+        .values({
+          id: asset.id,
+          mime: info.mime,
+          size: asset.bytes.length,
+          width: info.width,
+          height: info.height,
+          sha256: createHash('sha256').update(asset.bytes).digest('hex'),
+          filename: asset.filename,
+          data: asset.bytes,
+          created_by: managerId,
+          created_at: now,
+        })
+        .execute()
+    }
+    const position = new Map<string, number>()
+    const next = (key: string) => {
+      const value = position.get(key) ?? 0
+      position.set(key, value + 1)
+      return value
+    }
+    const groups = [
+      ...library.groups.map((g) => ({ ...g, scope: 'corp' as const, ownerId: null })),
+      ...library.personalGroups.map((g) => ({ ...g, scope: 'personal' as const })),
+    ]
+    // Parents first: a subgroup refers to its parent.
+    groups.sort((a, b) => Number(a.parentId !== null) - Number(b.parentId !== null))
+    for (const g of groups) {
+      await trx
+        .insertInto('reply_groups')
+        .values({
+          id: g.id,
+          scope: g.scope,
+          owner_id: g.ownerId,
+          parent_id: g.parentId,
+          name: g.name,
+          position: next(`${g.scope}:${g.ownerId ?? ''}:${g.parentId ?? ''}`),
+          retired_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute()
+    }
+    for (let i = 0; i < library.replies.length; i += 100) {
+      await trx
+        .insertInto('replies')
+        .values(
+          library.replies.slice(i, i + 100).map((r) => ({
+            id: r.id,
+            scope: r.ownerId ? ('personal' as const) : ('corp' as const),
+            owner_id: r.ownerId ?? null,
+            group_id: r.groupId,
+            title: r.title,
+            parts: JSON.stringify(r.parts),
+            tags: JSON.stringify(r.tags),
+            stages: JSON.stringify(r.stages),
+            position: next(`reply:${r.groupId}`),
+            retired_at: null,
+            created_at: now,
+            updated_at: now,
+          })),
         )
         .execute()
     }

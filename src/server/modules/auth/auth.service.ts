@@ -3,6 +3,7 @@ import type { AppContext } from '../../context'
 import { ApiError } from '../../http/errors'
 import { WecomError, WecomErrcode } from '../../wecom/errors'
 import { GuidesRepository } from '../guides/guides.repository'
+import { roleOf } from '../guides/roles'
 
 /** Re-read the guide's name from WeCom at most this often. */
 const PROFILE_REFRESH_MS = 24 * 3600 * 1000
@@ -53,7 +54,6 @@ export class AuthService {
   async me(userId: string): Promise<{ userId: string; name: string; role: Role } | null> {
     const guide = await this.guides.find(userId)
     if (!guide) return null
-    const manager = guide.role === 'manager' || this.ctx.config.wecom.managerIds.has(userId)
-    return { userId, name: guide.name, role: manager ? 'manager' : 'guide' }
+    return { userId, name: guide.name, role: await roleOf(this.ctx, userId) }
   }
 }

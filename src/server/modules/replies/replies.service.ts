@@ -1,0 +1,555 @@
+/**
+ * The reply library: corporate content curated by managers (audited), personal content
+ * each guide keeps for herself, favourites and usage, and turning a reply into the
+ * messages `sendChatMessage` takes for one customer or group.
+ */
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { MemberLevel } from '../../../shared/customer'
+import { fillVariables, salutation, type FillValues } from '../../../shared/reply-fill'
+import type {
+  AuditEntry,
+  AuditPage,
+  GroupCreate,
+  GroupMove,
+  GroupUpdate,
+  Move,
+  Reply,
+  ReplyCreate,
+  ReplyGroup,
+  ReplyLibrary,
+  ReplyPart,
+  ReplyUpdate,
+  SendPlan,
+  SendReport,
+  SendablePart,
+} from '../../../shared/replies'
+import type { AppContext } from '../../context'
+import { iso, parseJsonArray } from '../../db/sql'
+import { ApiError } from '../../http/errors'
+import type { CustomersService } from '../customers/customers.service'
+import { GroupChats } from '../groups/group-chats'
+import { requireManager } from '../guides/roles'
+import { assetUrl, type MediaService } from '../media/media.service'
+import { RepliesRepository, type GroupRow, type ReplyRow, type Trx } from './replies.repository'
+
+const LEVEL_NAMES: Record<MemberLevel, string> = {
+  normal: '普通会员',
+  silver: '银卡会员',
+  gold: '金卡会员',
+  platinum: '铂金会员',
+}
+
+function toGroup(row: GroupRow): ReplyGroup {
+  return {
+    id: row.id,
+    scope: row.scope,
+    parentId: row.parent_id,
+    name: row.name,
+    position: row.position,
+    retired: row.retired_at !== null,
+  }
+}
+
+function toReply(row: ReplyRow): Reply {
+  return {
+    id: row.id,
+    scope: row.scope,
+    groupId: row.group_id,
+    title: row.title,
+    parts: parseJsonArray<ReplyPart>(row.parts),
+    tags: parseJsonArray<string>(row.tags),
+    stages: parseJsonArray(row.stages),
+    position: row.position,
+    retired: row.retired_at !== null,
+    updatedAt: iso(Number(row.updated_at)),
+  }
+}
+
+export class RepliesService {
+  private readonly repo: RepliesRepository
+  private readonly groups: GroupChats
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly customers: CustomersService,
+    private readonly media: MediaService,
+  ) {
+    this.repo = new RepliesRepository(ctx.db.kysely)
+    this.groups = new GroupChats(ctx)
+  }
+
+  private newId(prefix: string): string {
+    return `${prefix}_${randomBytes(9)
+      .toString('base64url')
+      .replace(/[^A-Za-z0-9]/g, 'x')}`
+  }
+
+  // --- Reading ------------------------------------------------------------------------------
+
+  /** What the sidebar searches: live corporate content and her own, with her usage. */
+  async library(userId: string): Promise<ReplyLibrary> {
+    const [groupRows, replyRows, usage, favorites] = await Promise.all([
+      this.repo.groupsFor(userId, { withRetired: false }),
+      this.repo.repliesFor(userId, { withRetired: false }),
+      this.repo.usage(userId),
+      this.repo.favorites(userId),
+    ])
+    // A reply in a retired group (or under one) is retired with it.
+    const live = new Set(groupRows.map((g) => g.id))
+    const groups = groupRows.filter((g) => g.parent_id === null || live.has(g.parent_id))
+    const visible = new Set(groups.map((g) => g.id))
+    const replies = replyRows.filter((r) => visible.has(r.group_id)).map(toReply)
+    return {
+      groups: groups.map(toGroup),
+      replies,
+      usage: usage.map((u) => ({ replyId: u.reply_id, count: u.count, lastUsedAt: iso(Number(u.last_used_at)) })),
+      favorites: favorites.filter((id) => replies.some((r) => r.id === id)),
+      assets: await this.assetsOf(replies),
+    }
+  }
+
+  /** Everything corporate, retired included: the manager's desk. */
+  async manageLibrary(userId: string): Promise<ReplyLibrary> {
+    await requireManager(this.ctx, userId)
+    const [groups, replies] = await Promise.all([
+      this.repo.groupsFor(userId, { withRetired: true, corpOnly: true }),
+      this.repo.repliesFor(userId, { withRetired: true, corpOnly: true }),
+    ])
+    const mapped = replies.map(toReply)
+    return { groups: groups.map(toGroup), replies: mapped, usage: [], favorites: [], assets: await this.assetsOf(mapped) }
+  }
+
+  private async assetsOf(replies: Reply[]): Promise<ReplyLibrary['assets']> {
+    const ids = [...new Set(replies.flatMap((r) => r.parts.flatMap((p) => (p.type === 'image' ? [p.assetId] : []))))]
+    if (ids.length === 0) return []
+    const rows = await this.ctx.db.kysely
+      .selectFrom('media_assets')
+      .select(['id', 'width', 'height'])
+      .where('id', 'in', ids)
+      .execute()
+    return rows.map((r) => ({ id: r.id, url: assetUrl(r.id), width: r.width, height: r.height }))
+  }
+
+  // --- Permission ------------------------------------------------------------------------------
+
+  /** Corporate content is the managers'; personal content is its owner's alone. */
+  private async assertCanEdit(userId: string, row: { scope: string; owner_id: string | null }): Promise<void> {
+    if (row.scope === 'corp') return requireManager(this.ctx, userId)
+    if (row.owner_id !== userId) throw ApiError.forbidden('This is another guide’s personal reply')
+  }
+
+  private async visibleReply(userId: string, id: string): Promise<ReplyRow> {
+    const row = await this.repo.findReply(id)
+    if (!row || (row.scope === 'personal' && row.owner_id !== userId)) throw ApiError.notFound('No such reply')
+    return row
+  }
+
+  private async checkParts(parts: ReplyPart[]): Promise<string[]> {
+    const ids = parts.flatMap((p) => (p.type === 'image' ? [p.assetId] : []))
+    const known = await this.media.exists(ids)
+    const missing = ids.filter((id) => !known.has(id))
+    if (missing.length) throw ApiError.badRequest(`parts: no uploaded image ${missing.join(', ')}`)
+    return ids
+  }
+
+  private async audit(
+    trx: Trx,
+    actorId: string,
+    entity: 'reply' | 'reply_group',
+    entityId: string,
+    action: string,
+    before: unknown,
+    after: unknown,
+  ) {
+    await this.repo.audit(trx, { id: randomUUID(), actorId, entity, entityId, action, before, after, at: this.ctx.now() })
+  }
+
+  // --- Replies --------------------------------------------------------------------------------
+
+  async createReply(userId: string, input: ReplyCreate): Promise<Reply> {
+    const group = await this.repo.findGroup(input.groupId)
+    if (!group || group.retired_at !== null) throw ApiError.badRequest('groupId: no such group')
+    if (group.scope !== input.scope || (input.scope === 'personal' && group.owner_id !== userId)) {
+      throw ApiError.badRequest('groupId: a reply goes into a group of the same kind (corporate or your own)')
+    }
+    if (input.scope === 'corp') await requireManager(this.ctx, userId)
+    const images = await this.checkParts(input.parts)
+    const now = this.ctx.now()
+    const id = this.newId('r')
+    await this.repo.transaction(async (trx) => {
+      await trx
+        .insertInto('replies')
+        .values({
+          id,
+          scope: input.scope,
+          owner_id: input.scope === 'personal' ? userId : null,
+          group_id: group.id,
+          title: input.title.trim(),
+          parts: JSON.stringify(input.parts),
+          tags: JSON.stringify(input.tags ?? []),
+          stages: JSON.stringify(input.stages ?? []),
+          position: await this.repo.nextReplyPosition(trx, group.id),
+          retired_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute()
+      if (input.scope === 'corp') await this.audit(trx, userId, 'reply', id, 'create', undefined, input)
+    })
+    // Its images go to WeCom now, so the first guide to send it does not wait.
+    this.media.warm(images)
+    return toReply((await this.repo.findReply(id))!)
+  }
+
+  async updateReply(userId: string, id: string, patch: ReplyUpdate): Promise<Reply> {
+    const before = await this.visibleReply(userId, id)
+    await this.assertCanEdit(userId, before)
+    const images = patch.parts ? await this.checkParts(patch.parts) : []
+    const now = this.ctx.now()
+    await this.repo.transaction(async (trx) => {
+      await trx
+        .updateTable('replies')
+        .set({
+          ...(patch.title !== undefined ? { title: patch.title.trim() } : {}),
+          ...(patch.parts !== undefined ? { parts: JSON.stringify(patch.parts) } : {}),
+          ...(patch.tags !== undefined ? { tags: JSON.stringify(patch.tags) } : {}),
+          ...(patch.stages !== undefined ? { stages: JSON.stringify(patch.stages) } : {}),
+          ...(patch.retired !== undefined ? { retired_at: patch.retired ? (before.retired_at ?? now) : null } : {}),
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .execute()
+      if (before.scope === 'corp') {
+        const action =
+          patch.retired === true && before.retired_at === null
+            ? 'retire'
+            : patch.retired === false && before.retired_at !== null
+              ? 'restore'
+              : 'update'
+        await this.audit(trx, userId, 'reply', id, action, toReply(before), patch)
+      }
+    })
+    this.media.warm(images)
+    return toReply((await this.repo.findReply(id))!)
+  }
+
+  async moveReply(userId: string, id: string, move: Move): Promise<Reply> {
+    const before = await this.visibleReply(userId, id)
+    await this.assertCanEdit(userId, before)
+    const groupId = move.groupId ?? before.group_id
+    const target = await this.repo.findGroup(groupId)
+    if (!target || target.scope !== before.scope || target.owner_id !== before.owner_id) {
+      throw ApiError.badRequest('groupId: a reply moves only between groups of the same kind')
+    }
+    await this.repo.transaction(async (trx) => {
+      await this.repo.placeReply(trx, id, groupId, move.position, this.ctx.now())
+      if (before.scope === 'corp')
+        await this.audit(
+          trx,
+          userId,
+          'reply',
+          id,
+          'move',
+          { groupId: before.group_id, position: before.position },
+          { groupId, position: move.position },
+        )
+    })
+    return toReply((await this.repo.findReply(id))!)
+  }
+
+  async setFavorite(userId: string, id: string, favorite: boolean): Promise<void> {
+    await this.visibleReply(userId, id)
+    await this.repo.setFavorite(id, userId, favorite, this.ctx.now())
+  }
+
+  // --- Groups ---------------------------------------------------------------------------------
+
+  async createGroup(userId: string, input: GroupCreate): Promise<ReplyGroup> {
+    if (input.scope === 'corp') await requireManager(this.ctx, userId)
+    const parentId = input.parentId ?? null
+    if (parentId) await this.checkParent(userId, input.scope, parentId)
+    const now = this.ctx.now()
+    const id = this.newId('g')
+    const ownerId = input.scope === 'personal' ? userId : null
+    await this.repo.transaction(async (trx) => {
+      await trx
+        .insertInto('reply_groups')
+        .values({
+          id,
+          scope: input.scope,
+          owner_id: ownerId,
+          parent_id: parentId,
+          name: input.name.trim(),
+          position: await this.repo.nextGroupPosition(trx, input.scope, ownerId, parentId),
+          retired_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute()
+      if (input.scope === 'corp') await this.audit(trx, userId, 'reply_group', id, 'create', undefined, input)
+    })
+    return toGroup((await this.repo.findGroup(id))!)
+  }
+
+  /** Two levels at most: a parent must itself be top-level, and of the same kind and owner. */
+  private async checkParent(userId: string, scope: string, parentId: string): Promise<GroupRow> {
+    const parent = await this.repo.findGroup(parentId)
+    if (!parent || parent.scope !== scope || (scope === 'personal' && parent.owner_id !== userId)) {
+      throw ApiError.badRequest('parentId: no such group')
+    }
+    if (parent.parent_id !== null) throw ApiError.badRequest('parentId: groups go two levels deep at most')
+    return parent
+  }
+
+  private async visibleGroup(userId: string, id: string): Promise<GroupRow> {
+    const row = await this.repo.findGroup(id)
+    if (!row || (row.scope === 'personal' && row.owner_id !== userId)) throw ApiError.notFound('No such group')
+    return row
+  }
+
+  async updateGroup(userId: string, id: string, patch: GroupUpdate): Promise<ReplyGroup> {
+    const before = await this.visibleGroup(userId, id)
+    await this.assertCanEdit(userId, before)
+    const now = this.ctx.now()
+    await this.repo.transaction(async (trx) => {
+      await trx
+        .updateTable('reply_groups')
+        .set({
+          ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+          ...(patch.retired !== undefined ? { retired_at: patch.retired ? (before.retired_at ?? now) : null } : {}),
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .execute()
+      if (before.scope === 'corp') {
+        const action =
+          patch.retired === true && before.retired_at === null
+            ? 'retire'
+            : patch.retired === false && before.retired_at !== null
+              ? 'restore'
+              : 'update'
+        await this.audit(trx, userId, 'reply_group', id, action, toGroup(before), patch)
+      }
+    })
+    return toGroup((await this.repo.findGroup(id))!)
+  }
+
+  async moveGroup(userId: string, id: string, move: GroupMove): Promise<ReplyGroup> {
+    const before = await this.visibleGroup(userId, id)
+    await this.assertCanEdit(userId, before)
+    const parentId = move.parentId === undefined ? before.parent_id : move.parentId
+    if (parentId === id) throw ApiError.badRequest('parentId: a group cannot be inside itself')
+    if (parentId) {
+      await this.checkParent(userId, before.scope, parentId)
+      const children = await this.ctx.db.kysely
+        .selectFrom('reply_groups')
+        .select('id')
+        .where('parent_id', '=', id)
+        .limit(1)
+        .execute()
+      if (children.length) throw ApiError.badRequest('parentId: a group with subgroups stays at the top level')
+    }
+    await this.repo.transaction(async (trx) => {
+      await this.repo.placeGroup(trx, before, parentId, move.position, this.ctx.now())
+      if (before.scope === 'corp') {
+        await this.audit(
+          trx,
+          userId,
+          'reply_group',
+          id,
+          'move',
+          { parentId: before.parent_id, position: before.position },
+          { parentId, position: move.position },
+        )
+      }
+    })
+    return toGroup((await this.repo.findGroup(id))!)
+  }
+
+  // --- Sending --------------------------------------------------------------------------------
+
+  private async fillValues(userId: string, target: { externalUserId?: string; chatId?: string }): Promise<FillValues> {
+    const guide = await this.ctx.db.kysely
+      .selectFrom('guides as g')
+      .leftJoin('stores as s', 's.id', 'g.store_id')
+      .select(['g.name', 's.name as store'])
+      .where('g.user_id', '=', userId)
+      .executeTakeFirst()
+    const base = { guide: guide?.name ?? '', store: guide?.store ?? '' }
+    if (target.externalUserId) {
+      const profile = await this.customers.getProfile(userId, target.externalUserId)
+      return {
+        ...base,
+        salutation: salutation({ remark: profile.follow.remark, name: profile.name, gender: profile.gender }),
+        memberLevel: profile.member ? LEVEL_NAMES[profile.member.level] : '会员',
+        store: profile.facts.preferredStore?.name ?? base.store,
+      }
+    }
+    if (target.chatId) {
+      const chat = await this.groups.get(target.chatId)
+      if (chat.owner !== userId && !chat.members.some((m) => m.type === 1 && m.userid === userId)) {
+        throw ApiError.forbidden('You are not a member of this group chat')
+      }
+      return { ...base, salutation: '大家', memberLevel: '会员' }
+    }
+    throw ApiError.badRequest('send to a customer (externalUserId) or a group (chatId)')
+  }
+
+  /** The reply as messages for `sendChatMessage`: variables filled for her, images as media ids. */
+  async sendPlan(userId: string, id: string, target: { externalUserId?: string; chatId?: string }): Promise<SendPlan> {
+    const reply = toReply(await this.visibleReply(userId, id))
+    if (reply.retired) throw ApiError.notFound('This reply was retired')
+    const values = await this.fillValues(userId, target)
+    const parts: SendablePart[] = []
+    for (const part of reply.parts) {
+      if (part.type === 'text') parts.push({ msgtype: 'text', text: { content: fillVariables(part.text, values) } })
+      else if (part.type === 'image') {
+        parts.push({
+          msgtype: 'image',
+          image: { mediaid: await this.media.mediaIdFor(part.assetId) },
+          assetId: part.assetId,
+          previewUrl: assetUrl(part.assetId),
+        })
+      } else if (part.type === 'news') {
+        parts.push({
+          msgtype: 'news',
+          news: {
+            link: part.url,
+            title: fillVariables(part.title, values),
+            desc: fillVariables(part.desc, values),
+            imgUrl: this.absolute(part.coverUrl),
+          },
+        })
+      } else {
+        parts.push({
+          msgtype: 'miniprogram',
+          miniprogram: {
+            appid: part.appid,
+            title: fillVariables(part.title, values),
+            imgUrl: this.absolute(part.coverUrl),
+            page: part.page,
+          },
+        })
+      }
+    }
+    return { replyId: id, parts }
+  }
+
+  /** Cards shown in WeChat need absolute image addresses. */
+  private absolute(url: string): string {
+    if (!url.startsWith('/')) return url
+    return `${this.ctx.config.publicUrl ?? `http://localhost:${this.ctx.config.port}`}${url}`
+  }
+
+  /** Record a send (idempotent on the app's id): usage counts, and her timeline. */
+  async recordSend(userId: string, id: string, report: SendReport): Promise<{ recorded: boolean }> {
+    const reply = await this.visibleReply(userId, id)
+    const existing = await this.repo.findSend(report.id)
+    if (existing) {
+      if (existing.user_id !== userId || existing.reply_id !== id)
+        throw new ApiError(409, 'conflict', 'This send id was used for another reply')
+      return { recorded: false }
+    }
+    if (report.externalUserId) await this.customers.assertFollower(userId, report.externalUserId)
+    else if (!report.chatId) throw ApiError.badRequest('say where it was sent: externalUserId or chatId')
+    const now = this.ctx.now()
+    await this.repo.transaction(async (trx) => {
+      await trx
+        .insertInto('reply_sends')
+        .values({
+          id: report.id,
+          reply_id: id,
+          user_id: userId,
+          external_user_id: report.externalUserId ?? null,
+          chat_id: report.chatId ?? null,
+          parts_sent: report.partsSent,
+          parts_total: report.partsTotal,
+          edited: report.edited ? 1 : 0,
+          copied: report.copied ? 1 : 0,
+          sent_at: now,
+        })
+        .execute()
+      await trx
+        .insertInto('reply_usage')
+        .values({ reply_id: id, user_id: userId, count: 1, last_used_at: now })
+        .onConflict((oc) =>
+          oc
+            .columns(['reply_id', 'user_id'])
+            .doUpdateSet((eb) => ({ count: eb('reply_usage.count', '+', 1), last_used_at: now })),
+        )
+        .execute()
+      if (report.externalUserId) {
+        await trx
+          .insertInto('customer_events')
+          .values({
+            id: randomUUID(),
+            external_user_id: report.externalUserId,
+            kind: 'reply_sent',
+            actor_id: userId,
+            occurred_at: now,
+            payload: JSON.stringify({
+              replyId: id,
+              title: reply.title,
+              partsSent: report.partsSent,
+              partsTotal: report.partsTotal,
+              edited: report.edited,
+              copied: report.copied ?? false,
+            }),
+          })
+          .execute()
+      }
+    })
+    return { recorded: true }
+  }
+
+  /** The chat refused an image's media id: a fresh one, uploaded now. */
+  async refreshMedia(assetId: string, mediaId: string): Promise<{ mediaId: string }> {
+    return { mediaId: await this.media.replaceRefused(assetId, mediaId) }
+  }
+
+  // --- Audit --------------------------------------------------------------------------------------
+
+  async auditLog(userId: string, cursor: string | undefined, limit: number): Promise<AuditPage> {
+    await requireManager(this.ctx, userId)
+    let before: { at: number; id: string } | undefined
+    if (cursor) {
+      try {
+        const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [number, string]
+        if (typeof at !== 'number' || typeof id !== 'string') throw new Error('bad cursor')
+        before = { at, id }
+      } catch {
+        throw ApiError.badRequest('cursor is not one this API returned')
+      }
+    }
+    const rows = await this.repo.auditPage({ before, limit: limit + 1 })
+    const page = rows.slice(0, limit)
+    const last = page.at(-1)
+    return {
+      items: page.map((r): AuditEntry => ({
+        id: r.id,
+        at: iso(Number(r.at)),
+        actor: { userId: r.actor_id, name: r.actor_name ?? r.actor_id },
+        entity: r.entity as AuditEntry['entity'],
+        entityId: r.entity_id,
+        action: r.action as AuditEntry['action'],
+        summary: summarize(r.action, r.before, r.after),
+      })),
+      nextCursor:
+        rows.length > limit && last ? Buffer.from(JSON.stringify([Number(last.at), last.id])).toString('base64url') : null,
+    }
+  }
+}
+
+/** One line for the audit list: what changed, in the content's own words. */
+function summarize(action: string, before: string | null, after: string | null): string {
+  const b = before ? (JSON.parse(before) as Record<string, unknown>) : {}
+  const a = after ? (JSON.parse(after) as Record<string, unknown>) : {}
+  const name = (a.title ?? a.name ?? b.title ?? b.name ?? '') as string
+  if (action === 'update') {
+    const fields = Object.keys(a).filter((k) => k !== 'retired')
+    return `${name}${fields.length ? `: ${fields.join(', ')}` : ''}`
+  }
+  if (action === 'move')
+    return `${String(b.groupId ?? b.parentId ?? '')} → ${String(a.groupId ?? a.parentId ?? '')} #${String(a.position ?? '')}`
+  return name
+}
