@@ -14,7 +14,8 @@ export function failureReason(error: unknown): string {
 /**
  * A change to the profile that shows at once: the store gets the optimistic version
  * immediately, then the server's answer; if the server (or WeCom behind it) refuses,
- * the profile goes back to what it was and the guide is told why.
+ * the profile goes back to what it was and the guide is told why. The store decides
+ * which answer shows when writes and loads for her overlap.
  */
 export function useProfileWrite() {
   const store = useCustomersStore()
@@ -27,14 +28,11 @@ export function useProfileWrite() {
       done?: string
     },
   ): Promise<boolean> {
-    const before = store.profiles.get(externalUserId)
-    if (before && options.optimistic) store.profiles.set(externalUserId, options.optimistic(before))
     try {
-      store.profiles.set(externalUserId, await options.request())
+      await store.write(externalUserId, { optimistic: options.optimistic, request: options.request })
       showToast({ message: options.done ?? t('facts.saved'), position: 'bottom' })
       return true
     } catch (error) {
-      if (before) store.profiles.set(externalUserId, before)
       showToast({ message: t('facts.saveFailed', { reason: failureReason(error) }), position: 'bottom', duration: 3500 })
       return false
     }

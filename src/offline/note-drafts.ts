@@ -42,6 +42,12 @@ export function saveDraft(draft: NoteDraft): Promise<void> {
   return idb.put(STORE, { ...draft, updatedAt: Date.now() })
 }
 
+/** Back in the queue after the guide chose to try a refused note again: the old reason goes. */
+export function requeueDraft(draft: NoteDraft): Promise<void> {
+  const { error: _refusedBecause, ...note } = draft
+  return saveDraft({ ...note, state: 'queued' })
+}
+
 export function dropDraft(id: string): Promise<void> {
   return idb.delete(STORE, id)
 }
@@ -55,9 +61,15 @@ export function toNoteCreate(draft: NoteDraft): NoteCreate {
   }
 }
 
-/** True for failures that a later retry may cure (no network, server busy). */
+/**
+ * Failures that a later retry may cure, so the note stays queued: no network or a timeout
+ * (0, 408), signed out (401: sent once she is signed in again), rate-limited (429), server
+ * trouble (5xx). Anything else is the server refusing this note for good.
+ */
+const TRANSIENT_STATUSES = new Set([0, 401, 408, 429])
+
 export function isTransient(error: unknown): boolean {
-  return isApiFailure(error) && (error.status === 0 || error.status >= 500)
+  return isApiFailure(error) && (TRANSIENT_STATUSES.has(error.status) || error.status >= 500)
 }
 
 let flushing: Promise<number> | null = null

@@ -51,6 +51,39 @@ describe('note drafts in IndexedDB', () => {
     expect((await drafts.draftsFor('wmAlice')).map((d) => d.id)).toEqual(['one', 'two'])
   })
 
+  it.each([
+    [401, 'unauthorized' as const, 'Sign in again'],
+    [408, 'bad_request' as const, 'Request Timeout'],
+    [429, 'rate_limited' as const, 'Too many requests'],
+    [503, 'internal' as const, 'Service Unavailable'],
+  ])('keeps a note queued for a retry after HTTP %i', async (status, code, message) => {
+    await drafts.saveDraft(draft('later', 'queued'))
+    api.createNote.mockRejectedValueOnce(new ApiFailure(status, code, message))
+    expect(await drafts.flushQueuedNotes()).toBe(0)
+    const [kept] = await drafts.draftsFor('wmAlice')
+    expect(kept).toMatchObject({ id: 'later', state: 'queued' })
+    expect(kept!.error).toBeUndefined()
+    api.createNote.mockResolvedValueOnce({})
+    expect(await drafts.flushQueuedNotes()).toBe(1)
+  })
+
+  it('tells transient failures from refusals', () => {
+    for (const status of [0, 401, 408, 429, 500, 502, 503])
+      expect(drafts.isTransient(new ApiFailure(status, 'internal', '')), String(status)).toBe(true)
+    for (const status of [400, 403, 404, 409, 422])
+      expect(drafts.isTransient(new ApiFailure(status, 'bad_request', '')), String(status)).toBe(false)
+    expect(drafts.isTransient(new Error('boom'))).toBe(false)
+  })
+
+  it('puts a refused note back in the queue, without its old reason, when the guide retries', async () => {
+    await drafts.saveDraft({ ...draft('refused', 'queued'), error: 'gone' })
+    const [refused] = await drafts.draftsFor('wmAlice')
+    await drafts.requeueDraft(refused!)
+    api.createNote.mockResolvedValueOnce({})
+    expect(await drafts.flushQueuedNotes()).toBe(1)
+    expect(await drafts.draftsFor('wmAlice')).toEqual([])
+  })
+
   it('never drops a note the server refuses for good: it stays, with the reason', async () => {
     await drafts.saveDraft(draft('refused', 'queued'))
     api.createNote.mockRejectedValueOnce(new ApiFailure(403, 'forbidden', 'This customer is not one of your contacts'))

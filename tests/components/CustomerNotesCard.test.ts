@@ -1,0 +1,135 @@
+import { IDBFactory } from 'fake-indexeddb'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { ApiFailure } from '../../src/api/http'
+import CustomerNotesCard from '../../src/components/memory/CustomerNotesCard.vue'
+import { resetDatabaseForTests } from '../../src/offline/idb'
+import { draftsFor, saveDraft, type NoteDraft } from '../../src/offline/note-drafts'
+import type { Note } from '../../src/shared/memory'
+import { deferred, flushPromises, mountPage } from './helpers'
+
+const api = vi.hoisted(() => ({ createNote: vi.fn() }))
+vi.mock('@/api/memory', () => ({
+  createNote: api.createNote,
+  fetchTimeline: vi.fn(async () => ({ items: [], nextCursor: null })),
+}))
+
+function note(id: string, overrides: Partial<NoteDraft> = {}): NoteDraft {
+  return {
+    id,
+    externalUserId: 'wmAlice',
+    text: `note ${id}`,
+    nextFollowUp: null,
+    outcome: null,
+    state: 'queued',
+    updatedAt: 0,
+    ...overrides,
+  }
+}
+
+/** IndexedDB answers on its own clock, not in microtasks. */
+const settle = async () => {
+  for (let i = 0; i < 5; i++) {
+    await flushPromises()
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+async function mountCard() {
+  const { wrapper } = await mountPage(CustomerNotesCard, { externalUserId: 'wmAlice' })
+  await settle()
+  const composer = () => wrapper.get('[data-testid=note-text] textarea').element as HTMLTextAreaElement
+  const type = async (text: string) => {
+    await wrapper.get('[data-testid=note-text] textarea').setValue(text)
+  }
+  const submit = async () => {
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+  }
+  return { wrapper, composer, type, submit }
+}
+
+const toast = () => document.querySelector('.van-toast__text')?.textContent ?? ''
+
+describe('CustomerNotesCard', () => {
+  beforeEach(() => {
+    // A fresh database for every test.
+    globalThis.indexedDB = new IDBFactory()
+    resetDatabaseForTests()
+    api.createNote.mockReset()
+  })
+
+  it('keeps what she was typing when she leaves mid-sentence', async () => {
+    const { wrapper, type } = await mountCard()
+    await type('下周三来试穿')
+    // Switched customer before the pause that would have kept it.
+    wrapper.unmount()
+    await settle()
+    expect((await draftsFor('wmAlice')).map((d) => [d.state, d.text])).toEqual([['editing', '下周三来试穿']])
+  })
+
+  it('refreshes the waiting notes without touching the one being typed', async () => {
+    await saveDraft(note('offline'))
+    const sending = deferred<Note>()
+    api.createNote.mockReturnValueOnce(sending.promise)
+    const { wrapper, composer, type } = await mountCard()
+    expect(wrapper.get('[data-testid=notes-pending]').text()).toContain('note offline')
+
+    await type('她说下周再来')
+    sending.resolve({} as Note)
+    await settle()
+    expect(composer().value).toBe('她说下周再来')
+    expect(wrapper.find('[data-testid=notes-pending]').exists()).toBe(false)
+  })
+
+  it('clears the composer at once and brings the text back when the server refuses it', async () => {
+    const sending = deferred<Note>()
+    api.createNote.mockReturnValueOnce(sending.promise)
+    const { composer, type, submit } = await mountCard()
+    await type('想要燕麦色大衣')
+    await submit()
+    expect(composer().value).toBe('')
+    expect(api.createNote).toHaveBeenCalledWith('wmAlice', expect.objectContaining({ text: '想要燕麦色大衣' }))
+
+    sending.reject(new ApiFailure(403, 'forbidden', 'This customer is not one of your contacts'))
+    await settle()
+    expect(composer().value).toBe('想要燕麦色大衣')
+    expect(toast()).toContain('没有保存：This customer is not one of your contacts')
+  })
+
+  it('keeps the composer clear and queues the note when the session expired', async () => {
+    api.createNote.mockRejectedValueOnce(new ApiFailure(401, 'unauthorized', 'Sign in again'))
+    const { wrapper, composer, type, submit } = await mountCard()
+    await type('记得寄样品')
+    await submit()
+    await settle()
+    expect(composer().value).toBe('')
+    expect(wrapper.get('[data-testid=notes-pending]').text()).toContain('记得寄样品')
+    expect(wrapper.find('[data-testid=note-retry]').exists()).toBe(false)
+    expect((await draftsFor('wmAlice')).map((d) => [d.state, d.text, d.error])).toEqual([['queued', '记得寄样品', undefined]])
+  })
+
+  it('offers a retry for a note the server refused, and the retry sends it', async () => {
+    await saveDraft(note('refused', { error: 'This customer is not one of your contacts' }))
+    const { wrapper } = await mountCard()
+    expect(api.createNote).not.toHaveBeenCalled()
+    expect(wrapper.get('[data-testid=notes-pending]').text()).toContain('未发送：This customer is not one of your contacts')
+
+    api.createNote.mockResolvedValueOnce({})
+    await wrapper.get('[data-testid=note-retry]').trigger('click')
+    await settle()
+    expect(api.createNote).toHaveBeenCalledWith('wmAlice', expect.objectContaining({ id: 'refused', text: 'note refused' }))
+    expect(wrapper.find('[data-testid=notes-pending]').exists()).toBe(false)
+    expect(await draftsFor('wmAlice')).toEqual([])
+    expect(toast()).toBe('已记录')
+  })
+
+  it('shows the new reason when a retried note is refused again', async () => {
+    await saveDraft(note('refused', { error: 'old reason' }))
+    const { wrapper } = await mountCard()
+    api.createNote.mockRejectedValueOnce(new ApiFailure(404, 'not_found', 'Customer not found'))
+    await wrapper.get('[data-testid=note-retry]').trigger('click')
+    await settle()
+    expect(wrapper.get('[data-testid=notes-pending]').text()).toContain('未发送：Customer not found')
+    expect(wrapper.find('[data-testid=note-retry]').exists()).toBe(true)
+  })
+})
