@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ImportError, importText } from '../../src/server/modules/crm-import/importer'
+import { ImportError, importText, type ImportOptions } from '../../src/server/modules/crm-import/importer'
 import { DB_KINDS, createTestDb, type TestDb } from '../helpers/db'
 
 const STORES = 'store_id,name,city\nS1,上海静安嘉里中心店,上海\nS2,杭州湖滨银泰店,杭州\n'
@@ -9,6 +9,12 @@ const MEMBERS =
   'M2,李雪,13900139000,silver,800,S2,S,36,,1990-02-01\n'
 const PRODUCTS =
   'product_id,style_code,name,category,price,image_url\nP1,QL26S001,双面羊毛大衣,outerwear,"2,599.00",/img/p1.png\nP2,QL26S002,真丝衬衫,上装,899,\n'
+const ORDER_HEADER = 'order_id,line_no,member_id,store_id,purchased_at,name,price\n'
+
+/** An error shaped as the database driver reports it: better-sqlite3 and pg both set `code`. */
+function databaseError(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code })
+}
 
 describe.each(DB_KINDS)('CRM import (%s)', (kind) => {
   let t: TestDb
@@ -17,7 +23,16 @@ describe.each(DB_KINDS)('CRM import (%s)', (kind) => {
   })
   afterEach(() => t.drop())
 
-  const run = (what: string, text: string) => importText(t.db, what, text)
+  const run = (what: string, text: string, options?: ImportOptions) => importText(t.db, what, text, options)
+  // What the driver of this database says when another writer is in the way, or a row breaks a constraint.
+  const busy = () =>
+    kind === 'sqlite'
+      ? databaseError('database is locked', 'SQLITE_BUSY')
+      : databaseError('could not serialize access due to concurrent update', '40001')
+  const constraint = () =>
+    kind === 'sqlite'
+      ? databaseError('FOREIGN KEY constraint failed', 'SQLITE_CONSTRAINT_FOREIGNKEY')
+      : databaseError('insert or update violates foreign key constraint', '23503')
 
   it('imports stores, members, products and orders, and the same files again change nothing', async () => {
     expect(await run('stores', STORES)).toMatchObject({ rows: 2, inserted: 2, updated: 0, rejected: [] })
@@ -150,6 +165,194 @@ describe.each(DB_KINDS)('CRM import (%s)', (kind) => {
       .select((eb) => eb.fn.sum<number | string>('total_fen').as('s'))
       .executeTakeFirstOrThrow()
     expect(Number(sum.s)).toBe(1250 * 10000 + 1250 * 20000)
+  })
+
+  it('rejects an order line disagreeing with a line of its order in an earlier batch', async () => {
+    await run('stores', STORES)
+    await run('members', MEMBERS)
+    const report = await run(
+      'orders',
+      ORDER_HEADER +
+        'O1,1,M1,S1,2026-03-01 10:00,大衣,2599\n' +
+        'O2,1,M2,S2,2026-03-02 10:00,衬衫,899\n' +
+        'O1,2,M2,S1,2026-03-01 10:00,衬衫,899\n' +
+        'O1,3,M1,S2,2026-03-01 10:00,衬衫,899\n' +
+        'O1,4,M1,S1,2026-03-01 11:00,衬衫,899\n' +
+        'O1,5,M1,S1,2026-03-01 10:00,袜子,100\n',
+      { batchSize: 2 },
+    )
+    expect(report).toMatchObject({ rows: 6, inserted: 3 })
+    expect(report.rejected).toEqual([
+      { line: 4, reason: 'order O1 has a different member, store or time at line 2' },
+      { line: 5, reason: 'order O1 has a different member, store or time at line 2' },
+      { line: 6, reason: 'order O1 has a different member, store or time at line 2' },
+    ])
+    const o1 = await t.db.kysely.selectFrom('orders').selectAll().where('id', '=', 'O1').executeTakeFirstOrThrow()
+    expect(o1).toMatchObject({
+      member_id: 'M1',
+      store_id: 'S1',
+      purchased_at: Date.UTC(2026, 2, 1, 2, 0),
+      total_fen: 259900 + 10000,
+    })
+    const lines = await t.db.kysely
+      .selectFrom('order_items')
+      .select('line_no')
+      .where('order_id', '=', 'O1')
+      .orderBy('line_no')
+      .execute()
+    expect(lines.map((l) => l.line_no)).toEqual([1, 5])
+
+    // What one file settled binds only that file: a later export may correct the order.
+    const corrected = await run('orders', `${ORDER_HEADER}O1,1,M2,S2,2026-03-01 10:00,大衣,2599\n`)
+    expect(corrected).toMatchObject({ updated: 1, rejected: [] })
+    const moved = await t.db.kysely
+      .selectFrom('orders')
+      .select(['member_id', 'store_id'])
+      .where('id', '=', 'O1')
+      .executeTakeFirstOrThrow()
+    expect(moved).toEqual({ member_id: 'M2', store_id: 'S2' })
+  })
+
+  it('gives a member one WeCom customer and a customer one member across the whole file', async () => {
+    await run('stores', STORES)
+    await run('members', 'member_id,name\nM1,张婷\nM2,李雪\nM3,王芳\n')
+    const customers = await run(
+      'customers',
+      'external_user_id,member_id\n' + 'wmAAAA,M1\n' + 'wmBBBB,M2\n' + 'wmCCCC,M1\n' + 'wmDDDD,M3\n' + 'wmBBBB,M3\n',
+      { batchSize: 2 },
+    )
+    expect(customers).toMatchObject({ inserted: 3 })
+    expect(customers.rejected).toEqual([
+      { line: 4, reason: 'member_id M1 is already bound to external_user_id wmAAAA at line 2' },
+      { line: 6, reason: 'repeats external_user_id wmBBBB from line 3' },
+    ])
+    const bound = await t.db.kysely.selectFrom('members').select(['id', 'external_user_id']).orderBy('id').execute()
+    expect(bound).toEqual([
+      { id: 'M1', external_user_id: 'wmAAAA' },
+      { id: 'M2', external_user_id: 'wmBBBB' },
+      { id: 'M3', external_user_id: 'wmDDDD' },
+    ])
+
+    // Batches of two: lines 2–3, then 5–6 (line 4 never reaches a batch), then 7.
+    const members = await run(
+      'members',
+      'member_id,name,external_user_id\n' +
+        'M4,赵敏,wmEEEE\n' +
+        'M5,周洁,\n' +
+        'M4,赵敏again,\n' +
+        'M7,吴悦,wmFFFF\n' +
+        'M8,陈晴,wmFFFF\n' +
+        'M6,孙莉,wmEEEE\n',
+      { batchSize: 2 },
+    )
+    expect(members).toMatchObject({ inserted: 3 })
+    expect(members.rejected).toEqual([
+      { line: 4, reason: 'repeats member_id M4 from line 2' },
+      { line: 6, reason: 'external_user_id wmFFFF is already given to member M7 at line 5' },
+      { line: 7, reason: 'external_user_id wmEEEE is already bound to member M4' },
+    ])
+    const ids = (await t.db.kysely.selectFrom('members').select('id').orderBy('id').execute()).map((r) => r.id)
+    expect(ids).toEqual(['M1', 'M2', 'M3', 'M4', 'M5', 'M7'])
+  })
+
+  it('writes a batch again when the database was busy, without splitting it', async () => {
+    await run('stores', STORES)
+    await run('members', MEMBERS)
+    const batches: number[][] = []
+    let failures = 1
+    const report = await run(
+      'orders',
+      ORDER_HEADER +
+        'O1,1,M1,S1,2026-03-01 10:00,大衣,2599\n' +
+        'O1,2,M1,S1,2026-03-01 10:00,衬衫,899\n' +
+        'O2,1,M2,S2,2026-03-02 10:00,衬衫,899\n' +
+        'O2,2,M2,S2,2026-03-02 10:00,袜子,100\n',
+      {
+        batchSize: 2,
+        afterBatchWrite: (lines) => {
+          batches.push([...lines])
+          if (failures-- > 0) throw busy()
+        },
+      },
+    )
+    // Nothing of the failed attempt was kept: its lines count as inserted, not updated.
+    expect(report).toMatchObject({ rows: 4, inserted: 4, updated: 0, rejected: [] })
+    expect(batches).toEqual([
+      [2, 3],
+      [2, 3],
+      [4, 5],
+    ])
+    const totals = await t.db.kysely.selectFrom('orders').select(['id', 'total_fen']).orderBy('id').execute()
+    expect(totals).toEqual([
+      { id: 'O1', total_fen: 259900 + 89900 },
+      { id: 'O2', total_fen: 89900 + 10000 },
+    ])
+  })
+
+  it('writes row by row only a batch the database refused for a row, forgetting what the refused attempt claimed', async () => {
+    await run('stores', STORES)
+    await run('members', MEMBERS)
+    const batches: number[][] = []
+    const report = await run(
+      'orders',
+      ORDER_HEADER +
+        'O1,1,M1,S1,2026-03-01 10:00,大衣,2599\n' +
+        'O1,2,M1,S2,2026-03-01 10:00,衬衫,899\n' +
+        'O1,3,M1,S1,2026-03-01 10:00,袜子,100\n' +
+        'O2,1,M2,S2,2026-03-02 10:00,衬衫,899\n',
+      {
+        batchSize: 3,
+        afterBatchWrite: (lines) => {
+          batches.push([...lines])
+          if (lines.includes(2)) throw constraint()
+        },
+      },
+    )
+    // Line 2 never made it, so line 3 gave O1 its header and line 4 disagrees with it.
+    expect(report.rejected).toEqual([
+      { line: 2, reason: expect.stringMatching(/^the database refused it: .*foreign key constraint/i) },
+      { line: 4, reason: 'order O1 has a different member, store or time at line 3' },
+    ])
+    expect(report).toMatchObject({ inserted: 2, updated: 0 })
+    expect(batches).toEqual([[2, 3, 4], [2], [3], [4], [5]])
+    const o1 = await t.db.kysely
+      .selectFrom('orders')
+      .select(['store_id', 'total_fen'])
+      .where('id', '=', 'O1')
+      .executeTakeFirstOrThrow()
+    expect(o1).toEqual({ store_id: 'S2', total_fen: 89900 })
+  })
+
+  it('stops on a database failure no row explains, saying from which line nothing was written', async () => {
+    const stores = 'store_id,name\nS1,一店\nS2,二店\nS3,三店\nS4,四店\nS5,五店\n'
+    const broken = () =>
+      kind === 'sqlite' ? databaseError('disk I/O error', 'SQLITE_IOERR') : databaseError('terminating connection', '57P01')
+    const stopped = await run('stores', stores, {
+      batchSize: 2,
+      afterBatchWrite: (lines) => {
+        if (lines.includes(4)) throw broken()
+      },
+    }).catch((error: unknown) => error)
+    expect(stopped).toBeInstanceOf(ImportError)
+    const error = stopped as ImportError
+    expect(error.message).toMatch(/^stopped at line 4: the database failed to write lines 4–5 \(\w+: /)
+    expect(error.message).toContain('Rows before line 4 were imported (2 inserted, 0 updated, 0 rejected)')
+    expect(error.report).toMatchObject({ inserted: 2, rejected: [] })
+    const ids = (await t.db.kysely.selectFrom('stores').select('id').orderBy('id').execute()).map((r) => r.id)
+    expect(ids).toEqual(['S1', 'S2'])
+
+    // A database that stays busy is retried a few times, then stops the import the same way.
+    let attempts = 0
+    const busyAll = await run('stores', stores, {
+      batchSize: 2,
+      afterBatchWrite: () => {
+        attempts++
+        throw busy()
+      },
+    }).catch((e: unknown) => e)
+    expect(busyAll).toBeInstanceOf(ImportError)
+    expect((busyAll as ImportError).message).toMatch(/^stopped at line 2: the database was still busy after 4 attempts/)
+    expect(attempts).toBe(4)
   })
 
   it('refuses a file without the columns it needs, or of an unknown kind, writing nothing', async () => {

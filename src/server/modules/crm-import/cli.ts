@@ -2,7 +2,8 @@
  * `npm run import -- <kind> <file> [--json]`: load a CRM export (CSV, UTF-8, with or
  * without Excel's byte order mark) into the database named by DATABASE_URL (or the
  * embedded SQLite file). Exit code 0: every row imported; 3: done, some rows rejected
- * (listed with their line numbers); 1: nothing imported (bad arguments, file or header).
+ * (listed with their line numbers); 1: nothing imported (bad arguments, file or header);
+ * 2: stopped part way by a database failure (the rows before the line named were imported).
  */
 import { migrateToLatest, openDb } from '../../db'
 import { ConfigError, loadConfig } from '../../env'
@@ -50,6 +51,12 @@ async function main(argv: string[]): Promise<number> {
     else printHuman(report, file)
     return report.rejected.length ? 3 : 0
   } catch (error) {
+    if (error instanceof ImportError && error.report) {
+      if (json) console.log(JSON.stringify({ ...error.report, file, stopped: error.message }, null, 2))
+      else printHuman(error.report, file)
+      console.error(`Import stopped: ${error.message}`)
+      return 2
+    }
     if (error instanceof ImportError) {
       console.error(`Import failed, nothing was written: ${error.message}`)
       return 1

@@ -5,7 +5,8 @@
  * same file twice changes nothing the second time.
  */
 import { readFile } from 'node:fs/promises'
-import type { Kysely, Transaction } from 'kysely'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { sql, type Kysely } from 'kysely'
 import type { Db } from '../../db'
 import type { Database } from '../../db/schema'
 import { CsvError, parseCsv } from './csv'
@@ -13,6 +14,13 @@ import { FieldError } from './fields'
 import { IMPORT_KINDS, type ImportKind, type KindSpec } from './kinds'
 
 export const BATCH_SIZE = 1000
+
+/**
+ * Pauses before writing again a batch the database turned away for the moment (busy,
+ * locked, serialization failure, deadlock): growing, so a writer holding the database
+ * for a while gets time to finish, and jittered, so two importers do not collide again.
+ */
+const RETRY_DELAYS_MS = [50, 200, 800]
 
 export interface Rejection {
   line: number
@@ -29,8 +37,28 @@ export interface ImportReport {
   seconds: number
 }
 
+export interface ImportOptions {
+  /** The time written as created_at / updated_at. */
+  now?: number
+  batchSize?: number
+  /**
+   * For tests: runs inside each batch's transaction after its rows are written and before
+   * the commit, with the batch's line numbers; throwing fails the batch as the database
+   * would.
+   */
+  afterBatchWrite?: (lines: readonly number[]) => void | Promise<void>
+}
+
 export class ImportError extends Error {
   override name = 'ImportError'
+  constructor(
+    message: string,
+    /** Set when the import stopped part way: what was written and rejected before. */
+    readonly report?: ImportReport,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+  }
 }
 
 export interface ParsedRow<Row> {
@@ -44,17 +72,62 @@ export interface BatchResult {
   rejected: Rejection[]
 }
 
-export async function importFile(db: Db, kind: string, file: string, now = Date.now()): Promise<ImportReport> {
+/** A batch's transaction: on SQLite the one connection, inside `begin immediate`. */
+export type Trx = Kysely<Database>
+
+export interface Claim {
+  line: number
+  holder: string
+}
+
+/**
+ * What the rows written so far from one file settled: the header an order's first line
+ * gave it, the member a WeCom customer went to. Batches see each other's rows in the
+ * database, but there a row of this file cannot be told from one imported last month,
+ * which a later line may rightly change; so the file's own claims are kept here.
+ *
+ * Claims made while a batch is written stand only once its transaction commits: a batch
+ * rolled back and written again (retried, or row by row) must not trip over its own
+ * rows, nor keep the claim of a row the database then refused.
+ */
+export class ImportState {
+  readonly #settled = new Map<string, Claim>()
+  readonly #pending = new Map<string, Claim>()
+
+  /**
+   * Gives `value` (an order id, a WeCom customer, a member) in `scope` to `holder` for
+   * `line`, unless an earlier row gave it to another holder: that row's claim is returned
+   * and nothing changes. The first claim stands.
+   */
+  claim(scope: string, value: string, line: number, holder: string): Claim | undefined {
+    // Scopes are plain words, so the first ':' ends the scope whatever the value holds.
+    const id = `${scope}:${value}`
+    const earlier = this.#settled.get(id) ?? this.#pending.get(id)
+    if (!earlier) this.#pending.set(id, { line, holder })
+    return earlier && earlier.holder !== holder ? earlier : undefined
+  }
+
+  commit(): void {
+    for (const [id, claim] of this.#pending) this.#settled.set(id, claim)
+    this.#pending.clear()
+  }
+
+  rollback(): void {
+    this.#pending.clear()
+  }
+}
+
+export async function importFile(db: Db, kind: string, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
     throw new ImportError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`)
   }
-  return importText(db, kind, text, now)
+  return importText(db, kind, text, options)
 }
 
-export async function importText(db: Db, kind: string, text: string, now = Date.now()): Promise<ImportReport> {
+export async function importText(db: Db, kind: string, text: string, options: ImportOptions = {}): Promise<ImportReport> {
   const spec = IMPORT_KINDS[kind as ImportKind] as KindSpec<unknown> | undefined
   if (!spec) throw new ImportError(`unknown kind "${kind}": use one of ${Object.keys(IMPORT_KINDS).join(', ')}`)
   const started = performance.now()
@@ -66,6 +139,11 @@ export async function importText(db: Db, kind: string, text: string, now = Date.
     rejected: [],
     ignoredColumns: [],
     seconds: 0,
+  }
+  const finish = () => {
+    report.rejected.sort((a, b) => a.line - b.line)
+    report.seconds = (performance.now() - started) / 1000
+    return report
   }
 
   let records: ReturnType<typeof parseCsv>
@@ -93,16 +171,35 @@ export async function importText(db: Db, kind: string, text: string, now = Date.
     )
   }
 
+  const writer: BatchWriter = {
+    db,
+    spec,
+    state: new ImportState(),
+    now: options.now ?? Date.now(),
+    report,
+    afterBatchWrite: options.afterBatchWrite,
+  }
+  const batchSize = options.batchSize ?? BATCH_SIZE
   let batch: ParsedRow<unknown>[] = []
   const flush = async () => {
     if (batch.length === 0) return
-    const result = await writeBatch(db.kysely, spec, batch, now)
-    report.inserted += result.inserted
-    report.updated += result.updated
-    report.rejected.push(...result.rejected)
+    try {
+      await writeBatch(writer, batch)
+    } catch (error) {
+      if (!(error instanceof Stopped)) throw error
+      throw new ImportError(
+        `stopped at line ${error.line}: ${error.message}. Rows before line ${error.line} were imported ` +
+          `(${report.inserted} inserted, ${report.updated} updated, ${report.rejected.length} rejected); ` +
+          `nothing from line ${error.line} on was written. Importing the same file again is safe.`,
+        finish(),
+        { cause: error.cause },
+      )
+    }
     batch = []
   }
 
+  // A key seen twice is refused whatever became of its first row: the file itself is
+  // ambiguous about which version it means.
   const seen = new Map<string, number>()
   try {
     for (const record of records) {
@@ -125,7 +222,7 @@ export async function importText(db: Db, kind: string, text: string, now = Date.
         if (!(error instanceof FieldError)) throw error
         report.rejected.push({ line: record.line, reason: error.message })
       }
-      if (batch.length >= BATCH_SIZE) await flush()
+      if (batch.length >= batchSize) await flush()
     }
   } catch (error) {
     if (!(error instanceof CsvError)) throw error
@@ -135,49 +232,130 @@ export async function importText(db: Db, kind: string, text: string, now = Date.
       line: error.line,
       reason: `${error.message.replace(/^line \d+: /, '')}; the rest of the file was not read`,
     })
-    report.seconds = (performance.now() - started) / 1000
-    return report
+    return finish()
   }
   await flush()
-  report.rejected.sort((a, b) => a.line - b.line)
-  report.seconds = (performance.now() - started) / 1000
-  return report
+  return finish()
+}
+
+interface BatchWriter {
+  db: Db
+  spec: KindSpec<unknown>
+  state: ImportState
+  now: number
+  /** Counts and rejections go straight here, so a stop part way leaves it true. */
+  report: ImportReport
+  afterBatchWrite: ImportOptions['afterBatchWrite']
+}
+
+/** The database failed in a way no row caused: the import cannot go on. */
+class Stopped extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+    cause: unknown,
+  ) {
+    super(message, { cause })
+  }
 }
 
 /**
- * One batch in one transaction. If the database refuses the batch as a whole (a
- * constraint the checks did not foresee), each row is retried on its own so only the
- * offending rows are rejected.
+ * One batch in one transaction. When the database turns it away for the moment, the
+ * batch is written again after a pause. When it refuses the rows themselves (a
+ * constraint the checks did not foresee), each row is written on its own so only the
+ * offending rows are rejected. Anything else stops the import: splitting then would
+ * only turn an outage into a rejection of every row.
  */
-async function writeBatch(
-  db: Kysely<Database>,
-  spec: KindSpec<unknown>,
-  rows: ParsedRow<unknown>[],
-  now: number,
-): Promise<BatchResult> {
-  try {
-    return await db.transaction().execute((trx) => spec.write(trx, rows, now))
-  } catch (error) {
-    if (rows.length === 1) {
-      return {
-        inserted: 0,
-        updated: 0,
-        rejected: [{ line: rows[0]!.line, reason: `the database refused it: ${describe(error)}` }],
+async function writeBatch(writer: BatchWriter, rows: ParsedRow<unknown>[]): Promise<void> {
+  const { db, spec, state, now, report, afterBatchWrite } = writer
+  for (let attempt = 0; ; attempt++) {
+    let result: BatchResult
+    try {
+      result = await inTransaction(db, async (trx) => {
+        const written = await spec.write(trx, rows, state, now)
+        await afterBatchWrite?.(rows.map((r) => r.line))
+        return written
+      })
+    } catch (error) {
+      state.rollback()
+      const verdict = classify(error)
+      const retryIn = RETRY_DELAYS_MS[attempt]
+      if (verdict === 'retry' && retryIn !== undefined) {
+        await sleep(retryIn * (0.5 + Math.random()))
+        continue
       }
+      if (verdict === 'split' && rows.length === 1) {
+        report.rejected.push({ line: rows[0]!.line, reason: `the database refused it: ${describe(error)}` })
+        return
+      }
+      if (verdict === 'split') {
+        for (const row of rows) await writeBatch(writer, [row])
+        return
+      }
+      const lines = rows.length === 1 ? `line ${rows[0]!.line}` : `lines ${rows[0]!.line}–${rows.at(-1)!.line}`
+      const reason =
+        verdict === 'retry'
+          ? `the database was still busy after ${attempt + 1} attempts to write ${lines} (${describe(error, true)})`
+          : `the database failed to write ${lines} (${describe(error, true)})`
+      throw new Stopped(rows[0]!.line, reason, error)
     }
-    const total: BatchResult = { inserted: 0, updated: 0, rejected: [] }
-    for (const row of rows) {
-      const result = await writeBatch(db, spec, [row], now)
-      total.inserted += result.inserted
-      total.updated += result.updated
-      total.rejected.push(...result.rejected)
-    }
-    return total
+    state.commit()
+    report.inserted += result.inserted
+    report.updated += result.updated
+    report.rejected.push(...result.rejected)
+    return
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : String(error)
+/**
+ * A transaction for one batch. SQLite's begins `immediate`: a deferred transaction reads
+ * first and must then upgrade to a write lock, and if another connection (the API server,
+ * another import) wrote in between, SQLite fails it at once with SQLITE_BUSY instead of
+ * waiting out busy_timeout. Taking the write lock up front makes it wait its turn.
+ */
+async function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
+  if (db.kind !== 'sqlite') return db.kysely.transaction().execute(work)
+  return db.kysely.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection)
+    try {
+      const result = await work(connection)
+      await sql`commit`.execute(connection)
+      return result
+    } catch (error) {
+      // SQLite ends the transaction itself after some errors (a full disk, for one); a
+      // failed rollback then only says there was nothing left to undo.
+      await sql`rollback`.execute(connection).catch(() => undefined)
+      throw error
+    }
+  })
 }
 
-export type Trx = Transaction<Database>
+/**
+ * What a failed batch calls for: `retry` when another writer was in the way, `split`
+ * when the database refused some row's data, `stop` for anything else (a broken
+ * connection, a full disk, a bug), which no row of the file can be blamed for.
+ */
+function classify(error: unknown): 'retry' | 'split' | 'stop' {
+  const code = errorCode(error)
+  if (code === undefined) return 'stop'
+  // better-sqlite3 reports SQLite's extended result codes: SQLITE_BUSY_SNAPSHOT, SQLITE_CONSTRAINT_UNIQUE…
+  if (code.startsWith('SQLITE_')) {
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'retry'
+    return code.startsWith('SQLITE_CONSTRAINT') ? 'split' : 'stop'
+  }
+  // pg reports the SQLSTATE: 40001 serialization failure, 40P01 deadlock; class 23 is an
+  // integrity constraint, class 22 a value the column cannot take.
+  if (code === '40001' || code === '40P01') return 'retry'
+  return /^2[23][0-9A-Z]{3}$/.test(code) ? 'split' : 'stop'
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined
+  return typeof code === 'string' ? code : undefined
+}
+
+function describe(error: unknown, withCode = false): string {
+  const message = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : String(error)
+  const code = withCode ? errorCode(error) : undefined
+  return code ? `${code}: ${message}` : message
+}

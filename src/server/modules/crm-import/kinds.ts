@@ -5,7 +5,7 @@
  */
 import type { MemberLevel } from '../../../shared/customer'
 import * as field from './fields'
-import type { BatchResult, ParsedRow, Rejection, Trx } from './importer'
+import type { BatchResult, ImportState, ParsedRow, Rejection, Trx } from './importer'
 
 export interface Column {
   name: string
@@ -19,7 +19,11 @@ export interface KindSpec<Row> {
   keyLabel: string
   key(row: Row): string
   parse(get: (column: string) => string): Row
-  write(trx: Trx, rows: ParsedRow<Row>[], now: number): Promise<BatchResult>
+  /**
+   * Writes the rows it accepts, rejecting the rest; checks that span the whole file go
+   * through `state`, claiming for a row only once every other check passed it.
+   */
+  write(trx: Trx, rows: ParsedRow<Row>[], state: ImportState, now: number): Promise<BatchResult>
 }
 
 async function existing(trx: Trx, table: 'stores' | 'members' | 'products' | 'orders', ids: string[]): Promise<Set<string>> {
@@ -135,17 +139,24 @@ const members: KindSpec<MemberRow> = {
     birthday: field.birthday(get('birthday'), 'birthday'),
     externalUserId: field.externalUserId(get('external_user_id'), 'external_user_id'),
   }),
-  async write(trx, rows, now) {
+  async write(trx, rows, state, now) {
     const rejected: Rejection[] = []
     const knownStores = await existing(
       trx,
       'stores',
       rows.flatMap((r) => (r.row.storeId ? [r.row.storeId] : [])),
     )
-    let good = keepKnown(rows, rejected, (row) =>
-      row.storeId && !knownStores.has(row.storeId) ? `unknown store ${row.storeId}` : null,
-    )
-    good = await withoutBindingConflicts(trx, good, rejected)
+    const taken = await bindingsTaken(trx, rows)
+    const good = keepKnown(rows, rejected, (row, line) => {
+      if (row.storeId && !knownStores.has(row.storeId)) return `unknown store ${row.storeId}`
+      if (!row.externalUserId) return null
+      const problem = taken(row)
+      if (problem) return problem
+      const first = state.claim('binding', row.externalUserId, line, row.id)
+      return first
+        ? `external_user_id ${row.externalUserId} is already given to member ${first.holder} at line ${first.line}`
+        : null
+    })
     if (good.length === 0) return { inserted: 0, updated: 0, rejected }
     const before = await existing(
       trx,
@@ -197,30 +208,28 @@ const members: KindSpec<MemberRow> = {
   },
 }
 
-/** One WeCom customer, one member: a row may not take a customer another member holds. */
-async function withoutBindingConflicts<Row extends { id: string; externalUserId: string | null }>(
+/**
+ * One WeCom customer, one member: a check refusing rows that would take a customer
+ * another member holds in the database.
+ */
+async function bindingsTaken<Row extends { id: string; externalUserId: string | null }>(
   trx: Trx,
   rows: ParsedRow<Row>[],
-  rejected: Rejection[],
-): Promise<ParsedRow<Row>[]> {
+): Promise<(row: Row) => string | null> {
   const wanted = rows.flatMap((r) => (r.row.externalUserId ? [r.row.externalUserId] : []))
-  if (wanted.length === 0) return rows
-  const holders = await trx
-    .selectFrom('members')
-    .select(['id', 'external_user_id'])
-    .where('external_user_id', 'in', [...new Set(wanted)])
-    .execute()
+  const holders =
+    wanted.length === 0
+      ? []
+      : await trx
+          .selectFrom('members')
+          .select(['id', 'external_user_id'])
+          .where('external_user_id', 'in', [...new Set(wanted)])
+          .execute()
   const holderOf = new Map(holders.map((h) => [h.external_user_id!, h.id]))
-  const claimed = new Map<string, number>()
-  return keepKnown(rows, rejected, (row, line) => {
-    if (!row.externalUserId) return null
-    const holder = holderOf.get(row.externalUserId)
-    if (holder && holder !== row.id) return `external_user_id ${row.externalUserId} is already bound to member ${holder}`
-    const other = claimed.get(row.externalUserId)
-    if (other !== undefined) return `external_user_id ${row.externalUserId} is already given to another member at line ${other}`
-    claimed.set(row.externalUserId, line)
-    return null
-  })
+  return (row) => {
+    const holder = row.externalUserId ? holderOf.get(row.externalUserId) : undefined
+    return holder && holder !== row.id ? `external_user_id ${row.externalUserId} is already bound to member ${holder}` : null
+  }
 }
 
 // --- Customers (bindings between WeCom customers and members) -------------------------
@@ -241,15 +250,22 @@ const customers: KindSpec<CustomerRow> = {
     externalUserId: field.externalUserId(get('external_user_id'), 'external_user_id', { required: true }),
     id: field.key(get('member_id'), 'member_id', { required: true })!,
   }),
-  async write(trx, rows, now) {
+  async write(trx, rows, state, now) {
     const rejected: Rejection[] = []
     const known = await existing(
       trx,
       'members',
       rows.map((r) => r.row.id),
     )
-    let good = keepKnown(rows, rejected, (row) => (known.has(row.id) ? null : `unknown member ${row.id}`))
-    good = await withoutBindingConflicts(trx, good, rejected)
+    const taken = await bindingsTaken(trx, rows)
+    const good = keepKnown(rows, rejected, (row, line) => {
+      if (!known.has(row.id)) return `unknown member ${row.id}`
+      const problem = taken(row)
+      if (problem) return problem
+      // A member holds one WeCom customer: a second line for her would silently replace the first.
+      const first = state.claim('member', row.id, line, row.externalUserId!)
+      return first ? `member_id ${row.id} is already bound to external_user_id ${first.holder} at line ${first.line}` : null
+    })
     let inserted = 0
     let updated = 0
     for (const { row } of good) {
@@ -304,7 +320,7 @@ const products: KindSpec<ProductRow> = {
     priceFen: field.money(get('price'), 'price'),
     imageUrl: field.url(get('image_url'), 'image_url'),
   }),
-  async write(trx, rows, now) {
+  async write(trx, rows, state, now) {
     const rejected: Rejection[] = []
     const codes = await trx
       .selectFrom('products')
@@ -316,19 +332,11 @@ const products: KindSpec<ProductRow> = {
       )
       .execute()
     const codeOwner = new Map(codes.map((c) => [c.style_code, c.id]))
-    const claimed = new Map<string, number>()
-    const good = rows.filter(({ row, line }) => {
+    const good = keepKnown(rows, rejected, (row, line) => {
       const owner = codeOwner.get(row.styleCode)
-      const earlier = claimed.get(row.styleCode)
-      const problem =
-        owner && owner !== row.id
-          ? `style_code ${row.styleCode} belongs to product ${owner}`
-          : earlier !== undefined
-            ? `style_code ${row.styleCode} is used at line ${earlier} too`
-            : null
-      if (problem) rejected.push({ line, reason: problem })
-      else claimed.set(row.styleCode, line)
-      return !problem
+      if (owner && owner !== row.id) return `style_code ${row.styleCode} belongs to product ${owner}`
+      const first = state.claim('style_code', row.styleCode, line, row.id)
+      return first ? `style_code ${row.styleCode} is used at line ${first.line} too` : null
     })
     if (good.length === 0) return { inserted: 0, updated: 0, rejected }
     const before = await existing(
@@ -412,7 +420,7 @@ const orders: KindSpec<OrderLineRow> = {
     priceFen: field.money(get('price'), 'price'),
     returned: field.boolean(get('returned'), 'returned'),
   }),
-  async write(trx, rows, now) {
+  async write(trx, rows, state, now) {
     const rejected: Rejection[] = []
     const [knownMembers, knownStores, knownProducts] = await Promise.all([
       existing(
@@ -431,25 +439,22 @@ const orders: KindSpec<OrderLineRow> = {
         rows.flatMap((r) => (r.row.productId ? [r.row.productId] : [])),
       ),
     ])
-    // The lines of one order must agree on who bought, where and when.
-    const header = new Map<string, { line: number; row: OrderLineRow }>()
     const good = keepKnown(rows, rejected, (row, line) => {
       if (!knownMembers.has(row.memberId)) return `unknown member ${row.memberId}`
       if (row.storeId && !knownStores.has(row.storeId)) return `unknown store ${row.storeId}`
       if (row.productId && !knownProducts.has(row.productId)) return `unknown product ${row.productId}`
-      const first = header.get(row.orderId)
-      if (!first) {
-        header.set(row.orderId, { line, row })
-        return null
-      }
-      if (first.row.memberId !== row.memberId || first.row.storeId !== row.storeId || first.row.purchasedAt !== row.purchasedAt) {
-        return `order ${row.orderId} has a different member, store or time at line ${first.line}`
-      }
-      return null
+      // The lines of one order must agree on who bought, where and when, in whichever
+      // batch they fall; the first line written says. Keys hold no spaces.
+      const header = `${row.memberId} ${row.storeId ?? ''} ${row.purchasedAt}`
+      const first = state.claim('order', row.orderId, line, header)
+      return first ? `order ${row.orderId} has a different member, store or time at line ${first.line}` : null
     })
     if (good.length === 0) return { inserted: 0, updated: 0, rejected }
 
-    const orderIds = [...new Set(good.map((r) => r.row.orderId))]
+    // Every accepted line agrees with its order's header, so any of them can give it.
+    const headers = new Map<string, OrderLineRow>()
+    for (const { row } of good) if (!headers.has(row.orderId)) headers.set(row.orderId, row)
+    const orderIds = [...headers.keys()]
     const existingLines = new Set(
       (await trx.selectFrom('order_items').select(['order_id', 'line_no']).where('order_id', 'in', orderIds).execute()).map(
         (l) => `${l.order_id}#${l.line_no}`,
@@ -459,7 +464,7 @@ const orders: KindSpec<OrderLineRow> = {
       .insertInto('orders')
       .values(
         orderIds.map((id) => {
-          const { row } = header.get(id)!
+          const row = headers.get(id)!
           return {
             id,
             member_id: row.memberId,
