@@ -140,3 +140,18 @@ export async function sendChatMessage(message: ChatMessage): Promise<'sent' | 'c
     throw error
   }
 }
+
+/**
+ * Whether `sendChatMessage` works where the app was opened: from a chat's toolbar, and
+ * from the attachment menu except on Mac, where WeCom does not support it.
+ */
+export function canSendFrom(entry: WecomEntry | null, userAgent = navigator.userAgent): boolean {
+  if (entry === 'single_chat_tools' || entry === 'group_chat_tools' || entry === 'single_kf_tools') return true
+  if (entry === 'chat_attachment') return !/Macintosh|Mac OS X/.test(userAgent) || /iPhone|iPad/.test(userAgent)
+  return false
+}
+
+/** WeCom refused an image because its media id expired or is unknown (40007). */
+export function isMediaRefusal(error: unknown): boolean {
+  return error instanceof WecomCallError && (error.errCode === 40007 || /media/i.test(error.errMsg))
+}

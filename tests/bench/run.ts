@@ -2,6 +2,7 @@
 import { INITIAL_JS_BUDGET_KB, measureBundle } from './bundle-size'
 import { PROFILE_RATIO_BUDGET, measureProfile } from './customer-profile'
 import { IMPORT_BUDGET_SECONDS, measureImport } from './import'
+import { SEARCH_BUDGET_MS, measureReplySearch } from './reply-search'
 
 const failures: string[] = []
 
@@ -11,6 +12,17 @@ console.log(
     `initial CSS ${bundle.initialCssKb.toFixed(1)} KB; customer screen adds ${bundle.customerScreenJsKb.toFixed(1)} KB JS`,
 )
 if (!bundle.ok) failures.push('initial JS over budget')
+
+const search = await measureReplySearch()
+const fmt = (t: { indexMs: number; p95Ms: number; maxMs: number }) =>
+  `index ${t.indexMs.toFixed(1)} ms, keystroke p95 ${t.p95Ms.toFixed(2)} ms, max ${t.maxMs.toFixed(2)} ms`
+console.log(
+  `\nReply search while typing, ${search.replies} replies:\n` +
+    `  device (Chromium, CPU 4× slower): ${search.device ? fmt(search.device) : 'no Chromium: Node × 4 stands in'}\n` +
+    `  node: ${fmt(search.node)}\n` +
+    `  budget: keystroke p95 ≤ ${SEARCH_BUDGET_MS} ms on the device`,
+)
+if (!search.ok) failures.push('reply search')
 
 const databases = [undefined, process.env.BENCH_DATABASE_URL].filter((url, i) => i === 0 || url)
 for (const databaseUrl of databases) {

@@ -94,7 +94,7 @@ describe('WorkbenchPage', () => {
   it('switches the interface to English', async () => {
     api.fetchCustomers.mockResolvedValue(page([summary(1)]))
     const { wrapper } = await mountPage(WorkbenchPage)
-    await wrapper.findAll('.van-tabbar-item')[2]!.trigger('click')
+    await wrapper.findAll('.van-tabbar-item')[3]!.trigger('click')
     await flushPromises()
     const english = wrapper.findAll('.van-cell').find((c) => c.text().includes('English'))!
     await english.trigger('click')

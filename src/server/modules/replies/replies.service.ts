@@ -392,7 +392,8 @@ export class RepliesService {
       }
       return { ...base, salutation: '大家', memberLevel: '会员' }
     }
-    throw ApiError.badRequest('send to a customer (externalUserId) or a group (chatId)')
+    // No chat (the workbench): the guide copies the text and sends it herself.
+    return { ...base, salutation: '亲', memberLevel: '会员' }
   }
 
   /** The reply as messages for `sendChatMessage`: variables filled for her, images as media ids. */
@@ -451,7 +452,7 @@ export class RepliesService {
       return { recorded: false }
     }
     if (report.externalUserId) await this.customers.assertFollower(userId, report.externalUserId)
-    else if (!report.chatId) throw ApiError.badRequest('say where it was sent: externalUserId or chatId')
+    else if (!report.chatId && !report.copied) throw ApiError.badRequest('say where it was sent: externalUserId or chatId')
     const now = this.ctx.now()
     await this.repo.transaction(async (trx) => {
       await trx
