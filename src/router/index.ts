@@ -26,6 +26,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/customers/:externalUserId', name: 'customer', component: CustomerPage, props: true },
   { path: '/group', name: 'current-group', component: GroupPage },
   { path: '/workbench', name: 'workbench', component: WorkbenchPage },
+  { path: '/manage', name: 'manage', component: () => import('@/pages/manage/ManagePage.vue') },
   { path: '/outside', name: 'outside', component: () => import('@/pages/outside/OutsidePage.vue'), meta: { public: true } },
   {
     path: '/problem/:kind',

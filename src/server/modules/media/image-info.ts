@@ -2,7 +2,10 @@
  * What an uploaded file really is, read from its bytes (never its name): JPEG or PNG,
  * and its pixel size. Anything else is refused.
  */
-export const MAX_IMAGE_BYTES = 10 * 1024 * 1024
+import { MAX_IMAGE_BYTES } from '../../../shared/reply-validate'
+
+export { MAX_IMAGE_BYTES }
+
 /** WeCom refuses media of five bytes or fewer. */
 export const MIN_MEDIA_BYTES = 6
 
