@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { buildDemoReplies } from '../../src/server/db/seed/demo-replies'
 import { partProblems } from '../../src/shared/reply-validate'
 
 describe('partProblems', () => {
@@ -31,5 +32,13 @@ describe('partProblems', () => {
         (p) => p.problem,
       ),
     ).toEqual(['appid', 'page'])
+  })
+
+  it('passes every part of the demo library, which is about 150 replies in about 12 groups', () => {
+    const demo = buildDemoReplies()
+    expect(demo.replies.length).toBeGreaterThanOrEqual(140)
+    expect(demo.groups.filter((g) => g.parentId === null).length).toBeGreaterThanOrEqual(12)
+    const bad = demo.replies.flatMap((r) => r.parts.flatMap((p) => partProblems(p).map((x) => `${r.title}: ${x.field}`)))
+    expect(bad).toEqual([])
   })
 })

@@ -412,6 +412,32 @@ export function buildDemoReplies(): DemoReplies {
     { stages: ['after_purchase'], tags: ['复购'] },
   )
 
+  // A few more answers guides asked for after the first weeks.
+  add('g_stock', '到货时间查询', [t('我帮{称呼}查了一下，这款仓库已经发货，预计周四到店，到了马上告诉您。')])
+  add('g_returns', '换货邮寄地址', [
+    t('寄回换货请寄到：上海静安嘉里中心南区 L2 绮澜门店 {导购} 收，运费到付就好。'),
+  ])
+  add('g_store', '门店导航', [
+    t('这是门店的位置，导航搜“绮澜 {门店}”就能找到：'),
+    news('绮澜门店导航', '营业时间 10:00–22:00 · 可预约试衣间', 'stores/nav', cover('bag', 1, 'd8c8ae')),
+  ])
+  add('g_size_shoes', '鞋码换算', [t('我们的鞋码是欧码，平时穿 37 的选 37，脚背偏高的建议大半码。')])
+  add('g_fabric', '羊绒起球', [t('羊绒轻微起球是正常的，用羊绒梳顺着一个方向轻轻梳掉就好，越穿会越少。')], {
+    stages: ['after_purchase'],
+  })
+  add('g_new', '本周新品合集', [
+    t('{称呼}，这周新到的几款都在这里了，看看有没有喜欢的：'),
+    mini('本周新品', 'pages/new/week.html', cover('dress', 2, 'c9a27e')),
+  ])
+  add('g_member', '积分查询', [t('{称呼}目前是{会员等级}，积分在小程序“我的”页面可以查到，100 积分抵 1 元。')])
+  add('g_birthday', '生日当天祝福', [t('{称呼}生日快乐！🎂 今天来店里有专属生日礼，我给您准备好了。')], {
+    stages: ['birthday_month'],
+  })
+  add('g_promo', '活动规则说明', [t('这次活动是满 1000 减 150，可以和会员折扣一起用，积分也照常累计。')])
+  add('g_after', '穿着效果回访', [t('{称呼}，那件衣服穿出去效果怎么样？方便的话发张照片给我看看～')], {
+    stages: ['after_purchase'],
+  })
+
   // 李娜的个人话术
   const personalGroups = [{ id: 'g_lina_mine', parentId: null, name: '我的常用', ownerId: 'lina' }]
   let p = 0
