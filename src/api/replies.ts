@@ -1,5 +1,6 @@
 import type {
   AuditPage,
+  CopyPlan,
   GroupCreate,
   GroupMove,
   GroupUpdate,
@@ -32,6 +33,11 @@ export interface SendTarget {
 
 export async function fetchSendPlan(id: string, target: SendTarget): Promise<SendPlan> {
   return (await http.get<SendPlan>(`${reply(id)}/send-plan`, { params: target })).data
+}
+
+/** The plan for the clipboard: filled the same way, but images are only shown (no WeCom upload). */
+export async function fetchCopyPlan(id: string, target: SendTarget): Promise<CopyPlan> {
+  return (await http.get<CopyPlan>(`${reply(id)}/send-plan`, { params: { ...target, mode: 'copy' } })).data
 }
 
 export async function reportSend(id: string, report: SendReport): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { refreshMedia, reportSend, type SendTarget } from '@/api/replies'
 import { newDraftId } from '@/offline/note-drafts'
-import type { SendablePart, SendPlan } from '@/shared/replies'
+import type { CopyablePart, SendablePart, SendPlan } from '@/shared/replies'
 import { isMediaRefusal, sendChatMessage, type ChatMessage } from '@/wecom'
 
 export type SendOutcome =
@@ -42,7 +42,12 @@ export class ReplySend {
     return this.parts.length
   }
 
-  /** Send from part `from` on; stops at the first cancel or failure. */
+  /** Parts not yet in the chat. */
+  get remaining(): number {
+    return this.total - this.sent
+  }
+
+  /** Send from part `from` on (by default the first not sent yet); stops at the first cancel or failure. */
   async run(from = this.sent): Promise<SendOutcome> {
     for (let i = from; i < this.parts.length; i++) {
       try {
@@ -69,7 +74,10 @@ export class ReplySend {
     }
   }
 
-  /** Record it once, when the guide is done with it; nothing sent, nothing recorded. */
+  /**
+   * Record it once, when the guide is done with it; nothing sent, nothing recorded.
+   * `copied`: she copied what was not sent, so the reply was used in full.
+   */
   async report(copied = false): Promise<void> {
     if (this.reported || (!copied && this.sent === 0)) return
     this.reported = true
@@ -91,8 +99,17 @@ export function startSend(plan: SendPlan, target: SendTarget): ReplySend {
   return new ReplySend(plan.replyId, target, plan.parts)
 }
 
+/** A reply copied to the clipboard (nothing went through WeCom): recorded as one use. */
+export async function reportCopied(replyId: string, target: SendTarget, partsTotal: number, edited: boolean): Promise<void> {
+  await reportSend(replyId, { id: newDraftId(), ...target, partsSent: partsTotal, partsTotal, edited, copied: true }).catch(
+    () => {
+      // Usage counts are a nicety: a lost report must not bother the guide.
+    },
+  )
+}
+
 /** What a reply looks like as plain text, for the clipboard (pictures cannot go there). */
-export function planAsText(parts: readonly SendablePart[]): string {
+export function planAsText(parts: readonly CopyablePart[]): string {
   return parts
     .flatMap((part) => {
       if (part.msgtype === 'text') return [part.text.content]

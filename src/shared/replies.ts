@@ -19,7 +19,18 @@ export const REPLY_VARIABLES = ['{称呼}', '{导购}', '{门店}', '{会员等�
 export const MINIPROGRAM_PAGE_PATTERN = '^[A-Za-z0-9_\\-./]+\\.html(\\?[^\\s#]*)?$'
 export const MINIPROGRAM_APPID_PATTERN = '^wx[0-9a-f]{16}$'
 
-const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false })
+/** Something to read: not empty, not only spaces. */
+const NOT_BLANK = '\\S'
+/**
+ * A link a news card opens: http(s) and a host, no spaces. The same check as the manager's
+ * editor (`reply-validate.ts`), scheme in either case.
+ */
+export const NEWS_URL_PATTERN = '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/$.?#].[^\\s]*$'
+
+const TextPart = Type.Object(
+  { type: Type.Literal('text'), text: Type.String({ minLength: 1, maxLength: 2000, pattern: NOT_BLANK }) },
+  { additionalProperties: false },
+)
 const ImagePart = Type.Object(
   { type: Type.Literal('image'), assetId: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
@@ -29,7 +40,7 @@ const NewsPart = Type.Object(
     type: Type.Literal('news'),
     title: Type.String({ minLength: 1, maxLength: 64 }),
     desc: Type.String({ maxLength: 120 }),
-    url: Type.String({ minLength: 1, maxLength: 1024, pattern: '^https?://' }),
+    url: Type.String({ minLength: 1, maxLength: 1024, pattern: NEWS_URL_PATTERN }),
     coverUrl: Type.String({ minLength: 1, maxLength: 1024, pattern: '^(https?://|/)' }),
   },
   { additionalProperties: false },
@@ -87,8 +98,8 @@ export const ReplyLibrarySchema = Type.Object({
 })
 export type ReplyLibrary = Static<typeof ReplyLibrarySchema>
 
-const Title = Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' })
-const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 10 })
+const Title = Type.String({ minLength: 1, maxLength: 60, pattern: NOT_BLANK })
+const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 20, pattern: NOT_BLANK }), { maxItems: 10 })
 const Stages = Type.Array(StringEnum(REPLY_STAGES), { maxItems: 3 })
 const Parts = Type.Array(ReplyPartSchema, { minItems: 1, maxItems: 6 })
 
@@ -112,6 +123,11 @@ export const ReplyUpdateSchema = Type.Object(
     tags: Type.Optional(Tags),
     stages: Type.Optional(Stages),
     retired: Type.Optional(Type.Boolean()),
+    /**
+     * The `updatedAt` of the copy the editor started from: when the reply changed since
+     * (another manager saved it), the update is refused with 409 rather than overwriting.
+     */
+    expectedUpdatedAt: Type.Optional(Instant),
   },
   { additionalProperties: false, minProperties: 1 },
 )
@@ -119,7 +135,10 @@ export type ReplyUpdate = Static<typeof ReplyUpdateSchema>
 
 /** Move to a group (or stay) and to a place in it: `position` counts from 0. */
 export const MoveSchema = Type.Object(
-  { groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })), position: Type.Integer({ minimum: 0, maximum: 10_000 }) },
+  {
+    groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    position: Type.Integer({ minimum: 0, maximum: 10_000 }),
+  },
   { additionalProperties: false },
 )
 export type Move = Static<typeof MoveSchema>
@@ -144,34 +163,75 @@ export const GroupUpdateSchema = Type.Object(
 export type GroupUpdate = Static<typeof GroupUpdateSchema>
 
 export const GroupMoveSchema = Type.Object(
-  { parentId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))), position: Type.Integer({ minimum: 0, maximum: 10_000 }) },
+  {
+    parentId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
+    position: Type.Integer({ minimum: 0, maximum: 10_000 }),
+  },
   { additionalProperties: false },
 )
 export type GroupMove = Static<typeof GroupMoveSchema>
 
 export const IdParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) })
 
+const TextMessage = Type.Object({ msgtype: Type.Literal('text'), text: Type.Object({ content: Type.String() }) })
+const NewsMessage = Type.Object({
+  msgtype: Type.Literal('news'),
+  news: Type.Object({ link: Type.String(), title: Type.String(), desc: Type.String(), imgUrl: Type.String() }),
+})
+const MiniprogramMessage = Type.Object({
+  msgtype: Type.Literal('miniprogram'),
+  miniprogram: Type.Object({ appid: Type.String(), title: Type.String(), imgUrl: Type.String(), page: Type.String() }),
+})
+
 /** A part ready for `sendChatMessage`: text already filled, images as WeCom media ids. */
 export const SendablePartSchema = Type.Union([
-  Type.Object({ msgtype: Type.Literal('text'), text: Type.Object({ content: Type.String() }) }),
-  Type.Object({ msgtype: Type.Literal('image'), image: Type.Object({ mediaid: Type.String() }), assetId: Type.String(), previewUrl: Type.String() }),
-  Type.Object({ msgtype: Type.Literal('news'), news: Type.Object({ link: Type.String(), title: Type.String(), desc: Type.String(), imgUrl: Type.String() }) }),
+  TextMessage,
   Type.Object({
-    msgtype: Type.Literal('miniprogram'),
-    miniprogram: Type.Object({ appid: Type.String(), title: Type.String(), imgUrl: Type.String(), page: Type.String() }),
+    msgtype: Type.Literal('image'),
+    image: Type.Object({ mediaid: Type.String() }),
+    assetId: Type.String(),
+    previewUrl: Type.String(),
   }),
+  NewsMessage,
+  MiniprogramMessage,
 ])
 export type SendablePart = Static<typeof SendablePartSchema>
+
+/**
+ * A part as the guide sees or copies it, where nothing goes through WeCom (copy mode):
+ * an image is only shown, so it has no media id. Every sendable part is one of these.
+ */
+export const CopyablePartSchema = Type.Union([
+  TextMessage,
+  Type.Object({ msgtype: Type.Literal('image'), assetId: Type.String(), previewUrl: Type.String() }),
+  NewsMessage,
+  MiniprogramMessage,
+])
+export type CopyablePart = Static<typeof CopyablePartSchema>
+
+/** Parts of a send plan (images carry media ids), not of a copy plan. */
+export function isSendable(parts: readonly CopyablePart[]): parts is SendablePart[] {
+  return parts.every((part) => part.msgtype !== 'image' || 'image' in part)
+}
+
+export const SEND_PLAN_MODES = ['send', 'copy'] as const
+export type SendPlanMode = (typeof SEND_PLAN_MODES)[number]
 
 export const SendPlanQuerySchema = Type.Object({
   externalUserId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
   chatId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+  /** `copy`: for the clipboard, so images need no WeCom media id (none is uploaded). */
+  mode: Type.Optional(StringEnum(SEND_PLAN_MODES)),
 })
 
 export const SendPlanSchema = Type.Object({ replyId: Type.String(), parts: Type.Array(SendablePartSchema) })
 export type SendPlan = Static<typeof SendPlanSchema>
 
-/** What the app reports after sending (all parts, or up to a failure or a cancel). */
+/** The plan in copy mode: the same parts, images without media ids. */
+export const CopyPlanSchema = Type.Object({ replyId: Type.String(), parts: Type.Array(CopyablePartSchema) })
+export type CopyPlan = Static<typeof CopyPlanSchema>
+
+/** What the app reports after sending (all parts, or up to a failure or a cancel); `partsSent` ≤ `partsTotal`. */
 export const SendReportSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[0-9a-fA-F-]{36}$' }),
@@ -187,7 +247,10 @@ export const SendReportSchema = Type.Object(
 export type SendReport = Static<typeof SendReportSchema>
 
 /** A WeCom media id the chat refused (expired, 40007): the server uploads the image again. */
-export const MediaRefreshSchema = Type.Object({ mediaId: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false })
+export const MediaRefreshSchema = Type.Object(
+  { mediaId: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+)
 
 export const MediaAssetSchema = Type.Object({
   id: Type.String(),

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import ReplyPanel from '../../src/components/replies/ReplyPanel.vue'
-import type { Reply, ReplyLibrary, SendablePart, SendPlan } from '../../src/shared/replies'
+import type { CopyPlan, Reply, ReplyGroup, ReplyLibrary, SendablePart, SendPlan } from '../../src/shared/replies'
 import { WecomCallError } from '../../src/wecom'
 import { profile } from '../helpers/fixtures'
 import { flushPromises, mountPage } from './helpers'
@@ -8,7 +8,12 @@ import { flushPromises, mountPage } from './helpers'
 const api = vi.hoisted(() => ({
   fetchReplyLibrary: vi.fn(),
   fetchSendPlan: vi.fn(),
+  fetchCopyPlan: vi.fn(),
   reportSend: vi.fn(),
+  createReply: vi.fn(),
+  createReplyGroup: vi.fn(),
+  updateReply: vi.fn(),
+  moveReply: vi.fn(),
   refreshMedia: vi.fn(),
   setFavorite: vi.fn(),
 }))
@@ -82,6 +87,19 @@ const plans: Record<string, SendPlan> = {
   },
 }
 
+/** The same replies for the clipboard: images are only shown, with no media id. */
+const copyPlans: Record<string, CopyPlan> = Object.fromEntries(
+  Object.entries(plans).map(([id, plan]) => [
+    id,
+    {
+      replyId: id,
+      parts: plan.parts.map((p) =>
+        p.msgtype === 'image' ? { msgtype: 'image' as const, assetId: p.assetId, previewUrl: p.previewUrl } : p,
+      ),
+    },
+  ]),
+)
+
 async function mountPanel(canSend = true) {
   const { wrapper, pinia } = await mountPage(ReplyPanel, { target: { externalUserId: 'wmAAAA' }, profile: profile(), canSend })
   await flushPromises()
@@ -97,6 +115,7 @@ describe('ReplyPanel', () => {
     toasts.length = 0
     api.fetchReplyLibrary.mockResolvedValue(structuredClone(library))
     api.fetchSendPlan.mockImplementation(async (id: string) => structuredClone(plans[id]))
+    api.fetchCopyPlan.mockImplementation(async (id: string) => structuredClone(copyPlans[id]))
     api.reportSend.mockResolvedValue(undefined)
     wecom.sendChatMessage.mockResolvedValue('sent')
   })
@@ -194,6 +213,59 @@ describe('ReplyPanel', () => {
     expect(api.reportSend).toHaveBeenCalledWith('r3', expect.objectContaining({ partsSent: 3, partsTotal: 3 }))
   })
 
+  it('after a cancel part-way, offers the rest and never sends the first parts again', async () => {
+    let calls = 0
+    wecom.sendChatMessage.mockImplementation(async () => (++calls === 2 ? 'cancelled' : 'sent'))
+    const { wrapper } = await mountPanel()
+    await wrapper.find('[data-testid=reply-group-g1]').trigger('click')
+    await wrapper.find('[data-testid=send-r3]').trigger('click')
+    await flushPromises()
+    // Part 1 is in the chat; she cancelled part 2.
+    expect(sheetText()).toContain('已发出 1/3 条')
+    expect(api.reportSend).not.toHaveBeenCalled()
+    const rest = [...document.querySelectorAll('.van-action-sheet__item')].find((b) =>
+      b.textContent?.includes('剩下的 2 条'),
+    ) as HTMLElement
+    rest.click()
+    await flushPromises()
+    const sent = wecom.sendChatMessage.mock.calls.map(([m]) => m as { msgtype: string; text?: { content: string } })
+    expect(sent.map((m) => m.msgtype)).toEqual(['text', 'image', 'image', 'text'])
+    expect(sent.filter((m) => m.text?.content === '第一次洗建议冷水手洗。')).toHaveLength(1)
+    expect(api.reportSend).toHaveBeenCalledTimes(1)
+    expect(api.reportSend).toHaveBeenCalledWith('r3', expect.objectContaining({ partsSent: 3, partsTotal: 3 }))
+  })
+
+  it('records what was sent when she stops after a cancel part-way', async () => {
+    let calls = 0
+    wecom.sendChatMessage.mockImplementation(async () => (++calls === 2 ? 'cancelled' : 'sent'))
+    const { wrapper } = await mountPanel()
+    await wrapper.find('[data-testid=reply-group-g1]').trigger('click')
+    await wrapper.find('[data-testid=send-r3]').trigger('click')
+    await flushPromises()
+    ;(document.querySelector('.van-action-sheet__cancel') as HTMLElement).click()
+    await flushPromises()
+    expect(wecom.sendChatMessage).toHaveBeenCalledTimes(2)
+    expect(api.reportSend).toHaveBeenCalledWith('r3', expect.objectContaining({ partsSent: 1, partsTotal: 3 }))
+  })
+
+  it('records a reply copied after its first part failed', async () => {
+    const writeText = vi.fn(async () => {})
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })
+    wecom.sendChatMessage.mockRejectedValue(new WecomCallError('sendChatMessage', 'fail', 'sendChatMessage:fail network', -1))
+    const { wrapper } = await mountPanel()
+    await wrapper.find('[data-testid=reply-group-g2]').trigger('click')
+    await wrapper.find('[data-testid=send-r1]').trigger('click')
+    await flushPromises()
+    const copy = [...document.querySelectorAll('.van-action-sheet__item')].find((b) =>
+      b.textContent?.includes('复制文字'),
+    ) as HTMLElement
+    copy.click()
+    await flushPromises()
+    expect(writeText).toHaveBeenCalledWith('我们在嘉里中心 B1 层。')
+    expect(api.reportSend).toHaveBeenCalledTimes(1)
+    expect(api.reportSend).toHaveBeenCalledWith('r1', expect.objectContaining({ copied: true, partsTotal: 1 }))
+  })
+
   it('takes a cancel in WeCom’s confirm quietly', async () => {
     wecom.sendChatMessage.mockResolvedValue('cancelled')
     const { wrapper } = await mountPanel()
@@ -219,6 +291,59 @@ describe('ReplyPanel', () => {
     expect(writeText).toHaveBeenCalledWith('我们在嘉里中心 B1 层。')
     expect(toast()).toContain('已复制')
     expect(api.reportSend).toHaveBeenCalledWith('r1', expect.objectContaining({ copied: true }))
+    // Copying asks for the copy plan: no image is uploaded to WeCom for it.
+    expect(api.fetchCopyPlan).toHaveBeenCalledWith('r1', { externalUserId: 'wmAAAA' })
+    expect(api.fetchSendPlan).not.toHaveBeenCalled()
+  })
+
+  it('copies a reply with a picture from the copy plan, the picture left out', async () => {
+    const writeText = vi.fn(async () => {})
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })
+    const { wrapper } = await mountPanel(false)
+    await wrapper.find('[data-testid=reply-group-g1]').trigger('click')
+    await wrapper.find('[data-testid=reply-r3] .reply-item__body').trigger('click')
+    await flushPromises()
+    const preview = () => document.querySelector('[data-testid=reply-preview]')!
+    expect(preview().querySelector('img')?.getAttribute('src')).toBe('/media/assets/img1')
+    ;(document.querySelector('[data-testid=preview-send]') as HTMLElement).click()
+    await flushPromises()
+    expect(writeText).toHaveBeenCalledWith('第一次洗建议冷水手洗。\n\n有问题随时找我。')
+    expect(toast()).toContain('图片无法复制')
+    expect(api.fetchSendPlan).not.toHaveBeenCalled()
+    expect(api.reportSend).toHaveBeenCalledWith('r3', expect.objectContaining({ copied: true, partsSent: 3, partsTotal: 3 }))
+  })
+
+  it('makes a new group once, even when saving her reply has to be tried again', async () => {
+    const group: ReplyGroup = { id: 'gp1', scope: 'personal', parentId: null, name: '我的常用', position: 0, retired: false }
+    api.createReplyGroup.mockResolvedValue(group)
+    api.createReply
+      .mockRejectedValueOnce(new Error('offline'))
+      .mockImplementation(async (input: { groupId: string }) =>
+        reply('rp1', '周末邀约', [{ type: 'text', text: '周末来店里坐坐？' }], { scope: 'personal', groupId: input.groupId }),
+      )
+    const { wrapper } = await mountPanel()
+    await wrapper.find('[data-testid=reply-new]').trigger('click')
+    await flushPromises()
+    const editor = () => document.querySelector('[data-testid=personal-reply-editor]')!
+    const fill = (selector: string, value: string) => {
+      const field = editor().querySelector(selector) as HTMLInputElement
+      field.value = value
+      field.dispatchEvent(new Event('input'))
+    }
+    fill('[data-testid=editor-title] input', '周末邀约')
+    fill('[data-testid=editor-text] textarea', '周末来店里坐坐？')
+    await flushPromises()
+    const save = async () => {
+      ;(editor().querySelector('[data-testid=editor-save]') as HTMLElement).click()
+      await flushPromises()
+    }
+    await save()
+    expect(toast()).toContain('没有保存')
+    await save()
+    expect(api.createReplyGroup).toHaveBeenCalledTimes(1)
+    expect(api.createReply).toHaveBeenCalledTimes(2)
+    expect(api.createReply).toHaveBeenLastCalledWith(expect.objectContaining({ groupId: 'gp1', title: '周末邀约' }))
+    expect(toast()).toBe('已保存')
   })
 
   it('keeps a favourite only if the server saved it', async () => {

@@ -88,6 +88,49 @@ describe.skipIf(!chromiumAvailable())('the manager’s reply desk', () => {
     await expect.poll(() => desk.locator('.van-toast__text').textContent()).toBe('已保存')
   })
 
+  it('keeps her unsaved edits when she moves the reply she is editing, and saves them', async () => {
+    const row = desk.locator('[data-testid^=manage-reply-]').filter({ hasText: '预约试衣' })
+    const title = desk.getByTestId('manage-title').locator('input')
+    await title.fill('预约试衣（周末）')
+    const rows = desk.locator('[data-testid^=manage-reply-]')
+    const place = async () => (await rows.allTextContents()).findIndex((text) => text.includes('预约试衣'))
+    const before = await place()
+    expect(before).toBeGreaterThan(0)
+    await row.getByRole('button', { name: '上移' }).click()
+    await expect.poll(place).toBe(before - 1)
+    expect(await title.inputValue()).toBe('预约试衣（周末）')
+    // Into another group: the desk follows it there, her edits with it.
+    await row.locator('select').selectOption({ label: '会员权益' })
+    await expect.poll(() => desk.locator('.manage__group--on').textContent()).toContain('会员权益')
+    expect(await title.inputValue()).toBe('预约试衣（周末）')
+    await desk.getByTestId('manage-save').click()
+    await expect.poll(() => rows.filter({ hasText: '预约试衣（周末）' }).count()).toBe(1)
+    expect(await desk.getByTestId('manage-conflict').count()).toBe(0)
+  })
+
+  it('tells her when someone else changed the reply, keeps her edits, and loads theirs when she asks', async () => {
+    const row = desk.locator('[data-testid^=manage-reply-]').filter({ hasText: '预约试衣（周末）' })
+    const id = (await row.getAttribute('data-testid'))!.replace('manage-reply-', '')
+    const title = desk.getByTestId('manage-title').locator('input')
+    await title.fill('预约试衣（我的版本）')
+    // Another manager saves the same reply meanwhile.
+    const status = await desk.evaluate(async (replyId) => {
+      const res = await fetch(`/api/replies/${replyId}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: '预约试衣（别人的版本）' }),
+      })
+      return res.status
+    }, id)
+    expect(status).toBe(200)
+    await desk.getByTestId('manage-save').click()
+    await desk.getByTestId('manage-conflict').waitFor()
+    expect(await title.inputValue()).toBe('预约试衣（我的版本）')
+    await desk.getByTestId('manage-reload').click()
+    await expect.poll(() => title.inputValue()).toBe('预约试衣（别人的版本）')
+    expect(await desk.getByTestId('manage-conflict').count()).toBe(0)
+  })
+
   it('lists every change with who made it', async () => {
     await desk.getByTestId('manage-nav-audit').click()
     const log = desk.getByTestId('audit-list')

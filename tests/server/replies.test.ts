@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CustomerProfile } from '../../src/shared/customer'
 import type { TimelineEntry } from '../../src/shared/memory'
-import type { AuditPage, MediaAsset, Reply, ReplyGroup, ReplyLibrary, SendPlan } from '../../src/shared/replies'
+import type { AuditPage, CopyPlan, MediaAsset, Reply, ReplyGroup, ReplyLibrary, SendPlan } from '../../src/shared/replies'
 import { salutation } from '../../src/shared/reply-fill'
 import { buildDemoReplies } from '../../src/server/db/seed/demo-replies'
 import { sizeChartPng } from '../../src/server/db/seed/demo-art-png'
@@ -170,6 +170,10 @@ describe.each(DB_KINDS)('quick replies (%s)', (kind) => {
       [{ type: 'news', title: '', desc: '', url: 'https://m.example.com', coverUrl: '/x.png' }, 'title'],
       [{ type: 'image', assetId: 'img_missing' }, 'img_missing'],
       [{ type: 'text', text: '' }, 'text'],
+      [{ type: 'text', text: ' \n\t ' }, 'text'],
+      [{ type: 'news', title: '新品', desc: '', url: 'https://', coverUrl: '/x.png' }, 'url'],
+      [{ type: 'news', title: '新品', desc: '', url: 'https:// m.example.com', coverUrl: '/x.png' }, 'url'],
+      [{ type: 'news', title: '新品', desc: '', url: 'https://m.example.com/a b', coverUrl: '/x.png' }, 'url'],
       [{ type: 'video', mediaId: 'x' }, 'parts'],
     ])('refuses a bad part %o with a message naming %s', async (part, word) => {
       const res = await call(
@@ -180,6 +184,144 @@ describe.each(DB_KINDS)('quick replies (%s)', (kind) => {
       )
       expect(res.statusCode).toBe(400)
       expect(res.json().error.message).toContain(word)
+    })
+
+    it('refuses tags that are only spaces, and takes a well-formed link', async () => {
+      const body = { scope: 'corp', groupId: 'g_store', title: '标签', parts: [{ type: 'text', text: 'x' }] }
+      const blank = await call('POST', '/api/replies', { ...body, tags: ['复购', '  '] }, manager)
+      expect(blank.statusCode).toBe(400)
+      expect(blank.json().error.message).toContain('tags')
+      const news = { type: 'news', title: '新品', desc: '', url: 'HTTPS://m.example.com/new?a=1', coverUrl: '/x.png' }
+      expect((await call('POST', '/api/replies', { ...body, parts: [news] }, manager)).statusCode).toBe(201)
+    })
+
+    const newGroup = async (name: string, parentId?: string) => {
+      const res = await call('POST', '/api/reply-groups', { scope: 'corp', name, parentId }, manager)
+      expect(res.statusCode).toBe(201)
+      return res.json() as ReplyGroup
+    }
+    const newReply = async (groupId: string, title: string) => {
+      const res = await call(
+        'POST',
+        '/api/replies',
+        { scope: 'corp', groupId, title, parts: [{ type: 'text', text: title }] },
+        manager,
+      )
+      expect(res.statusCode).toBe(201)
+      return res.json() as Reply
+    }
+
+    it('refuses a save over someone else’s change (409), but not over a move', async () => {
+      const reply = await newReply((await newGroup('版本')).id, '原来的标题')
+      // Another manager saves first (the clock need not move: every change moves updatedAt).
+      const theirs = await call('PATCH', `/api/replies/${reply.id}`, { title: '别人的标题' }, manager)
+      expect(theirs.statusCode).toBe(200)
+      const stale = await call(
+        'PATCH',
+        `/api/replies/${reply.id}`,
+        { title: '我的标题', expectedUpdatedAt: reply.updatedAt },
+        manager,
+      )
+      expect(stale.statusCode).toBe(409)
+      expect(stale.json().error.code).toBe('conflict')
+      const desk = (await call('GET', '/api/manage/replies', undefined, manager)).json() as ReplyLibrary
+      expect(desk.replies.find((r) => r.id === reply.id)?.title).toBe('别人的标题')
+      // Saving on top of the latest copy, and after a move of it, goes through.
+      const latest = theirs.json() as Reply
+      expect(latest.updatedAt).not.toBe(reply.updatedAt)
+      const moved = (await call('POST', `/api/replies/${reply.id}/move`, { position: 0 }, manager)).json() as Reply
+      expect(moved.updatedAt).not.toBe(latest.updatedAt)
+      const mine = await call(
+        'PATCH',
+        `/api/replies/${reply.id}`,
+        { title: '我的标题', expectedUpdatedAt: moved.updatedAt },
+        manager,
+      )
+      expect(mine.statusCode).toBe(200)
+      expect((mine.json() as Reply).title).toBe('我的标题')
+      // A version alone changes nothing.
+      const nothing = await call('PATCH', `/api/replies/${reply.id}`, { expectedUpdatedAt: moved.updatedAt }, manager)
+      expect(nothing.statusCode).toBe(400)
+    })
+
+    it('numbers replies and groups 0, 1, 2, … when managers add and move at once', async () => {
+      const group = await newGroup('并发')
+      const created = await Promise.all([1, 2, 3, 4, 5].map((n) => newReply(group.id, `并发 ${n}`)))
+      const positions = async () =>
+        ((await call('GET', '/api/manage/replies', undefined, manager)).json() as ReplyLibrary).replies
+          .filter((r) => r.groupId === group.id)
+          .map((r) => r.position)
+          .sort((a, b) => a - b)
+      expect(await positions()).toEqual([0, 1, 2, 3, 4])
+      const moves = await Promise.all(
+        created.map((r, i) => call('POST', `/api/replies/${r.id}/move`, { position: (i * 3) % 5 }, manager)),
+      )
+      expect(moves.map((m) => m.statusCode)).toEqual([200, 200, 200, 200, 200])
+      expect(await positions()).toEqual([0, 1, 2, 3, 4])
+      const parent = await newGroup('并发父级')
+      await Promise.all([1, 2, 3, 4].map((n) => newGroup(`并发子级 ${n}`, parent.id)))
+      const children = ((await call('GET', '/api/manage/replies', undefined, manager)).json() as ReplyLibrary).groups
+        .filter((g) => g.parentId === parent.id)
+        .map((g) => g.position)
+        .sort((a, b) => a - b)
+      expect(children).toEqual([0, 1, 2, 3])
+    })
+
+    it('never nests three deep, even when a move and a new subgroup cross', async () => {
+      for (let round = 0; round < 3; round++) {
+        const a = await newGroup(`甲 ${round}`)
+        const b = await newGroup(`乙 ${round}`)
+        const [moved, created] = await Promise.all([
+          call('POST', `/api/reply-groups/${b.id}/move`, { parentId: a.id, position: 0 }, manager),
+          call('POST', '/api/reply-groups', { scope: 'corp', name: `丙 ${round}`, parentId: b.id }, manager),
+        ])
+        // One of them wins; the other is refused, whichever came first.
+        const won = [moved.statusCode === 200, created.statusCode === 201]
+        expect(won.filter(Boolean)).toHaveLength(1)
+        expect(won[0] ? created.statusCode : moved.statusCode).toBe(400)
+      }
+      const groups = ((await call('GET', '/api/manage/replies', undefined, manager)).json() as ReplyLibrary).groups
+      const parentOf = new Map(groups.map((g) => [g.id, g.parentId]))
+      for (const g of groups) if (g.parentId) expect(parentOf.get(g.parentId), g.name).toBeNull()
+    })
+
+    it('keeps retired groups closed: nothing moves or is created into them, and guides cannot send from them', async () => {
+      const open = await newGroup('开着')
+      const closed = await newGroup('停用了')
+      const under = await newGroup('停用的下级', closed.id)
+      const reply = await newReply(open.id, '在开着的分组里')
+      const inClosed = await newReply(closed.id, '在停用的分组里')
+      const inUnder = await newReply(under.id, '在停用分组的下级里')
+      expect((await call('PATCH', `/api/reply-groups/${closed.id}`, { retired: true }, manager)).statusCode).toBe(200)
+      const refused = [
+        await call('POST', `/api/replies/${reply.id}/move`, { groupId: closed.id, position: 0 }, manager),
+        await call('POST', `/api/replies/${reply.id}/move`, { groupId: under.id, position: 0 }, manager),
+        await call(
+          'POST',
+          '/api/replies',
+          { scope: 'corp', groupId: closed.id, title: 'x', parts: [{ type: 'text', text: 'x' }] },
+          manager,
+        ),
+        await call('POST', '/api/reply-groups', { scope: 'corp', name: '新的下级', parentId: closed.id }, manager),
+        await call('POST', `/api/reply-groups/${open.id}/move`, { parentId: closed.id, position: 0 }, manager),
+      ]
+      for (const res of refused) {
+        expect(res.statusCode).toBe(400)
+        expect(res.json().error.message).toContain('retired')
+      }
+      for (const r of [inClosed, inUnder]) {
+        const res = await call('GET', `/api/replies/${r.id}/send-plan?externalUserId=${customerId}`)
+        expect(res.statusCode).toBe(404)
+        expect(res.json().error.message).toContain('retired')
+      }
+      expect((await call('GET', `/api/replies/${reply.id}/send-plan?externalUserId=${customerId}`)).statusCode).toBe(200)
+      // Reordering inside a retired group is still the manager's business.
+      expect((await call('POST', `/api/reply-groups/${under.id}/move`, { position: 0 }, manager)).statusCode).toBe(200)
+      await call('PATCH', `/api/reply-groups/${closed.id}`, { retired: false }, manager)
+      expect((await call('GET', `/api/replies/${inUnder.id}/send-plan?externalUserId=${customerId}`)).statusCode).toBe(200)
+      expect((await call('POST', `/api/replies/${reply.id}/move`, { groupId: under.id, position: 0 }, manager)).statusCode).toBe(
+        200,
+      )
     })
   })
 
@@ -237,6 +379,34 @@ describe.each(DB_KINDS)('quick replies (%s)', (kind) => {
       })
       expect(jpeg.statusCode).toBe(201)
       expect(jpeg.json()).toMatchObject({ mime: 'image/jpeg', width: 2, height: 3 })
+    })
+
+    it('keeps a file name with % as it is, and decodes a percent-encoded x-filename', async () => {
+      const stored = async (id: string) =>
+        (await t.ctx.db.kysely.selectFrom('media_assets').select('filename').where('id', '=', id).executeTakeFirstOrThrow())
+          .filename
+      const upload = multipart('100%棉.png', sizeChartPng('#0a0b0c'))
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/media',
+        payload: upload.body,
+        headers: { cookie: manager, 'content-type': upload.contentType },
+      })
+      expect(res.statusCode).toBe(201)
+      expect(await stored((res.json() as MediaAsset).id)).toBe('100%棉.png')
+      const raw = (filename: string, color: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/media',
+          payload: sizeChartPng(color),
+          headers: { cookie: manager, 'content-type': 'image/png', 'x-filename': filename },
+        })
+      const encoded = await raw(encodeURIComponent('尺码表.png'), '#0c0b0a')
+      expect(encoded.statusCode).toBe(201)
+      expect(await stored((encoded.json() as MediaAsset).id)).toBe('尺码表.png')
+      const percent = await raw('50%off.png', '#0b0c0a')
+      expect(percent.statusCode).toBe(201)
+      expect(await stored((percent.json() as MediaAsset).id)).toBe('50%off.png')
     })
 
     it('refuses what is not a JPG or PNG whatever its name, too large, or from a guide', async () => {
@@ -350,6 +520,24 @@ describe.each(DB_KINDS)('quick replies (%s)', (kind) => {
       expect(t.world.liveMedia(late)).not.toBeNull()
     })
 
+    it('uploads nothing for a plan that is only copied', async () => {
+      const reply = careReply()
+      // The cached media id has expired: a send plan would upload the image again.
+      t.clock.advance(MEDIA_TTL_MS)
+      const before = t.world.callCount('media/upload')
+      const res = await call('GET', `/api/replies/${reply.id}/send-plan?mode=copy`)
+      expect(res.statusCode).toBe(200)
+      const copy = res.json() as CopyPlan
+      const image = copy.parts.find((p) => p.msgtype === 'image')!
+      expect(image).toEqual({ msgtype: 'image', assetId: 'img_care_label', previewUrl: '/media/assets/img_care_label' })
+      expect((copy.parts[0] as { text: { content: string } }).text.content).not.toMatch(/\{.+?\}/)
+      expect(t.world.callCount('media/upload')).toBe(before)
+      const send = await plan(reply.id, 'mode=send')
+      expect(send.parts.find((p) => p.msgtype === 'image')).toMatchObject({ image: { mediaid: expect.any(String) } })
+      expect(t.world.callCount('media/upload')).toBe(before + 1)
+      expect((await call('GET', `/api/replies/${reply.id}/send-plan?mode=paste`)).statusCode).toBe(400)
+    })
+
     it('uploads ahead of time every image a live reply uses', async () => {
       t.clock.advance(MEDIA_TTL_MS)
       const before = t.world.callCount('media/upload')
@@ -396,6 +584,37 @@ describe.each(DB_KINDS)('quick replies (%s)', (kind) => {
       expect(
         (await call('POST', `/api/replies/${reply.id}/sends`, { ...report, id: randomUUID(), partsSent: 7 })).statusCode,
       ).toBe(400)
+      const more = await call('POST', `/api/replies/${reply.id}/sends`, {
+        ...report,
+        id: randomUUID(),
+        partsSent: 3,
+        partsTotal: 2,
+      })
+      expect(more.statusCode).toBe(400)
+      expect(more.json().error.message).toContain('partsSent')
+    })
+
+    it('records a send into a group chat only from one of its members', async () => {
+      const reply = careReply()
+      const mine = t.demo.groups.find((g) => g.owner === 'lina' || g.staff.includes('lina'))!
+      const theirs = t.demo.groups.find((g) => g.owner !== 'lina' && !g.staff.includes('lina'))!
+      const report = (chatId: string) => ({ id: randomUUID(), chatId, partsSent: 2, partsTotal: 2, edited: false })
+      expect((await call('POST', `/api/replies/${reply.id}/sends`, report(theirs.chatId))).statusCode).toBe(403)
+      expect((await call('POST', `/api/replies/${reply.id}/sends`, report(mine.chatId))).statusCode).toBe(201)
+    })
+
+    it('records a report sent twice at once a single time', async () => {
+      const reply = careReply()
+      const count = async () => (await library()).usage.find((u) => u.replyId === reply.id)?.count ?? 0
+      const before = await count()
+      const report = { id: randomUUID(), externalUserId: customerId, partsSent: 2, partsTotal: 2, edited: false }
+      const answers = await Promise.all([1, 2, 3].map(() => call('POST', `/api/replies/${reply.id}/sends`, report)))
+      expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 201])
+      expect(answers.map((a) => a.json().recorded as boolean).filter(Boolean)).toHaveLength(1)
+      expect(await count()).toBe(before + 1)
+      // The same id for another reply is a conflict, not a second record.
+      const other = demo.replies.find((r) => r.id !== reply.id && !r.ownerId)!
+      expect((await call('POST', `/api/replies/${other.id}/sends`, report)).statusCode).toBe(409)
     })
   })
 })

@@ -3,7 +3,7 @@
  * filled with sample values) or as it will be sent (the plan for this customer).
  */
 import { fillVariables, type FillValues } from '@/shared/reply-fill'
-import type { ReplyLibrary, ReplyPart, SendablePart } from '@/shared/replies'
+import type { CopyablePart, ReplyLibrary, ReplyPart } from '@/shared/replies'
 
 export type PartDisplay =
   | { kind: 'text'; text: string }
@@ -33,7 +33,8 @@ export function displayPart(part: ReplyPart, assets: AssetMap, values: FillValue
   }
 }
 
-export function displaySendable(part: SendablePart, assets: AssetMap): PartDisplay {
+/** A part of a send or copy plan, as the guide will see it in the chat. */
+export function displaySendable(part: CopyablePart, assets: AssetMap): PartDisplay {
   switch (part.msgtype) {
     case 'text':
       return { kind: 'text', text: part.text.content }

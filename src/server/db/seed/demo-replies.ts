@@ -414,9 +414,7 @@ export function buildDemoReplies(): DemoReplies {
 
   // A few more answers guides asked for after the first weeks.
   add('g_stock', '到货时间查询', [t('我帮{称呼}查了一下，这款仓库已经发货，预计周四到店，到了马上告诉您。')])
-  add('g_returns', '换货邮寄地址', [
-    t('寄回换货请寄到：上海静安嘉里中心南区 L2 绮澜门店 {导购} 收，运费到付就好。'),
-  ])
+  add('g_returns', '换货邮寄地址', [t('寄回换货请寄到：上海静安嘉里中心南区 L2 绮澜门店 {导购} 收，运费到付就好。')])
   add('g_store', '门店导航', [
     t('这是门店的位置，导航搜“绮澜 {门店}”就能找到：'),
     news('绮澜门店导航', '营业时间 10:00–22:00 · 可预约试衣间', 'stores/nav', cover('bag', 1, 'd8c8ae')),

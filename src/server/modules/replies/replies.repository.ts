@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
+import { bumped } from '../../db/sql'
 import type { Database, RepliesTable, ReplyGroupsTable } from '../../db/schema'
 
 export type Trx = Transaction<Database> | Kysely<Database>
@@ -39,6 +40,49 @@ export class RepliesRepository {
     return trx.selectFrom('replies').selectAll().where('id', '=', id).executeTakeFirst()
   }
 
+  // --- Locks ------------------------------------------------------------------------------------
+  //
+  // A read-modify-write of the library (renumbering siblings, taking the next position,
+  // checking depth before nesting, checking a version before saving) runs in a transaction
+  // that first locks what it depends on. On PostgreSQL (several API instances) that is
+  // SELECT … FOR UPDATE; SQLite runs one transaction at a time on its one connection, so
+  // reading inside the transaction is enough there (`rowLocks` false).
+  //
+  // Order, so two writers never wait on each other in a circle: group rows (one statement,
+  // by id), then the top-level list, then reply rows.
+
+  /** The groups, locked; those that do not exist are missing from the answer. */
+  async lockGroups(trx: Trx, ids: (string | null | undefined)[], rowLocks: boolean): Promise<Map<string, GroupRow>> {
+    const wanted = [...new Set(ids.filter((id): id is string => !!id))].sort()
+    if (wanted.length === 0) return new Map()
+    const query = trx.selectFrom('reply_groups').selectAll().where('id', 'in', wanted).orderBy('id')
+    const rows = await (rowLocks ? query.forUpdate() : query).execute()
+    return new Map(rows.map((r) => [r.id, r]))
+  }
+
+  /**
+   * The top-level groups of one library (corporate, or one guide's) have no parent row to
+   * lock: writers of that list take a transaction-scoped advisory lock instead.
+   */
+  async lockTopLevel(trx: Trx, scope: string, ownerId: string | null, rowLocks: boolean): Promise<void> {
+    if (!rowLocks) return
+    await sql`select pg_advisory_xact_lock(hashtext(${`reply_groups:${scope}:${ownerId ?? ''}`}))`.execute(trx)
+  }
+
+  async lockReply(trx: Trx, id: string, rowLocks: boolean): Promise<ReplyRow | undefined> {
+    const query = trx.selectFrom('replies').selectAll().where('id', '=', id)
+    return (rowLocks ? query.forUpdate() : query).executeTakeFirst()
+  }
+
+  /** Whether the group has subgroups (retired ones too). */
+  async hasChildren(trx: Trx, id: string): Promise<boolean> {
+    const rows = await trx.selectFrom('reply_groups').select('id').where('parent_id', '=', id).limit(1).execute()
+    return rows.length > 0
+  }
+
+  // --- Positions ----------------------------------------------------------------------------------
+
+  /** Call with the group locked (`lockGroups`). */
   async nextReplyPosition(trx: Trx, groupId: string): Promise<number> {
     const row = await trx
       .selectFrom('replies')
@@ -48,6 +92,7 @@ export class RepliesRepository {
     return row?.p === null || row?.p === undefined ? 0 : Number(row.p) + 1
   }
 
+  /** Call with the parent locked, or the top-level list (`lockTopLevel`). */
   async nextGroupPosition(trx: Trx, scope: string, ownerId: string | null, parentId: string | null): Promise<number> {
     let q = trx
       .selectFrom('reply_groups')
@@ -59,7 +104,10 @@ export class RepliesRepository {
     return row?.p === null || row?.p === undefined ? 0 : Number(row.p) + 1
   }
 
-  /** Put `id` at `position` among the replies of `groupId`, renumbering them 0, 1, 2, … */
+  /**
+   * Put `id` at `position` among the replies of `groupId`, renumbering them 0, 1, 2, …
+   * Call with the group locked (`lockGroups`), so the siblings read are still the siblings.
+   */
   async placeReply(trx: Trx, id: string, groupId: string, position: number, now: number): Promise<void> {
     const siblings = (
       await trx
@@ -75,12 +123,13 @@ export class RepliesRepository {
     for (const [index, replyId] of siblings.entries()) {
       await trx
         .updateTable('replies')
-        .set(replyId === id ? { position: index, group_id: groupId, updated_at: now } : { position: index })
+        .set(replyId === id ? { position: index, group_id: groupId, updated_at: bumped('updated_at', now) } : { position: index })
         .where('id', '=', replyId)
         .execute()
     }
   }
 
+  /** Like `placeReply`; call with the new parent locked, or the top-level list. */
   async placeGroup(trx: Trx, group: GroupRow, parentId: string | null, position: number, now: number): Promise<void> {
     let q = trx.selectFrom('reply_groups').select('id').where('scope', '=', group.scope).where('id', '!=', group.id)
     q = parentId === null ? q.where('parent_id', 'is', null) : q.where('parent_id', '=', parentId)
@@ -90,7 +139,11 @@ export class RepliesRepository {
     for (const [index, groupId] of siblings.entries()) {
       await trx
         .updateTable('reply_groups')
-        .set(groupId === group.id ? { position: index, parent_id: parentId, updated_at: now } : { position: index })
+        .set(
+          groupId === group.id
+            ? { position: index, parent_id: parentId, updated_at: bumped('updated_at', now) }
+            : { position: index },
+        )
         .where('id', '=', groupId)
         .execute()
     }
@@ -122,8 +175,8 @@ export class RepliesRepository {
     }
   }
 
-  findSend(id: string) {
-    return this.db.selectFrom('reply_sends').selectAll().where('id', '=', id).executeTakeFirst()
+  findSend(id: string, trx: Trx = this.db) {
+    return trx.selectFrom('reply_sends').selectAll().where('id', '=', id).executeTakeFirst()
   }
 
   async audit(

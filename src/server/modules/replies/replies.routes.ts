@@ -24,6 +24,20 @@ import type { RepliesService } from './replies.service'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
+/**
+ * The name an upload of raw bytes gives in `x-filename`, percent-encoded by the app (HTTP
+ * headers carry no Chinese); taken as it is when it is not valid percent-encoding.
+ */
+function headerFilename(value: string | string[] | undefined): string {
+  const raw = (Array.isArray(value) ? value[0] : value) ?? ''
+  if (!raw) return 'image'
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return raw
+  }
+}
+
 export const repliesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service: RepliesService; media: MediaService }> = async (
   app,
   { ctx, service, media },
@@ -87,7 +101,8 @@ export const repliesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
   )
 
   app.get('/api/replies/:id/send-plan', { schema: { params, querystring: SendPlanQuerySchema } }, async (request, reply) => {
-    const plan = await service.sendPlan(guide(request), request.params.id, request.query)
+    const { mode, ...target } = request.query
+    const plan = await service.sendPlan(guide(request), request.params.id, target, mode)
     return reply.header('cache-control', 'private, no-store').type(JSON_TYPE).send(JSON.stringify(plan))
   })
 
@@ -110,18 +125,19 @@ export const repliesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
       await requireManager(ctx, userId)
       const contentType = String(request.headers['content-type'] ?? '')
       let bytes: Buffer | null = null
-      let filename = String(request.headers['x-filename'] ?? 'image')
+      let filename = headerFilename(request.headers['x-filename'])
       if (contentType.startsWith('multipart/form-data')) {
         const part = readMultipartFile(request.body as Buffer, contentType)
         if (part) {
           bytes = part.bytes
+          // The multipart name is the file's own, not percent-encoded: '100%棉.png' stays so.
           filename = part.filename || filename
         }
       } else if (Buffer.isBuffer(request.body)) {
         bytes = request.body
       }
       if (!bytes) throw ApiError.badRequest('send the image as multipart/form-data (field "file") or as the request body')
-      return reply.status(201).send(await media.store(bytes, decodeURIComponent(filename), userId))
+      return reply.status(201).send(await media.store(bytes, filename, userId))
     },
   )
 

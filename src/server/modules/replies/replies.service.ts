@@ -9,6 +9,8 @@ import { fillVariables, salutation, type FillValues } from '../../../shared/repl
 import type {
   AuditEntry,
   AuditPage,
+  CopyablePart,
+  CopyPlan,
   GroupCreate,
   GroupMove,
   GroupUpdate,
@@ -20,11 +22,12 @@ import type {
   ReplyPart,
   ReplyUpdate,
   SendPlan,
+  SendPlanMode,
   SendReport,
   SendablePart,
 } from '../../../shared/replies'
 import type { AppContext } from '../../context'
-import { iso, parseJsonArray } from '../../db/sql'
+import { bumped, iso, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import type { CustomersService } from '../customers/customers.service'
 import { GroupChats } from '../groups/group-chats'
@@ -76,6 +79,11 @@ export class RepliesService {
   ) {
     this.repo = new RepliesRepository(ctx.db.kysely)
     this.groups = new GroupChats(ctx)
+  }
+
+  /** PostgreSQL locks the rows a read-modify-write depends on; SQLite runs one writer at a time. */
+  private get rowLocks(): boolean {
+    return this.ctx.db.kind === 'postgres'
   }
 
   private newId(prefix: string): string {
@@ -152,6 +160,28 @@ export class RepliesService {
     return ids
   }
 
+  /**
+   * A group new content may go into: not retired, nor inside a retired group (what it
+   * holds would be hidden from every guide at once).
+   */
+  private async assertOpenGroup(trx: Trx, group: GroupRow, field: string): Promise<void> {
+    if (group.retired_at !== null) throw ApiError.badRequest(`${field}: this group is retired; restore it first`)
+    if (group.parent_id === null) return
+    const parent = await this.repo.findGroup(group.parent_id, trx)
+    if (!parent || parent.retired_at !== null) {
+      throw ApiError.badRequest(`${field}: this group is inside a retired group; restore that first`)
+    }
+  }
+
+  /** Whether guides see what is in the group: it and the group above it are live. */
+  private async groupIsLive(groupId: string): Promise<boolean> {
+    const group = await this.repo.findGroup(groupId)
+    if (!group || group.retired_at !== null) return false
+    if (group.parent_id === null) return true
+    const parent = await this.repo.findGroup(group.parent_id)
+    return !!parent && parent.retired_at === null
+  }
+
   private async audit(
     trx: Trx,
     actorId: string,
@@ -167,9 +197,9 @@ export class RepliesService {
   // --- Replies --------------------------------------------------------------------------------
 
   async createReply(userId: string, input: ReplyCreate): Promise<Reply> {
-    const group = await this.repo.findGroup(input.groupId)
-    if (!group || group.retired_at !== null) throw ApiError.badRequest('groupId: no such group')
-    if (group.scope !== input.scope || (input.scope === 'personal' && group.owner_id !== userId)) {
+    const found = await this.repo.findGroup(input.groupId)
+    if (!found) throw ApiError.badRequest('groupId: no such group')
+    if (found.scope !== input.scope || (input.scope === 'personal' && found.owner_id !== userId)) {
       throw ApiError.badRequest('groupId: a reply goes into a group of the same kind (corporate or your own)')
     }
     if (input.scope === 'corp') await requireManager(this.ctx, userId)
@@ -177,6 +207,10 @@ export class RepliesService {
     const now = this.ctx.now()
     const id = this.newId('r')
     await this.repo.transaction(async (trx) => {
+      // Locked: nobody retires it or takes the same position meanwhile.
+      const group = (await this.repo.lockGroups(trx, [found.id], this.rowLocks)).get(found.id)
+      if (!group) throw ApiError.badRequest('groupId: no such group')
+      await this.assertOpenGroup(trx, group, 'groupId')
       await trx
         .insertInto('replies')
         .values({
@@ -201,12 +235,18 @@ export class RepliesService {
     return toReply((await this.repo.findReply(id))!)
   }
 
-  async updateReply(userId: string, id: string, patch: ReplyUpdate): Promise<Reply> {
-    const before = await this.visibleReply(userId, id)
-    await this.assertCanEdit(userId, before)
+  async updateReply(userId: string, id: string, update: ReplyUpdate): Promise<Reply> {
+    const { expectedUpdatedAt, ...patch } = update
+    if (Object.keys(patch).length === 0) throw ApiError.badRequest('say what to change: title, parts, tags, stages or retired')
+    await this.assertCanEdit(userId, await this.visibleReply(userId, id))
     const images = patch.parts ? await this.checkParts(patch.parts) : []
     const now = this.ctx.now()
     await this.repo.transaction(async (trx) => {
+      const before = await this.repo.lockReply(trx, id, this.rowLocks)
+      if (!before) throw ApiError.notFound('No such reply')
+      if (expectedUpdatedAt !== undefined && Date.parse(expectedUpdatedAt) !== Number(before.updated_at)) {
+        throw new ApiError(409, 'conflict', 'Someone else changed this reply since you opened it; reload to see their version')
+      }
       await trx
         .updateTable('replies')
         .set({
@@ -215,7 +255,7 @@ export class RepliesService {
           ...(patch.tags !== undefined ? { tags: JSON.stringify(patch.tags) } : {}),
           ...(patch.stages !== undefined ? { stages: JSON.stringify(patch.stages) } : {}),
           ...(patch.retired !== undefined ? { retired_at: patch.retired ? (before.retired_at ?? now) : null } : {}),
-          updated_at: now,
+          updated_at: bumped('updated_at', now),
         })
         .where('id', '=', id)
         .execute()
@@ -234,14 +274,23 @@ export class RepliesService {
   }
 
   async moveReply(userId: string, id: string, move: Move): Promise<Reply> {
-    const before = await this.visibleReply(userId, id)
-    await this.assertCanEdit(userId, before)
-    const groupId = move.groupId ?? before.group_id
-    const target = await this.repo.findGroup(groupId)
-    if (!target || target.scope !== before.scope || target.owner_id !== before.owner_id) {
-      throw ApiError.badRequest('groupId: a reply moves only between groups of the same kind')
-    }
+    const found = await this.visibleReply(userId, id)
+    await this.assertCanEdit(userId, found)
+    const groupId = move.groupId ?? found.group_id
     await this.repo.transaction(async (trx) => {
+      // The group it leaves and the one it joins, then the reply: renumbering reads siblings
+      // nobody else is renumbering, into a group nobody is retiring.
+      const groups = await this.repo.lockGroups(trx, [found.group_id, groupId], this.rowLocks)
+      const before = await this.repo.lockReply(trx, id, this.rowLocks)
+      if (!before) throw ApiError.notFound('No such reply')
+      if (before.group_id !== found.group_id) {
+        throw new ApiError(409, 'conflict', 'This reply was moved by someone else just now; try again')
+      }
+      const target = groups.get(groupId)
+      if (!target || target.scope !== before.scope || target.owner_id !== before.owner_id) {
+        throw ApiError.badRequest('groupId: a reply moves only between groups of the same kind')
+      }
+      if (groupId !== before.group_id) await this.assertOpenGroup(trx, target, 'groupId')
       await this.repo.placeReply(trx, id, groupId, move.position, this.ctx.now())
       if (before.scope === 'corp')
         await this.audit(
@@ -267,11 +316,17 @@ export class RepliesService {
   async createGroup(userId: string, input: GroupCreate): Promise<ReplyGroup> {
     if (input.scope === 'corp') await requireManager(this.ctx, userId)
     const parentId = input.parentId ?? null
-    if (parentId) await this.checkParent(userId, input.scope, parentId)
     const now = this.ctx.now()
     const id = this.newId('g')
     const ownerId = input.scope === 'personal' ? userId : null
     await this.repo.transaction(async (trx) => {
+      // Checked under the lock: the parent cannot become a subgroup, or retired, meanwhile.
+      if (parentId) {
+        const parent = (await this.repo.lockGroups(trx, [parentId], this.rowLocks)).get(parentId)
+        this.checkParent(input.scope, ownerId, parent)
+      } else {
+        await this.repo.lockTopLevel(trx, input.scope, ownerId, this.rowLocks)
+      }
       await trx
         .insertInto('reply_groups')
         .values({
@@ -291,14 +346,14 @@ export class RepliesService {
     return toGroup((await this.repo.findGroup(id))!)
   }
 
-  /** Two levels at most: a parent must itself be top-level, and of the same kind and owner. */
-  private async checkParent(userId: string, scope: string, parentId: string): Promise<GroupRow> {
-    const parent = await this.repo.findGroup(parentId)
-    if (!parent || parent.scope !== scope || (scope === 'personal' && parent.owner_id !== userId)) {
-      throw ApiError.badRequest('parentId: no such group')
-    }
+  /**
+   * Two levels at most: a parent must itself be top-level, of the same kind and owner, and
+   * live. Call with the parent read under lock, inside the write's transaction.
+   */
+  private checkParent(scope: string, ownerId: string | null, parent: GroupRow | undefined): asserts parent is GroupRow {
+    if (!parent || parent.scope !== scope || parent.owner_id !== ownerId) throw ApiError.badRequest('parentId: no such group')
     if (parent.parent_id !== null) throw ApiError.badRequest('parentId: groups go two levels deep at most')
-    return parent
+    if (parent.retired_at !== null) throw ApiError.badRequest('parentId: this group is retired; restore it first')
   }
 
   private async visibleGroup(userId: string, id: string): Promise<GroupRow> {
@@ -308,16 +363,17 @@ export class RepliesService {
   }
 
   async updateGroup(userId: string, id: string, patch: GroupUpdate): Promise<ReplyGroup> {
-    const before = await this.visibleGroup(userId, id)
-    await this.assertCanEdit(userId, before)
+    await this.assertCanEdit(userId, await this.visibleGroup(userId, id))
     const now = this.ctx.now()
     await this.repo.transaction(async (trx) => {
+      const before = (await this.repo.lockGroups(trx, [id], this.rowLocks)).get(id)
+      if (!before) throw ApiError.notFound('No such group')
       await trx
         .updateTable('reply_groups')
         .set({
           ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
           ...(patch.retired !== undefined ? { retired_at: patch.retired ? (before.retired_at ?? now) : null } : {}),
-          updated_at: now,
+          updated_at: bumped('updated_at', now),
         })
         .where('id', '=', id)
         .execute()
@@ -335,21 +391,28 @@ export class RepliesService {
   }
 
   async moveGroup(userId: string, id: string, move: GroupMove): Promise<ReplyGroup> {
-    const before = await this.visibleGroup(userId, id)
-    await this.assertCanEdit(userId, before)
-    const parentId = move.parentId === undefined ? before.parent_id : move.parentId
+    const found = await this.visibleGroup(userId, id)
+    await this.assertCanEdit(userId, found)
+    const parentId = move.parentId === undefined ? found.parent_id : move.parentId
     if (parentId === id) throw ApiError.badRequest('parentId: a group cannot be inside itself')
-    if (parentId) {
-      await this.checkParent(userId, before.scope, parentId)
-      const children = await this.ctx.db.kysely
-        .selectFrom('reply_groups')
-        .select('id')
-        .where('parent_id', '=', id)
-        .limit(1)
-        .execute()
-      if (children.length) throw ApiError.badRequest('parentId: a group with subgroups stays at the top level')
-    }
     await this.repo.transaction(async (trx) => {
+      // The group and its new parent, locked before the depth checks: a subgroup created
+      // under this group, or its parent moved under another, waits for us (and we for it).
+      const locked = await this.repo.lockGroups(trx, [id, parentId], this.rowLocks)
+      if (parentId === null) await this.repo.lockTopLevel(trx, found.scope, found.owner_id, this.rowLocks)
+      const before = locked.get(id)
+      if (!before) throw ApiError.notFound('No such group')
+      if (move.parentId === undefined && before.parent_id !== found.parent_id) {
+        throw new ApiError(409, 'conflict', 'This group was moved by someone else just now; try again')
+      }
+      if (parentId !== null) {
+        const parent = locked.get(parentId)
+        if (parentId !== before.parent_id) this.checkParent(before.scope, before.owner_id, parent)
+        else if (!parent) throw ApiError.badRequest('parentId: no such group')
+        if (await this.repo.hasChildren(trx, id)) {
+          throw ApiError.badRequest('parentId: a group with subgroups stays at the top level')
+        }
+      }
       await this.repo.placeGroup(trx, before, parentId, move.position, this.ctx.now())
       if (before.scope === 'corp') {
         await this.audit(
@@ -386,31 +449,46 @@ export class RepliesService {
       }
     }
     if (target.chatId) {
-      const chat = await this.groups.get(target.chatId)
-      if (chat.owner !== userId && !chat.members.some((m) => m.type === 1 && m.userid === userId)) {
-        throw ApiError.forbidden('You are not a member of this group chat')
-      }
+      await this.assertChatMember(userId, target.chatId)
       return { ...base, salutation: '大家', memberLevel: '会员' }
     }
     // No chat (the workbench): the guide copies the text and sends it herself.
     return { ...base, salutation: '亲', memberLevel: '会员' }
   }
 
-  /** The reply as messages for `sendChatMessage`: variables filled for her, images as media ids. */
-  async sendPlan(userId: string, id: string, target: { externalUserId?: string; chatId?: string }): Promise<SendPlan> {
+  /** She sends into a group chat only if she is in it (its owner, or a staff member). */
+  private async assertChatMember(userId: string, chatId: string): Promise<void> {
+    const chat = await this.groups.get(chatId)
+    if (chat.owner !== userId && !chat.members.some((m) => m.type === 1 && m.userid === userId)) {
+      throw ApiError.forbidden('You are not a member of this group chat')
+    }
+  }
+
+  /**
+   * The reply as messages for `sendChatMessage`: variables filled for her, images as media
+   * ids. In copy mode (nothing goes through WeCom) images are only shown, so none is uploaded.
+   */
+  async sendPlan(
+    userId: string,
+    id: string,
+    target: { externalUserId?: string; chatId?: string },
+    mode: SendPlanMode = 'send',
+  ): Promise<SendPlan | CopyPlan> {
     const reply = toReply(await this.visibleReply(userId, id))
     if (reply.retired) throw ApiError.notFound('This reply was retired')
+    // Guides no longer see a reply whose group (or the group above) was retired.
+    if (!(await this.groupIsLive(reply.groupId))) throw ApiError.notFound('This reply’s group was retired')
     const values = await this.fillValues(userId, target)
-    const parts: SendablePart[] = []
+    const parts: (SendablePart | CopyablePart)[] = []
     for (const part of reply.parts) {
       if (part.type === 'text') parts.push({ msgtype: 'text', text: { content: fillVariables(part.text, values) } })
       else if (part.type === 'image') {
-        parts.push({
-          msgtype: 'image',
-          image: { mediaid: await this.media.mediaIdFor(part.assetId) },
-          assetId: part.assetId,
-          previewUrl: assetUrl(part.assetId),
-        })
+        const shown = { assetId: part.assetId, previewUrl: assetUrl(part.assetId) }
+        parts.push(
+          mode === 'copy'
+            ? { msgtype: 'image', ...shown }
+            : { msgtype: 'image', image: { mediaid: await this.media.mediaIdFor(part.assetId) }, ...shown },
+        )
       } else if (part.type === 'news') {
         parts.push({
           msgtype: 'news',
@@ -445,17 +523,18 @@ export class RepliesService {
   /** Record a send (idempotent on the app's id): usage counts, and her timeline. */
   async recordSend(userId: string, id: string, report: SendReport): Promise<{ recorded: boolean }> {
     const reply = await this.visibleReply(userId, id)
+    if (report.partsSent > report.partsTotal) throw ApiError.badRequest('partsSent: more than partsTotal')
+    // Reported before (the app retries when an answer is lost): nothing more to check.
     const existing = await this.repo.findSend(report.id)
-    if (existing) {
-      if (existing.user_id !== userId || existing.reply_id !== id)
-        throw new ApiError(409, 'conflict', 'This send id was used for another reply')
-      return { recorded: false }
-    }
+    if (existing) return sameSend(existing, userId, id)
     if (report.externalUserId) await this.customers.assertFollower(userId, report.externalUserId)
-    else if (!report.chatId && !report.copied) throw ApiError.badRequest('say where it was sent: externalUserId or chatId')
+    if (report.chatId) await this.assertChatMember(userId, report.chatId)
+    if (!report.externalUserId && !report.chatId && !report.copied) {
+      throw ApiError.badRequest('say where it was sent: externalUserId or chatId')
+    }
     const now = this.ctx.now()
-    await this.repo.transaction(async (trx) => {
-      await trx
+    return this.repo.transaction(async (trx) => {
+      const inserted = await trx
         .insertInto('reply_sends')
         .values({
           id: report.id,
@@ -469,7 +548,14 @@ export class RepliesService {
           copied: report.copied ? 1 : 0,
           sent_at: now,
         })
-        .execute()
+        // The same report twice at once: one row, and the other learns it was recorded.
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst()
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+        const other = await this.repo.findSend(report.id, trx)
+        if (!other) throw new ApiError(409, 'conflict', 'This send is being recorded; try again')
+        return sameSend(other, userId, id)
+      }
       await trx
         .insertInto('reply_usage')
         .values({ reply_id: id, user_id: userId, count: 1, last_used_at: now })
@@ -499,8 +585,8 @@ export class RepliesService {
           })
           .execute()
       }
+      return { recorded: true }
     })
-    return { recorded: true }
   }
 
   /** The chat refused an image's media id: a fresh one, uploaded now. */
@@ -539,6 +625,14 @@ export class RepliesService {
         rows.length > limit && last ? Buffer.from(JSON.stringify([Number(last.at), last.id])).toString('base64url') : null,
     }
   }
+}
+
+/** A send id reported again: fine for the same reply and guide, a conflict otherwise. */
+function sameSend(existing: { user_id: string; reply_id: string }, userId: string, replyId: string): { recorded: false } {
+  if (existing.user_id !== userId || existing.reply_id !== replyId) {
+    throw new ApiError(409, 'conflict', 'This send id was used for another reply')
+  }
+  return { recorded: false }
 }
 
 /** One line for the audit list: what changed, in the content's own words. */
