@@ -15,6 +15,9 @@ import { registerErrorHandler } from './http/error-handler'
 import { registerValidation } from './http/validation'
 import { Signer } from './http/session'
 import { authRoutes } from './modules/auth/auth.routes'
+import { bundlesRoutes } from './modules/bundles/bundles.routes'
+import { BundlesService } from './modules/bundles/bundles.service'
+import { catalogRoutes } from './modules/catalog/catalog.routes'
 import { customersRoutes } from './modules/customers/customers.routes'
 import { CustomersService } from './modules/customers/customers.service'
 import { groupsRoutes } from './modules/groups/groups.routes'
@@ -115,6 +118,11 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     app.addHook('onClose', async () => clearInterval(timer))
   }
   await app.register(mediaRoutes)
+  await app.register(catalogRoutes, { ctx })
+  await app.register(bundlesRoutes, {
+    ctx,
+    service: new BundlesService(ctx, customers, { miniprogram: config.lookbookMiniprogram ?? null }),
+  })
 
   let world: SimulatorWorld | null = null
   if (config.wecom.mode === 'simulator') {

@@ -33,6 +33,11 @@ export interface Config {
   wecom: WecomConfig
   sessionSecret: string
   dataDir: string
+  /**
+   * LOOKBOOK_MINIPROGRAM_APPID and LOOKBOOK_MINIPROGRAM_PAGE: when both are set, bundles go
+   * out as mini-program cards opening that page with `?t=<token>`; otherwise as link cards.
+   */
+  lookbookMiniprogram?: { appid: string; page: string } | null
 }
 
 export class ConfigError extends Error {
@@ -129,6 +134,24 @@ export interface LoadConfigOptions {
   persistSecrets?: boolean
 }
 
+function parseLookbookMiniprogram(env: Env): Config['lookbookMiniprogram'] {
+  const appid = read(env, 'LOOKBOOK_MINIPROGRAM_APPID')
+  const page = read(env, 'LOOKBOOK_MINIPROGRAM_PAGE')
+  if (appid === undefined && page === undefined) return null
+  if (appid === undefined || page === undefined) {
+    throw new ConfigError('Set both LOOKBOOK_MINIPROGRAM_APPID and LOOKBOOK_MINIPROGRAM_PAGE, or neither')
+  }
+  if (!/^wx[0-9a-f]{16}$/.test(appid))
+    throw new ConfigError(`LOOKBOOK_MINIPROGRAM_APPID must look like wx0123456789abcdef, got "${appid}"`)
+  // WeCom's sendChatMessage wants the page with its .html suffix and does not add it.
+  if (!/^[A-Za-z0-9_\-./]+\.html$/.test(page)) {
+    throw new ConfigError(
+      `LOOKBOOK_MINIPROGRAM_PAGE must be a page path ending in .html, e.g. pages/lookbook/index.html, got "${page}"`,
+    )
+  }
+  return { appid, page }
+}
+
 export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd()
   const dataDir = path.resolve(cwd, read(env, 'DATA_DIR') ?? 'data')
@@ -153,6 +176,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 
   const publicUrlRaw = read(env, 'PUBLIC_URL')
   const publicUrl = publicUrlRaw === undefined ? null : parsePublicUrl(publicUrlRaw)
+  const lookbookMiniprogram = parseLookbookMiniprogram(env)
   const database = parseDatabase(read(env, 'DATABASE_URL'), dataDir)
   const managerIds = new Set(
     (read(env, 'WECOM_MANAGER_IDS') ?? '')
@@ -182,6 +206,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       database,
       dataDir,
       sessionSecret,
+      lookbookMiniprogram,
       wecom: {
         mode: 'real',
         corpId: corpId!,
@@ -206,6 +231,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     publicUrl,
     database,
     dataDir,
+    lookbookMiniprogram,
     sessionSecret:
       explicitSecret ??
       (options.persistSecrets === false ? randomBytes(32).toString('base64url') : simulatorSessionSecret(dataDir)),

@@ -5,7 +5,7 @@
 import { buildApp } from './app'
 import { migrateToLatest, openDb } from './db'
 import { buildDemoData } from './db/seed/demo-data'
-import { hasReplies, isEmpty, seedDemo, seedDemoReplies } from './db/seed/demo'
+import { hasCatalog, hasReplies, isEmpty, seedDemo, seedDemoCatalog, seedDemoReplies } from './db/seed/demo'
 import { buildDemoReplies } from './db/seed/demo-replies'
 import { ConfigError, loadConfig, type Config } from './env'
 
@@ -27,11 +27,17 @@ async function main(): Promise<void> {
   const demo = config.wecom.mode === 'simulator' ? buildDemoData(now) : undefined
   if (demo && (await isEmpty(db))) {
     await seedDemo(db, demo, now)
-    console.log('Seeded the demo data (one brand, two stores, three guides, 60 customers, 140 quick replies).')
-  } else if (demo && !(await hasReplies(db))) {
-    // A demo database from before quick replies existed.
-    const manager = demo.guides.find((g) => g.role === 'manager') ?? demo.guides[0]!
-    await seedDemoReplies(db, buildDemoReplies(), manager.userId, now)
+    console.log(
+      'Seeded the demo data (one brand, two stores, three guides, 60 customers, 150 quick replies, 200 styles, 22 bundles).',
+    )
+  } else if (demo) {
+    if (!(await hasReplies(db))) {
+      // A demo database from before quick replies existed.
+      const manager = demo.guides.find((g) => g.role === 'manager') ?? demo.guides[0]!
+      await seedDemoReplies(db, buildDemoReplies(), manager.userId, now)
+    }
+    // A demo database from before the catalogue (SKUs, pictures, stock) and bundles existed.
+    if (!(await hasCatalog(db))) await seedDemoCatalog(db, demo, now)
   }
 
   const { app } = await buildApp({

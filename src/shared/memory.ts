@@ -103,7 +103,17 @@ export const NoteSchema = Type.Object({
 })
 export type Note = Static<typeof NoteSchema>
 
-export const TIMELINE_KINDS = ['note', 'fact_changed', 'tags_changed', 'remark_changed', 'member_bound', 'purchase', 'reply_sent'] as const
+export const TIMELINE_KINDS = [
+  'note',
+  'fact_changed',
+  'tags_changed',
+  'remark_changed',
+  'member_bound',
+  'purchase',
+  'reply_sent',
+  'bundle_sent',
+  'bundle_opened',
+] as const
 export type TimelineKind = (typeof TIMELINE_KINDS)[number]
 
 export const TimelineEntrySchema = Type.Object({
@@ -119,8 +129,16 @@ export const TimelineEntrySchema = Type.Object({
   tags: Type.Optional(Type.Object({ added: Type.Array(Type.String()), removed: Type.Array(Type.String()) })),
   member: Type.Optional(Type.Object({ memberId: Type.String(), name: Type.String() })),
   reply: Type.Optional(
-    Type.Object({ replyId: Type.String(), title: Type.String(), partsSent: Type.Integer(), partsTotal: Type.Integer(), copied: Type.Boolean() }),
+    Type.Object({
+      replyId: Type.String(),
+      title: Type.String(),
+      partsSent: Type.Integer(),
+      partsTotal: Type.Integer(),
+      copied: Type.Boolean(),
+    }),
   ),
+  /** bundle_sent (by the guide) and bundle_opened (by her, from the link). */
+  bundle: Type.Optional(Type.Object({ bundleId: Type.String(), title: Type.String(), items: Type.Integer() })),
   purchase: Type.Optional(
     Type.Object({
       orderId: Type.String(),

@@ -31,6 +31,11 @@ export interface HostOptions {
   verifyAgentConfig: (check: AgentConfigCheck) => Promise<AgentConfigVerdict>
   /** Whether WeCom still holds this temporary media id (they live three days). */
   mediaIsLive: (mediaId: string) => Promise<boolean>
+  /**
+   * WeCom's own confirm before a message goes out (the phone asks); false is the guide
+   * tapping 取消, answered as `sendChatMessage:cancel`. Absent: sent without asking.
+   */
+  confirmSend?: (message: Record<string, unknown>) => Promise<boolean>
 }
 
 const AGENT_APIS = new Set([
@@ -87,6 +92,7 @@ export function createBridgeHost(options: HostOptions) {
         if (!SEND_ENTRIES.has(context.entry)) return fail('not allow to send in this entry')
         const refusal = await checkMessage(call.params)
         if (refusal) return fail(refusal.reason, refusal.code)
+        if (options.confirmSend && !(await options.confirmSend(call.params))) return { err_msg: `${call.name}:cancel` }
         options.onSend(call.params)
         return ok()
       }
@@ -109,7 +115,12 @@ export function createBridgeHost(options: HostOptions) {
         return field('news').link && field('news').title ? null : { reason: 'invalid news' }
       case 'miniprogram': {
         const mp = field('miniprogram')
-        if (!String(mp.page ?? '').split('?')[0]!.endsWith('.html')) return { reason: 'invalid page path' }
+        if (
+          !String(mp.page ?? '')
+            .split('?')[0]!
+            .endsWith('.html')
+        )
+          return { reason: 'invalid page path' }
         return mp.appid && mp.title ? null : { reason: 'invalid miniprogram' }
       }
       default:

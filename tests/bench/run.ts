@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, its figures, and whether each budget holds. */
 import { INITIAL_JS_BUDGET_KB, measureBundle } from './bundle-size'
+import { CATALOG_SEARCH_BUDGET_MS, LOOKBOOK_HTML_BUDGET_KB, LOOKBOOK_JS_BUDGET_KB, measureBundles } from './bundles'
 import { PROFILE_RATIO_BUDGET, measureProfile } from './customer-profile'
 import { IMPORT_BUDGET_SECONDS, measureImport } from './import'
 import { SEARCH_BUDGET_MS, measureReplySearch } from './reply-search'
@@ -23,6 +24,18 @@ console.log(
     `  budget: keystroke p95 ≤ ${SEARCH_BUDGET_MS} ms on the device`,
 )
 if (!search.ok) failures.push('reply search')
+
+const outfits = await measureBundles()
+console.log(
+  `\nOutfit bundles:\n` +
+    `  lookbook page: JS ${outfits.lookbookJsKb.toFixed(1)} KB gzip (budget ${LOOKBOOK_JS_BUDGET_KB} KB), ` +
+    `HTML ${outfits.lookbookHtmlKb.toFixed(1)} KB gzip (budget ${LOOKBOOK_HTML_BUDGET_KB} KB), collage ${outfits.collageKb.toFixed(0)} KB PNG\n` +
+    `  collage: drawn once in ${outfits.collageDrawMs.p50.toFixed(0)} ms (p50, max ${outfits.collageDrawMs.max.toFixed(0)} ms), ` +
+    `served after in ${outfits.collageServeMs.toFixed(1)} ms\n` +
+    `  catalogue search, ${outfits.catalog.products} styles: p50 ${outfits.catalog.p50Ms.toFixed(1)} ms, ` +
+    `p95 ${outfits.catalog.p95Ms.toFixed(1)} ms (budget p95 ≤ ${CATALOG_SEARCH_BUDGET_MS} ms, SQLite)`,
+)
+if (!outfits.ok) failures.push('outfit bundles')
 
 const databases = [undefined, process.env.BENCH_DATABASE_URL].filter((url, i) => i === 0 || url)
 for (const databaseUrl of databases) {

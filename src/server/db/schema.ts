@@ -80,6 +80,71 @@ export interface ProductsTable {
   price_fen: number
   image_url: string | null
   created_at: Millis
+  season: ColumnType<string | null, string | null | undefined, string | null>
+  /** JSON: string[] */
+  tags: ColumnType<string, string | undefined, string>
+  description: ColumnType<string, string | undefined, string>
+}
+
+export interface ProductSkusTable {
+  id: string
+  product_id: string
+  color: string
+  color_hex: string | null
+  size: string
+  position: number
+}
+
+export interface ProductImagesTable {
+  product_id: string
+  position: number
+  url: string
+  color: string | null
+}
+
+export interface StoreStockTable {
+  store_id: string
+  sku_id: string
+  quantity: number
+  updated_at: Millis
+}
+
+export interface BundlesTable {
+  id: string
+  scope: 'corp' | 'personal'
+  owner_id: string | null
+  title: string
+  note: string
+  /** JSON: BundleItemInput[] */
+  items: string
+  position: number
+  retired_at: Millis | null
+  created_at: Millis
+  updated_at: Millis
+}
+
+export interface BundleSendsTable {
+  id: string
+  bundle_id: string
+  guide_id: string
+  external_user_id: string | null
+  chat_id: string | null
+  status: 'pending' | 'sent' | 'cancelled'
+  /** JSON: the bundle as sent */
+  snapshot: string
+  created_at: Millis
+  sent_at: Millis | null
+  first_opened_at: Millis | null
+  last_opened_at: Millis | null
+  open_count: ColumnType<number, number | undefined, number>
+}
+
+export interface BundleCollagesTable {
+  key: string
+  /** JSON: CollageItem[] */
+  spec: string
+  png: Buffer | null
+  created_at: Millis
 }
 
 export interface OrdersTable {
@@ -294,6 +359,12 @@ export interface Database {
   reply_usage: ReplyUsageTable
   reply_sends: ReplySendsTable
   audit_log: AuditLogTable
+  product_skus: ProductSkusTable
+  product_images: ProductImagesTable
+  store_stock: StoreStockTable
+  bundles: BundlesTable
+  bundle_sends: BundleSendsTable
+  bundle_collages: BundleCollagesTable
 }
 
 export type GuideRow = Selectable<GuidesTable>

@@ -1,10 +1,27 @@
 /**
  * The demo world: one fashion brand (绮澜 QILAN), two stores, three guides, ~60 customers
- * with WeChat nicknames, remarks and tags on the WeCom side, and member records, products
- * and two years of orders on the CRM side. Everything comes from one seeded generator, so
- * the simulator (WeCom's side) and the seeded database (our CRM side) agree on every id.
+ * with WeChat nicknames, remarks and tags on the WeCom side, and member records, a
+ * catalogue of ~200 styles, two years of orders and outfit bundles on the CRM side.
+ * Everything comes from seeded generators, so the simulator (WeCom's side) and the seeded
+ * database (our CRM side) agree on every id.
  */
+import type { ProductCategory } from '../../../shared/catalog'
+import { buildDemoBundles, type DemoBundle } from './demo-bundles'
+import {
+  BOTTOM_SIZES,
+  buildDemoCatalog,
+  COLORS,
+  garmentImageUrl,
+  SHOE_SIZES,
+  TOP_SIZES,
+  type DemoProduct,
+  type DemoStyleSpec,
+} from './demo-catalog'
 import { Random } from './random'
+
+export type { DemoBundle } from './demo-bundles'
+export type { DemoColor, DemoProduct, DemoProductImage, DemoSku, DemoStock } from './demo-catalog'
+export { garmentImageUrl }
 
 export const DEMO_SEED = 20261125
 const DAY = 24 * 3600 * 1000
@@ -82,22 +99,12 @@ export interface DemoMember {
   birthday: string
 }
 
-export interface DemoProduct {
-  id: string
-  styleCode: string
-  name: string
-  category: string
-  color: string
-  colorHex: string
-  priceFen: number
-  imageUrl: string
-}
-
 export interface DemoOrder {
   id: string
   memberId: string
   storeId: string
   purchasedAt: number
+  /** `productId` is the style; `color` and `size` say which SKU of it. */
   items: { productId: string; name: string; color: string; size: string; quantity: number; priceFen: number; returned: boolean }[]
 }
 
@@ -115,8 +122,11 @@ export interface DemoData {
   customers: DemoCustomer[]
   groups: DemoGroup[]
   members: DemoMember[]
+  /** The catalogue: styles with their colours, sizes, SKUs, pictures and stock per store. */
   products: DemoProduct[]
   orders: DemoOrder[]
+  /** Outfit bundles: the brand's (corp) and a guide's own (personal). */
+  bundles: DemoBundle[]
   /** Recent chat lines per customer, so the simulator's chat window does not start empty. */
   messages: Record<string, DemoMessage[]>
 }
@@ -273,9 +283,10 @@ const DESCRIPTIONS = [
   '',
 ]
 
+/** The garments the demo's orders were bought from; each becomes a style of the catalogue. */
 interface Garment {
   name: string
-  category: string
+  category: ProductCategory
   variant: number
   minPrice: number
   maxPrice: number
@@ -311,22 +322,36 @@ const GARMENTS: Garment[] = [
   { name: '珍珠耳环', category: 'accessory', variant: 1, minPrice: 259, maxPrice: 399 },
 ]
 
-const COLORS: [string, string][] = [
-  ['燕麦色', '#d8c8ae'],
-  ['雾霾蓝', '#8fa3b8'],
-  ['奶白', '#f1ebdf'],
-  ['黑色', '#2b2b2e'],
-  ['焦糖', '#a8693b'],
-  ['酒红', '#7c2f3a'],
-  ['橄榄绿', '#6f7450'],
-  ['浅灰', '#c3c4c6'],
-  ['藏青', '#2f3d5c'],
-  ['樱花粉', '#e8bfc4'],
-]
-
-const TOP_SIZES = ['XS', 'S', 'M', 'L', 'XL']
-const BOTTOM_SIZES = ['25', '26', '27', '28', '29', '30']
-const SHOE_SIZES = ['35', '36', '37', '38', '39']
+/** Each garment's style tags (the members' style preferences) and one line of copy. */
+const GARMENT_COPY: Record<string, [string[], string]> = {
+  真丝衬衫: [['通勤', '优雅'], '重磅真丝，领口挺括，通勤和晚餐都得体。'],
+  醋酸缎面衬衫: [['通勤', '法式'], '醋酸缎面垂感好，不易皱，出差也能带。'],
+  羊绒针织衫: [['极简', '优雅'], '山羊绒圆领，贴身穿也不扎，轻薄保暖。'],
+  棉质条纹T恤: [['休闲', '法式'], '经典海魂条纹，纯棉透气，配什么都好看。'],
+  法式方领上衣: [['法式', '甜美'], '方领露出锁骨，泡泡袖修饰肩线。'],
+  美利奴羊毛开衫: [['通勤', '极简'], '美利奴羊毛细腻不起球，办公室空调房必备。'],
+  高腰阔腿裤: [['通勤', '优雅'], '高腰设计拉长比例，垂坠面料走路带风。'],
+  直筒牛仔裤: [['休闲', '复古'], '复古直筒版型，微弹面料久坐不勒。'],
+  百褶半身裙: [['法式', '甜美'], '细密百褶随步伐摆动，配针织衫最温柔。'],
+  A字羊毛半裙: [['通勤', '复古'], '羊毛混纺A字裙，秋冬配靴子刚好。'],
+  西装烟管裤: [['通勤', '极简'], '九分烟管版型，露出脚踝显高显瘦。'],
+  碎花茶歇裙: [['法式', '度假'], 'V领碎花茶歇裙，收腰设计，出游约会都合适。'],
+  针织连衣裙: [['极简', '优雅'], '修身不紧绷的针织裙，外搭大衣很有气质。'],
+  收腰衬衫裙: [['通勤', '休闲'], '衬衫领配腰带，一件就能去上班。'],
+  丝绒吊带裙: [['优雅', '复古'], '丝绒光泽温润，内搭打底衫也能穿过秋天。'],
+  双面羊毛大衣: [['通勤', '优雅'], '双面羊毛手工缝制，轻而暖，廓形利落。'],
+  短款风衣: [['通勤', '法式'], '短款风衣不压个子，春秋通勤一件搞定。'],
+  轻薄羽绒服: [['休闲', '极简'], '轻薄白鸭绒，可收纳，冬天叠穿不臃肿。'],
+  亚麻西装外套: [['通勤', '度假'], '亚麻西装透气有型，夏天进空调房正好。'],
+  羊羔毛夹克: [['休闲', '甜美'], '羊羔毛蓬松暖和，配牛仔裤很随性。'],
+  玛丽珍鞋: [['法式', '甜美'], '圆头搭带玛丽珍，软皮不磨脚。'],
+  软皮乐福鞋: [['通勤', '复古'], '软牛皮乐福鞋，通勤走一天也舒服。'],
+  切尔西短靴: [['休闲', '通勤'], '松紧侧边一脚蹬，配裤装裙装都利落。'],
+  腋下包: [['法式', '优雅'], '弯月腋下包，通勤约会都好搭。'],
+  托特包: [['通勤', '极简'], '大容量托特包，装得下电脑和文件。'],
+  真丝方巾: [['法式', '优雅'], '真丝小方巾，系颈、系包、作发带都好看。'],
+  珍珠耳环: [['优雅', '法式'], '淡水珍珠耳坠，光泽温润，日常不夸张。'],
+}
 
 const CUSTOMER_LINES = [
   '上次那件大衣还有M码吗？',
@@ -351,10 +376,6 @@ function avatarUrl(seed: string): string {
   return `/media/demo/avatar/${encodeURIComponent(seed)}.svg`
 }
 
-export function garmentImageUrl(category: string, variant: number, hex: string): string {
-  return `/media/demo/garment/${category}-${variant}-${hex.slice(1)}.svg`
-}
-
 export function buildDemoData(now: number = Date.now()): DemoData {
   const rng = new Random(DEMO_SEED)
   const nowSeconds = Math.floor(now / 1000)
@@ -366,25 +387,40 @@ export function buildDemoData(now: number = Date.now()): DemoData {
   }))
   const tagByName = new Map(tagGroups.flatMap((g) => g.tags.map((t) => [t.name, t.id] as const)))
 
-  // Products: each garment in two or three colours, about a hundred in all.
-  const products: DemoProduct[] = []
+  // The garments the orders are bought from, each in two to five colours. Every colour
+  // draws its own season and price from `rng` as it always has (drawing less would change
+  // every customer after it); the style takes its first colour's code, season and price.
+  // An order picks from `variants`, one entry a colour, so its picks stay the same too.
+  const garmentStyles: DemoStyleSpec[] = []
+  const variants: { productId: string; name: string; category: ProductCategory; color: string; priceFen: number }[] = []
   for (const [g, garment] of GARMENTS.entries()) {
     const colors = rng.sample(COLORS, garment.category === 'accessory' ? 2 : rng.int(3, 5))
+    let style: DemoStyleSpec | undefined
     for (const [c, [color, hex]] of colors.entries()) {
       const season = rng.pick(['24W', '25S', '25W', '26S'])
       const styleCode = `QL${season}${String(g * 10 + c).padStart(3, '0')}`
       const price = Math.round(rng.int(garment.minPrice, garment.maxPrice) / 100) * 100 - 1
-      products.push({
-        id: `P${styleCode}`,
+      style ??= {
         styleCode,
-        name: `${garment.name}`,
+        name: garment.name,
+        category: garment.category,
+        variant: garment.variant,
+        priceFen: price * 100,
+        season,
+        tags: GARMENT_COPY[garment.name]![0],
+        description: GARMENT_COPY[garment.name]![1],
+        colors: [],
+      }
+      style.colors.push({ name: color, hex })
+      variants.push({
+        productId: `P${style.styleCode}`,
+        name: garment.name,
         category: garment.category,
         color,
-        colorHex: hex,
         priceFen: price * 100,
-        imageUrl: garmentImageUrl(garment.category, garment.variant, hex),
       })
     }
+    garmentStyles.push(style!)
   }
 
   const customers: DemoCustomer[] = []
@@ -449,7 +485,7 @@ export function buildDemoData(now: number = Date.now()): DemoData {
           [3, 1],
         ] as const)
         const items = Array.from({ length: lines }, () => {
-          const product = rng.pick(products)
+          const product = rng.pick(variants)
           // Her own size, except now and then a gift for someone else.
           const own = !rng.chance(0.08)
           const size =
@@ -470,7 +506,7 @@ export function buildDemoData(now: number = Date.now()): DemoData {
                       : rng.pick(TOP_SIZES)
           const discount = rng.chance(0.3) ? 0.8 : 1
           return {
-            productId: product.id,
+            productId: product.productId,
             name: product.name,
             color: product.color,
             size,
@@ -605,6 +641,13 @@ export function buildDemoData(now: number = Date.now()): DemoData {
     },
   ]
 
+  // The catalogue and bundles draw from their own generator, after everything above.
+  const products = buildDemoCatalog(
+    garmentStyles,
+    STORES.map((s) => s.id),
+    now,
+  )
+
   return {
     corpName: '绮澜 QILAN',
     stores: STORES,
@@ -615,6 +658,7 @@ export function buildDemoData(now: number = Date.now()): DemoData {
     members,
     products,
     orders,
+    bundles: buildDemoBundles(products, now),
     messages,
   }
 }

@@ -1,8 +1,19 @@
 import { createHash } from 'node:crypto'
+import type { Kysely } from 'kysely'
 import type { Db } from '..'
 import { imageInfo } from '../../modules/media/image-info'
 import type { DemoData } from './demo-data'
 import { buildDemoReplies, type DemoReplies } from './demo-replies'
+import type { Database } from '../schema'
+
+/** Rows a statement: well under SQLite's 32766 bound parameters (and PostgreSQL's 65535). */
+const CHUNK = 200
+
+function chunks<T>(rows: T[], size = CHUNK): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
+  return out
+}
 
 /** True when the database has no guides yet: a fresh simulator install gets the demo. */
 export async function isEmpty(db: Db): Promise<boolean> {
@@ -15,8 +26,14 @@ export async function hasReplies(db: Db): Promise<boolean> {
   return row !== undefined
 }
 
+/** True when the catalogue has SKUs: a demo database from before the catalogue has none. */
+export async function hasCatalog(db: Db): Promise<boolean> {
+  const row = await db.kysely.selectFrom('product_skus').select('id').limit(1).executeTakeFirst()
+  return row !== undefined
+}
+
 /**
- * Write the CRM side of the demo (stores, guides, members, products, orders). WeCom's
+ * Write the CRM side of the demo (stores, guides, catalogue, members, orders, bundles). WeCom's
  * side (customers, remarks, tags, groups) is not written here: it lives in the simulator
  * and reaches our database the way real WeCom data does, through the WeCom client.
  */
@@ -38,20 +55,7 @@ export async function seedDemo(db: Db, data: DemoData, now: number): Promise<voi
         })),
       )
       .execute()
-    await trx
-      .insertInto('products')
-      .values(
-        data.products.map((p) => ({
-          id: p.id,
-          style_code: p.styleCode,
-          name: p.name,
-          category: p.category,
-          price_fen: p.priceFen,
-          image_url: p.imageUrl,
-          created_at: now,
-        })),
-      )
-      .execute()
+    await writeCatalog(trx, data, now)
     await trx
       .insertInto('members')
       .values(
@@ -74,8 +78,7 @@ export async function seedDemo(db: Db, data: DemoData, now: number): Promise<voi
         })),
       )
       .execute()
-    for (let i = 0; i < data.orders.length; i += 200) {
-      const chunk = data.orders.slice(i, i + 200)
+    for (const chunk of chunks(data.orders)) {
       await trx
         .insertInto('orders')
         .values(
@@ -111,6 +114,102 @@ export async function seedDemo(db: Db, data: DemoData, now: number): Promise<voi
   })
   const manager = data.guides.find((g) => g.role === 'manager') ?? data.guides[0]!
   await seedDemoReplies(db, buildDemoReplies(), manager.userId, now)
+}
+
+/**
+ * The catalogue (styles, SKUs, pictures, stock) and bundles, for a demo database from
+ * before they existed. Its products table already has the old one-row-a-colour products,
+ * which its orders refer to, so they stay; a style whose id is one of them takes over
+ * that row and gains its season, tags and description.
+ */
+export async function seedDemoCatalog(db: Db, data: DemoData, now: number): Promise<void> {
+  await db.kysely.transaction().execute((trx) => writeCatalog(trx, data, now))
+}
+
+async function writeCatalog(trx: Kysely<Database>, data: DemoData, now: number): Promise<void> {
+  for (const chunk of chunks(data.products)) {
+    await trx
+      .insertInto('products')
+      .values(
+        chunk.map((p) => ({
+          id: p.id,
+          style_code: p.styleCode,
+          name: p.name,
+          category: p.category,
+          price_fen: p.priceFen,
+          image_url: p.imageUrl,
+          season: p.season,
+          tags: JSON.stringify(p.tags),
+          description: p.description,
+          created_at: p.createdAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          season: eb.ref('excluded.season'),
+          tags: eb.ref('excluded.tags'),
+          description: eb.ref('excluded.description'),
+        })),
+      )
+      .execute()
+  }
+  const skus = data.products.flatMap((p) =>
+    p.skus.map((k) => ({
+      id: k.id,
+      product_id: p.id,
+      color: k.color,
+      color_hex: k.colorHex,
+      size: k.size,
+      position: k.position,
+    })),
+  )
+  for (const chunk of chunks(skus)) {
+    await trx
+      .insertInto('product_skus')
+      .values(chunk)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute()
+  }
+  const images = data.products.flatMap((p) =>
+    p.images.map((image, position) => ({ product_id: p.id, position, url: image.url, color: image.color })),
+  )
+  for (const chunk of chunks(images)) {
+    await trx
+      .insertInto('product_images')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['product_id', 'position']).doNothing())
+      .execute()
+  }
+  const stock = data.products.flatMap((p) =>
+    p.stock.map((s) => ({ store_id: s.storeId, sku_id: s.skuId, quantity: s.quantity, updated_at: now })),
+  )
+  for (const chunk of chunks(stock)) {
+    await trx
+      .insertInto('store_stock')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['store_id', 'sku_id']).doNothing())
+      .execute()
+  }
+  for (const chunk of chunks(data.bundles)) {
+    await trx
+      .insertInto('bundles')
+      .values(
+        chunk.map((b) => ({
+          id: b.id,
+          scope: b.scope,
+          owner_id: b.ownerId,
+          title: b.title,
+          note: b.note,
+          items: JSON.stringify(b.items),
+          position: b.position,
+          retired_at: null,
+          created_at: b.createdAt,
+          updated_at: b.updatedAt,
+        })),
+      )
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute()
+  }
 }
 
 /** The demo's reply library: its images, groups (corporate and a guide's own) and replies. */

@@ -456,7 +456,20 @@ function prepareLatestOrders(database: Db) {
         'i.quantity',
         'i.price_fen',
         'i.returned',
-        'p.image_url',
+        // The picture of the colour she bought, else the style's.
+        (eb) =>
+          eb.fn
+            .coalesce(
+              eb
+                .selectFrom('product_images as pi')
+                .select('pi.url')
+                .whereRef('pi.product_id', '=', 'i.product_id')
+                .whereRef('pi.color', '=', 'i.color')
+                .orderBy('pi.position')
+                .limit(1),
+              'p.image_url',
+            )
+            .as('image_url'),
       ])
       .orderBy('o.purchased_at', 'desc')
       .orderBy('o.id', 'desc')

@@ -57,7 +57,15 @@ function sourcesFor(kind: TimelineKind | undefined): Source[] {
   return ['events']
 }
 
-const EVENT_KINDS: TimelineKind[] = ['fact_changed', 'tags_changed', 'remark_changed', 'member_bound', 'reply_sent']
+const EVENT_KINDS: TimelineKind[] = [
+  'fact_changed',
+  'tags_changed',
+  'remark_changed',
+  'member_bound',
+  'reply_sent',
+  'bundle_sent',
+  'bundle_opened',
+]
 
 export async function readTimeline(
   database: Db,
@@ -121,6 +129,12 @@ export async function readTimeline(
           partsTotal: Number(payload.partsTotal ?? 0),
           copied: payload.copied === true,
         }
+      } else if (row.kind === 'bundle_sent' || row.kind === 'bundle_opened') {
+        entry.bundle = {
+          bundleId: String(payload.bundleId ?? ''),
+          title: String(payload.title ?? ''),
+          items: Number(payload.items ?? 0),
+        }
       }
       entries.push(entry)
     }
@@ -162,7 +176,23 @@ export async function readTimeline(
       ? await db
           .selectFrom('order_items as i')
           .leftJoin('products as p', 'p.id', 'i.product_id')
-          .select(['i.order_id', 'i.name', 'i.returned', 'p.image_url'])
+          .select((eb) => [
+            'i.order_id',
+            'i.name',
+            'i.returned',
+            eb.fn
+              .coalesce(
+                eb
+                  .selectFrom('product_images as pi')
+                  .select('pi.url')
+                  .whereRef('pi.product_id', '=', 'i.product_id')
+                  .whereRef('pi.color', '=', 'i.color')
+                  .orderBy('pi.position')
+                  .limit(1),
+                'p.image_url',
+              )
+              .as('image_url'),
+          ])
           .where(
             'i.order_id',
             'in',

@@ -1,0 +1,127 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import {
+  BundleCreateSchema,
+  BundleListQuerySchema,
+  BundleListSchema,
+  BundleSchema,
+  BundleSendCreateSchema,
+  BundleSendSchema,
+  BundleUpdateSchema,
+  SuggestionsSchema,
+} from '../../../shared/bundles'
+import { ExternalUserIdParamsSchema } from '../../../shared/customer'
+import { IdParamsSchema } from '../../../shared/replies'
+import type { AppContext } from '../../context'
+import { requireSession } from '../../http/auth'
+import { ApiError } from '../../http/errors'
+import { publicOrigin } from '../../http/origin'
+import type { BundlesService } from './bundles.service'
+import type { LoadedImage } from './collage'
+import { renderLookbookGone, renderLookbookPage } from './lookbook-page'
+
+const IMAGE_TIMEOUT_MS = 5000
+const IMAGE_MAX_BYTES = 8 * 1024 * 1024
+
+function imageMime(contentType: string | undefined): LoadedImage['mime'] | null {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
+  return type === 'image/svg+xml' || type === 'image/png' || type === 'image/jpeg' ? type : null
+}
+
+export const bundlesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service: BundlesService }> = async (
+  app,
+  { ctx, service },
+) => {
+  const guide = (request: Parameters<typeof requireSession>[0]) => requireSession(request, ctx.signer).userId
+
+  // Collages draw our own pictures (demo art, uploaded assets) through the app itself and
+  // catalogue pictures hosted elsewhere over HTTP, with a deadline and a size cap.
+  service.setImageLoader(async (url) => {
+    if (url.startsWith('/') && !url.startsWith('//')) {
+      const response = await app.inject({ method: 'GET', url })
+      const mime = imageMime(response.headers['content-type'] as string | undefined)
+      return response.statusCode === 200 && mime ? { mime, data: response.rawPayload } : null
+    }
+    if (!/^https?:\/\//i.test(url)) return null
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS), redirect: 'follow' })
+      const mime = imageMime(response.headers.get('content-type') ?? undefined)
+      if (!response.ok || !mime) return null
+      const data = Buffer.from(await response.arrayBuffer())
+      return data.length <= IMAGE_MAX_BYTES ? { mime, data } : null
+    } catch (error) {
+      ctx.log.warn({ err: error, url }, 'Could not load a picture for a collage')
+      return null
+    }
+  })
+
+  app.get(
+    '/api/bundles',
+    { schema: { querystring: BundleListQuerySchema, response: { 200: BundleListSchema } } },
+    async (request, reply) => {
+      reply.header('cache-control', 'private, no-store')
+      return service.list(guide(request), request.query)
+    },
+  )
+
+  app.post('/api/bundles', { schema: { body: BundleCreateSchema, response: { 201: BundleSchema } } }, async (request, reply) =>
+    reply.status(201).send(await service.create(guide(request), request.body)),
+  )
+
+  app.get('/api/bundles/:id', { schema: { params: IdParamsSchema, response: { 200: BundleSchema } } }, async (request, reply) => {
+    reply.header('cache-control', 'private, no-store')
+    return service.get(guide(request), request.params.id)
+  })
+
+  app.patch(
+    '/api/bundles/:id',
+    { schema: { params: IdParamsSchema, body: BundleUpdateSchema, response: { 200: BundleSchema } } },
+    async (request) => service.update(guide(request), request.params.id, request.body),
+  )
+
+  app.get(
+    '/api/customers/:externalUserId/bundle-suggestions',
+    { schema: { params: ExternalUserIdParamsSchema, response: { 200: SuggestionsSchema } } },
+    async (request, reply) => {
+      reply.header('cache-control', 'private, no-store')
+      return service.suggestions(guide(request), request.params.externalUserId)
+    },
+  )
+
+  app.post(
+    '/api/bundles/:id/sends',
+    { schema: { params: IdParamsSchema, body: BundleSendCreateSchema, response: { 201: BundleSendSchema } } },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.createSend(guide(request), request.params.id, request.body, publicOrigin(ctx.config, request))),
+  )
+
+  const SendParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16}$' }) })
+  app.post(
+    '/api/bundle-sends/:id/confirm',
+    { schema: { params: SendParams, response: { 200: BundleSendSchema } } },
+    async (request) => service.confirmSend(guide(request), request.params.id, publicOrigin(ctx.config, request)),
+  )
+  app.post(
+    '/api/bundle-sends/:id/cancel',
+    { schema: { params: SendParams, response: { 200: BundleSendSchema } } },
+    async (request) => service.cancelSend(guide(request), request.params.id, publicOrigin(ctx.config, request)),
+  )
+
+  app.get<{ Params: { key: string } }>('/media/collages/:key', async (request, reply) => {
+    const match = /^([0-9a-f]{16,64})\.png$/.exec(request.params.key)
+    const png = match ? await service.collagePng(match[1]!) : null
+    if (!png) throw ApiError.notFound('No such collage')
+    return reply.type('image/png').header('cache-control', 'public, max-age=31536000, immutable').send(png)
+  })
+
+  // The customer's page: no login, nothing in the URL but the token, the same answer for
+  // every link that is not a live one.
+  app.get<{ Params: { token: string } }>('/l/:token', async (request, reply) => {
+    const view = await service.openLookbook(request.params.token, { record: request.method === 'GET' })
+    reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8')
+    if (!view) return reply.status(404).send(renderLookbookGone('绮澜 QILAN'))
+    return reply.send(renderLookbookPage(view))
+  })
+}

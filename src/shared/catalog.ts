@@ -1,0 +1,87 @@
+/**
+ * The catalogue the guide composes outfits from: styles (款) with colour × size SKUs,
+ * pictures, season and style tags, and stock per store and SKU.
+ */
+import { Type, type Static } from 'typebox'
+import { Nullable, StringEnum } from './schema'
+
+export const PRODUCT_CATEGORIES = ['top', 'bottom', 'dress', 'outerwear', 'shoes', 'bag', 'accessory'] as const
+export type ProductCategory = (typeof PRODUCT_CATEGORIES)[number]
+
+export const CATALOG_SORTS = ['relevance', 'new', 'price_asc', 'price_desc'] as const
+export type CatalogSort = (typeof CATALOG_SORTS)[number]
+
+export const ProductColorSchema = Type.Object({ name: Type.String(), hex: Nullable(Type.String()) })
+export type ProductColor = Static<typeof ProductColorSchema>
+
+export const SkuSchema = Type.Object({
+  id: Type.String(),
+  color: Type.String(),
+  colorHex: Nullable(Type.String()),
+  size: Type.String(),
+  /** Pieces at the guide's own store (0 when she has no store). */
+  stock: Type.Integer(),
+})
+export type Sku = Static<typeof SkuSchema>
+
+export const ProductSummarySchema = Type.Object({
+  id: Type.String(),
+  styleCode: Type.String(),
+  name: Type.String(),
+  category: StringEnum(PRODUCT_CATEGORIES),
+  priceFen: Type.Integer(),
+  imageUrl: Nullable(Type.String()),
+  season: Nullable(Type.String()),
+  tags: Type.Array(Type.String()),
+  colors: Type.Array(ProductColorSchema),
+  /** Sizes with at least one piece at the guide's store, in the catalogue's size order. */
+  sizesInStock: Type.Array(Type.String()),
+})
+export type ProductSummary = Static<typeof ProductSummarySchema>
+
+export const ProductImageSchema = Type.Object({ url: Type.String(), color: Nullable(Type.String()) })
+export type ProductImage = Static<typeof ProductImageSchema>
+
+export const ProductDetailSchema = Type.Object({
+  ...ProductSummarySchema.properties,
+  description: Type.String(),
+  images: Type.Array(ProductImageSchema),
+  skus: Type.Array(SkuSchema),
+})
+export type ProductDetail = Static<typeof ProductDetailSchema>
+
+const Fen = Type.Integer({ minimum: 0, maximum: 100_000_000 })
+
+export const CatalogQuerySchema = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 40 })),
+    category: Type.Optional(StringEnum(PRODUCT_CATEGORIES)),
+    /** Only styles with this size in stock at the guide's store. */
+    size: Type.Optional(Type.String({ minLength: 1, maxLength: 8 })),
+    inStock: Type.Optional(Type.Boolean()),
+    minPriceFen: Type.Optional(Fen),
+    maxPriceFen: Type.Optional(Fen),
+    tag: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    sort: Type.Optional(StringEnum(CATALOG_SORTS)),
+    cursor: Type.Optional(Type.String({ maxLength: 40 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+  },
+  { additionalProperties: false },
+)
+export type CatalogQuery = Static<typeof CatalogQuerySchema>
+
+export const CatalogPageSchema = Type.Object({
+  items: Type.Array(ProductSummarySchema),
+  total: Type.Integer(),
+  nextCursor: Nullable(Type.String()),
+})
+export type CatalogPage = Static<typeof CatalogPageSchema>
+
+/** What the filter bar offers: tags and sizes that exist in the catalogue. */
+export const CatalogFacetsSchema = Type.Object({
+  tags: Type.Array(Type.String()),
+  sizes: Type.Array(Type.Object({ category: StringEnum(PRODUCT_CATEGORIES), sizes: Type.Array(Type.String()) })),
+  priceFen: Type.Object({ min: Type.Integer(), max: Type.Integer() }),
+  storeId: Nullable(Type.String()),
+})
+export type CatalogFacets = Static<typeof CatalogFacetsSchema>
