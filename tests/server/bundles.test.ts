@@ -303,4 +303,33 @@ describe.each(DB_KINDS)('catalogue and outfit bundles (%s)', (kind) => {
       expect((await call('GET', `/api/customers/${strangerId}/bundle-suggestions`, lina)).statusCode).toBe(403)
     })
   })
+
+  describe('with a mini program configured', () => {
+    let mp: TestApp
+    beforeAll(async () => {
+      mp = await createTestApp(kind, {
+        env: { LOOKBOOK_MINIPROGRAM_APPID: 'wx0123456789abcdef', LOOKBOOK_MINIPROGRAM_PAGE: 'pages/lookbook/index.html' },
+      })
+    })
+    afterAll(() => mp.close())
+
+    it('sends a mini-program card whose page carries only the token', async () => {
+      const cookie = await signIn(mp, 'lina')
+      const { bundles } = (
+        await mp.app.inject({ method: 'GET', url: '/api/bundles?scope=corp', headers: { cookie } })
+      ).json() as BundleList
+      const response = await mp.app.inject({
+        method: 'POST',
+        url: `/api/bundles/${bundles[0]!.id}/sends`,
+        headers: { cookie },
+        payload: { externalUserId: customerId },
+      })
+      expect(response.statusCode, response.body).toBe(201)
+      const send = response.json() as BundleSend
+      if (send.message.msgtype !== 'miniprogram') throw new Error(`expected a mini-program card, got ${send.message.msgtype}`)
+      expect(send.message.miniprogram.appid).toBe('wx0123456789abcdef')
+      expect(send.message.miniprogram.page).toMatch(/^pages\/lookbook\/index\.html\?t=[A-Za-z0-9_-]{32}$/)
+      expect(send.message.miniprogram.page.split('=')[1]).toBe(new URL(send.link).pathname.slice(3))
+    })
+  })
 })

@@ -64,6 +64,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env as Record<string, string | undefined>, opts)).toThrow(message)
   })
 
+  it('sends bundles as mini-program cards only when both lookbook settings are given and valid', () => {
+    expect(loadConfig({}, opts).lookbookMiniprogram).toBeNull()
+    const page = 'pages/lookbook/index.html'
+    expect(
+      loadConfig({ ...real, LOOKBOOK_MINIPROGRAM_APPID: 'wx0123456789abcdef', LOOKBOOK_MINIPROGRAM_PAGE: page }, opts)
+        .lookbookMiniprogram,
+    ).toEqual({ appid: 'wx0123456789abcdef', page })
+    expect(() => loadConfig({ LOOKBOOK_MINIPROGRAM_APPID: 'wx0123456789abcdef' }, opts)).toThrow(/both/)
+    expect(() => loadConfig({ LOOKBOOK_MINIPROGRAM_APPID: 'nope', LOOKBOOK_MINIPROGRAM_PAGE: page }, opts)).toThrow(ConfigError)
+    expect(() =>
+      loadConfig({ LOOKBOOK_MINIPROGRAM_APPID: 'wx0123456789abcdef', LOOKBOOK_MINIPROGRAM_PAGE: 'pages/lookbook/index' }, opts),
+    ).toThrow(/\.html/)
+  })
+
   it('does not print database passwords in errors', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' }, opts)).toThrow(/\*\*\*@/)
     expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' }, opts)).not.toThrow(/hunter2/)
