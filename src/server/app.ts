@@ -18,6 +18,8 @@ import { authRoutes } from './modules/auth/auth.routes'
 import { bundlesRoutes } from './modules/bundles/bundles.routes'
 import { BundlesService } from './modules/bundles/bundles.service'
 import { catalogRoutes } from './modules/catalog/catalog.routes'
+import { couponsRoutes } from './modules/coupons/coupons.routes'
+import { CouponsService } from './modules/coupons/coupons.service'
 import { customersRoutes } from './modules/customers/customers.routes'
 import { CustomersService } from './modules/customers/customers.service'
 import { groupsRoutes } from './modules/groups/groups.routes'
@@ -54,6 +56,8 @@ export interface BuildAppOptions {
   demo?: DemoData
   /** Upload reply images to WeCom ahead of their expiry this often (off when not given). */
   mediaRenewalMs?: number
+  /** Give back unconfirmed coupon reservations this often (default a minute; 0 turns it off). */
+  couponSweepMs?: number
 }
 
 export interface BuiltApp {
@@ -123,6 +127,14 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     ctx,
     service: new BundlesService(ctx, customers, { miniprogram: config.lookbookMiniprogram ?? null }),
   })
+  const coupons = new CouponsService(ctx, customers)
+  await app.register(couponsRoutes, { ctx, service: coupons })
+  const sweepMs = options.couponSweepMs ?? 60_000
+  if (sweepMs > 0) {
+    const sweep = setInterval(() => ctx.background.run('release coupon reservations', () => coupons.releaseExpired()), sweepMs)
+    sweep.unref()
+    app.addHook('onClose', async () => clearInterval(sweep))
+  }
 
   let world: SimulatorWorld | null = null
   if (config.wecom.mode === 'simulator') {

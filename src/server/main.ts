@@ -6,6 +6,7 @@ import { buildApp } from './app'
 import { migrateToLatest, openDb } from './db'
 import { buildDemoData } from './db/seed/demo-data'
 import { hasCatalog, hasReplies, isEmpty, seedDemo, seedDemoCatalog, seedDemoReplies } from './db/seed/demo'
+import { DEMO_TILL_KEYS, hasCoupons, seedDemoCoupons } from './db/seed/demo-coupons'
 import { buildDemoReplies } from './db/seed/demo-replies'
 import { ConfigError, loadConfig, type Config } from './env'
 
@@ -38,6 +39,10 @@ async function main(): Promise<void> {
     }
     // A demo database from before the catalogue (SKUs, pictures, stock) and bundles existed.
     if (!(await hasCatalog(db))) await seedDemoCatalog(db, demo, now)
+    if (!(await hasCoupons(db.kysely))) {
+      const manager = demo.guides.find((g) => g.role === 'manager') ?? demo.guides[0]!
+      await seedDemoCoupons(db.kysely, manager.userId, now)
+    }
   }
 
   const { app } = await buildApp({
@@ -53,7 +58,9 @@ async function main(): Promise<void> {
   const where = config.database.kind === 'sqlite' ? `SQLite at ${config.database.file}` : 'PostgreSQL'
   console.log(`\nGuide Sidebar is running: ${local}/  (${where})`)
   if (config.wecom.mode === 'simulator') {
-    console.log(`Simulator mode (no WeCom credentials). Open the WeCom simulator: ${local}/simulator/\n`)
+    console.log(`Simulator mode (no WeCom credentials). Open the WeCom simulator: ${local}/simulator/`)
+    const keys = Object.entries(DEMO_TILL_KEYS).map(([store, key]) => `${store} ${key}`)
+    console.log(`Demo till keys for POST /api/redemptions (Authorization: Bearer <key>): ${keys.join(', ')}\n`)
   } else {
     console.log(`WeCom mode for corp ${config.wecom.corpId}, agent ${config.wecom.agentId}.\n`)
   }

@@ -15,6 +15,16 @@ export const ERROR_CODES = [
   'invalid_oauth_code',
   'not_a_member',
   'internal',
+  // Coupons: why an issue was refused (409), and why a till's redemption was.
+  'out_of_stock',
+  'customer_limit',
+  'guide_quota',
+  'not_eligible',
+  'template_inactive',
+  'already_redeemed',
+  'coupon_expired',
+  'coupon_not_valid_yet',
+  'wrong_store',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

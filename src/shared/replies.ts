@@ -266,7 +266,7 @@ export const AuditEntrySchema = Type.Object({
   id: Type.String(),
   at: Instant,
   actor: Type.Object({ userId: Type.String(), name: Type.String() }),
-  entity: StringEnum(['reply', 'reply_group']),
+  entity: StringEnum(['reply', 'reply_group', 'coupon_template']),
   entityId: Type.String(),
   action: StringEnum(['create', 'update', 'move', 'retire', 'restore']),
   summary: Type.String(),

@@ -334,6 +334,61 @@ export interface AuditLogTable {
   at: Millis
 }
 
+export interface CouponTemplatesTable {
+  id: string
+  name: string
+  description: string
+  kind: 'amount_off' | 'percent_off' | 'no_threshold'
+  value: number
+  threshold: number
+  total_stock: number
+  stock_left: number
+  per_customer_limit: number
+  guide_weekly_quota: number
+  valid_days: number | null
+  /** `YYYY-MM-DD`, Asia/Shanghai */
+  valid_from: string | null
+  valid_to: string | null
+  /** JSON: string[] */
+  eligible_levels: string
+  eligible_tags: string
+  store_ids: string
+  online: number
+  status: 'active' | 'paused' | 'ended'
+  created_by: string
+  created_at: Millis
+  updated_at: Millis
+}
+
+export interface CouponIssuancesTable {
+  id: string
+  template_id: string
+  code: string
+  guide_id: string
+  external_user_id: string
+  idempotency_key: string
+  status: 'reserved' | 'sent' | 'claimed' | 'redeemed' | 'released'
+  reserved_until: Millis | null
+  issued_at: Millis
+  sent_at: Millis | null
+  claimed_at: Millis | null
+  redeemed_at: Millis | null
+  redeemed_store_id: string | null
+  released_at: Millis | null
+  valid_from: Millis | null
+  valid_until: Millis | null
+  order_id: string | null
+}
+
+export interface StoreApiKeysTable {
+  id: string
+  store_id: string
+  key_hash: string
+  label: string
+  created_at: Millis
+  revoked_at: Millis | null
+}
+
 export interface Database {
   stores: StoresTable
   guides: GuidesTable
@@ -365,6 +420,9 @@ export interface Database {
   bundles: BundlesTable
   bundle_sends: BundleSendsTable
   bundle_collages: BundleCollagesTable
+  coupon_templates: CouponTemplatesTable
+  coupon_issuances: CouponIssuancesTable
+  store_api_keys: StoreApiKeysTable
 }
 
 export type GuideRow = Selectable<GuidesTable>

@@ -1,3 +1,4 @@
+import { seedDemoCoupons } from './demo-coupons'
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Db } from '..'
@@ -114,6 +115,7 @@ export async function seedDemo(db: Db, data: DemoData, now: number): Promise<voi
   })
   const manager = data.guides.find((g) => g.role === 'manager') ?? data.guides[0]!
   await seedDemoReplies(db, buildDemoReplies(), manager.userId, now)
+  await seedDemoCoupons(db.kysely, manager.userId, now)
 }
 
 /**

@@ -1,0 +1,39 @@
+/**
+ * Sending a coupon is two-phase: the server reserves one (the key made here per tap, so
+ * a double tap or a retry is the same reservation), WeCom sends the card, then the server
+ * hears it went out. A cancel or a failure gives the coupon back.
+ */
+import { confirmIssuance, issueCoupon, releaseIssuance } from '@/api/coupons'
+import { newDraftId } from '@/offline/note-drafts'
+import type { Issuance } from '@/shared/coupons'
+import { sendChatMessage } from '@/wecom'
+import { couponCard } from '@/components/coupons/coupon-display'
+
+export type CouponSendOutcome = { kind: 'sent'; issuance: Issuance } | { kind: 'cancelled' } | { kind: 'failed'; error: unknown }
+
+export async function sendCoupon(
+  templateId: string,
+  externalUserId: string,
+  key: string = newDraftId(),
+): Promise<CouponSendOutcome> {
+  const issuance = await issueCoupon(templateId, externalUserId, key)
+  try {
+    if ((await sendChatMessage({ msgtype: 'news', news: couponCard(issuance) })) === 'cancelled') {
+      await releaseIssuance(issuance.issuanceId).catch(() => undefined)
+      return { kind: 'cancelled' }
+    }
+  } catch (error) {
+    // Never in the chat: back to stock now rather than when the reservation runs out.
+    await releaseIssuance(issuance.issuanceId).catch(() => undefined)
+    return { kind: 'failed', error }
+  }
+  // In the chat now; an unheard confirm is caught up by her opening the link.
+  const confirmed = await confirmIssuance(issuance.issuanceId).catch(() => issuance)
+  return { kind: 'sent', issuance: confirmed }
+}
+
+/** Where sending is impossible: reserve, confirm, and hand the link to the clipboard. */
+export async function couponLinkForCopy(templateId: string, externalUserId: string): Promise<Issuance> {
+  const issuance = await issueCoupon(templateId, externalUserId, newDraftId())
+  return confirmIssuance(issuance.issuanceId).catch(() => issuance)
+}

@@ -1,0 +1,163 @@
+/**
+ * Coupons: templates managers define, issuances a guide sends (reserved → sent →
+ * claimed → redeemed, or released / expired), and redemption at a store's till.
+ * Money is in fen; a percent_off value is the percentage taken off (1–99).
+ */
+import { Type, type Static } from 'typebox'
+import { Instant, Nullable, StringEnum } from './schema'
+
+export const COUPON_KINDS = ['amount_off', 'percent_off', 'no_threshold'] as const
+export type CouponKind = (typeof COUPON_KINDS)[number]
+
+export const TEMPLATE_STATUSES = ['active', 'paused', 'ended'] as const
+export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number]
+
+export const ISSUANCE_STATUSES = ['reserved', 'sent', 'claimed', 'redeemed', 'released', 'expired'] as const
+export type IssuanceStatus = (typeof ISSUANCE_STATUSES)[number]
+
+/** Why the server refuses an issue (409 `error.code`). */
+export const COUPON_REFUSALS = ['out_of_stock', 'customer_limit', 'guide_quota', 'not_eligible', 'template_inactive'] as const
+export type CouponRefusal = (typeof COUPON_REFUSALS)[number]
+
+const MEMBER_LEVELS = ['normal', 'silver', 'gold', 'platinum'] as const
+const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })
+
+const templateFields = {
+  name: Type.String({ minLength: 1, maxLength: 40, pattern: '\\S' }),
+  description: Type.Optional(Type.String({ maxLength: 200 })),
+  kind: StringEnum(COUPON_KINDS),
+  /** fen for amount_off and no_threshold; the percentage off (1–99) for percent_off. */
+  value: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
+  /** Spend (fen) the order must reach; 0 for no_threshold. */
+  threshold: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
+  totalStock: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
+  perCustomerLimit: Type.Integer({ minimum: 1, maximum: 100 }),
+  guideWeeklyQuota: Type.Integer({ minimum: 1, maximum: 100_000 }),
+  /** Valid for N days from issue; or fixed dates with validFrom/validTo (then validDays may be omitted). */
+  validDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  validFrom: Type.Optional(DateOnly),
+  validTo: Type.Optional(DateOnly),
+  eligibleLevels: Type.Optional(Type.Array(StringEnum(MEMBER_LEVELS), { maxItems: 4, uniqueItems: true })),
+  eligibleTags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 20, uniqueItems: true })),
+  /** Stores where it can be used; empty: every store. */
+  storeIds: Type.Optional(Type.Array(Id, { maxItems: 200, uniqueItems: true })),
+  online: Type.Optional(Type.Boolean()),
+}
+
+export const CouponTemplateCreateSchema = Type.Object(templateFields, { additionalProperties: false })
+export type CouponTemplateCreate = Static<typeof CouponTemplateCreateSchema>
+
+export const CouponTemplateUpdateSchema = Type.Object(
+  {
+    name: Type.Optional(templateFields.name),
+    description: templateFields.description,
+    /** Stock can grow or shrink, never below what is already issued. */
+    totalStock: Type.Optional(templateFields.totalStock),
+    perCustomerLimit: Type.Optional(templateFields.perCustomerLimit),
+    guideWeeklyQuota: Type.Optional(templateFields.guideWeeklyQuota),
+    eligibleLevels: templateFields.eligibleLevels,
+    eligibleTags: templateFields.eligibleTags,
+    storeIds: templateFields.storeIds,
+    online: templateFields.online,
+    status: Type.Optional(StringEnum(TEMPLATE_STATUSES)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type CouponTemplateUpdate = Static<typeof CouponTemplateUpdateSchema>
+
+export const CouponTemplateSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  kind: StringEnum(COUPON_KINDS),
+  value: Type.Integer(),
+  threshold: Type.Integer(),
+  totalStock: Type.Integer(),
+  /** Not yet reserved or issued. */
+  stockLeft: Type.Integer(),
+  issued: Type.Integer(),
+  redeemed: Type.Integer(),
+  perCustomerLimit: Type.Integer(),
+  guideWeeklyQuota: Type.Integer(),
+  validDays: Nullable(Type.Integer()),
+  validFrom: Nullable(Type.String()),
+  validTo: Nullable(Type.String()),
+  eligibleLevels: Type.Array(Type.String()),
+  eligibleTags: Type.Array(Type.String()),
+  storeIds: Type.Array(Type.String()),
+  online: Type.Boolean(),
+  status: StringEnum(TEMPLATE_STATUSES),
+  createdAt: Instant,
+  updatedAt: Instant,
+})
+export type CouponTemplate = Static<typeof CouponTemplateSchema>
+
+export const CouponTemplateListSchema = Type.Object({ templates: Type.Array(CouponTemplateSchema) })
+export type CouponTemplateList = Static<typeof CouponTemplateListSchema>
+
+export const IssueRequestSchema = Type.Object(
+  {
+    externalUserId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    /** Made by the app per tap: the same key again is the same issuance. */
+    idempotencyKey: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  },
+  { additionalProperties: false },
+)
+export type IssueRequest = Static<typeof IssueRequestSchema>
+
+export const IssuanceSchema = Type.Object({
+  issuanceId: Type.String(),
+  templateId: Type.String(),
+  code: Type.String(),
+  claimUrl: Type.String(),
+  status: StringEnum(ISSUANCE_STATUSES),
+  name: Type.String(),
+  kind: StringEnum(COUPON_KINDS),
+  value: Type.Integer(),
+  threshold: Type.Integer(),
+  validFrom: Nullable(Instant),
+  validUntil: Nullable(Instant),
+  /** A reservation not confirmed by then is released. */
+  reservedUntil: Nullable(Instant),
+  issuedAt: Instant,
+  claimedAt: Nullable(Instant),
+  redeemedAt: Nullable(Instant),
+  redeemedStoreName: Nullable(Type.String()),
+  guide: Type.Object({ userId: Type.String(), name: Type.String() }),
+})
+export type Issuance = Static<typeof IssuanceSchema>
+
+export const CustomerCouponsSchema = Type.Object({ coupons: Type.Array(IssuanceSchema) })
+export type CustomerCoupons = Static<typeof CustomerCouponsSchema>
+
+/** What the sidebar offers for one customer: every live template, and why one cannot go. */
+export const CouponOfferSchema = Type.Object({
+  template: CouponTemplateSchema,
+  available: Type.Boolean(),
+  reason: Nullable(StringEnum(COUPON_REFUSALS)),
+  /** This guide's sends of it this week, and what she holds of it. */
+  guideUsedThisWeek: Type.Integer(),
+  customerHolds: Type.Integer(),
+})
+export type CouponOffer = Static<typeof CouponOfferSchema>
+
+export const CouponOffersSchema = Type.Object({ offers: Type.Array(CouponOfferSchema) })
+export type CouponOffers = Static<typeof CouponOffersSchema>
+
+export const RedemptionRequestSchema = Type.Object(
+  { code: Type.String({ minLength: 4, maxLength: 40 }), orderId: Type.Optional(Type.String({ maxLength: 64 })) },
+  { additionalProperties: false },
+)
+
+export const RedemptionSchema = Type.Object({
+  code: Type.String(),
+  status: Type.Literal('redeemed'),
+  name: Type.String(),
+  kind: StringEnum(COUPON_KINDS),
+  value: Type.Integer(),
+  threshold: Type.Integer(),
+  redeemedAt: Instant,
+  storeId: Type.String(),
+})
+export type Redemption = Static<typeof RedemptionSchema>
