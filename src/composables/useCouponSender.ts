@@ -27,13 +27,26 @@ export async function sendCoupon(
     await releaseIssuance(issuance.issuanceId).catch(() => undefined)
     return { kind: 'failed', error }
   }
-  // In the chat now; an unheard confirm is caught up by her opening the link.
-  const confirmed = await confirmIssuance(issuance.issuanceId).catch(() => issuance)
-  return { kind: 'sent', issuance: confirmed }
+  return { kind: 'sent', issuance: await confirmDelivered(issuance) }
+}
+
+/**
+ * In the chat now: tell the server, a few times if the network drops it. Should every
+ * try fail, her opening the link still counts it as delivered on the server.
+ */
+async function confirmDelivered(issuance: Issuance): Promise<Issuance> {
+  for (const wait of [0, 1000, 3000]) {
+    if (wait) await new Promise((resolve) => setTimeout(resolve, wait))
+    try {
+      return await confirmIssuance(issuance.issuanceId)
+    } catch {
+      // try again
+    }
+  }
+  return issuance
 }
 
 /** Where sending is impossible: reserve, confirm, and hand the link to the clipboard. */
 export async function couponLinkForCopy(templateId: string, externalUserId: string): Promise<Issuance> {
-  const issuance = await issueCoupon(templateId, externalUserId, newDraftId())
-  return confirmIssuance(issuance.issuanceId).catch(() => issuance)
+  return confirmDelivered(await issueCoupon(templateId, externalUserId, newDraftId()))
 }

@@ -254,6 +254,19 @@ describe.each(DB_KINDS)('catalogue and outfit bundles (%s)', (kind) => {
       }
     })
 
+    it('counts a link she opens as sent even when the app never confirmed it', async () => {
+      const other = ((await call('GET', '/api/bundles?scope=corp', lina)).json() as BundleList).bundles[1]!
+      const send = (
+        await call('POST', `/api/bundles/${other.id}/sends`, lina, { externalUserId: customerId })
+      ).json() as BundleSend
+      expect((await call('GET', new URL(send.link).pathname, null)).statusCode).toBe(200)
+      const entries = (await timeline()).filter((e) => e.bundle?.title === other.title)
+      expect(entries.map((e) => e.kind).sort()).toEqual(['bundle_opened', 'bundle_sent'])
+      // The late confirm adds nothing.
+      await call('POST', `/api/bundle-sends/${send.id}/confirm`, lina)
+      expect((await timeline()).filter((e) => e.bundle?.title === other.title)).toHaveLength(2)
+    })
+
     it('forgets a cancelled send', async () => {
       const send = (
         await call('POST', `/api/bundles/${bundle.id}/sends`, lina, { externalUserId: customerId })

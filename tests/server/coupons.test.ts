@@ -240,6 +240,98 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
     })
   })
 
+  describe('review cases', () => {
+    it('answers one key raced across two coupons without a 500, and refuses a key whose reservation was given back', async () => {
+      const [a, b] = [await template(), await template()]
+      const key = randomUUID()
+      const responses = await Promise.all([
+        issue(a.id, customerId, key),
+        issue(b.id, customerId, key),
+        issue(a.id, customerId, key),
+      ])
+      expect(responses.every((r) => [200, 201, 409].includes(r.statusCode))).toBe(true)
+      expect(responses.filter((r) => r.statusCode === 201)).toHaveLength(1)
+      const one = (await issue(a.id)).json() as Issuance
+      const reused = randomUUID()
+      const first = (await issue(a.id, customerId, reused)).json() as Issuance
+      await call('POST', `/api/issuances/${first.issuanceId}/release`, lina)
+      const again = await issue(a.id, customerId, reused)
+      expect(again.statusCode).toBe(409)
+      expect(again.json().error.code).toBe('conflict')
+      expect(one.status).toBe('reserved')
+    })
+
+    it('shows another guide that she holds a coupon, but not its code', async () => {
+      const shared = t.demo.customers.find(
+        (c) => c.follows.some((f) => f.userId === 'lina') && c.follows.some((f) => f.userId === 'wanglei'),
+      )!
+      expect(shared).toBeDefined()
+      const tpl = await template()
+      const issuance = (await issue(tpl.id, shared.externalUserId)).json() as Issuance
+      const theirs = (await call('GET', `/api/customers/${shared.externalUserId}/coupons`, manager)).json() as CustomerCoupons
+      const seen = theirs.coupons.find((c) => c.issuanceId === issuance.issuanceId)!
+      expect(seen.code).toBe('')
+      expect(seen.claimUrl).toBe('')
+      const mine = (await call('GET', `/api/customers/${shared.externalUserId}/coupons`, lina)).json() as CustomerCoupons
+      expect(mine.coupons.find((c) => c.issuanceId === issuance.issuanceId)!.code).toBe(issuance.code)
+    })
+
+    it('takes back a timed-out reservation that turns out delivered: a late confirm, or her opening it', async () => {
+      const tpl = await template({ totalStock: 5 })
+      const late = (await issue(tpl.id)).json() as Issuance
+      const opened = (await issue(tpl.id)).json() as Issuance
+      expect(await stockOf(tpl.id)).toBe(3)
+      t.clock.advance(RESERVATION_MS + 1000)
+      // The next issue of this coupon sweeps the two overdue reservations first.
+      await issue(tpl.id)
+      expect(await stockOf(tpl.id)).toBe(4)
+      const confirmed = await call('POST', `/api/issuances/${late.issuanceId}/confirm`, lina)
+      expect(confirmed.statusCode).toBe(200)
+      expect((confirmed.json() as Issuance).status).toBe('sent')
+      expect(await stockOf(tpl.id)).toBe(3)
+      const page = await call('GET', new URL(opened.claimUrl).pathname, null)
+      expect(page.statusCode).toBe(200)
+      expect(await stockOf(tpl.id)).toBe(2)
+      // Confirming again changes nothing.
+      await call('POST', `/api/issuances/${late.issuanceId}/confirm`, lina)
+      expect(await stockOf(tpl.id)).toBe(2)
+    })
+
+    it('lets her receive again once an unused coupon has expired', async () => {
+      const tpl = await template({ perCustomerLimit: 1, validDays: 1 })
+      const first = (await issue(tpl.id)).json() as Issuance
+      await call('POST', `/api/issuances/${first.issuanceId}/confirm`, lina)
+      expect((await issue(tpl.id)).json().error.code).toBe('customer_limit')
+      t.clock.advance(3 * 86_400_000)
+      expect((await issue(tpl.id)).statusCode).toBe(201)
+    })
+
+    it('refuses impossible and past dates, and unknown stores on update', async () => {
+      const body = {
+        name: '日期券',
+        kind: 'amount_off',
+        value: 5000,
+        threshold: 50000,
+        totalStock: 10,
+        perCustomerLimit: 1,
+        guideWeeklyQuota: 5,
+      }
+      const bad = await call('POST', '/api/coupon-templates', manager, {
+        ...body,
+        validFrom: '2026-02-30',
+        validTo: '2026-03-31',
+      })
+      expect(bad.statusCode).toBe(400)
+      expect(bad.json().error.message).toMatch(/2026-02-30/)
+      expect(
+        (await call('POST', '/api/coupon-templates', manager, { ...body, validFrom: '2020-01-01', validTo: '2020-01-31' }))
+          .statusCode,
+      ).toBe(400)
+      const tpl = await template()
+      expect((await call('PATCH', `/api/coupon-templates/${tpl.id}`, manager, { storeIds: ['S404'] })).statusCode).toBe(400)
+    })
+  })
+
   describe('under load', () => {
     it('issues exactly the stock to 200 customers at once', async () => {
       const tpl = await template({ totalStock: 50, perCustomerLimit: 1, guideWeeklyQuota: 1000 })

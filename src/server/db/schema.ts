@@ -375,6 +375,7 @@ export interface CouponIssuancesTable {
   redeemed_at: Millis | null
   redeemed_store_id: string | null
   released_at: Millis | null
+  release_reason: 'cancel' | 'timeout' | null
   valid_from: Millis | null
   valid_until: Millis | null
   order_id: string | null

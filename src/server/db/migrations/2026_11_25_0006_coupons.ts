@@ -49,6 +49,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('redeemed_at', 'bigint')
     .addColumn('redeemed_store_id', 'text')
     .addColumn('released_at', 'bigint')
+    // 'cancel' (the guide's) is final; 'timeout' (the sweep's) is undone by a late confirm
+    // or by her opening the link, while stock lasts.
+    .addColumn('release_reason', 'text')
     .addColumn('valid_from', 'bigint')
     .addColumn('valid_until', 'bigint')
     .addColumn('order_id', 'text')

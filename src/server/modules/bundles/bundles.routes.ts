@@ -36,23 +36,28 @@ export const bundlesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
 
   // Collages draw our own pictures (demo art, uploaded assets) through the app itself and
   // catalogue pictures hosted elsewhere over HTTP, with a deadline and a size cap.
+  // A missing or unusable picture is null (drawn as a placeholder, for good); a passing
+  // failure throws, so the collage is not kept and the next request tries again.
   service.setImageLoader(async (url) => {
     if (url.startsWith('/') && !url.startsWith('//')) {
       const response = await app.inject({ method: 'GET', url })
+      if (response.statusCode >= 500) throw new Error(`${url}: ${response.statusCode}`)
       const mime = imageMime(response.headers['content-type'] as string | undefined)
       return response.statusCode === 200 && mime ? { mime, data: response.rawPayload } : null
     }
     if (!/^https?:\/\//i.test(url)) return null
+    let response: Response
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS), redirect: 'follow' })
-      const mime = imageMime(response.headers.get('content-type') ?? undefined)
-      if (!response.ok || !mime) return null
-      const data = Buffer.from(await response.arrayBuffer())
-      return data.length <= IMAGE_MAX_BYTES ? { mime, data } : null
+      response = await fetch(url, { signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS), redirect: 'follow' })
     } catch (error) {
       ctx.log.warn({ err: error, url }, 'Could not load a picture for a collage')
-      return null
+      throw error
     }
+    if (response.status >= 500 || response.status === 429) throw new Error(`${url}: ${response.status}`)
+    const mime = imageMime(response.headers.get('content-type') ?? undefined)
+    if (!response.ok || !mime) return null
+    const data = Buffer.from(await response.arrayBuffer())
+    return data.length <= IMAGE_MAX_BYTES ? { mime, data } : null
   })
 
   app.get(
@@ -111,9 +116,12 @@ export const bundlesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
 
   app.get<{ Params: { key: string } }>('/media/collages/:key', async (request, reply) => {
     const match = /^([0-9a-f]{16,64})\.png$/.exec(request.params.key)
-    const png = match ? await service.collagePng(match[1]!) : null
-    if (!png) throw ApiError.notFound('No such collage')
-    return reply.type('image/png').header('cache-control', 'public, max-age=31536000, immutable').send(png)
+    const drawn = match ? await service.collagePng(match[1]!) : null
+    if (!drawn) throw ApiError.notFound('No such collage')
+    return reply
+      .type('image/png')
+      .header('cache-control', drawn.kept ? 'public, max-age=31536000, immutable' : 'no-store')
+      .send(drawn.png)
   })
 
   // The customer's page: no login, nothing in the URL but the token, the same answer for

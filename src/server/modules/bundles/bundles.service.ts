@@ -301,14 +301,38 @@ export class BundlesService {
   }
 
   /** The PNG for a key: drawn once, kept in the database so every instance serves the same bytes. */
-  async collagePng(key: string): Promise<Buffer | null> {
+  private readonly drawing = new Map<string, Promise<{ png: Buffer; kept: boolean } | null>>()
+
+  /**
+   * The PNG for a key: drawn once and kept in the database, so every instance serves the
+   * same bytes. A picture that failed to load for a passing reason (a timeout, a 5xx) is
+   * drawn as a placeholder for now but not kept, so the next request tries again.
+   */
+  collagePng(key: string): Promise<{ png: Buffer; kept: boolean } | null> {
+    const inFlight = this.drawing.get(key)
+    if (inFlight) return inFlight
+    const work = this.drawCollage(key).finally(() => this.drawing.delete(key))
+    this.drawing.set(key, work)
+    return work
+  }
+
+  private async drawCollage(key: string): Promise<{ png: Buffer; kept: boolean } | null> {
     const row = await this.db.selectFrom('bundle_collages').select(['spec', 'png']).where('key', '=', key).executeTakeFirst()
     if (!row) return null
-    if (row.png) return Buffer.from(row.png)
+    if (row.png) return { png: Buffer.from(row.png), kept: true }
     const load = this.loader ?? (async () => null)
-    const png = await renderCollage(JSON.parse(row.spec) as CollageItem[], load)
+    let passing = false
+    const png = await renderCollage(JSON.parse(row.spec) as CollageItem[], async (url) => {
+      try {
+        return await load(url)
+      } catch {
+        passing = true
+        return null
+      }
+    })
+    if (passing) return { png, kept: false }
     await this.db.updateTable('bundle_collages').set({ png }).where('key', '=', key).where('png', 'is', null).execute()
-    return png
+    return { png, kept: true }
   }
 
   // --- Suggestions ----------------------------------------------------------------------------
@@ -553,6 +577,7 @@ export class BundlesService {
       .leftJoin('stores as st', 'st.id', 'g.store_id')
       .select([
         's.id',
+        's.guide_id',
         's.status',
         's.snapshot',
         's.bundle_id',
@@ -606,19 +631,45 @@ export class BundlesService {
   }
 
   private async recordOpen(
-    row: { id: string; status: string; bundle_id: string; external_user_id: string | null; last_opened_at: number | null },
+    row: {
+      id: string
+      guide_id: string
+      status: string
+      bundle_id: string
+      external_user_id: string | null
+      last_opened_at: number | null
+    },
     snapshot: Snapshot,
   ): Promise<void> {
     const now = this.ctx.now()
     const last = row.last_opened_at === null ? null : Number(row.last_opened_at)
     await this.db.transaction().execute(async (trx) => {
       if (row.status === 'pending') {
-        await trx
+        const delivered = await trx
           .updateTable('bundle_sends')
           .set((eb) => ({ status: 'sent', sent_at: eb.ref('created_at') }))
           .where('id', '=', row.id)
           .where('status', '=', 'pending')
-          .execute()
+          .executeTakeFirst()
+        // The app never confirmed (lost on the way): her timeline still says it was sent.
+        if (Number(delivered.numUpdatedRows) === 1 && row.external_user_id) {
+          await trx
+            .insertInto('customer_events')
+            .values({
+              id: randomUUID(),
+              external_user_id: row.external_user_id,
+              kind: 'bundle_sent',
+              actor_id: row.guide_id,
+              occurred_at: now - 1,
+              payload: JSON.stringify({
+                bundleId: row.bundle_id,
+                sendId: row.id,
+                title: snapshot.title,
+                items: snapshot.items.length,
+              }),
+            })
+            .execute()
+        }
       }
       await trx
         .updateTable('bundle_sends')

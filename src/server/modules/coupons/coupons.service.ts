@@ -20,7 +20,7 @@ import type {
 import type { MemberLevel } from '../../../shared/customer'
 import type { AppContext } from '../../context'
 import type { CouponIssuancesTable, CouponTemplatesTable, Database } from '../../db/schema'
-import { iso, isoOrNull, parseJsonArray } from '../../db/sql'
+import { iso, isoOrNull, isUniqueViolation, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import type { CustomersService } from '../customers/customers.service'
 import { requireManager } from '../guides/roles'
@@ -167,9 +167,14 @@ export class CouponsService {
         ['validFrom', input.validFrom],
         ['validTo', input.validTo],
       ] as const) {
-        if (Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw ApiError.badRequest(`${field}: not a date`)
+        const parsed = new Date(`${value}T00:00:00Z`)
+        // Round-trip: 2026-02-30 parses, as March 2nd, and is not a date.
+        if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
+          throw ApiError.badRequest(`${field}: ${value} is not a date`)
+        }
       }
       if (input.validTo < input.validFrom) throw ApiError.badRequest('validTo: before validFrom')
+      if (shanghaiDay(input.validTo, true) < this.ctx.now()) throw ApiError.badRequest('validTo: already past')
       if (input.validDays != null) throw ApiError.badRequest('validDays: give either validDays or fixed dates, not both')
     } else if (input.validDays == null) {
       throw ApiError.badRequest('validDays: how many days a coupon is valid from issue (or validFrom and validTo)')
@@ -203,11 +208,7 @@ export class CouponsService {
     await requireManager(this.ctx, userId)
     this.checkTemplate(input)
     const stores = input.storeIds ?? []
-    if (stores.length) {
-      const known = await this.db.selectFrom('stores').select('id').where('id', 'in', stores).execute()
-      const missing = stores.filter((id) => !known.some((k) => k.id === id))
-      if (missing.length) throw ApiError.badRequest(`storeIds: no store ${missing.join(', ')}`)
-    }
+    await this.checkStores(stores)
     const now = this.ctx.now()
     const id = `ct_${randomUUID().replace(/-/g, '').slice(0, 20)}`
     const row: TemplateRow = {
@@ -240,8 +241,16 @@ export class CouponsService {
     return this.toTemplate(row)
   }
 
+  private async checkStores(stores: string[]): Promise<void> {
+    if (!stores.length) return
+    const known = await this.db.selectFrom('stores').select('id').where('id', 'in', stores).execute()
+    const missing = stores.filter((id) => !known.some((k) => k.id === id))
+    if (missing.length) throw ApiError.badRequest(`storeIds: no store ${missing.join(', ')}`)
+  }
+
   async updateTemplate(userId: string, id: string, patch: CouponTemplateUpdate): Promise<CouponTemplate> {
     await requireManager(this.ctx, userId)
+    if (patch.storeIds) await this.checkStores(patch.storeIds)
     const updated = await this.db.transaction().execute(async (trx) => {
       const row = await this.lockTemplate(trx, id)
       if (!row) throw ApiError.notFound('No such coupon template')
@@ -348,7 +357,7 @@ export class CouponsService {
     const now = this.ctx.now()
     const released = await trx
       .updateTable('coupon_issuances')
-      .set({ status: 'released', released_at: now, reserved_until: null })
+      .set({ status: 'released', released_at: now, reserved_until: null, release_reason: 'timeout' })
       .where('template_id', '=', templateId)
       .where('status', '=', 'reserved')
       .where('reserved_until', '<', now)
@@ -380,6 +389,8 @@ export class CouponsService {
         .where('template_id', '=', row.id)
         .where('external_user_id', '=', externalUserId)
         .where('status', '!=', 'released')
+        // A coupon that ran out unused no longer counts against her limit.
+        .where((eb) => eb.or([eb('status', '=', 'redeemed'), eb('valid_until', 'is', null), eb('valid_until', '>=', now)]))
         .executeTakeFirstOrThrow(),
       trx
         .selectFrom('coupon_issuances')
@@ -402,7 +413,6 @@ export class CouponsService {
 
   async offers(userId: string, externalUserId: string): Promise<CouponOffer[]> {
     const facts = await this.customerFacts(userId, externalUserId)
-    await this.releaseExpired()
     const rows = await this.db
       .selectFrom('coupon_templates')
       .selectAll()
@@ -440,7 +450,7 @@ export class CouponsService {
     if (earlier)
       return { issuance: await this.view(this.sameKey(earlier, templateId, input.externalUserId), origin), created: false }
     const facts = await this.customerFacts(userId, input.externalUserId)
-    const result = await this.db.transaction().execute(async (trx) => {
+    const attempt = this.db.transaction().execute(async (trx) => {
       const row = await this.lockTemplate(trx, templateId)
       if (!row) throw ApiError.notFound('No such coupon')
       const again = await trx
@@ -482,6 +492,7 @@ export class CouponsService {
         redeemed_at: null,
         redeemed_store_id: null,
         released_at: null,
+        release_reason: null,
         valid_from: validity.from,
         valid_until: validity.until,
         order_id: null,
@@ -489,12 +500,68 @@ export class CouponsService {
       await trx.insertInto('coupon_issuances').values(issuance).execute()
       return { row: issuance, created: true }
     })
+    let result: { row: IssuanceRow; created: boolean }
+    try {
+      result = await attempt
+    } catch (error) {
+      // The same key for another coupon at the same moment: the other transaction holds a
+      // different row lock, so the unique index is what catches it (and this one rolled back).
+      if (!isUniqueViolation(error)) throw error
+      const winner = await this.findByKey(userId, input.idempotencyKey)
+      if (!winner) throw error
+      result = { row: this.sameKey(winner, templateId, input.externalUserId), created: false }
+    }
     return { issuance: await this.view(result.row, origin), created: result.created }
+  }
+
+  /**
+   * A reservation the sweep gave back, shown to be delivered after all (a late confirm, or
+   * she opened the link): taken from stock again while there is stock. Under the lock.
+   */
+  private async revive(row: IssuanceRow, status: 'sent' | 'claimed'): Promise<boolean> {
+    if (row.status !== 'released' || row.release_reason !== 'timeout') return false
+    return this.db.transaction().execute(async (trx) => {
+      await this.lockTemplate(trx, row.template_id)
+      const taken = await trx
+        .updateTable('coupon_templates')
+        .set((eb) => ({ stock_left: eb('stock_left', '-', 1) }))
+        .where('id', '=', row.template_id)
+        .where('stock_left', '>', 0)
+        .executeTakeFirst()
+      if (Number(taken.numUpdatedRows) !== 1) return false
+      const now = this.ctx.now()
+      const revived = await trx
+        .updateTable('coupon_issuances')
+        .set({
+          status,
+          sent_at: now,
+          claimed_at: status === 'claimed' ? now : null,
+          released_at: null,
+          release_reason: null,
+          reserved_until: null,
+        })
+        .where('id', '=', row.id)
+        .where('status', '=', 'released')
+        .where('release_reason', '=', 'timeout')
+        .executeTakeFirst()
+      if (Number(revived.numUpdatedRows) !== 1) {
+        // Someone else revived it first: put the unit back.
+        await trx
+          .updateTable('coupon_templates')
+          .set((eb) => ({ stock_left: eb('stock_left', '+', 1) }))
+          .where('id', '=', row.template_id)
+          .execute()
+      }
+      return true
+    })
   }
 
   private sameKey(row: IssuanceRow, templateId: string, externalUserId: string): IssuanceRow {
     if (row.template_id !== templateId || row.external_user_id !== externalUserId) {
       throw new ApiError(409, 'conflict', 'This idempotencyKey was used for another coupon or customer')
+    }
+    if (row.status === 'released') {
+      throw new ApiError(409, 'conflict', 'This reservation was given back: send the coupon again with a new idempotencyKey')
     }
     return row
   }
@@ -510,10 +577,11 @@ export class CouponsService {
 
   private validity(row: TemplateRow, now: number): { from: number | null; until: number | null } {
     if (row.valid_from && row.valid_to) return { from: shanghaiDay(row.valid_from), until: shanghaiDay(row.valid_to, true) }
-    // N days from issue, to the end of the last day in Shanghai.
+    // N days after issue, to the end of that day in Shanghai: 1 day issued at 23:55 runs to
+    // the end of tomorrow, never five minutes.
     const days = row.valid_days ?? 30
     const local = now + SHANGHAI_OFFSET_MS
-    return { from: now, until: Math.floor(local / DAY_MS) * DAY_MS + days * DAY_MS - 1 - SHANGHAI_OFFSET_MS }
+    return { from: now, until: Math.floor(local / DAY_MS) * DAY_MS + (days + 1) * DAY_MS - 1 - SHANGHAI_OFFSET_MS }
   }
 
   private async ownIssuance(userId: string, id: string): Promise<IssuanceRow> {
@@ -525,7 +593,10 @@ export class CouponsService {
   /** WeCom took the card: the coupon is hers now. Confirming again is harmless. */
   async confirm(userId: string, id: string, origin: string): Promise<Issuance> {
     const row = await this.ownIssuance(userId, id)
-    if (row.status === 'released') throw new ApiError(409, 'conflict', 'This reservation was released: issue the coupon again')
+    if (row.status === 'released') {
+      if (await this.revive(row, 'sent')) return this.view(await this.ownIssuance(userId, id), origin, userId)
+      throw new ApiError(409, 'conflict', 'This reservation was released: issue the coupon again')
+    }
     if (row.status === 'reserved') {
       const done = await this.db
         .updateTable('coupon_issuances')
@@ -548,7 +619,7 @@ export class CouponsService {
       await this.lockTemplate(trx, row.template_id)
       const released = await trx
         .updateTable('coupon_issuances')
-        .set({ status: 'released', released_at: this.ctx.now(), reserved_until: null })
+        .set({ status: 'released', released_at: this.ctx.now(), reserved_until: null, release_reason: 'cancel' })
         .where('id', '=', id)
         .where('status', '=', 'reserved')
         .executeTakeFirst()
@@ -569,11 +640,15 @@ export class CouponsService {
     return row.status
   }
 
-  private async view(row: IssuanceRow, origin: string): Promise<Issuance> {
-    return (await this.views([row], origin))[0]!
+  private async view(row: IssuanceRow, origin: string, viewerId: string | null = null): Promise<Issuance> {
+    return (await this.views([row], origin, viewerId))[0]!
   }
 
-  private async views(rows: IssuanceRow[], origin: string): Promise<Issuance[]> {
+  /**
+   * A code is money at the till: only the guide who sent it (or she, on her page) sees
+   * it; another guide of hers sees that she holds it and how it stands.
+   */
+  private async views(rows: IssuanceRow[], origin: string, viewerId: string | null = null): Promise<Issuance[]> {
     if (rows.length === 0) return []
     const templates = await this.db
       .selectFrom('coupon_templates')
@@ -595,8 +670,8 @@ export class CouponsService {
       return {
         issuanceId: row.id,
         templateId: row.template_id,
-        code: row.code,
-        claimUrl: `${origin}/c/${row.code}`,
+        code: viewerId === null || viewerId === row.guide_id ? row.code : '',
+        claimUrl: viewerId === null || viewerId === row.guide_id ? `${origin}/c/${row.code}` : '',
         status: this.statusOf(row, now),
         name: template.name,
         kind: template.kind,
@@ -626,7 +701,7 @@ export class CouponsService {
       .orderBy('id', 'desc')
       .limit(100)
       .execute()
-    return this.views(rows, origin)
+    return this.views(rows, origin, userId)
   }
 
   // --- The customer's page and the till -------------------------------------------------------
@@ -639,7 +714,9 @@ export class CouponsService {
     const code = normalizeCode(rawCode)
     if (!/^[A-Z2-9]{12}$/.test(code)) return null
     const row = await this.db.selectFrom('coupon_issuances').selectAll().where('code', '=', code).executeTakeFirst()
-    if (!row || row.status === 'released') return null
+    if (!row) return null
+    // She has the link, so it was delivered: a reservation the sweep gave back is hers again.
+    if (row.status === 'released' && !(record && (await this.revive(row, 'claimed')))) return null
     if (record && (row.status === 'reserved' || row.status === 'sent')) {
       const now = this.ctx.now()
       await this.db
