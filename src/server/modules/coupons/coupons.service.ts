@@ -460,12 +460,9 @@ export class CouponsService {
         .where('idempotency_key', '=', input.idempotencyKey)
         .executeTakeFirst()
       if (again) return { row: this.sameKey(again, templateId, input.externalUserId), created: false }
-      await this.releaseExpiredOf(trx, templateId)
-      const fresh = (await trx
-        .selectFrom('coupon_templates')
-        .selectAll()
-        .where('id', '=', templateId)
-        .executeTakeFirstOrThrow()) as TemplateRow
+      // Overdue reservations of this coupon go back first; the row we hold counts them in.
+      const released = await this.releaseExpiredOf(trx, templateId)
+      const fresh: TemplateRow = { ...row, stock_left: row.stock_left + released }
       const { reason } = await this.refusalFor(trx, fresh, userId, input.externalUserId, facts)
       if (reason) throw refusal(reason, REFUSAL_MESSAGES[reason])
       const taken = await trx
