@@ -116,7 +116,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(repliesRoutes, { ctx, service: new RepliesService(ctx, customers, media), media })
   if (options.mediaRenewalMs) {
     const renew = () => ctx.background.run('renew media', () => media.renewDue())
-    app.addHook('onReady', async () => renew())
+    // After listening: in simulator mode WeCom is this very server, reached over loopback.
+    app.server.once('listening', renew)
     const timer = setInterval(renew, options.mediaRenewalMs)
     timer.unref()
     app.addHook('onClose', async () => clearInterval(timer))

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   if (demo && (await isEmpty(db))) {
     await seedDemo(db, demo, now)
     console.log(
-      'Seeded the demo data (one brand, two stores, three guides, 60 customers, 150 quick replies, 200 styles, 22 bundles).',
+      'Seeded the demo data (one brand, two stores, three guides, 60 customers, 150 quick replies, 200 styles, 22 bundles, 5 coupon templates).',
     )
   } else if (demo) {
     if (!(await hasReplies(db))) {
