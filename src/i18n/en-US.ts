@@ -284,6 +284,7 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'coupons.manage.field.levels': 'Member levels',
   'coupons.manage.field.tags': 'Customer tags',
   'coupons.manage.field.stores': 'Stores',
+  'coupons.manage.field.face': 'Face value',
   'coupons.manage.field.online': 'Usable online',
   'coupons.manage.namePlaceholder': 'e.g. Autumn: ¥50 off ¥500',
   'coupons.manage.descriptionPlaceholder': 'How to use it, shown to the customer (optional)',

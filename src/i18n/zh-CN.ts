@@ -282,6 +282,7 @@ export const zhCN = {
   'coupons.manage.field.levels': '会员等级',
   'coupons.manage.field.tags': '客户标签',
   'coupons.manage.field.stores': '适用门店',
+  'coupons.manage.field.face': '面额',
   'coupons.manage.field.online': '线上可用',
   'coupons.manage.namePlaceholder': '如：秋装满 500 减 50',
   'coupons.manage.descriptionPlaceholder': '客户看到的使用说明（选填）',

@@ -61,7 +61,13 @@ function template(id: string, extra: Partial<CouponTemplate> = {}): CouponTempla
 
 const offers: CouponOffer[] = [
   { template: template('t1'), available: true, reason: null, guideUsedThisWeek: 2, customerHolds: 0 },
-  { template: template('t2', { kind: 'percent_off', value: 15, threshold: 0 }), available: false, reason: 'not_eligible', guideUsedThisWeek: 0, customerHolds: 0 },
+  {
+    template: template('t2', { kind: 'percent_off', value: 15, threshold: 0 }),
+    available: false,
+    reason: 'not_eligible',
+    guideUsedThisWeek: 0,
+    customerHolds: 0,
+  },
 ]
 
 const issuance: Issuance = {
@@ -116,7 +122,10 @@ describe('CouponPanel', () => {
     expect(api.issueCoupon).toHaveBeenCalledWith('t1', 'wm1', expect.stringMatching(/^[0-9a-f-]{36}$/))
     expect(wecom.sendChatMessage).toHaveBeenCalledWith({
       msgtype: 'news',
-      news: expect.objectContaining({ link: issuance.claimUrl, imgUrl: 'https://sidebar.example.com/media/coupon-cover/amount_off.png' }),
+      news: expect.objectContaining({
+        link: issuance.claimUrl,
+        imgUrl: 'https://sidebar.example.com/media/coupon-cover/amount_off.png',
+      }),
     })
     expect(api.confirmIssuance).toHaveBeenCalledWith('ci_1')
     expect(api.releaseIssuance).not.toHaveBeenCalled()
@@ -134,7 +143,9 @@ describe('CouponPanel', () => {
     expect(api.confirmIssuance).not.toHaveBeenCalled()
     expect(toasts).toEqual([])
 
-    wecom.sendChatMessage.mockRejectedValueOnce(new WecomCallError('sendChatMessage', 'fail', 'sendChatMessage:fail no permission', 0))
+    wecom.sendChatMessage.mockRejectedValueOnce(
+      new WecomCallError('sendChatMessage', 'fail', 'sendChatMessage:fail no permission', 0),
+    )
     await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
     await flushPromises()
     expect(api.releaseIssuance).toHaveBeenCalledTimes(2)

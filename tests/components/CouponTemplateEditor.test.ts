@@ -121,6 +121,13 @@ describe('CouponTemplateEditor: a new template', () => {
     expect(wrapper.emitted('saved')).toEqual([[saved]])
   })
 
+  it('does not preview a 满减 as usable on any amount before its threshold is typed', async () => {
+    const { wrapper } = await mountPage(CouponTemplateEditor, { template: null })
+    expect(wrapper.find('[data-testid=coupon-preview-condition]').text()).toBe('满 — 可用')
+    await click(wrapper, 'coupon-kind-no_threshold')
+    expect(wrapper.find('[data-testid=coupon-preview-condition]').text()).toBe('无门槛，任意金额可用')
+  })
+
   it('takes a discount as 折 and sends the percentage off', async () => {
     const { wrapper } = await mountPage(CouponTemplateEditor, { template: null })
     await click(wrapper, 'coupon-kind-percent_off')
@@ -285,6 +292,15 @@ describe('CouponTemplateList', () => {
     expect(wrapper.find('[data-testid=coupon-toggle-t2]').text()).toBe('恢复')
     // Issued already: no delete offered.
     expect(wrapper.find('[data-testid=coupon-delete-t1]').exists()).toBe(false)
+  })
+
+  it('offers to create the first one when there are none', async () => {
+    api.fetchCouponTemplates.mockResolvedValueOnce({ templates: [] })
+    const { wrapper } = await mountPage(CouponTemplateList)
+    const empty = wrapper.find('[data-testid=coupon-empty]')
+    expect(empty.text()).toContain('还没有优惠券模板')
+    await empty.find('button').trigger('click')
+    expect(wrapper.emitted('create')).toHaveLength(1)
   })
 
   it('offers to end a template the server will not delete (409: it has issuances)', async () => {

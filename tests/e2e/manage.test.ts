@@ -5,11 +5,33 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildDemoData } from '../../src/server/db/seed/demo-data'
 import { sizeChartPng } from '../../src/server/db/seed/demo-art-png'
 import { chromiumAvailable, launchBrowser, startServer, type RunningServer } from './helpers'
 
 const WECOM_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) wxwork/4.1.30 MicroMessenger/7.0.1 Chrome/120 Safari/537.36'
+
+/** Sign in as a WeCom member the way the simulator does (own cookies), then open a page at `hash`. */
+async function openDeskAs(
+  browser: Browser,
+  server: RunningServer,
+  errors: string[],
+  userId: string,
+  hash: string,
+): Promise<Page> {
+  const context: BrowserContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, userAgent: WECOM_UA })
+  const simulator = await context.newPage()
+  await context.addCookies([{ name: 'gs_sim_user', value: userId, url: server.url }])
+  await simulator.goto(`${server.url}/simulator/`)
+  await simulator.getByTestId('chat-workbench').click()
+  await simulator.frameLocator('[data-testid=sidebar-frame]').getByTestId('customer-total').waitFor({ timeout: 20_000 })
+  await simulator.close()
+  const page = await context.newPage()
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(`${server.url}/${hash}`)
+  return page
+}
 
 describe.skipIf(!chromiumAvailable())('the manager’s reply desk', () => {
   let server: RunningServer
@@ -17,20 +39,7 @@ describe.skipIf(!chromiumAvailable())('the manager’s reply desk', () => {
   let desk: Page
   const errors: string[] = []
 
-  /** Sign in as a WeCom member the way the simulator does (own cookies), then open a page at `hash`. */
-  async function openAs(userId: string, hash: string): Promise<Page> {
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, userAgent: WECOM_UA })
-    const simulator = await context.newPage()
-    await context.addCookies([{ name: 'gs_sim_user', value: userId, url: server.url }])
-    await simulator.goto(`${server.url}/simulator/`)
-    await simulator.getByTestId('chat-workbench').click()
-    await simulator.frameLocator('[data-testid=sidebar-frame]').getByTestId('customer-total').waitFor({ timeout: 20_000 })
-    await simulator.close()
-    const page = await context.newPage()
-    page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(`${server.url}/${hash}`)
-    return page
-  }
+  const openAs = (userId: string, hash: string) => openDeskAs(browser, server, errors, userId, hash)
 
   beforeAll(async () => {
     server = await startServer()
@@ -151,6 +160,160 @@ describe.skipIf(!chromiumAvailable())('the manager’s reply desk', () => {
   it('keeps the desk to managers', async () => {
     const guide = await openAs('lina', '#/manage')
     await expect.poll(() => guide.textContent('body')).toContain('只有店长可以管理话术库')
+  })
+
+  it('raised no page errors', () => {
+    expect(errors).toEqual([])
+  })
+})
+
+/**
+ * The coupon desk: the manager finds the demo coupons, is stopped by a 满减 whose threshold
+ * is below its value, creates, pauses, resumes and deletes her own, and is offered 结束 for
+ * one a guide has already sent. Guides never see it.
+ */
+describe.skipIf(!chromiumAvailable())('the manager’s coupon desk', () => {
+  let server: RunningServer
+  let browser: Browser
+  let desk: Page
+  const errors: string[] = []
+  /** Template writes the desk sent (POST / PATCH / DELETE), to see that a refused form sends nothing. */
+  const writes: string[] = []
+  const rows = () => desk.locator('[data-testid^=coupon-row-]')
+  const row = (name: string) => rows().filter({ hasText: name })
+  const dialog = () => desk.locator('.van-dialog')
+  const openAs = (userId: string, hash: string) => openDeskAs(browser, server, errors, userId, hash)
+  let createdId = ''
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+    desk = await openAs('wanglei', '#/manage')
+    desk.on('request', (request) => {
+      if (request.url().includes('/api/coupon-templates') && request.method() !== 'GET')
+        writes.push(`${request.method()} ${request.url()}`)
+    })
+    await desk.getByTestId('manage-nav-coupons').click()
+    await desk.getByTestId('coupon-row-ct_demo_welcome').waitFor({ timeout: 20_000 })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('lists the five demo templates with their stock', async () => {
+    expect(await rows().count()).toBe(5)
+    const text = (await desk.getByTestId('coupon-list').textContent()) ?? ''
+    for (const name of [
+      '新客见面礼 30 元',
+      '满 1000 减 150',
+      '金卡专享 8.5 折',
+      '高净值客户 满 2000 减 400',
+      '静安店限定 满 800 减 120',
+    ])
+      expect(text).toContain(name)
+    expect(await desk.getByTestId('coupon-row-ct_demo_welcome').textContent()).toContain('500 / 500')
+    expect(await desk.getByTestId('coupon-status-ct_demo_welcome').textContent()).toContain('进行中')
+  })
+
+  it('stops a 满减 whose threshold is below its value beside the field, and sends nothing', async () => {
+    await desk.getByTestId('coupon-new').click()
+    await desk.getByTestId('coupon-editor').waitFor()
+    await desk.getByTestId('coupon-kind-amount_off').click()
+    await desk.getByTestId('coupon-name').locator('input').fill('满 600 减 80')
+    await desk.getByTestId('coupon-value').locator('input').fill('80')
+    await desk.getByTestId('coupon-threshold').locator('input').fill('50')
+    await desk.getByTestId('coupon-stock').locator('input').fill('30')
+    await desk.getByTestId('coupon-save').click()
+    const threshold = desk.getByTestId('coupon-threshold')
+    await expect.poll(() => threshold.locator('.van-field__error-message').textContent()).toBe('门槛要高于减免金额')
+    // Only that field is in trouble.
+    expect(await desk.getByTestId('coupon-editor').locator('.van-field__error-message').count()).toBe(1)
+    await desk.waitForTimeout(300)
+    expect(writes).toEqual([])
+    expect(await rows().count()).toBe(5)
+  })
+
+  it('creates the 满减 once it is fixed, and lists it with its full stock', async () => {
+    await desk.getByTestId('coupon-threshold').locator('input').fill('600')
+    await desk.getByTestId('coupon-per-customer').locator('input').fill('1')
+    await desk.getByTestId('coupon-weekly-quota').locator('input').fill('10')
+    await desk.getByTestId('coupon-validity-days').click()
+    await desk.getByTestId('coupon-valid-days').locator('input').fill('14')
+    expect(await desk.getByTestId('coupon-preview').textContent()).toContain('满 ¥600 可用')
+    await desk.getByTestId('coupon-save').click()
+    await expect.poll(() => row('满 600 减 80').count()).toBe(1)
+    expect(writes).toHaveLength(1)
+    expect(writes[0]).toMatch(/^POST /)
+    const created = row('满 600 减 80')
+    createdId = (await created.getAttribute('data-testid'))!.replace('coupon-row-', '')
+    const text = (await created.textContent()) ?? ''
+    expect(text).toContain('30 / 30')
+    expect(text).toContain('满¥600减¥80')
+    expect(await desk.getByTestId(`coupon-status-${createdId}`).textContent()).toContain('进行中')
+    // The editor now holds the saved template, its face fixed.
+    await desk.getByTestId('coupon-fixed').waitFor()
+    expect(await desk.getByTestId('coupon-fixed').textContent()).toContain('领取后 14 天内有效')
+  })
+
+  it('pauses it and resumes it', async () => {
+    const status = desk.getByTestId(`coupon-status-${createdId}`)
+    const toggle = desk.getByTestId(`coupon-toggle-${createdId}`)
+    expect(await toggle.textContent()).toContain('暂停')
+    await toggle.click()
+    await expect.poll(() => status.textContent()).toContain('已暂停')
+    await expect.poll(() => desk.getByTestId('coupon-editor-status').textContent()).toContain('已暂停')
+    expect(await toggle.textContent()).toContain('恢复')
+    await toggle.click()
+    await expect.poll(() => status.textContent()).toContain('进行中')
+    await expect.poll(() => desk.getByTestId('coupon-editor-status').textContent()).toContain('进行中')
+  })
+
+  it('deletes it, as nobody was ever sent one', async () => {
+    await desk.getByTestId(`coupon-delete-${createdId}`).click()
+    await expect.poll(() => dialog().textContent()).toContain('删除「满 600 减 80」')
+    await dialog().locator('.van-dialog__confirm').click()
+    await expect.poll(() => rows().count()).toBe(5)
+    expect(await row('满 600 减 80').count()).toBe(0)
+    // The editor that held it closes.
+    expect(await desk.getByTestId('coupon-editor').count()).toBe(0)
+  })
+
+  it('explains that a coupon a guide has sent cannot be deleted, and offers to end it', async () => {
+    // Lina sends 新客见面礼 to a customer she follows, after the desk read the list.
+    const customer = buildDemoData().customers.find((c) => c.follows.some((f) => f.userId === 'lina'))!
+    const guide = await openAs('lina', '#/workbench')
+    const issued = await guide.evaluate(async (externalUserId) => {
+      const res = await fetch('/api/coupons/ct_demo_welcome/issue', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ externalUserId, idempotencyKey: 'e2e-manage-delete-1' }),
+      })
+      return res.status
+    }, customer.externalUserId)
+    expect(issued).toBeLessThan(300)
+    await guide.context().close()
+
+    await desk.getByTestId('coupon-delete-ct_demo_welcome').click()
+    await dialog().locator('.van-dialog__confirm').click()
+    await expect.poll(() => dialog().textContent()).toContain('已经发出过，不能删除')
+    expect(await dialog().locator('.van-dialog__confirm').textContent()).toContain('结束')
+    // She keeps it running: it stays, and the list read again no longer offers to delete it.
+    await dialog().locator('.van-dialog__cancel').click()
+    const welcome = desk.getByTestId('coupon-row-ct_demo_welcome')
+    await expect.poll(() => welcome.textContent()).toContain('已发 1')
+    expect(await desk.getByTestId('coupon-delete-ct_demo_welcome').count()).toBe(0)
+    expect(await desk.getByTestId('coupon-status-ct_demo_welcome').textContent()).toContain('进行中')
+    expect(await rows().count()).toBe(5)
+  })
+
+  it('is not shown to guides', async () => {
+    const guide = await openAs('lina', '#/manage')
+    await expect.poll(() => guide.textContent('body')).toContain('只有店长可以管理话术库')
+    expect(await guide.getByTestId('manage-nav-coupons').count()).toBe(0)
+    expect(await guide.getByTestId('coupon-list').count()).toBe(0)
+    await guide.context().close()
   })
 
   it('raised no page errors', () => {
