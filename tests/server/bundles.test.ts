@@ -231,6 +231,7 @@ describe.each(DB_KINDS)('catalogue and outfit bundles (%s)', (kind) => {
       const page = await call('GET', path, null)
       expect(page.statusCode).toBe(200)
       expect(page.headers['content-type']).toMatch(/text\/html/)
+      expect(page.headers['content-security-policy']).toMatch(/default-src 'none'/)
       expect(page.body).toContain(bundle.items[0]!.name)
       expect(page.body).not.toContain(customerId)
       const opened = (await timeline()).filter((e) => e.kind === 'bundle_opened')

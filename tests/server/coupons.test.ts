@@ -369,6 +369,7 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
       expect(page.statusCode).toBe(200)
       expect(page.body).toContain(issuance.code.slice(0, 4))
       expect(page.body).toContain('<svg')
+      expect(page.headers['content-security-policy']).toMatch(/default-src 'none'/)
       const held = () =>
         call('GET', `/api/customers/${customerId}/coupons`, lina).then((r) =>
           (r.json() as CustomerCoupons).coupons.find((c) => c.issuanceId === issuance.issuanceId)!,

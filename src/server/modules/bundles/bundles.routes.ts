@@ -13,6 +13,7 @@ import {
 import { ExternalUserIdParamsSchema } from '../../../shared/customer'
 import { IdParamsSchema } from '../../../shared/replies'
 import type { AppContext } from '../../context'
+import { customerPageHeaders } from '../../http/customer-page'
 import { requireSession } from '../../http/auth'
 import { ApiError } from '../../http/errors'
 import { publicOrigin } from '../../http/origin'
@@ -128,7 +129,7 @@ export const bundlesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
   // every link that is not a live one.
   app.get<{ Params: { token: string } }>('/l/:token', async (request, reply) => {
     const view = await service.openLookbook(request.params.token, { record: request.method === 'GET' })
-    reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8')
+    customerPageHeaders(reply)
     if (!view) return reply.status(404).send(renderLookbookGone('绮澜 QILAN'))
     return reply.send(renderLookbookPage(view))
   })

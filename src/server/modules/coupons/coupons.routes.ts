@@ -15,6 +15,7 @@ import {
 import { ExternalUserIdParamsSchema } from '../../../shared/customer'
 import { IdParamsSchema } from '../../../shared/replies'
 import type { AppContext } from '../../context'
+import { customerPageHeaders } from '../../http/customer-page'
 import { requireSession } from '../../http/auth'
 import { publicOrigin } from '../../http/origin'
 import { renderClaimGone, renderClaimPage, type ClaimView } from './claim-page'
@@ -132,7 +133,7 @@ export const couponsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
 
   // Her coupon: opening it claims it. Unknown and given-back codes look alike.
   app.get<{ Params: { code: string } }>('/c/:code', async (request, reply) => {
-    reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8')
+    customerPageHeaders(reply)
     const found = await service.claim(request.params.code, origin(request), request.method === 'GET')
     if (!found) return reply.status(404).send(renderClaimGone(BRAND))
     const { issuance, template } = found
