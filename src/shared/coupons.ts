@@ -100,7 +100,7 @@ export const IssueRequestSchema = Type.Object(
   {
     externalUserId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
     /** Made by the app per tap: the same key again is the same issuance. */
-    idempotencyKey: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    idempotencyKey: Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }),
   },
   { additionalProperties: false },
 )

@@ -203,6 +203,17 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
       expect((await issue(single.id, strangerId)).statusCode).toBe(403)
       expect((await issue('ct_nope')).statusCode).toBe(404)
       expect((await call('POST', `/api/coupons/${single.id}/issue`, lina, { externalUserId: customerId })).statusCode).toBe(400)
+      expect(
+        (
+          await call('POST', `/api/coupons/${single.id}/issue`, lina, {
+            externalUserId: customerId,
+            idempotencyKey: 'with space',
+          })
+        ).statusCode,
+      ).toBe(400)
+      // Any short printable key the app makes is fine.
+      const short = await call('POST', `/api/coupons/${limited.id}/issue`, lina, { externalUserId: a, idempotencyKey: 'k-1' })
+      expect(short.statusCode).toBe(201)
     })
 
     it('offers what she can have now and says why the rest cannot go', async () => {

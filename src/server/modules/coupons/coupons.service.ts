@@ -156,8 +156,9 @@ export class CouponsService {
     if (input.kind === 'percent_off' && (input.value < 1 || input.value > 99)) {
       throw ApiError.badRequest('value: a percent_off coupon takes 1 to 99 percent off')
     }
-    if (input.kind === 'amount_off' && input.threshold <= input.value) {
-      throw ApiError.badRequest('threshold: an amount_off coupon needs a threshold above its value')
+    // 0 means any order (as no_threshold); otherwise the spend must exceed what comes off.
+    if (input.kind === 'amount_off' && input.threshold !== 0 && input.threshold <= input.value) {
+      throw ApiError.badRequest('threshold: an amount_off coupon needs a threshold above its value (or 0 for any order)')
     }
     if (input.kind === 'no_threshold' && input.threshold !== 0) throw ApiError.badRequest('threshold: must be 0 for no_threshold')
     const fixed = input.validFrom != null || input.validTo != null
