@@ -15,7 +15,7 @@ interface Step {
 }
 
 const steps: Step[] = [
-  { name: 'typecheck', command: ['npx', 'vue-tsc', '--build', '--force'] },
+  { name: 'typecheck', command: ['npm', 'run', '-s', 'typecheck'] },
   { name: 'lint', command: ['npm', 'run', '-s', 'lint'] },
   {
     name: 'unit, components, API',
