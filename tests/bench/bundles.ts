@@ -9,6 +9,7 @@
 import { gzipSync } from 'node:zlib'
 import type { Bundle, BundleList, BundleSend } from '../../src/shared/bundles'
 import { createTestApp, signIn } from '../helpers/app'
+import { percentile } from './percentile'
 
 export const LOOKBOOK_JS_BUDGET_KB = 50
 export const LOOKBOOK_HTML_BUDGET_KB = 30
@@ -26,11 +27,6 @@ const QUERIES = [
   'category=dress&tag=%E9%80%9A%E5%8B%A4&limit=20',
   'q=QL26&limit=20&cursor=bzIw',
 ]
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-}
 
 export interface BundlesReport {
   lookbookJsKb: number

@@ -5,15 +5,11 @@
  * Reported, no budget: the concurrency tests hold correctness, this says what it costs.
  */
 import { randomUUID } from 'node:crypto'
-import { createTestApp, signIn, type TestApp } from '../helpers/app'
+import { addFollowedCustomers, createTestApp, signIn } from '../helpers/app'
 import type { DbKind } from '../helpers/db'
+import { percentile } from './percentile'
 
 const IN_FLIGHT = 20
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-}
 
 async function drive(
   seconds: number,
@@ -33,49 +29,6 @@ async function drive(
     }),
   )
   return { perSecond: latencies.length / seconds, p99Ms: percentile(latencies, 99), failures }
-}
-
-async function customers(t: TestApp, count: number): Promise<string[]> {
-  const ids = Array.from({ length: count }, (_, i) => `wmbench${String(i).padStart(5, '0')}`)
-  const now = t.clock.value
-  const db = t.testDb.db.kysely
-  for (let i = 0; i < ids.length; i += 100) {
-    const chunk = ids.slice(i, i + 100)
-    await db
-      .insertInto('wecom_customers')
-      .values(
-        chunk.map((id) => ({
-          external_user_id: id,
-          name: id,
-          avatar: null,
-          type: 1,
-          gender: 2,
-          corp_name: null,
-          unionid: null,
-          fetched_at: now,
-          updated_at: now,
-        })),
-      )
-      .execute()
-    await db
-      .insertInto('wecom_follows')
-      .values(
-        chunk.map((id) => ({
-          external_user_id: id,
-          user_id: 'lina',
-          remark: '',
-          description: '',
-          tags: '[]',
-          added_at: now,
-          add_way: 1,
-          state: null,
-          remark_mobiles: '[]',
-          updated_at: now,
-        })),
-      )
-      .execute()
-  }
-  return ids
 }
 
 export interface CouponBenchReport {
@@ -107,7 +60,7 @@ export async function measureCoupons(kind: DbKind, seconds = 5): Promise<CouponB
         },
       })
     ).json() as { id: string }
-    const ids = await customers(t, 1000)
+    const ids = await addFollowedCustomers(t, 'lina', 1000, 'bench')
     let next = 0
     const health = await drive(seconds, async () => (await t.app.inject({ method: 'GET', url: '/api/health' })).statusCode)
     const issue = await drive(seconds, async () => {

@@ -11,6 +11,7 @@ import { ReplyIndex } from '../../src/components/replies/reply-index'
 import { buildDemoReplies } from '../../src/server/db/seed/demo-replies'
 import type { Reply, ReplyLibrary } from '../../src/shared/replies'
 import { ROOT, chromiumAvailable, launchBrowser } from '../e2e/helpers'
+import { percentile } from './percentile'
 
 export const SEARCH_BUDGET_MS = 50
 export const SEARCH_REPLIES = 2000
@@ -118,11 +119,6 @@ async function timeInChromium(library: ReplyLibrary, rounds: number): Promise<Ti
   } finally {
     await browser.close()
   }
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 }
 
 export interface SearchBenchReport {

@@ -153,3 +153,50 @@ export async function signIn(t: TestApp, userId: string, returnTo = '/'): Promis
   if (callback.statusCode !== 302 || !session) throw new Error(`sign-in failed: ${callback.statusCode} ${callback.body}`)
   return `gs_session=${session.value}`
 }
+
+/**
+ * Customers a guide follows, written straight into the WeCom cache as a sync would (fresh,
+ * so no request goes to WeCom): for tests and benchmarks that need many of them.
+ */
+export async function addFollowedCustomers(t: TestApp, userId: string, count: number, prefix: string): Promise<string[]> {
+  const ids = Array.from({ length: count }, (_, i) => `wm${prefix}${String(i).padStart(5, '0')}`)
+  const now = t.clock.value
+  const db = t.testDb.db.kysely
+  for (let i = 0; i < ids.length; i += 100) {
+    const chunk = ids.slice(i, i + 100)
+    await db
+      .insertInto('wecom_customers')
+      .values(
+        chunk.map((id) => ({
+          external_user_id: id,
+          name: `客户${id.slice(-4)}`,
+          avatar: null,
+          type: 1,
+          gender: 2,
+          corp_name: null,
+          unionid: null,
+          fetched_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute()
+    await db
+      .insertInto('wecom_follows')
+      .values(
+        chunk.map((id) => ({
+          external_user_id: id,
+          user_id: userId,
+          remark: '',
+          description: '',
+          tags: '[]',
+          added_at: now,
+          add_way: 1,
+          state: null,
+          remark_mobiles: '[]',
+          updated_at: now,
+        })),
+      )
+      .execute()
+  }
+  return ids
+}

@@ -4,7 +4,7 @@ import type { CouponOffers, CouponTemplate, CustomerCoupons, Issuance } from '..
 import { DEMO_TILL_KEYS } from '../../src/server/db/seed/demo-coupons'
 import { RESERVATION_MS } from '../../src/server/modules/coupons/coupons.service'
 import { DB_KINDS } from '../helpers/db'
-import { createTestApp, signIn, type TestApp } from '../helpers/app'
+import { addFollowedCustomers, createTestApp, signIn, type TestApp } from '../helpers/app'
 
 describe.each(DB_KINDS)('coupons (%s)', (kind) => {
   let t: TestApp
@@ -52,49 +52,7 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
     (await t.testDb.db.kysely.selectFrom('coupon_templates').select('stock_left').where('id', '=', id).executeTakeFirstOrThrow())
       .stock_left
 
-  /** Customers lina follows, written straight into the WeCom cache as a sync would. */
-  async function followedCustomers(count: number, prefix: string): Promise<string[]> {
-    const ids = Array.from({ length: count }, (_, i) => `wm${prefix}${String(i).padStart(4, '0')}`)
-    const now = t.clock.value
-    const db = t.testDb.db.kysely
-    for (let i = 0; i < ids.length; i += 100) {
-      const chunk = ids.slice(i, i + 100)
-      await db
-        .insertInto('wecom_customers')
-        .values(
-          chunk.map((id) => ({
-            external_user_id: id,
-            name: `客户${id}`,
-            avatar: null,
-            type: 1,
-            gender: 2,
-            corp_name: null,
-            unionid: null,
-            fetched_at: now,
-            updated_at: now,
-          })),
-        )
-        .execute()
-      await db
-        .insertInto('wecom_follows')
-        .values(
-          chunk.map((id) => ({
-            external_user_id: id,
-            user_id: 'lina',
-            remark: '',
-            description: '',
-            tags: '[]',
-            added_at: now,
-            add_way: 1,
-            state: null,
-            remark_mobiles: '[]',
-            updated_at: now,
-          })),
-        )
-        .execute()
-    }
-    return ids
-  }
+  const followedCustomers = (count: number, prefix: string) => addFollowedCustomers(t, 'lina', count, prefix)
 
   describe('templates', () => {
     it('are created by managers only, validated, and listed with their stock', async () => {

@@ -25,7 +25,7 @@ import type { CustomersService } from '../customers/customers.service'
 import { GroupChats } from '../groups/group-chats'
 import { requireManager } from '../guides/roles'
 import { collageKey, renderCollage, type CollageItem, type LoadedImage } from './collage'
-import type { LookbookView } from './lookbook-page'
+import { formatYuan, type LookbookView } from './lookbook-page'
 import { lookbookToken, newSendId, readLookbookToken } from './lookbook-token'
 import { scoreBundle, scoreProduct, type Candidate, type Shopper } from './recommend'
 
@@ -488,7 +488,7 @@ export class BundlesService {
   private sendView(id: string, status: BundleSend['status'], snapshot: Snapshot, count: number, origin: string): BundleSend {
     const link = `${origin}/l/${lookbookToken(this.ctx.config.sessionSecret, id)}`
     const imgUrl = `${origin}${collageUrl(snapshot.collageKey)}`
-    const desc = snapshot.note || `${count} 件单品 · 合计 ${yuan(snapshot.totalFen)}`
+    const desc = snapshot.note || `${count} 件单品 · 合计 ${formatYuan(snapshot.totalFen)}`
     const mini = this.options.miniprogram
     if (mini) {
       const token = lookbookToken(this.ctx.config.sessionSecret, id)
@@ -712,9 +712,4 @@ export function collageUrl(key: string): string {
 
 function collageKeyOf(url: string): string | null {
   return /\/media\/collages\/([0-9a-f]{16,64})\.png$/.exec(url)?.[1] ?? null
-}
-
-function yuan(fen: number): string {
-  const value = fen / 100
-  return `¥${value.toLocaleString('en-US', { minimumFractionDigits: fen % 100 ? 2 : 0, maximumFractionDigits: 2 })}`
 }

@@ -199,7 +199,14 @@ const HANGER = `<svg width="40" height="40" viewBox="0 0 48 48" fill="none" stro
 /** A speech bubble: this page is answered in the chat. */
 const BUBBLE = `<svg width="28" height="28" viewBox="0 0 28 28" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round" aria-hidden="true"><path d="M14 5c-5.5 0-10 3.6-10 8 0 2.5 1.4 4.7 3.6 6.1L7 23l4.2-2.2c.9.2 1.8.2 2.8.2 5.5 0 10-3.6 10-8s-4.5-8-10-8Z"/><circle cx="10" cy="13" r=".6" fill="currentColor"/><circle cx="14" cy="13" r=".6" fill="currentColor"/><circle cx="18" cy="13" r=".6" fill="currentColor"/></svg>`
 
-function head(options: { lang: string; title: string; description: string; image: string | null; css: string }): string {
+/** The document head every customer page shares: no referrer, no index, brand colours. */
+export function pageHead(options: {
+  lang: string
+  title: string
+  description: string
+  image?: string | null
+  css: string
+}): string {
   const title = escapeHtml(options.title)
   const description = escapeHtml(options.description)
   return `<!doctype html>
@@ -282,7 +289,7 @@ export function renderLookbookPage(view: LookbookView): string {
     ? `<figure class="hero"><img src="${escapeHtml(collage)}" width="800" height="800" alt="${title}" fetchpriority="high" sizes="(max-width: 560px) 100vw, 560px"></figure>`
     : ''
   const description = note || t.description(view.guideName, view.items.length)
-  return `${head({
+  return `${pageHead({
     lang: t.htmlLang,
     title: `${view.title} · ${view.brand}`,
     description: description.length > 120 ? `${description.slice(0, 119)}…` : description,
@@ -322,7 +329,7 @@ ${BUBBLE}
 /** What an expired or withdrawn link shows: the brand, and who to ask. Never why. */
 export function renderLookbookGone(brand: string): string {
   const mark = escapeHtml(brand)
-  return `${head({ lang: 'zh-CN', title: `链接已失效 · ${brand}`, description: '链接已失效，请联系你的导购', image: null, css: GONE_CSS })}
+  return `${pageHead({ lang: 'zh-CN', title: `链接已失效 · ${brand}`, description: '链接已失效，请联系你的导购', image: null, css: GONE_CSS })}
 <body>
 <main class="page">
 <header><div class="mark">${mark}</div></header>

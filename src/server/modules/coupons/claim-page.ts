@@ -12,7 +12,7 @@
  */
 import QRCode from 'qrcode'
 import type { CouponKind, IssuanceStatus } from '../../../shared/coupons'
-import { escapeHtml, formatYuan } from '../bundles/lookbook-page'
+import { escapeHtml, formatYuan, pageHead } from '../bundles/lookbook-page'
 import { KIND_ACCENT } from './coupon-cover'
 
 export interface ClaimView {
@@ -287,29 +287,6 @@ p{margin-top:10px;color:var(--muted)}
   .trim()
   .replace(/\n/g, '')
 
-function head(options: { lang: string; title: string; description: string; css: string }): string {
-  const title = escapeHtml(options.title)
-  const description = escapeHtml(options.description)
-  return `<!doctype html>
-<html lang="${options.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<meta name="format-detection" content="telephone=no">
-<meta name="color-scheme" content="light dark">
-<meta name="theme-color" content="#f4f1ec" media="(prefers-color-scheme: light)">
-<meta name="theme-color" content="#1a1816" media="(prefers-color-scheme: dark)">
-<title>${title}</title>
-<meta name="description" content="${description}">
-<meta property="og:type" content="website">
-<meta property="og:title" content="${title}">
-<meta property="og:description" content="${description}">
-<style>${options.css}</style>
-</head>`
-}
-
 /** The big value with its sign or unit set smaller; `label` is the whole value for assistive tech. */
 function valueHtml(kind: CouponKind, value: number, lang: Lang, label: string): string {
   let inner: string
@@ -386,7 +363,7 @@ ${notYet ? `<p class="notice">${t.notYet(from)}</p>` : ''}`
 
   const terms = view.terms.map((line) => line.trim()).filter((line) => line !== '')
   const card = couponCardText(view, lang)
-  return `${head({
+  return `${pageHead({
     lang: t.htmlLang,
     title: `${view.name} · ${view.brand}`,
     description: `${card.title} · ${card.desc}`,
@@ -426,7 +403,7 @@ ${
 export function renderClaimGone(brand: string): string {
   const mark = escapeHtml(brand)
   const zh = STRINGS.zh
-  return `${head({ lang: 'zh-CN', title: `${zh.goneTitle} · ${brand}`, description: `${zh.goneTitle}，${zh.goneBody}`, css: GONE_CSS })}
+  return `${pageHead({ lang: 'zh-CN', title: `${zh.goneTitle} · ${brand}`, description: `${zh.goneTitle}，${zh.goneBody}`, css: GONE_CSS })}
 <body>
 <main class="page">
 <header><div class="mark">${mark}</div></header>
