@@ -50,6 +50,12 @@ export interface MiniprogramConfig {
 }
 
 const BRAND = '绮澜 QILAN'
+const CANDIDATES_TTL_MS = 60_000
+
+interface CandidateSet {
+  candidates: Map<string, Candidate & { priceFen: number; imageUrl: string | null }>
+  newestSeason: string | null
+}
 /** A customer who opens her link again after this long is a new timeline entry. */
 const REOPEN_EVENT_MS = 6 * 3_600_000
 
@@ -337,27 +343,42 @@ export class BundlesService {
 
   // --- Suggestions ----------------------------------------------------------------------------
 
-  async suggestions(userId: string, externalUserId: string): Promise<Suggestions> {
-    const profile = await this.customers.getProfile(userId, externalUserId)
-    const storeId = await this.catalog.storeOf(userId)
-    const products = await this.db
-      .selectFrom('products as p')
-      .select(['p.id', 'p.name', 'p.category', 'p.tags', 'p.season', 'p.price_fen', 'p.image_url'])
-      .where(({ exists, selectFrom }) =>
-        exists(selectFrom('product_skus as k').select('k.id').whereRef('k.product_id', '=', 'p.id')),
-      )
-      .execute()
-    const skus = await this.catalog.skus(
-      products.map((p) => p.id),
-      storeId,
-    )
+  private readonly candidateCache = new Map<string, { at: number; value: Promise<CandidateSet> }>()
+
+  /**
+   * Every style with its SKUs and this store's stock, as ranking reads them. Reading them
+   * costs a few hundred milliseconds at 5,000 styles, so one read serves a store for a
+   * minute: a suggestion a minute behind the stock is still a good suggestion.
+   */
+  private candidates(storeId: string | null): Promise<CandidateSet> {
+    const key = storeId ?? ''
+    const now = this.ctx.now()
+    const cached = this.candidateCache.get(key)
+    if (cached && now - cached.at < CANDIDATES_TTL_MS) return cached.value
+    const value = this.readCandidates(storeId)
+    this.candidateCache.set(key, { at: now, value })
+    value.catch(() => this.candidateCache.delete(key))
+    return value
+  }
+
+  private async readCandidates(storeId: string | null): Promise<CandidateSet> {
+    const [products, skus] = await Promise.all([
+      this.db
+        .selectFrom('products as p')
+        .select(['p.id', 'p.name', 'p.category', 'p.tags', 'p.season', 'p.price_fen', 'p.image_url'])
+        .where(({ exists, selectFrom }) =>
+          exists(selectFrom('product_skus as k').select('k.id').whereRef('k.product_id', '=', 'p.id')),
+        )
+        .execute(),
+      this.catalog.skus('all', storeId),
+    ])
     const skusOf = new Map<string, SkuWithStock[]>()
     for (const sku of skus) {
       const list = skusOf.get(sku.productId)
       if (list) list.push(sku)
       else skusOf.set(sku.productId, [sku])
     }
-    const candidates = new Map<string, Candidate & { priceFen: number; imageUrl: string | null }>(
+    const candidates: CandidateSet['candidates'] = new Map(
       products.map((p) => [
         p.id,
         {
@@ -372,6 +393,14 @@ export class BundlesService {
         },
       ]),
     )
+    const seasons = products.flatMap((p) => (p.season ? [p.season] : [])).sort()
+    return { candidates, newestSeason: seasons.at(-1) ?? null }
+  }
+
+  async suggestions(userId: string, externalUserId: string): Promise<Suggestions> {
+    const profile = await this.customers.getProfile(userId, externalUserId)
+    const storeId = await this.catalog.storeOf(userId)
+    const { candidates, newestSeason } = await this.candidates(storeId)
 
     const purchases = profile.member
       ? await this.db
@@ -382,7 +411,6 @@ export class BundlesService {
           .where('o.member_id', '=', profile.member.memberId)
           .execute()
       : []
-    const seasons = products.flatMap((p) => (p.season ? [p.season] : [])).sort()
     const shopper: Shopper = {
       sizes: profile.facts.sizes,
       styles: [...new Set([...profile.facts.stylePreferences, ...(profile.member?.stylePreferences ?? [])])],
@@ -396,7 +424,7 @@ export class BundlesService {
         returned: Number(p.returned) === 1,
       })),
       now: this.ctx.now(),
-      newestSeason: seasons.at(-1) ?? null,
+      newestSeason,
     }
 
     const rankedProducts = [...candidates.values()]

@@ -82,14 +82,17 @@ export class CatalogRepository {
     return row?.store_id ?? null
   }
 
-  /** SKUs of these styles with the store's stock (0 where the store has none). */
-  async skus(productIds: readonly string[], storeId: string | null): Promise<SkuWithStock[]> {
-    if (productIds.length === 0) return []
+  /**
+   * SKUs of these styles (every style's with `'all'`, read in one pass rather than
+   * through a list of thousands of ids) with the store's stock, 0 where it has none.
+   */
+  async skus(productIds: readonly string[] | 'all', storeId: string | null): Promise<SkuWithStock[]> {
+    if (productIds !== 'all' && productIds.length === 0) return []
     const rows = await this.db
       .selectFrom('product_skus as k')
       .leftJoin('store_stock as s', (join) => join.onRef('s.sku_id', '=', 'k.id').on('s.store_id', '=', storeId ?? ''))
       .select(['k.id', 'k.product_id', 'k.color', 'k.color_hex', 'k.size', 'k.position', 's.quantity'])
-      .where('k.product_id', 'in', [...productIds])
+      .$if(productIds !== 'all', (qb) => qb.where('k.product_id', 'in', [...productIds]))
       .orderBy('k.product_id')
       .orderBy('k.position')
       .execute()
