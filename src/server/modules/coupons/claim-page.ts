@@ -324,7 +324,7 @@ async function qrSvg(code: string, label: string): Promise<string> {
  * The whole claim page for one coupon, as a complete HTML document. `now` decides
  * whether a coupon the database still calls sent has in fact run out, or is not valid yet.
  */
-export async function renderClaimPage(view: ClaimView, now: Date = new Date()): Promise<string> {
+export async function renderClaimPage(view: ClaimView, now: Date): Promise<string> {
   const t = STRINGS[view.lang] ?? STRINGS.zh
   const lang: Lang = view.lang === 'en' ? 'en' : 'zh'
   const brand = escapeHtml(view.brand)

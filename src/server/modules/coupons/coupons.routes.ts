@@ -169,6 +169,6 @@ export const couponsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
       redeemedAt: issuance.redeemedAt,
       lang: 'zh',
     }
-    return reply.send(await renderClaimPage(view))
+    return reply.send(await renderClaimPage(view, new Date(ctx.now())))
   })
 }
