@@ -15,6 +15,8 @@ export class ApiFailure extends Error {
     readonly status: number,
     readonly code: ErrorCode | 'network' | 'aborted',
     message: string,
+    /** The server's words for the guide, when it sent some (e.g. what `private_text` found). */
+    readonly detail: string | null = null,
   ) {
     super(message)
   }
@@ -30,7 +32,10 @@ export function toApiFailure(error: unknown): ApiFailure {
   if (error instanceof AxiosError) {
     const status = error.response?.status ?? 0
     const body: unknown = error.response?.data
-    if (isErrorBody(body)) return new ApiFailure(status, body.error.code, body.error.message)
+    if (isErrorBody(body)) {
+      const detail = typeof body.error.detail === 'string' ? body.error.detail : null
+      return new ApiFailure(status, body.error.code, body.error.message, detail)
+    }
     if (status === 0) return new ApiFailure(0, 'network', error.message)
     return new ApiFailure(status, status >= 500 ? 'internal' : 'bad_request', error.message)
   }

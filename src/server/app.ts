@@ -11,6 +11,7 @@ import { BackgroundTasks, type AppContext } from './context'
 import type { Db } from './db'
 import { buildDemoData, type DemoData } from './db/seed/demo-data'
 import { SIMULATOR_API_PATH, type Config } from './env'
+import { registerBodyTypes } from './http/body-types'
 import { registerErrorHandler } from './http/error-handler'
 import { registerValidation } from './http/validation'
 import { Signer } from './http/session'
@@ -21,10 +22,12 @@ import { catalogRoutes } from './modules/catalog/catalog.routes'
 import { couponsRoutes } from './modules/coupons/coupons.routes'
 import { CouponsService } from './modules/coupons/coupons.service'
 import { customersRoutes } from './modules/customers/customers.routes'
+import { fillMissingSearchKeys } from './modules/customers/customers.repository'
 import { CustomersService } from './modules/customers/customers.service'
 import { groupsRoutes } from './modules/groups/groups.routes'
 import { healthRoutes } from './modules/health/health.routes'
 import { jssdkRoutes } from './modules/jssdk/jssdk.routes'
+import { mediaAssetRoutes } from './modules/media/assets.routes'
 import { mediaRoutes } from './modules/media/media.routes'
 import { MediaService } from './modules/media/media.service'
 import { memoryRoutes } from './modules/memory/memory.routes'
@@ -74,6 +77,9 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     // Per-request lines would drown the log; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    // Fastify's default, said out loud: JSON bodies are small forms and lists; anything
+    // larger is refused from its content-length, before it is read.
+    bodyLimit: 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const wecom = new WecomClient({
@@ -103,8 +109,12 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   })
   registerErrorHandler(app)
   registerValidation(app)
+  registerBodyTypes(app)
 
   const customers = new CustomersService(ctx, { profileCacheSize: options.profileCacheSize })
+  // Customers cached before the search kept its keys (an upgraded database) become findable
+  // once the server is up; every write keeps them current after that.
+  app.server.once('listening', () => ctx.background.run('fill customer search keys', () => fillMissingSearchKeys(db.kysely)))
   await app.register(healthRoutes, { ctx })
   await app.register(authRoutes, { ctx })
   await app.register(jssdkRoutes, { ctx })
@@ -113,7 +123,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const memory = new MemoryService(ctx, customers)
   await app.register(memoryRoutes, { ctx, service: memory })
   const media = new MediaService(ctx)
-  await app.register(repliesRoutes, { ctx, service: new RepliesService(ctx, customers, media), media })
+  await app.register(repliesRoutes, { ctx, service: new RepliesService(ctx, customers, media) })
+  await app.register(mediaAssetRoutes, { ctx, media })
   if (options.mediaRenewalMs) {
     const renew = () => ctx.background.run('renew media', () => media.renewDue())
     // After listening: in simulator mode WeCom is this very server, reached over loopback.

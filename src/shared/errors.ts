@@ -8,6 +8,9 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'conflict',
+  // A body the route does not read (anything but JSON outside the image upload), or one too large.
+  'unsupported_media_type',
+  'payload_too_large',
   'rate_limited',
   'wecom_unavailable',
   'wecom_error',
@@ -20,11 +23,14 @@ export const ERROR_CODES = [
   'customer_limit',
   'guide_quota',
   'not_eligible',
+  'too_many_orders',
   'template_inactive',
   'already_redeemed',
   'coupon_expired',
   'coupon_not_valid_yet',
   'wrong_store',
+  // A card or customer page would carry something private (a remark, a note, a phone).
+  'private_text',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
@@ -33,6 +39,8 @@ export interface ErrorBody {
   error: {
     code: ErrorCode
     message: string
+    /** What the app may show the guide as it is, e.g. the private words `private_text` found. */
+    detail?: string
   }
 }
 

@@ -3,8 +3,15 @@ import type { ErrorBody, ErrorCode } from '../../shared/errors'
 import { WecomError, WecomErrcode, WecomUnavailableError } from '../wecom/errors'
 import { ApiError } from './errors'
 
-function body(code: ErrorCode, message: string): ErrorBody {
-  return { error: { code, message } }
+function body(code: ErrorCode, message: string, detail?: string): ErrorBody {
+  return { error: detail === undefined ? { code, message } : { code, message, detail } }
+}
+
+const CLIENT_ERROR_CODES: Partial<Record<number, ErrorCode>> = {
+  401: 'unauthorized',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
 }
 
 /**
@@ -15,7 +22,7 @@ function body(code: ErrorCode, message: string): ErrorBody {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof ApiError) {
-      return reply.status(error.statusCode).send(body(error.code, error.message))
+      return reply.status(error.statusCode).send(body(error.code, error.message, error.detail))
     }
     if ('validation' in error && error.validation) {
       const where = (error as FastifyError).validationContext ?? 'request'
@@ -34,8 +41,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     const status = (error as FastifyError).statusCode
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      // Fastify's own client errors (bad JSON, body too large, unsupported media type).
-      const code: ErrorCode = status === 404 ? 'not_found' : status === 401 ? 'unauthorized' : 'bad_request'
+      // Fastify's own client errors (bad JSON, body too large, unsupported media type) and
+      // the multipart reader's limits.
+      const code = CLIENT_ERROR_CODES[status] ?? 'bad_request'
       return reply.status(status).send(body(code, error.message))
     }
     request.log.error({ err: error }, 'Unhandled error')

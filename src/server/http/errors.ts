@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly statusCode: number,
     readonly code: ErrorCode,
     message: string,
+    /** Shown to the guide as it is (see ErrorBody). */
+    readonly detail?: string,
   ) {
     super(message)
   }

@@ -5,7 +5,7 @@
  * as a standalone stand-in for qyapi.weixin.qq.com).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { readMultipartFile } from '../http/multipart'
+import { readMultipartFile } from './multipart'
 import type { SimulatorWorld } from './world'
 
 type Query = Record<string, string | undefined>
@@ -256,6 +256,7 @@ export async function wecomApiPlugin(app: FastifyInstance, options: { world: Sim
 
   app.post(
     '/cgi-bin/media/upload',
+    { config: { bodyTypes: ['multipart/form-data'] } },
     withToken('media/upload', ({ query, rawBody, contentType }) => {
       const type = query.type
       if (!type || !['image', 'voice', 'video', 'file'].includes(type)) return fail(40004, 'invalid media type')

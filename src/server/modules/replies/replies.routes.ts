@@ -6,7 +6,6 @@ import {
   GroupMoveSchema,
   GroupUpdateSchema,
   IdParamsSchema,
-  MediaAssetSchema,
   MediaRefreshSchema,
   MoveSchema,
   ReplyCreateSchema,
@@ -16,41 +15,16 @@ import {
 } from '../../../shared/replies'
 import type { AppContext } from '../../context'
 import { requireSession } from '../../http/auth'
-import { ApiError } from '../../http/errors'
-import { readMultipartFile } from '../../http/multipart'
-import { requireManager } from '../guides/roles'
-import type { MediaService } from '../media/media.service'
 import type { RepliesService } from './replies.service'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
-/**
- * The name an upload of raw bytes gives in `x-filename`, percent-encoded by the app (HTTP
- * headers carry no Chinese); taken as it is when it is not valid percent-encoding.
- */
-function headerFilename(value: string | string[] | undefined): string {
-  const raw = (Array.isArray(value) ? value[0] : value) ?? ''
-  if (!raw) return 'image'
-  try {
-    return decodeURIComponent(raw)
-  } catch {
-    return raw
-  }
-}
-
-export const repliesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service: RepliesService; media: MediaService }> = async (
+export const repliesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service: RepliesService }> = async (
   app,
-  { ctx, service, media },
+  { ctx, service },
 ) => {
   const guide = (request: Parameters<typeof requireSession>[0]) => requireSession(request, ctx.signer).userId
   const params = IdParamsSchema
-
-  // Image uploads: multipart from a form, or the bytes themselves. Checked by content later.
-  app.addContentTypeParser(
-    ['multipart/form-data', 'image/png', 'image/jpeg', 'application/octet-stream'],
-    { parseAs: 'buffer', bodyLimit: 11 * 1024 * 1024 },
-    (_request, body, done) => done(null, body),
-  )
 
   // Libraries and send plans hold unions of part types; they are serialized here, as a
   // response schema would resolve each union member by validation, slowly.
@@ -114,37 +88,6 @@ export const repliesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
   app.post('/api/media/:id/refresh', { schema: { params, body: MediaRefreshSchema } }, async (request) => {
     guide(request)
     return service.refreshMedia(request.params.id, request.body.mediaId)
-  })
-
-  /** Managers upload images once (multipart `file`, or the raw bytes); checked by content. */
-  app.post(
-    '/api/media',
-    { schema: { response: { 201: MediaAssetSchema } }, bodyLimit: 11 * 1024 * 1024 },
-    async (request, reply) => {
-      const userId = guide(request)
-      await requireManager(ctx, userId)
-      const contentType = String(request.headers['content-type'] ?? '')
-      let bytes: Buffer | null = null
-      let filename = headerFilename(request.headers['x-filename'])
-      if (contentType.startsWith('multipart/form-data')) {
-        const part = readMultipartFile(request.body as Buffer, contentType)
-        if (part) {
-          bytes = part.bytes
-          // The multipart name is the file's own, not percent-encoded: '100%棉.png' stays so.
-          filename = part.filename || filename
-        }
-      } else if (Buffer.isBuffer(request.body)) {
-        bytes = request.body
-      }
-      if (!bytes) throw ApiError.badRequest('send the image as multipart/form-data (field "file") or as the request body')
-      return reply.status(201).send(await media.store(bytes, filename, userId))
-    },
-  )
-
-  app.get('/media/assets/:id', { schema: { params } }, async (request, reply) => {
-    const file = await media.file(request.params.id)
-    if (!file) throw ApiError.notFound('No such image')
-    return reply.type(file.mime).header('cache-control', 'public, max-age=31536000, immutable').send(file.data)
   })
 
   app.get(

@@ -1,4 +1,8 @@
-/** The first file part of a multipart/form-data body: enough for WeCom's one-file uploads. */
+/**
+ * The first file part of a multipart/form-data body: enough for WeCom's one-file uploads,
+ * as our own WeCom client sends them to the stand-in. The API's own upload reads forms with
+ * @fastify/multipart instead.
+ */
 export function readMultipartFile(
   body: Buffer | null,
   contentType: string,
