@@ -38,6 +38,11 @@ export interface Config {
    * out as mini-program cards opening that page with `?t=<token>`; otherwise as link cards.
    */
   lookbookMiniprogram?: { appid: string; page: string } | null
+  /**
+   * BRAND_NAME: the wordmark on the customer's pages (lookbook, coupon). The demo's brand in
+   * simulator mode; in real mode '' when unset, and the pages then name no brand.
+   */
+  brandName: string
 }
 
 export class ConfigError extends Error {
@@ -51,6 +56,13 @@ export const SIMULATOR_AGENT_ID = '1000002'
 export const SIMULATOR_SECRET = 'simulator-secret-not-for-production'
 export const SIMULATOR_API_PATH = '/simulator/wecom-api'
 export const SIMULATOR_AUTHORIZE_PATH = '/simulator/connect/oauth2/authorize'
+export const DEMO_BRAND_NAME = '绮澜 QILAN'
+/**
+ * Default SQLite files in the data folder, one per mode: a folder first started as the demo
+ * must not hand its public till keys and demo manager to a real deployment.
+ */
+export const DEFAULT_SQLITE_FILES = { real: 'guide-sidebar.db', simulator: 'guide-sidebar-demo.db' } as const
+const MAX_BRAND_NAME_LENGTH = 40
 
 type Env = Record<string, string | undefined>
 
@@ -97,8 +109,8 @@ function parseApiBase(raw: string): string {
   return url.href.replace(/\/+$/, '')
 }
 
-function parseDatabase(raw: string | undefined, dataDir: string): DatabaseConfig {
-  if (raw === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'guide-sidebar.db') }
+function parseDatabase(raw: string | undefined, dataDir: string, mode: WecomConfig['mode']): DatabaseConfig {
+  if (raw === undefined) return { kind: 'sqlite', file: path.join(dataDir, DEFAULT_SQLITE_FILES[mode]) }
   if (raw.startsWith('sqlite:')) {
     const file = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '')
     if (!file) throw new ConfigError('DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:/var/lib/guide-sidebar/app.db')
@@ -126,6 +138,17 @@ function simulatorSessionSecret(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true })
   writeFileSync(file, secret, { mode: 0o600 })
   return secret
+}
+
+function parseBrandName(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined
+  // eslint-disable-next-line no-control-regex
+  if ([...raw].length > MAX_BRAND_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(raw)) {
+    throw new ConfigError(
+      `BRAND_NAME must be one line of at most ${MAX_BRAND_NAME_LENGTH} characters (the wordmark on customer pages), got "${raw}"`,
+    )
+  }
+  return raw
 }
 
 export interface LoadConfigOptions {
@@ -177,7 +200,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const publicUrlRaw = read(env, 'PUBLIC_URL')
   const publicUrl = publicUrlRaw === undefined ? null : parsePublicUrl(publicUrlRaw)
   const lookbookMiniprogram = parseLookbookMiniprogram(env)
-  const database = parseDatabase(read(env, 'DATABASE_URL'), dataDir)
+  const database = parseDatabase(read(env, 'DATABASE_URL'), dataDir, real ? 'real' : 'simulator')
+  const brandName = parseBrandName(read(env, 'BRAND_NAME'))
   const managerIds = new Set(
     (read(env, 'WECOM_MANAGER_IDS') ?? '')
       .split(',')
@@ -207,6 +231,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       dataDir,
       sessionSecret,
       lookbookMiniprogram,
+      brandName: brandName ?? '',
       wecom: {
         mode: 'real',
         corpId: corpId!,
@@ -232,6 +257,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     database,
     dataDir,
     lookbookMiniprogram,
+    brandName: brandName ?? DEMO_BRAND_NAME,
     sessionSecret:
       explicitSecret ??
       (options.persistSecrets === false ? randomBytes(32).toString('base64url') : simulatorSessionSecret(dataDir)),

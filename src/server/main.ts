@@ -1,48 +1,36 @@
 /**
  * `npm start` / `npm run serve`: read the configuration, open and migrate the database,
- * seed the demo on a fresh simulator install, and serve app + API.
+ * check it belongs to this mode (src/server/startup.ts), seed the demo on a fresh simulator
+ * install, and serve app + API.
  */
 import { buildApp } from './app'
-import { migrateToLatest, openDb } from './db'
-import { buildDemoData } from './db/seed/demo-data'
-import { hasCatalog, hasReplies, isEmpty, seedDemo, seedDemoCatalog, seedDemoReplies } from './db/seed/demo'
-import { DEMO_TILL_KEYS, hasCoupons, seedDemoCoupons } from './db/seed/demo-coupons'
-import { buildDemoReplies } from './db/seed/demo-replies'
+import { migrateToLatest, openDb, type Db } from './db'
+import { DEMO_TILL_KEYS } from './db/seed/demo-coupons'
 import { ConfigError, loadConfig, type Config } from './env'
+import { prepareDatabase, type PreparedDatabase } from './startup'
 
 async function main(): Promise<void> {
   let config: Config
+  let db: Db | undefined
+  let prepared: PreparedDatabase
   try {
     config = loadConfig()
+    db = openDb(config.database)
+    await migrateToLatest(db)
+    prepared = await prepareDatabase(db, config, Date.now())
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`)
+      await db?.close()
       process.exit(1)
     }
     throw error
   }
-
-  const db = openDb(config.database)
-  await migrateToLatest(db)
-  const now = Date.now()
-  const demo = config.wecom.mode === 'simulator' ? buildDemoData(now) : undefined
-  if (demo && (await isEmpty(db))) {
-    await seedDemo(db, demo, now)
+  const { demo } = prepared
+  if (prepared.seeded) {
     console.log(
       'Seeded the demo data (one brand, two stores, three guides, 60 customers, 150 quick replies, 200 styles, 22 bundles, 5 coupon templates).',
     )
-  } else if (demo) {
-    if (!(await hasReplies(db))) {
-      // A demo database from before quick replies existed.
-      const manager = demo.guides.find((g) => g.role === 'manager') ?? demo.guides[0]!
-      await seedDemoReplies(db, buildDemoReplies(), manager.userId, now)
-    }
-    // A demo database from before the catalogue (SKUs, pictures, stock) and bundles existed.
-    if (!(await hasCatalog(db))) await seedDemoCatalog(db, demo, now)
-    if (!(await hasCoupons(db.kysely))) {
-      const manager = demo.guides.find((g) => g.role === 'manager') ?? demo.guides[0]!
-      await seedDemoCoupons(db.kysely, manager.userId, now)
-    }
   }
 
   const { app } = await buildApp({

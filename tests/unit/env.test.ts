@@ -17,8 +17,33 @@ describe('loadConfig', () => {
     expect(config.host).toBe('0.0.0.0')
     expect(config.wecom.mode).toBe('simulator')
     expect(config.wecom.apiBase).toBe('http://127.0.0.1:8080/simulator/wecom-api')
-    expect(config.database).toEqual({ kind: 'sqlite', file: '/srv/app/data/guide-sidebar.db' })
+    expect(config.database).toEqual({ kind: 'sqlite', file: '/srv/app/data/guide-sidebar-demo.db' })
     expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32)
+  })
+
+  it('keeps the demo and a real deployment in different SQLite files of the data folder', () => {
+    expect(loadConfig({}, opts).database).toEqual({ kind: 'sqlite', file: '/srv/app/data/guide-sidebar-demo.db' })
+    expect(loadConfig(real, opts).database).toEqual({ kind: 'sqlite', file: '/srv/app/data/guide-sidebar.db' })
+    expect(loadConfig({ ...real, DATA_DIR: '/var/lib/gs' }, opts).database).toEqual({
+      kind: 'sqlite',
+      file: '/var/lib/gs/guide-sidebar.db',
+    })
+    expect(loadConfig({ DATA_DIR: 'demo' }, opts).database).toEqual({
+      kind: 'sqlite',
+      file: '/srv/app/demo/guide-sidebar-demo.db',
+    })
+    // An explicit DATABASE_URL is taken as it is in either mode.
+    expect(loadConfig({ ...real, DATABASE_URL: 'sqlite:/x/app.db' }, opts).database).toEqual({
+      kind: 'sqlite',
+      file: '/x/app.db',
+    })
+  })
+
+  it('names the demo brand in simulator mode, and no brand in real mode unless BRAND_NAME says one', () => {
+    expect(loadConfig({}, opts).brandName).toBe('绮澜 QILAN')
+    expect(loadConfig(real, opts).brandName).toBe('')
+    expect(loadConfig({ ...real, BRAND_NAME: ' Maison Lune 月屿 ' }, opts).brandName).toBe('Maison Lune 月屿')
+    expect(loadConfig({ BRAND_NAME: 'Maison Lune' }, opts).brandName).toBe('Maison Lune')
   })
 
   it('runs against WeCom with all three credentials', () => {
@@ -59,6 +84,8 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, /PORT must be between/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with sqlite: or postgres:/],
     [{ SESSION_SECRET: 'short' }, /SESSION_SECRET must be at least 32/],
+    [{ ...real, BRAND_NAME: 'x'.repeat(41) }, /BRAND_NAME must be one line of at most 40/],
+    [{ BRAND_NAME: 'two\nlines' }, /BRAND_NAME/],
   ])('refuses %o with a clear message', (env, message) => {
     expect(() => loadConfig(env as Record<string, string | undefined>, opts)).toThrow(ConfigError)
     expect(() => loadConfig(env as Record<string, string | undefined>, opts)).toThrow(message)

@@ -2,6 +2,7 @@ import { seedDemoCoupons } from './demo-coupons'
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Db } from '..'
+import { markDeployment } from '../deployment'
 import { imageInfo } from '../../modules/media/image-info'
 import type { DemoData } from './demo-data'
 import { buildDemoReplies, type DemoReplies } from './demo-replies'
@@ -40,6 +41,8 @@ export async function hasCatalog(db: Db): Promise<boolean> {
  */
 export async function seedDemo(db: Db, data: DemoData, now: number): Promise<void> {
   await db.kysely.transaction().execute(async (trx) => {
+    // With the demo's first rows: whatever holds them is the demo, and real mode refuses it.
+    await markDeployment(trx, 'demo', now)
     await trx.insertInto('stores').values(data.stores).execute()
     await trx
       .insertInto('guides')
@@ -143,6 +146,7 @@ async function writeCatalog(trx: Kysely<Database>, data: DemoData, now: number):
           season: p.season,
           tags: JSON.stringify(p.tags),
           description: p.description,
+          materials: JSON.stringify(p.materials),
           created_at: p.createdAt,
         })),
       )
@@ -151,6 +155,7 @@ async function writeCatalog(trx: Kysely<Database>, data: DemoData, now: number):
           season: eb.ref('excluded.season'),
           tags: eb.ref('excluded.tags'),
           description: eb.ref('excluded.description'),
+          materials: eb.ref('excluded.materials'),
         })),
       )
       .execute()
