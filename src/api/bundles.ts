@@ -1,9 +1,20 @@
-import type { Bundle, BundleCreate, BundleList, BundleScope, BundleSend, BundleUpdate, Suggestions } from '@/shared/bundles'
+import type {
+  Bundle,
+  BundleCreate,
+  BundleItemInput,
+  BundleList,
+  BundleScope,
+  BundleSend,
+  BundleUpdate,
+  Suggestions,
+} from '@/shared/bundles'
 import { http } from './http'
 
 export interface BundleTarget {
   externalUserId?: string
   chatId?: string
+  /** The SKUs shown in her preview (her sizes), one per piece in the bundle's order. */
+  items?: BundleItemInput[]
 }
 
 const bundle = (id: string) => `/bundles/${encodeURIComponent(id)}`

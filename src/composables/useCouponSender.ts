@@ -7,7 +7,6 @@ import { confirmIssuance, issueCoupon, releaseIssuance } from '@/api/coupons'
 import { newDraftId } from '@/offline/note-drafts'
 import type { Issuance } from '@/shared/coupons'
 import { sendChatMessage } from '@/wecom'
-import { couponCard } from '@/components/coupons/coupon-display'
 
 export type CouponSendOutcome = { kind: 'sent'; issuance: Issuance } | { kind: 'cancelled' } | { kind: 'failed'; error: unknown }
 
@@ -18,7 +17,9 @@ export async function sendCoupon(
 ): Promise<CouponSendOutcome> {
   const issuance = await issueCoupon(templateId, externalUserId, key)
   try {
-    if ((await sendChatMessage({ msgtype: 'news', news: couponCard(issuance) })) === 'cancelled') {
+    // The server made the card (and checked it); it is always there for the guide who issued.
+    if (!issuance.card) throw new Error('The coupon came back without its card')
+    if ((await sendChatMessage({ msgtype: 'news', news: { ...issuance.card } })) === 'cancelled') {
       await releaseIssuance(issuance.issuanceId).catch(() => undefined)
       return { kind: 'cancelled' }
     }

@@ -76,6 +76,54 @@ export const BundleListQuerySchema = Type.Object(
 export const BundleListSchema = Type.Object({ bundles: Type.Array(BundleSchema) })
 export type BundleList = Static<typeof BundleListSchema>
 
+/**
+ * How a piece of an outfit comes out for one customer: `hers` her size in stock at the
+ * store; `hers_no_stock` her size, to be ordered in (an in-stock alternative offered);
+ * `not_her_size` the style is not made in her size (the nearest is sent); `size_unknown`
+ * her size for it is not recorded (the outfit's own size is sent); `one_size` bags and
+ * accessories.
+ */
+export const PIECE_FITS = ['hers', 'hers_no_stock', 'not_her_size', 'size_unknown', 'one_size'] as const
+export type PieceFit = (typeof PIECE_FITS)[number]
+
+const AvoidedSchema = Nullable(Type.Object({ kind: StringEnum(['material', 'color'] as const), detail: Type.String() }))
+
+/** What the pure resolver decides for one piece (ids only). */
+export const FittedPieceSchema = Type.Object({
+  productId: Type.String(),
+  skuId: Type.String(),
+  fit: StringEnum(PIECE_FITS),
+  /** For `hers_no_stock`: the nearest SKU in stock at the store. */
+  alternativeSkuId: Nullable(Type.String()),
+  /** A material or colour she avoids: the outfit is not suggested for her. */
+  avoided: AvoidedSchema,
+})
+export type FittedPiece = Static<typeof FittedPieceSchema>
+
+const SkuChoiceSchema = Type.Object({ skuId: Type.String(), color: Type.String(), size: Type.String(), stock: Type.Integer() })
+
+/** An outfit as it would go to one customer: each piece in the SKU she would get. */
+export const BundleFitSchema = Type.Object({
+  bundleId: Type.String(),
+  pieces: Type.Array(
+    Type.Object({
+      /** The piece as it would be sent (her size, colour, stock at the guide's store). */
+      item: BundleItemSchema,
+      fit: StringEnum(PIECE_FITS),
+      /** Her size for this piece's category, when known. */
+      herSize: Nullable(Type.String()),
+      alternative: Nullable(SkuChoiceSchema),
+      avoided: AvoidedSchema,
+    }),
+  ),
+  /** Every piece in her size and in stock: only then does the app say 合你的尺码. */
+  allHers: Type.Boolean(),
+  totalFen: Type.Integer(),
+  /** The collage of the pieces as she gets them (her colours may differ from the outfit's). */
+  collageUrl: Type.String(),
+})
+export type BundleFit = Static<typeof BundleFitSchema>
+
 /** Why a piece or a bundle suits her, as short reason codes the app words. */
 export const SUGGESTION_REASONS = ['fits_size', 'in_stock', 'likes_style', 'likes_color', 'completes_purchase', 'new_in'] as const
 export type SuggestionReason = (typeof SUGGESTION_REASONS)[number]
@@ -104,6 +152,8 @@ export const SuggestionsSchema = Type.Object({
       score: Type.Number(),
     }),
   ),
+  /** Every bundle she can be sent (ranked or not), as it would go to her. */
+  fits: Type.Array(BundleFitSchema),
   /** Her sizes as the profile knows them, to preselect SKUs in the composer. */
   sizes: Type.Object({
     top: Nullable(Type.String()),
@@ -118,6 +168,12 @@ export const BundleSendCreateSchema = Type.Object(
   {
     externalUserId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
     chatId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+    /**
+     * The SKUs the guide saw in her preview, one per piece in the bundle's order (same
+     * styles; sizes and colours may differ). Without it a customer's send is resolved to
+     * her sizes on the server, and a group's goes in the bundle's own SKUs.
+     */
+    items: Type.Optional(Type.Array(BundleItemInputSchema, { minItems: BUNDLE_MIN_ITEMS, maxItems: BUNDLE_MAX_ITEMS })),
   },
   { additionalProperties: false },
 )

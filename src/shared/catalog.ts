@@ -8,6 +8,12 @@ import { Nullable, StringEnum } from './schema'
 export const PRODUCT_CATEGORIES = ['top', 'bottom', 'dress', 'outerwear', 'shoes', 'bag', 'accessory'] as const
 export type ProductCategory = (typeof PRODUCT_CATEGORIES)[number]
 
+/**
+ * The materials the catalogue names (fibre content as a label says it), offered when a
+ * guide records what a customer will not wear. Imports may name others.
+ */
+export const MATERIALS = ['羊毛', '羊绒', '真丝', '棉', '亚麻', '涤纶', '锦纶', '粘胶', '醋酸', '皮革'] as const
+
 export const CATALOG_SORTS = ['relevance', 'new', 'price_asc', 'price_desc'] as const
 export type CatalogSort = (typeof CATALOG_SORTS)[number]
 
@@ -45,6 +51,8 @@ export type ProductImage = Static<typeof ProductImageSchema>
 export const ProductDetailSchema = Type.Object({
   ...ProductSummarySchema.properties,
   description: Type.String(),
+  /** What it is made of, as the label says (羊毛, 棉…). */
+  materials: Type.Array(Type.String()),
   images: Type.Array(ProductImageSchema),
   skus: Type.Array(SkuSchema),
 })

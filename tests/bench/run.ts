@@ -34,7 +34,10 @@ console.log(
     `  collage: drawn once in ${outfits.collageDrawMs.p50.toFixed(0)} ms (p50, max ${outfits.collageDrawMs.max.toFixed(0)} ms), ` +
     `served after in ${outfits.collageServeMs.toFixed(1)} ms\n` +
     `  catalogue search, ${outfits.catalog.products} styles: p50 ${outfits.catalog.p50Ms.toFixed(1)} ms, ` +
-    `p95 ${outfits.catalog.p95Ms.toFixed(1)} ms (budget p95 ≤ ${CATALOG_SEARCH_BUDGET_MS} ms, SQLite)`,
+    `p95 ${outfits.catalog.p95Ms.toFixed(1)} ms (budget p95 ≤ ${CATALOG_SEARCH_BUDGET_MS} ms, SQLite)\n` +
+    `  her 搭配 tab at that size: first open ${outfits.suggestions.firstMs.toFixed(0)} ms, then p50 ` +
+    `${outfits.suggestions.p50Ms.toFixed(1)} ms, p95 ${outfits.suggestions.p95Ms.toFixed(1)} ms; preparing a send in her ` +
+    `sizes p50 ${outfits.sendPrepareMs.p50.toFixed(1)} ms, p95 ${outfits.sendPrepareMs.p95.toFixed(1)} ms (reported)`,
 )
 if (!outfits.ok) failures.push('outfit bundles')
 

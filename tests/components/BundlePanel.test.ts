@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import BundlePanel from '../../src/components/bundles/BundlePanel.vue'
-import type { Bundle, BundleSend, Suggestions } from '../../src/shared/bundles'
+import type { Bundle, BundleFit, BundleSend, Suggestions } from '../../src/shared/bundles'
 import type { ProductDetail } from '../../src/shared/catalog'
 import { useSessionStore } from '../../src/stores/session'
+import { ApiFailure } from '../../src/api/http'
 import { WecomCallError } from '../../src/wecom'
 import { facts, profile } from '../helpers/fixtures'
 import { flushPromises, mountPage } from './helpers'
@@ -53,13 +54,14 @@ function product(
     priceFen: 59900,
     imageUrl: `/img/${id}.svg`,
     season: '26S',
-    tags: [],
+    tags: category === 'top' ? ['通勤', '法式'] : ['通勤'],
     colors: [
       { name: '燕麦色', hex: '#d8c8ae' },
       { name: '黑色', hex: '#2b2b2e' },
     ],
     sizesInStock: sizes.filter((s) => stockOf(s) > 0),
     description: '',
+    materials: ['棉'],
     images: [{ url: `/img/${id}-black.svg`, color: '黑色' }],
     skus: ['燕麦色', '黑色'].flatMap((color, c) =>
       sizes.map((size) => ({ id: `${id}-${c}-${size}`, color, colorHex: null, size, stock: stockOf(size) })),
@@ -122,7 +124,29 @@ const sent: BundleSend = {
   message: { msgtype: 'news', news: { link: 'https://x/l/abc', title: '搭配b1', desc: '2 件', imgUrl: 'https://x/c.png' } },
 }
 
+// Her remark is '张婷 静安 M码' (the fixture's): it must never name an outfit.
 const her = profile({ facts: facts({ sizes: { top: 'M', bottom: '27', dress: null, shoes: null } }) })
+
+/** b1 as it goes to her: the knit in M, the trousers in 27 sold out here (26 in stock). */
+function fitOfB1(): BundleFit {
+  const [knit, pants] = bundle('b1').items
+  return {
+    bundleId: 'b1',
+    pieces: [
+      { item: knit!, fit: 'hers', herSize: 'M', alternative: null, avoided: null },
+      {
+        item: { ...pants!, skuId: 'pants-0-27', size: '27', stock: 0 },
+        fit: 'hers_no_stock',
+        herSize: '27',
+        alternative: { skuId: 'pants-0-28', color: '燕麦色', size: '28', stock: 3 },
+        avoided: null,
+      },
+    ],
+    allHers: false,
+    totalFen: 119800,
+    collageUrl: '/media/collages/b1-her.png',
+  }
+}
 
 describe('BundlePanel', () => {
   beforeEach(() => {
@@ -147,6 +171,7 @@ describe('BundlePanel', () => {
           score: 2,
         },
       ],
+      fits: [fitOfB1()],
       sizes: her.facts.sizes,
     }
     api.fetchBundleSuggestions.mockResolvedValue(suggestions)
@@ -175,6 +200,7 @@ describe('BundlePanel', () => {
   it('sends through WeCom and confirms; a cancel withdraws the link silently', async () => {
     const { wrapper } = await mountPanel()
     wecom.sendChatMessage.mockResolvedValueOnce('sent')
+    await wrapper.get('[data-testid=bundle-switch-pants]').trigger('click')
     await wrapper.get('[data-testid=bundle-send-b1]').trigger('click')
     await flushPromises()
     expect(wecom.sendChatMessage).toHaveBeenCalledWith(sent.message)
@@ -190,12 +216,69 @@ describe('BundlePanel', () => {
     expect(toasts).toEqual([])
   })
 
+  it('shows each card in her sizes, flags a size sold out here, and sends what the card shows', async () => {
+    const { wrapper } = await mountPanel()
+    const card = () => wrapper.get('[data-testid=bundle-b1]')
+    expect(card().get('[data-testid=bundle-sizes]').text()).toBe('按她的尺码：M · 27')
+    // The picture is of the pieces as she gets them.
+    expect(card().get('img').attributes('src')).toBe('/media/collages/b1-her.png')
+    expect(card().text()).toContain('单品pants 27 码门店缺货，可调货')
+
+    // Sending with a piece not in stock asks first; cancelling sends nothing.
+    await card().get('[data-testid=bundle-send-b1]').trigger('click')
+    await flushPromises()
+    expect(document.querySelector('.van-dialog')?.textContent).toContain('有单品不是她的尺码现货')
+    ;(document.querySelector('.van-dialog__cancel') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(api.prepareBundleSend).not.toHaveBeenCalled()
+
+    // She takes the 28 in stock: the card says so, and that SKU is what goes out, unasked.
+    await card().get('[data-testid=bundle-switch-pants]').trigger('click')
+    expect(card().get('[data-testid=bundle-sizes]').text()).toBe('按她的尺码：M · 28')
+    expect(card().text()).toContain('单品pants 将发 28（有货）')
+    wecom.sendChatMessage.mockResolvedValueOnce('sent')
+    await card().get('[data-testid=bundle-send-b1]').trigger('click')
+    await flushPromises()
+    expect(api.prepareBundleSend).toHaveBeenCalledWith('b1', {
+      externalUserId: her.externalUserId,
+      items: [
+        { productId: 'knit', skuId: 'knit-0-M' },
+        { productId: 'pants', skuId: 'pants-0-28' },
+      ],
+    })
+  })
+
+  it('explains a refusal for private text instead of a bare failure', async () => {
+    const { wrapper } = await mountPanel()
+    api.prepareBundleSend.mockRejectedValueOnce(new ApiFailure(422, 'private_text', 'holds a remark', '张婷'))
+    await wrapper.get('[data-testid=bundle-send-b2]').trigger('click')
+    await flushPromises()
+    expect(document.querySelector('.van-dialog')?.textContent).toContain('标题或说明里的「张婷」是你记下的客户私人信息')
+    expect(toasts.some((m) => m.includes('发送失败'))).toBe(false)
+    expect(wecom.sendChatMessage).not.toHaveBeenCalled()
+  })
+
+  it('names a new outfit after its pieces’ style, never after her', async () => {
+    const { wrapper } = await mountPanel()
+    await wrapper.get('[data-testid=bundle-new]').trigger('click')
+    await flushPromises()
+    const title = () => (document.querySelector('[data-testid=composer-title] input') as HTMLInputElement).value
+    expect(title()).toBe('为您挑的一套搭配')
+    const picker = wrapper.findComponent({ name: 'CatalogPicker' })
+    picker.vm.$emit('pick', { ...products.knit, sizesInStock: [] })
+    await flushPromises()
+    picker.vm.$emit('pick', { ...products.pants, sizesInStock: [] })
+    await flushPromises()
+    expect(title()).toBe('为您挑的一套通勤搭配')
+    expect(title()).not.toContain('张婷')
+  })
+
   it('says why a send failed and withdraws the link', async () => {
     const { wrapper } = await mountPanel()
     wecom.sendChatMessage.mockRejectedValueOnce(
       new WecomCallError('sendChatMessage', 'fail', 'sendChatMessage:fail no permission', 0),
     )
-    await wrapper.get('[data-testid=bundle-send-b1]').trigger('click')
+    await wrapper.get('[data-testid=bundle-send-b2]').trigger('click')
     await flushPromises()
     expect(api.cancelBundleSend).toHaveBeenCalledWith(sent.id)
     expect(toasts.at(-1)).toMatch(/发送失败.*no permission/)
@@ -205,7 +288,7 @@ describe('BundlePanel', () => {
     const writeText = vi.fn().mockResolvedValue(undefined)
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })
     const { wrapper } = await mountPanel(false)
-    const button = wrapper.get('[data-testid=bundle-send-b1]')
+    const button = wrapper.get('[data-testid=bundle-send-b2]')
     expect(button.text()).toBe('复制链接')
     await button.trigger('click')
     await flushPromises()

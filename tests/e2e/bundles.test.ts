@@ -2,12 +2,13 @@
  * Outfit bundles in the simulator, end to end through the unmodified JS-SDK: the guide
  * sees bundles ranked for the open customer, composes one from the catalogue in her
  * sizes, sends it; the card arrives in the chat, the customer opens the link in a
- * browser of her own, and the guide sees the open in the customer's timeline. A send
- * cancelled in WeCom's confirm leaves nothing behind.
+ * browser of her own, and the guide sees the open in the customer's timeline. A brand
+ * outfit goes out in her sizes. A send cancelled in WeCom's confirm leaves nothing behind.
  */
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, FrameLocator, Page } from 'playwright-core'
+import type { Suggestions } from '../../src/shared/bundles'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDemoData } from '../../src/server/db/seed/demo-data'
 import { chromiumAvailable, launchBrowser, ROOT, startServer, type RunningServer } from './helpers'
@@ -123,16 +124,81 @@ describe.skipIf(!chromiumAvailable())('outfit bundles in the simulator', () => {
     expect(await sidebar.getByTestId('timeline').textContent()).toContain(`发送了搭配「${title}」`)
   })
 
+  it('sends a brand outfit in her sizes (S, shoes 39), and her lookbook shows them', async () => {
+    // What the guide's profile says about her: a size S who wears 39 shoes.
+    const api = async <T>(method: string, url: string, body?: unknown): Promise<T> =>
+      page.evaluate(
+        async ({ method, url, body }) => {
+          const frame = document.querySelector<HTMLIFrameElement>('[data-testid=sidebar-frame]')!
+          const response = await frame.contentWindow!.fetch(url, {
+            method,
+            headers: body ? { 'content-type': 'application/json' } : {},
+            body: body ? JSON.stringify(body) : undefined,
+          })
+          if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`)
+          return (await response.json()) as T
+        },
+        { method, url, body },
+      ) as Promise<T>
+    await api('PATCH', `/api/customers/${customer.externalUserId}/facts`, {
+      sizeTop: 'S',
+      sizeDress: 'S',
+      sizeShoes: '39',
+      colorsAvoided: [],
+      materialsAvoided: [],
+    })
+    const suggestions = await api<Suggestions>('GET', `/api/customers/${customer.externalUserId}/bundle-suggestions`)
+    // A brand outfit made in other sizes whose top and shoes come out as hers, in stock.
+    const fit = suggestions.fits.find((f) => {
+      const shoes = f.pieces.find((p) => p.item.category === 'shoes')
+      const top = f.pieces.find((p) => p.item.category === 'top')
+      return f.allHers && shoes?.item.size === '39' && top?.item.size === 'S'
+    })!
+    expect(fit).toBeDefined()
+    const original = (await api<{ items: { category: string; size: string }[] }>('GET', `/api/bundles/${fit.bundleId}`)).items
+    expect(original.find((i) => i.category === 'shoes')!.size).not.toBe('39')
+
+    // The tab reloads with her new sizes; the card says them before anything is sent.
+    await sidebar.getByTestId('tab-profile').click()
+    await sidebar.getByTestId('tab-bundles').click()
+    const card = sidebar.getByTestId(`bundle-${fit.bundleId}`)
+    await card.scrollIntoViewIfNeeded({ timeout: 15_000 })
+    await expect.poll(() => card.getByTestId('bundle-sizes').textContent(), { timeout: 15_000 }).toMatch(/S.*39/)
+    const cardsBefore = await page.getByTestId('sent-card').count()
+    await card.getByTestId(`bundle-send-${fit.bundleId}`).click()
+
+    await expect.poll(() => page.getByTestId('sent-card').count(), { timeout: 15_000 }).toBe(cardsBefore + 1)
+    const sent = page.getByTestId('sent-card').last()
+    const link = (await sent.getByTestId('sent-card-link').getAttribute('href'))!
+    const herContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })
+    const her = await herContext.newPage()
+    expect((await her.goto(link))?.status()).toBe(200)
+    const sizeOf = async (name: string) =>
+      (await her.locator('li', { hasText: name }).first().textContent())?.replace(/\s+/g, ' ') ?? ''
+    const shoes = fit.pieces.find((p) => p.item.category === 'shoes')!
+    const top = fit.pieces.find((p) => p.item.category === 'top')!
+    expect(await sizeOf(shoes.item.name)).toContain(`${shoes.item.color} · 39`)
+    expect(await sizeOf(top.item.name)).toContain(`${top.item.color} · S`)
+    if (SHOTS) await her.screenshot({ path: path.join(SHOTS, 'lookbook-her-sizes.png'), fullPage: true })
+    await herContext.close()
+  })
+
   it('leaves nothing behind when the guide cancels in WeCom’s confirm', async () => {
     await sidebar.getByTestId('tab-bundles').click()
     const brand = sidebar.getByTestId('bundles-brand')
     await brand.waitFor({ timeout: 15_000 })
-    const card = brand.locator('[data-bundle-card]').first()
+    // One not sent before (the brand outfit above went out to her in the test before).
+    const card = brand.locator('[data-bundle-card]').last()
     const id = (await card.getAttribute('data-testid'))!.replace('bundle-', '')
     const cardsBefore = await page.getByTestId('sent-card').count()
     await page.getByTestId('confirm-toggle').check()
     await sidebar.getByTestId(`bundle-send-${id}`).click()
-    await page.getByTestId('send-confirm').waitFor()
+    // A piece not in her size in stock is named first; she sends anyway, then cancels in WeCom.
+    const sendAnyway = sidebar.locator('.van-dialog__confirm')
+    const confirm = page.getByTestId('send-confirm')
+    await Promise.race([confirm.waitFor(), sendAnyway.waitFor()])
+    if (await sendAnyway.isVisible()) await sendAnyway.click()
+    await confirm.waitFor()
     await page.getByTestId('send-confirm-cancel').click()
     await expect.poll(() => sidebar.getByTestId(`bundle-send-${id}`).getAttribute('class')).not.toContain('van-button--loading')
     await page.getByTestId('confirm-toggle').uncheck()

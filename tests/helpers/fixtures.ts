@@ -55,6 +55,7 @@ export function facts(overrides: Partial<Facts> = {}): Facts {
     stylePreferences: ['通勤', '度假', '法式'],
     colorsLiked: [],
     colorsAvoided: [],
+    materialsAvoided: [],
     birthday: '05-12',
     phoneMasked: '138****8000',
     preferredStore: { id: 'S001', name: '上海静安嘉里中心店' },

@@ -123,6 +123,71 @@ describe.each(DB_KINDS)('CRM import (%s)', (kind) => {
     expect(viaMembers.rejected).toEqual([{ line: 2, reason: 'external_user_id wmAAAA is already bound to member M1' }])
   })
 
+  it('keeps the guides’ search in step: a member’s phone finds the customer she is bound to, and leaves one she left', async () => {
+    const db = t.db.kysely
+    for (const id of ['wmAAAA', 'wmBBBB']) {
+      await db
+        .insertInto('wecom_customers')
+        .values({
+          external_user_id: id,
+          name: id,
+          avatar: null,
+          type: 1,
+          gender: 2,
+          corp_name: null,
+          unionid: null,
+          fetched_at: 1,
+          updated_at: 1,
+        })
+        .execute()
+      await db
+        .insertInto('wecom_follows')
+        .values({
+          external_user_id: id,
+          user_id: 'g1',
+          remark: '',
+          description: '',
+          tags: '[]',
+          added_at: 1,
+          add_way: 1,
+          state: null,
+          remark_mobiles: '[]',
+          updated_at: 1,
+        })
+        .execute()
+    }
+    const phones = async () =>
+      Object.fromEntries(
+        (
+          await db.selectFrom('wecom_follows').select(['external_user_id', 'search_phones']).orderBy('external_user_id').execute()
+        ).map((r) => [r.external_user_id, r.search_phones]),
+      )
+    await run('stores', STORES)
+    await run('members', 'member_id,name,phone,external_user_id\nM1,张婷,13800138000,wmAAAA\n')
+    expect(await phones()).toEqual({ wmAAAA: '|8000|', wmBBBB: null })
+    await run('members', 'member_id,name,phone\nM1,张婷,13911112222\n')
+    expect((await phones()).wmAAAA).toBe('|2222|')
+    await run('customers', 'external_user_id,member_id\nwmBBBB,M1\n')
+    expect(await phones()).toEqual({ wmAAAA: '', wmBBBB: '|2222|' })
+  })
+
+  it('reads what a style is made of, and an empty materials cell keeps what is known', async () => {
+    const withMaterials =
+      'product_id,style_code,name,category,price,材质\nP1,QL26S001,双面羊毛大衣,outerwear,2599,羊毛|羊绒\nP2,QL26S002,真丝衬衫,top,899,\n'
+    expect(await run('products', withMaterials)).toMatchObject({ inserted: 2, rejected: [] })
+    const materials = async (id: string) =>
+      JSON.parse(
+        (await t.db.kysely.selectFrom('products').select('materials').where('id', '=', id).executeTakeFirstOrThrow()).materials,
+      ) as string[]
+    expect(await materials('P1')).toEqual(['羊毛', '羊绒'])
+    expect(await materials('P2')).toEqual([])
+    // A later file without the column (or with the cell empty) does not wipe them.
+    expect(await run('products', PRODUCTS)).toMatchObject({ updated: 2, rejected: [] })
+    expect(await materials('P1')).toEqual(['羊毛', '羊绒'])
+    const tooMany = 'product_id,style_code,name,category,price,materials\nP3,QL26S003,围巾,accessory,99,a|b|c|d|e|f|g|h|i\n'
+    expect((await run('products', tooMany)).rejected[0]).toMatchObject({ line: 2, reason: expect.stringMatching(/materials/) })
+  })
+
   it('checks order lines against members, stores, products and each other', async () => {
     await run('stores', STORES)
     await run('members', MEMBERS)

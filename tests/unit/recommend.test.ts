@@ -13,6 +13,7 @@ function product(id: string, category: Candidate['category'], extra: Partial<Can
     category,
     tags: [],
     season: '26S',
+    materials: ['棉'],
     skus: sizes.map((size) => ({ id: `${id}-${size}`, color: '燕麦色', size, stock: 3 })),
     ...extra,
   }
@@ -23,6 +24,7 @@ const shopper: Shopper = {
   styles: ['通勤'],
   colorsLiked: ['燕麦'],
   colorsAvoided: ['荧光'],
+  materialsAvoided: ['羊毛'],
   purchases: [{ productId: 'coat', name: '双面羊毛大衣', category: 'outerwear', at: NOW - 30 * DAY, returned: false }],
   now: NOW,
   newestSeason: '26S',
@@ -44,11 +46,17 @@ describe('scoreProduct', () => {
     expect(scoreProduct(soldOut, shopper).reasons.some((r) => r.code === 'fits_size')).toBe(false)
   })
 
-  it('marks what she already owns and sinks colours she avoids', () => {
+  it('marks what she already owns and never suggests colours or materials she avoids', () => {
     expect(scoreProduct(product('coat', 'outerwear'), shopper).bought).toBe(true)
     const neon = product('neon', 'top')
     neon.skus = neon.skus.map((s) => ({ ...s, color: '荧光绿' }))
-    expect(scoreProduct(neon, shopper).score).toBeLessThan(scoreProduct(product('plain', 'top'), shopper).score)
+    expect(scoreProduct(neon, shopper).excluded).toBe(true)
+    expect(scoreProduct(product('merino', 'top', { materials: ['美利奴羊毛'] }), shopper).excluded).toBe(true)
+    expect(scoreProduct(product('plain', 'top'), shopper).excluded).toBe(false)
+    // A style that also comes in a colour she wears is suggested in that colour.
+    const mixed = product('mixed', 'top')
+    mixed.skus = [...mixed.skus.map((s) => ({ ...s, color: '荧光绿', id: `${s.id}-n` })), ...mixed.skus]
+    expect(scoreProduct(mixed, shopper)).toMatchObject({ excluded: false, skuId: 'mixed-M' })
   })
 
   it('does not complete a purchase from long ago or one she returned', () => {
@@ -86,6 +94,35 @@ describe('scoreBundle', () => {
     expect(fresh.score).toBeGreaterThan(owned.score)
     expect(fresh.reasons[0]!.code).toBe('completes_purchase')
     expect(fresh.reasons.some((r) => r.code === 'fits_size')).toBe(true)
+  })
+
+  it('claims her size only when every piece goes out in her size from stock', () => {
+    const shoes = product('s', 'shoes')
+    shoes.skus = shoes.skus.map((s) => (s.size === '37' ? { ...s, stock: 0 } : s))
+    const scored = scoreBundle(
+      {
+        items: [
+          { product: product('t', 'top'), skuId: 't-S' },
+          { product: shoes, skuId: 's-36' },
+        ],
+      },
+      shopper,
+    )
+    expect(scored.fit.allHers).toBe(false)
+    expect(scored.reasons.some((r) => r.code === 'fits_size')).toBe(false)
+  })
+
+  it('leaves out a bundle with a piece she would not wear', () => {
+    const scored = scoreBundle(
+      {
+        items: [
+          { product: product('t', 'top'), skuId: 't-M' },
+          { product: product('w', 'bottom', { materials: ['羊毛'] }), skuId: 'w-27' },
+        ],
+      },
+      shopper,
+    )
+    expect(scored.excluded).toBe(true)
   })
 })
 

@@ -1,7 +1,7 @@
-/** Coupons in words: the value, its condition, and the card sent into the chat. */
+/** Coupons in words: the value, its condition, why one cannot go, where it stands. */
 import { locale, t } from '@/i18n'
 import { formatMoney } from '@/i18n/format'
-import type { CouponKind, CouponRefusal, Issuance, IssuanceStatus } from '@/shared/coupons'
+import type { CouponKind, CouponRefusal, IssuanceStatus } from '@/shared/coupons'
 
 export function couponValue(kind: CouponKind, value: number): string {
   // Chinese says what she pays (8.5 折), English what comes off (15% off).
@@ -15,21 +15,12 @@ export function couponCondition(kind: CouponKind, threshold: number): string {
   return t('coupons.threshold', { amount: formatMoney(threshold, locale.value) })
 }
 
-export function refusalText(reason: CouponRefusal): string {
+/** Why a coupon cannot go to her; an order limit above 0 says how many orders it allows. */
+export function refusalText(reason: CouponRefusal, maxOrders: number | null = null): string {
+  if (reason === 'too_many_orders' && maxOrders) return t('coupons.refusal.maxOrders', { max: maxOrders })
   return t(`coupons.refusal.${reason}`)
 }
 
 export function statusText(status: IssuanceStatus): string {
   return t(`coupons.status.${status}`)
-}
-
-/** The link card: her coupon's value up front, the brand's cover picture. */
-export function couponCard(issuance: Issuance): { link: string; title: string; desc: string; imgUrl: string } {
-  const origin = new URL(issuance.claimUrl).origin
-  return {
-    link: issuance.claimUrl,
-    title: `${couponValue(issuance.kind, issuance.value)} ${t('coupons.card')} · ${couponCondition(issuance.kind, issuance.threshold)}`,
-    desc: t('coupons.cardDesc', { name: issuance.name }),
-    imgUrl: `${origin}/media/coupon-cover/${issuance.kind}.png`,
-  }
 }

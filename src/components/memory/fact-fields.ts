@@ -1,6 +1,7 @@
 /** How each fact is edited and shown: its kind, label and the values guides pick most. */
 import type { Facts, FactField } from '@/shared/customer'
 import type { FactsPatch } from '@/shared/memory'
+import { MATERIALS } from '@/shared/catalog'
 import type { MessageKey } from '@/i18n'
 
 export type FactKind = 'size' | 'text' | 'words' | 'birthday' | 'phone' | 'store'
@@ -32,6 +33,7 @@ export const FACT_SPECS: Record<FactField, FactSpec> = {
   },
   colorsLiked: { kind: 'words', label: 'field.colorsLiked', suggestions: COLORS },
   colorsAvoided: { kind: 'words', label: 'field.colorsAvoided', suggestions: COLORS },
+  materialsAvoided: { kind: 'words', label: 'field.materialsAvoided', suggestions: [...MATERIALS] },
   birthday: { kind: 'birthday', label: 'field.birthday' },
   phone: { kind: 'phone', label: 'field.phone' },
   preferredStoreId: { kind: 'store', label: 'field.preferredStoreId' },
@@ -53,6 +55,7 @@ export function currentValue(facts: Facts, field: FactField): string | string[] 
     case 'stylePreferences':
     case 'colorsLiked':
     case 'colorsAvoided':
+    case 'materialsAvoided':
       return facts[field]
     case 'birthday':
       return facts.birthday
@@ -74,6 +77,7 @@ export function applyPatch(facts: Facts, patch: FactsPatch, storeName?: (id: str
   if (patch.stylePreferences) next.stylePreferences = patch.stylePreferences
   if (patch.colorsLiked) next.colorsLiked = patch.colorsLiked
   if (patch.colorsAvoided) next.colorsAvoided = patch.colorsAvoided
+  if (patch.materialsAvoided) next.materialsAvoided = patch.materialsAvoided
   if ('birthday' in patch) next.birthday = patch.birthday || null
   if ('phone' in patch) next.phoneMasked = patch.phone ? `${patch.phone.slice(0, 3)}****${patch.phone.slice(-4)}` : null
   if ('preferredStoreId' in patch) {

@@ -47,6 +47,8 @@ export interface DemoProduct {
   season: string
   tags: string[]
   description: string
+  /** What it is made of, read from its name and copy (see `materialsFor`). */
+  materials: string[]
   colors: DemoColor[]
   sizes: string[]
   skus: DemoSku[]
@@ -319,6 +321,42 @@ const EXTRA_STYLES: Record<ProductCategory, ExtraStyle[]> = {
   ],
 }
 
+/**
+ * Fibres named by a style's name or copy, most specific first: '羊毛混纺' is wool, '丝棉'
+ * is silk and cotton. A style that names none gets its category's usual fabric, so every
+ * demo style says what it is made of (and 不穿的面料 has something to leave out).
+ */
+const MATERIAL_WORDS: [RegExp, string][] = [
+  [/羊绒/, '羊绒'],
+  [/羊毛|马海毛|双面呢|粗花呢|呢|羊羔毛|贝雷帽/, '羊毛'],
+  [/真丝|桑蚕丝|丝棉|丝巾|长巾/, '真丝'],
+  [/亚麻|棉麻/, '亚麻'],
+  [/纯棉|棉质|棉麻|丝棉|牛仔|帆布|牛津纺|灯芯绒|卫衣|T恤|毛圈|条纹衬衫|娃娃领|白衬衫/, '棉'],
+  [/醋酸/, '醋酸'],
+  [/莫代尔|垂感|褶皱/, '粘胶'],
+  [/雪纺|缎面|速干|防晒|羽绒|棉服|夹棉|摇粒绒|派克|丝绒/, '涤纶'],
+  [/瑜伽|运动|速干|抽绳/, '锦纶'],
+  [/皮|麂|小白鞋|乐福|马丁|德训/, '皮革'],
+]
+
+const USUAL_MATERIAL: Record<ProductCategory, string> = {
+  top: '棉',
+  bottom: '涤纶',
+  dress: '涤纶',
+  outerwear: '涤纶',
+  shoes: '皮革',
+  bag: '皮革',
+  accessory: '涤纶',
+}
+
+export function materialsFor(name: string, description: string, category: ProductCategory): string[] {
+  const text = `${name} ${description}`
+  const found = [...new Set(MATERIAL_WORDS.filter(([pattern]) => pattern.test(text)).map(([, material]) => material))]
+  // Jewellery, straw and the like are not fabrics at all.
+  if (found.length === 0 && /珍珠|链|草编|编织|发夹|抓夹|耳环/.test(text)) return []
+  return found.length ? found.slice(0, 2) : [USUAL_MATERIAL[category]]
+}
+
 /** Days since a season's styles arrived, so "new" sorts by season and then by arrival. */
 const SEASON_AGE_DAYS: Record<string, number> = { '24W': 790, '25S': 610, '25W': 430, '26S': 250, '26W': 10 }
 
@@ -404,6 +442,7 @@ function buildStyle(spec: DemoStyleSpec, rng: Random, storeIds: string[], now: n
     season: spec.season,
     tags: spec.tags,
     description: spec.description,
+    materials: materialsFor(spec.name, spec.description, spec.category),
     colors: spec.colors,
     sizes,
     skus,

@@ -130,7 +130,7 @@ export const bundlesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
   app.get<{ Params: { token: string } }>('/l/:token', async (request, reply) => {
     const view = await service.openLookbook(request.params.token, { record: request.method === 'GET' })
     customerPageHeaders(reply)
-    if (!view) return reply.status(404).send(renderLookbookGone('绮澜 QILAN'))
+    if (!view) return reply.status(404).send(renderLookbookGone(ctx.config.brandName))
     return reply.send(renderLookbookPage(view))
   })
 }

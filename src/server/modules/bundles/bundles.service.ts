@@ -10,12 +10,16 @@ import type {
   BundleItem,
   BundleItemInput,
   BundleList,
+  BundleFit,
   BundleScope,
   BundleSend,
+  BundleSendCreate,
   BundleUpdate,
   Suggestions,
 } from '../../../shared/bundles'
 import { BUNDLE_MAX_ITEMS, BUNDLE_MIN_ITEMS } from '../../../shared/bundles'
+import { STYLE_TAG_GROUP, type CustomerProfile } from '../../../shared/customer'
+import { sizeForCategory, type CustomerSizes } from '../../../shared/sizes'
 import type { AppContext } from '../../context'
 import { iso, parseJsonArray } from '../../db/sql'
 import type { BundlesTable } from '../../db/schema'
@@ -24,9 +28,11 @@ import { CatalogRepository, categoryOf, type SkuWithStock } from '../catalog/cat
 import type { CustomersService } from '../customers/customers.service'
 import { GroupChats } from '../groups/group-chats'
 import { requireManager } from '../guides/roles'
+import { PrivateTextGuard } from '../privacy/private-text.guard'
 import { collageKey, renderCollage, type CollageItem, type LoadedImage } from './collage'
 import { formatYuan, type LookbookView } from './lookbook-page'
 import { lookbookToken, newSendId, readLookbookToken } from './lookbook-token'
+import { fitBundle, type FitResult, type FitShopper } from './fit'
 import { scoreBundle, scoreProduct, type Candidate, type Shopper } from './recommend'
 
 type BundleRow = Omit<BundlesTable, 'never'>
@@ -39,21 +45,19 @@ interface Snapshot {
   collageKey: string
 }
 
-export interface SendTarget {
-  externalUserId?: string
-  chatId?: string
-}
+export type SendTarget = BundleSendCreate
 
 export interface MiniprogramConfig {
   appid: string
   page: string
 }
 
-const BRAND = '绮澜 QILAN'
 const CANDIDATES_TTL_MS = 60_000
 
 interface CandidateSet {
   candidates: Map<string, Candidate & { priceFen: number; imageUrl: string | null }>
+  /** Every SKU by id, for the in-stock alternatives a fit offers. */
+  skuById: Map<string, SkuWithStock>
   newestSeason: string | null
 }
 /** A customer who opens her link again after this long is a new timeline entry. */
@@ -62,6 +66,7 @@ const REOPEN_EVENT_MS = 6 * 3_600_000
 export class BundlesService {
   private readonly catalog: CatalogRepository
   private readonly groups: GroupChats
+  private readonly privacy: PrivateTextGuard
 
   constructor(
     private readonly ctx: AppContext,
@@ -70,6 +75,7 @@ export class BundlesService {
   ) {
     this.catalog = new CatalogRepository(ctx.db)
     this.groups = new GroupChats(ctx)
+    this.privacy = new PrivateTextGuard(ctx.db.kysely)
   }
 
   private get db() {
@@ -365,7 +371,7 @@ export class BundlesService {
     const [products, skus] = await Promise.all([
       this.db
         .selectFrom('products as p')
-        .select(['p.id', 'p.name', 'p.category', 'p.tags', 'p.season', 'p.price_fen', 'p.image_url'])
+        .select(['p.id', 'p.name', 'p.category', 'p.tags', 'p.season', 'p.price_fen', 'p.image_url', 'p.materials'])
         .where(({ exists, selectFrom }) =>
           exists(selectFrom('product_skus as k').select('k.id').whereRef('k.product_id', '=', 'p.id')),
         )
@@ -387,6 +393,7 @@ export class BundlesService {
           category: categoryOf(p.category),
           tags: parseJsonArray<string>(p.tags),
           season: p.season,
+          materials: parseJsonArray<string>(p.materials),
           skus: skusOf.get(p.id) ?? [],
           priceFen: p.price_fen,
           imageUrl: p.image_url,
@@ -394,13 +401,22 @@ export class BundlesService {
       ]),
     )
     const seasons = products.flatMap((p) => (p.season ? [p.season] : [])).sort()
-    return { candidates, newestSeason: seasons.at(-1) ?? null }
+    return { candidates, skuById: new Map(skus.map((s) => [s.id, s])), newestSeason: seasons.at(-1) ?? null }
+  }
+
+  private shopperOf(facts: CustomerProfile['facts']): FitShopper {
+    return {
+      sizes: facts.sizes,
+      colorsLiked: facts.colorsLiked,
+      colorsAvoided: facts.colorsAvoided,
+      materialsAvoided: facts.materialsAvoided,
+    }
   }
 
   async suggestions(userId: string, externalUserId: string): Promise<Suggestions> {
     const profile = await this.customers.getProfile(userId, externalUserId)
     const storeId = await this.catalog.storeOf(userId)
-    const { candidates, newestSeason } = await this.candidates(storeId)
+    const { candidates, skuById, newestSeason } = await this.candidates(storeId)
 
     const purchases = profile.member
       ? await this.db
@@ -412,10 +428,14 @@ export class BundlesService {
           .execute()
       : []
     const shopper: Shopper = {
-      sizes: profile.facts.sizes,
-      styles: [...new Set([...profile.facts.stylePreferences, ...(profile.member?.stylePreferences ?? [])])],
-      colorsLiked: profile.facts.colorsLiked,
-      colorsAvoided: profile.facts.colorsAvoided,
+      ...this.shopperOf(profile.facts),
+      styles: [
+        ...new Set([
+          ...profile.facts.stylePreferences,
+          ...(profile.member?.stylePreferences ?? []),
+          ...profile.follow.tags.filter((t) => t.type === 'corp' && t.groupName === STYLE_TAG_GROUP).map((t) => t.name),
+        ]),
+      ],
       purchases: purchases.map((p) => ({
         productId: p.product_id,
         name: p.name,
@@ -429,21 +449,23 @@ export class BundlesService {
 
     const rankedProducts = [...candidates.values()]
       .map((product) => ({ product, scored: scoreProduct(product, shopper) }))
-      .filter((p) => !p.scored.bought && p.scored.skuId !== null)
+      .filter((p) => !p.scored.bought && !p.scored.excluded && p.scored.skuId !== null)
       .sort((a, b) => b.scored.score - a.scored.score || a.product.id.localeCompare(b.product.id))
       .slice(0, 20)
 
     const { bundles } = await this.list(userId, {})
-    const rankedBundles = bundles
+    const scored = bundles
       .filter((b) => b.items.length >= BUNDLE_MIN_ITEMS)
       .map((bundle) => {
         const items = bundle.items.flatMap((i) => {
           const product = candidates.get(i.productId)
           return product ? [{ product, skuId: i.skuId }] : []
         })
-        const { score, reasons } = scoreBundle({ items }, shopper)
-        return { bundle, reasons, score: Math.round(score * 100) / 100 }
+        return { bundle, scored: scoreBundle({ items }, shopper) }
       })
+    const rankedBundles = scored
+      .filter((s) => !s.scored.excluded)
+      .map(({ bundle, scored: { score, reasons } }) => ({ bundle, reasons, score: Math.round(score * 100) / 100 }))
       .sort((a, b) => b.score - a.score || a.bundle.id.localeCompare(b.bundle.id))
       .slice(0, 12)
 
@@ -459,23 +481,122 @@ export class BundlesService {
         reasons: scored.reasons.slice(0, 2),
         score: Math.round(scored.score * 100) / 100,
       })),
+      fits: await this.fitViews(
+        scored.map((s) => ({ bundle: s.bundle, fit: s.scored.fit })),
+        storeId,
+        profile.facts.sizes,
+        (id) => skuById.get(id) ?? null,
+      ),
       sizes: profile.facts.sizes,
     }
   }
 
+  /** Fitted pieces as the app shows them: each piece as sent, with the in-stock alternative. */
+  private async fitViews(
+    fits: { bundle: Bundle; fit: FitResult }[],
+    storeId: string | null,
+    sizes: CustomerSizes,
+    skuOf: (id: string) => { id: string; color: string; size: string; stock: number } | null,
+  ): Promise<BundleFit[]> {
+    const items = await this.resolveItems(
+      fits.flatMap((f) => f.fit.pieces.map((p) => ({ productId: p.productId, skuId: p.skuId }))),
+      storeId,
+    )
+    const itemOf = new Map(items.map((i) => [i.skuId, i]))
+    const views = fits.map(({ bundle, fit }) => {
+      const pieces = fit.pieces.flatMap((piece) => {
+        const item = itemOf.get(piece.skuId)
+        if (!item) return []
+        const alt = piece.alternativeSkuId ? skuOf(piece.alternativeSkuId) : null
+        return [
+          {
+            item,
+            fit: piece.fit,
+            herSize: sizeForCategory(item.category, sizes),
+            alternative: alt ? { skuId: alt.id, color: alt.color, size: alt.size, stock: alt.stock } : null,
+            avoided: piece.avoided,
+          },
+        ]
+      })
+      return {
+        bundleId: bundle.id,
+        pieces,
+        allHers: fit.allHers,
+        totalFen: pieces.reduce((sum, p) => sum + p.item.priceFen, 0),
+        collageUrl: collageUrl(collageKey(collageItems(pieces.map((p) => p.item)))),
+      }
+    })
+    await this.rememberCollages(views.map((v) => collageItems(v.pieces.map((p) => p.item))))
+    return views
+  }
+
+  /** Each piece of a bundle as it would go to this customer, from fresh stock. */
+  private async fitFor(
+    userId: string,
+    externalUserId: string,
+    bundle: Bundle,
+    storeId: string | null,
+  ): Promise<BundleItemInput[]> {
+    const profile = await this.customers.getProfile(userId, externalUserId)
+    const productIds = [...new Set(bundle.items.map((i) => i.productId))]
+    const [skus, rows] = await Promise.all([
+      this.catalog.skus(productIds, storeId),
+      this.db.selectFrom('products').select(['id', 'category', 'materials']).where('id', 'in', productIds).execute(),
+    ])
+    const products = new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          category: categoryOf(r.category),
+          materials: parseJsonArray<string>(r.materials),
+          skus: skus.filter((k) => k.productId === r.id),
+        },
+      ]),
+    )
+    const items = bundle.items.flatMap((i) => {
+      const product = products.get(i.productId)
+      return product ? [{ product, skuId: i.skuId }] : []
+    })
+    return fitBundle(items, this.shopperOf(profile.facts)).pieces.map((p) => ({ productId: p.productId, skuId: p.skuId }))
+  }
+
+  /** The SKUs a guide saw in her preview: the bundle's styles in its order, any of their SKUs. */
+  private async checkSentItems(bundle: Bundle, items: BundleItemInput[]): Promise<void> {
+    const same =
+      items.length === bundle.items.length && items.every((item, index) => item.productId === bundle.items[index]!.productId)
+    if (!same) throw ApiError.badRequest('items must be the pieces of this bundle, in its order (sizes and colours may differ)')
+    await this.checkItems(items)
+  }
+
   // --- Sending --------------------------------------------------------------------------------
 
-  private async checkTarget(userId: string, target: SendTarget): Promise<void> {
+  /** Checks she may send there; answers the customers who will see the card. */
+  private async checkTarget(userId: string, target: SendTarget): Promise<string[]> {
     if (Boolean(target.externalUserId) === Boolean(target.chatId)) {
       throw ApiError.badRequest('send to one chat: give externalUserId or chatId')
     }
-    if (target.externalUserId) await this.customers.assertFollower(userId, target.externalUserId)
-    if (target.chatId) {
-      const chat = await this.groups.get(target.chatId)
-      if (chat.owner !== userId && !chat.members.some((m) => m.type === 1 && m.userid === userId)) {
-        throw ApiError.forbidden('You are not a member of this group chat')
-      }
+    if (target.externalUserId) {
+      await this.customers.assertFollower(userId, target.externalUserId)
+      return [target.externalUserId]
     }
+    const chat = await this.groups.get(target.chatId!)
+    if (chat.owner !== userId && !chat.members.some((m) => m.type === 1 && m.userid === userId)) {
+      throw ApiError.forbidden('You are not a member of this group chat')
+    }
+    return chat.members.filter((m) => m.type === 2).map((m) => m.userid)
+  }
+
+  /** Words a card may say whatever a guide keeps about customers: the product data, brand, her name and store. */
+  private async publicWords(userId: string, items: BundleItem[], storeId: string | null): Promise<string[]> {
+    const [{ candidates }, page] = await Promise.all([
+      this.candidates(storeId),
+      this.privacy.pageWords(userId, this.ctx.config.brandName),
+    ])
+    const tags = new Set<string>()
+    for (const c of candidates.values()) for (const tag of c.tags) tags.add(tag)
+    const pieces = items.flatMap((i) => [i.name, i.color, i.size, i.styleCode, ...(candidates.get(i.productId)?.materials ?? [])])
+    return [...page, ...tags, ...pieces]
   }
 
   /** A send waiting for WeCom: the card to pass to `sendChatMessage`, confirmed or cancelled after. */
@@ -485,14 +606,32 @@ export class BundlesService {
     if (bundle.items.length < BUNDLE_MIN_ITEMS) {
       throw new ApiError(409, 'conflict', 'Pieces of this bundle left the catalogue: edit it before sending')
     }
-    await this.checkTarget(userId, target)
+    const audience = await this.checkTarget(userId, target)
+    const storeId = await this.catalog.storeOf(userId)
+    // What goes out is what the guide saw: her sizes for a customer, the SKUs of her
+    // preview when the app says which; a group gets the outfit as it was made.
+    let items = bundle.items
+    if (target.items) {
+      await this.checkSentItems(bundle, target.items)
+      items = await this.resolveItems(target.items, storeId)
+    } else if (target.externalUserId) {
+      items = await this.resolveItems(await this.fitFor(userId, target.externalUserId, bundle, storeId), storeId)
+    }
+    await this.privacy.assertNothingPrivate(
+      userId,
+      audience,
+      [bundle.title, bundle.note],
+      await this.publicWords(userId, items, storeId),
+    )
+    const collage = collageItems(items)
+    await this.rememberCollages([collage])
     const id = newSendId()
     const snapshot: Snapshot = {
       title: bundle.title,
       note: bundle.note,
-      items: bundle.items,
-      totalFen: bundle.totalFen,
-      collageKey: collageKeyOf(bundle.collageUrl) ?? '',
+      items,
+      totalFen: items.reduce((sum, i) => sum + i.priceFen, 0),
+      collageKey: collageKey(collage),
     }
     await this.db
       .insertInto('bundle_sends')
@@ -510,7 +649,10 @@ export class BundlesService {
         last_opened_at: null,
       })
       .execute()
-    return this.sendView(id, 'pending', snapshot, bundle.items.length, origin)
+    if (snapshot.collageKey !== collageKeyOf(bundle.collageUrl)) {
+      this.ctx.background.run('draw collage', () => this.collagePng(snapshot.collageKey))
+    }
+    return this.sendView(id, 'pending', snapshot, items.length, origin)
   }
 
   private sendView(id: string, status: BundleSend['status'], snapshot: Snapshot, count: number, origin: string): BundleSend {
@@ -633,7 +775,7 @@ export class BundlesService {
         .execute(),
     ])
     return {
-      brand: BRAND,
+      brand: this.ctx.config.brandName,
       title: snapshot.title,
       note: snapshot.note,
       guideName: row.name ?? '',

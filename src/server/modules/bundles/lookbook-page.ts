@@ -20,7 +20,7 @@ export interface LookbookItemView {
 }
 
 export interface LookbookView {
-  /** The wordmark, e.g. '绮澜 QILAN'. */
+  /** The wordmark (BRAND_NAME); '' shows none. */
   brand: string
   title: string
   note: string
@@ -46,6 +46,21 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 /** Text for HTML content and quoted attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!)
+}
+
+/**
+ * The brand's wordmark, or '' when none is configured (real mode without BRAND_NAME): the
+ * page then names no brand rather than a placeholder or the demo's.
+ */
+export function brandMark(brand: string): string {
+  const name = brand.trim()
+  return name ? `<div class="mark">${escapeHtml(name)}</div>` : ''
+}
+
+/** A page's title with the brand after it, or alone when no brand is configured. */
+export function brandedTitle(title: string, brand: string): string {
+  const name = brand.trim()
+  return name ? `${title} · ${name}` : title
 }
 
 /**
@@ -87,17 +102,17 @@ interface Strings {
 const STRINGS: Record<LookbookView['lang'], Strings> = {
   zh: {
     htmlLang: 'zh-CN',
-    styledBy: (guide) => `${guide} 为你搭配`,
+    styledBy: (guide) => `${guide} 为您搭配`,
     pieces: '本套单品',
     count: (n) => `${n} 件`,
     styleCode: '款号',
     sizesInStock: '有货尺码',
-    noSizes: (guide) => `门店暂无现货，可请${guide}为你调货`,
+    noSizes: (guide) => `门店暂无现货，可请${guide}为您调货`,
     total: '合计',
     replyKicker: '想要哪件',
     replyTitle: (guide) => `喜欢哪件，直接在微信里回复${guide}`,
-    replyBody: (guide, store) => `${guide}会为你留好尺码${store ? `，也欢迎到${store}试穿` : ''}。`,
-    description: (guide, n) => `${guide} 为你搭配的 ${n} 件单品`,
+    replyBody: (guide, store) => `${guide}会为您留好尺码${store ? `，也欢迎到${store}试穿` : ''}。`,
+    description: (guide, n) => `${guide} 为您搭配的 ${n} 件单品`,
     morePictures: (name) => `${name} 更多图片`,
   },
   en: {
@@ -279,7 +294,7 @@ ${gallery}
 /** The whole lookbook page for one bundle, as a complete HTML document. */
 export function renderLookbookPage(view: LookbookView): string {
   const t = STRINGS[view.lang] ?? STRINGS.zh
-  const brand = escapeHtml(view.brand)
+  const mark = brandMark(view.brand)
   const title = escapeHtml(view.title)
   const guide = escapeHtml(view.guideName)
   const store = view.storeName ? escapeHtml(view.storeName) : null
@@ -291,14 +306,14 @@ export function renderLookbookPage(view: LookbookView): string {
   const description = note || t.description(view.guideName, view.items.length)
   return `${pageHead({
     lang: t.htmlLang,
-    title: `${view.title} · ${view.brand}`,
+    title: brandedTitle(view.title, view.brand),
     description: description.length > 120 ? `${description.slice(0, 119)}…` : description,
     image: collage && /^https?:/i.test(collage) ? collage : null,
     css: CSS,
   })}
 <body>
 <main class="page">
-<header class="mast"><div class="mark">${brand}</div></header>
+<header class="mast">${mark}</header>
 ${hero}
 <section class="intro">
 <p class="eyebrow">${t.styledBy(guide)}</p>
@@ -319,7 +334,7 @@ ${BUBBLE}
 <h2>${t.replyTitle(guide)}</h2>
 <p>${t.replyBody(guide, store)}</p>
 </section>
-<footer class="foot"><div class="mark">${brand}</div></footer>
+${mark ? `<footer class="foot">${mark}</footer>` : ''}
 </main>
 </body>
 </html>
@@ -328,15 +343,15 @@ ${BUBBLE}
 
 /** What an expired or withdrawn link shows: the brand, and who to ask. Never why. */
 export function renderLookbookGone(brand: string): string {
-  const mark = escapeHtml(brand)
-  return `${pageHead({ lang: 'zh-CN', title: `链接已失效 · ${brand}`, description: '链接已失效，请联系你的导购', image: null, css: GONE_CSS })}
+  const mark = brandMark(brand)
+  return `${pageHead({ lang: 'zh-CN', title: brandedTitle('链接已失效', brand), description: '链接已失效，请联系您的导购', image: null, css: GONE_CSS })}
 <body>
 <main class="page">
-<header><div class="mark">${mark}</div></header>
+<header>${mark}</header>
 <section class="msg">
 <div class="rule"></div>
 <h1>链接已失效</h1>
-<p>请联系你的导购，获取新的搭配</p>
+<p>请联系您的导购，获取新的搭配</p>
 <p class="en" lang="en">This link is no longer valid. Please contact your stylist.</p>
 </section>
 </main>

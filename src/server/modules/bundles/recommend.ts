@@ -1,11 +1,13 @@
 /**
  * Ranking pieces and bundles for one customer: her sizes in stock at the guide's store,
- * her styles and colours, and what completes what she bought. Pure, so it is tested on
+ * her styles and colours, and what completes what she bought. A piece made of a material
+ * she avoids, or only in colours she avoids, is never suggested. Pure, so it is tested on
  * its own; the service feeds it rows.
  */
 import type { Reason } from '../../../shared/bundles'
 import type { ProductCategory } from '../../../shared/catalog'
 import { sizeForCategory } from '../../../shared/sizes'
+import { fitBundle, sameWord, type FitResult } from './fit'
 
 export interface CandidateSku {
   id: string
@@ -20,6 +22,7 @@ export interface Candidate {
   category: ProductCategory
   tags: string[]
   season: string | null
+  materials: string[]
   skus: CandidateSku[]
 }
 
@@ -36,6 +39,7 @@ export interface Shopper {
   styles: string[]
   colorsLiked: string[]
   colorsAvoided: string[]
+  materialsAvoided: string[]
   purchases: Purchase[]
   now: number
   /** The newest season in the catalogue, for "new in". */
@@ -48,6 +52,8 @@ export interface Scored {
   /** Her size in a colour she does not avoid, with stock at the store, when there is one. */
   skuId: string | null
   bought: boolean
+  /** Made of something she avoids, or only in colours she avoids: never suggested. */
+  excluded: boolean
 }
 
 const ONE_SIZE = '均码'
@@ -70,19 +76,19 @@ export function sizeFor(category: ProductCategory, sizes: Shopper['sizes']): str
   return sizeForCategory(category, sizes) ?? (category === 'bag' || category === 'accessory' ? ONE_SIZE : null)
 }
 
-const sameColor = (a: string, b: string) => a.length > 0 && b.length > 0 && (a.includes(b) || b.includes(a))
-
 export function scoreProduct(product: Candidate, shopper: Shopper): Scored {
   const reasons: Reason[] = []
   let score = 0
   const bought = shopper.purchases.some((p) => p.productId === product.id && !p.returned)
-  const avoided = (color: string) => shopper.colorsAvoided.some((c) => sameColor(color, c))
+  const avoided = (color: string) => shopper.colorsAvoided.some((c) => sameWord(color, c))
   const wearable = product.skus.filter((s) => !avoided(s.color))
-  if (product.skus.length > 0 && wearable.length === 0) score -= 4
+  const excluded =
+    (product.skus.length > 0 && wearable.length === 0) ||
+    product.materials.some((m) => shopper.materialsAvoided.some((a) => sameWord(m, a)))
 
   const size = sizeFor(product.category, shopper.sizes)
   const inStock = wearable.filter((s) => s.stock > 0)
-  const liked = (s: CandidateSku) => shopper.colorsLiked.some((c) => sameColor(s.color, c))
+  const liked = (s: CandidateSku) => shopper.colorsLiked.some((c) => sameWord(s.color, c))
   const pick = (list: CandidateSku[]) => list.find(liked) ?? list[0] ?? null
   let sku: CandidateSku | null = null
   if (size) {
@@ -130,7 +136,7 @@ export function scoreProduct(product: Candidate, shopper: Shopper): Scored {
     score += 0.5
     if (reasons.length < 2) reasons.push({ code: 'new_in', detail: product.season, at: null })
   }
-  return { score, reasons: orderReasons(reasons), skuId: sku?.id ?? pick(inStock)?.id ?? null, bought }
+  return { score, reasons: orderReasons(reasons), skuId: sku?.id ?? pick(inStock)?.id ?? null, bought, excluded }
 }
 
 const REASON_ORDER: Reason['code'][] = ['completes_purchase', 'fits_size', 'likes_style', 'likes_color', 'in_stock', 'new_in']
@@ -143,21 +149,28 @@ export interface BundleCandidate {
   items: { product: Candidate; skuId: string }[]
 }
 
+export interface ScoredBundle {
+  score: number
+  reasons: Reason[]
+  /** Each piece as it would go to her. */
+  fit: FitResult
+  /** A piece she would not wear: the bundle is not suggested for her. */
+  excluded: boolean
+}
+
 /**
  * A bundle suits her when its pieces do: the mean of their scores, a bonus when every
- * piece comes in her size at the store, a penalty for pieces she already owns.
+ * piece goes out in her size from the store's stock, a penalty for pieces she already owns.
  */
-export function scoreBundle(bundle: BundleCandidate, shopper: Shopper): { score: number; reasons: Reason[] } {
-  if (bundle.items.length === 0) return { score: -10, reasons: [] }
+export function scoreBundle(bundle: BundleCandidate, shopper: Shopper): ScoredBundle {
+  const fit = fitBundle(bundle.items, shopper)
+  if (bundle.items.length === 0) return { score: -10, reasons: [], fit, excluded: false }
   const scored = bundle.items.map((item) => ({ item, scored: scoreProduct(item.product, shopper) }))
   let score = scored.reduce((sum, s) => sum + s.scored.score, 0) / scored.length
   const reasons: Reason[] = []
-  const sized = bundle.items.every((item) => {
-    const size = sizeFor(item.product.category, shopper.sizes)
-    return size !== null && item.product.skus.some((s) => s.size === size && s.stock > 0)
-  })
-  const herSize = shopper.sizes.top ?? shopper.sizes.dress ?? shopper.sizes.bottom
-  if (sized && herSize) {
+  // The claim is made only when it is true of every piece as sent.
+  const herSize = shopper.sizes.top ?? shopper.sizes.dress ?? shopper.sizes.bottom ?? shopper.sizes.shoes
+  if (fit.allHers && herSize) {
     score += 1.5
     reasons.push({ code: 'fits_size', detail: herSize, at: null })
   }
@@ -167,5 +180,5 @@ export function scoreBundle(bundle: BundleCandidate, shopper: Shopper): { score:
     const found = scored.map((s) => s.scored.reasons.find((r) => r.code === code)).find((r) => r !== undefined)
     if (found && !reasons.some((r) => r.code === code)) reasons.push(found)
   }
-  return { score, reasons: orderReasons(reasons).slice(0, 3) }
+  return { score, reasons: orderReasons(reasons).slice(0, 3), fit, excluded: fit.avoided }
 }

@@ -204,7 +204,7 @@ export class CatalogRepository {
   async detail(productId: string, storeId: string | null): Promise<ProductDetail | null> {
     const row = await this.db
       .selectFrom('products')
-      .select(['id', 'style_code', 'name', 'category', 'price_fen', 'image_url', 'season', 'tags', 'description'])
+      .select(['id', 'style_code', 'name', 'category', 'price_fen', 'image_url', 'season', 'tags', 'description', 'materials'])
       .where('id', '=', productId)
       .executeTakeFirst()
     if (!row) return null
@@ -221,6 +221,7 @@ export class CatalogRepository {
     return {
       ...toSummary(row as ProductRow, skus),
       description: row.description,
+      materials: parseJsonArray<string>(row.materials),
       images: images.length ? images : row.image_url ? [{ url: row.image_url, color: null }] : [],
       skus: skus.map(toSku),
     }

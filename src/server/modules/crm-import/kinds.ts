@@ -4,6 +4,7 @@
  * exists updates it.
  */
 import type { MemberLevel } from '../../../shared/customer'
+import { refreshSearchKeys } from '../customers/customers.repository'
 import * as field from './fields'
 import type { BatchResult, ImportState, ParsedRow, Rejection, Trx } from './importer'
 
@@ -163,6 +164,10 @@ const members: KindSpec<MemberRow> = {
       'members',
       good.map((r) => r.row.id),
     )
+    const boundBefore = await boundCustomers(
+      trx,
+      good.map((r) => r.row.id),
+    )
     await trx
       .insertInto('members')
       .values(
@@ -203,9 +208,26 @@ const members: KindSpec<MemberRow> = {
         })),
       )
       .execute()
+    // A phone changed or a customer bound (or moved): guides find her by the last digits of it.
+    const boundAfter = await boundCustomers(
+      trx,
+      good.map((r) => r.row.id),
+    )
+    await refreshSearchKeys(trx, [...boundBefore, ...boundAfter])
     const updated = good.filter((r) => before.has(r.row.id)).length
     return { inserted: good.length - updated, updated, rejected }
   },
+}
+
+/** The WeCom customers these members are bound to. */
+async function boundCustomers(trx: Trx, memberIds: string[]): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('members')
+    .select('external_user_id')
+    .where('id', 'in', [...new Set(memberIds)])
+    .where('external_user_id', 'is not', null)
+    .execute()
+  return rows.map((r) => r.external_user_id!)
 }
 
 /**
@@ -268,6 +290,7 @@ const customers: KindSpec<CustomerRow> = {
     })
     let inserted = 0
     let updated = 0
+    const moved: string[] = []
     for (const { row } of good) {
       const current = await trx
         .selectFrom('members')
@@ -283,9 +306,12 @@ const customers: KindSpec<CustomerRow> = {
         .set({ external_user_id: row.externalUserId, updated_at: now })
         .where('id', '=', row.id)
         .execute()
+      // Her member's phone goes with the binding, to the customer it now belongs to.
+      moved.push(row.externalUserId!, ...(current.external_user_id ? [current.external_user_id] : []))
       if (current.external_user_id === null) inserted++
       else updated++
     }
+    await refreshSearchKeys(trx, moved)
     return { inserted, updated, rejected }
   },
 }
@@ -299,6 +325,8 @@ interface ProductRow {
   category: string
   priceFen: number
   imageUrl: string | null
+  /** What the style is made of; null when the file leaves it empty (what is known stays). */
+  materials: string[] | null
 }
 
 const products: KindSpec<ProductRow> = {
@@ -310,6 +338,7 @@ const products: KindSpec<ProductRow> = {
     { name: 'category', aliases: ['品类', '类别'], required: true },
     { name: 'price', aliases: ['价格', '吊牌价'], required: true },
     { name: 'image_url', aliases: ['图片'], required: false },
+    { name: 'materials', aliases: ['材质', '面料', '成分'], required: false },
   ],
   key: (r) => r.id,
   parse: (get) => ({
@@ -319,6 +348,7 @@ const products: KindSpec<ProductRow> = {
     category: field.category(get('category'), 'category'),
     priceFen: field.money(get('price'), 'price'),
     imageUrl: field.url(get('image_url'), 'image_url'),
+    materials: get('materials').trim() ? field.list(get('materials'), 'materials', { max: 8, itemMax: 12 }) : null,
   }),
   async write(trx, rows, state, now) {
     const rejected: Rejection[] = []
@@ -344,29 +374,36 @@ const products: KindSpec<ProductRow> = {
       'products',
       good.map((r) => r.row.id),
     )
-    await trx
-      .insertInto('products')
-      .values(
-        good.map(({ row }) => ({
-          id: row.id,
-          style_code: row.styleCode,
-          name: row.name,
-          category: row.category,
-          price_fen: row.priceFen,
-          image_url: row.imageUrl,
-          created_at: now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          style_code: eb.ref('excluded.style_code'),
-          name: eb.ref('excluded.name'),
-          category: eb.ref('excluded.category'),
-          price_fen: eb.ref('excluded.price_fen'),
-          image_url: eb.ref('excluded.image_url'),
-        })),
-      )
-      .execute()
+    // Rows that name materials set them; rows that leave them empty keep what is known.
+    for (const withMaterials of [true, false]) {
+      const part = good.filter((r) => (r.row.materials !== null) === withMaterials)
+      if (part.length === 0) continue
+      await trx
+        .insertInto('products')
+        .values(
+          part.map(({ row }) => ({
+            id: row.id,
+            style_code: row.styleCode,
+            name: row.name,
+            category: row.category,
+            price_fen: row.priceFen,
+            image_url: row.imageUrl,
+            materials: JSON.stringify(row.materials ?? []),
+            created_at: now,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            style_code: eb.ref('excluded.style_code'),
+            name: eb.ref('excluded.name'),
+            category: eb.ref('excluded.category'),
+            price_fen: eb.ref('excluded.price_fen'),
+            image_url: eb.ref('excluded.image_url'),
+            ...(withMaterials ? { materials: eb.ref('excluded.materials') } : {}),
+          })),
+        )
+        .execute()
+    }
     const updated = good.filter((r) => before.has(r.row.id)).length
     return { inserted: good.length - updated, updated, rejected }
   },

@@ -26,6 +26,7 @@ export interface FactsRow {
   own_style_preferences: string | null
   own_colors_liked: string | null
   own_colors_avoided: string | null
+  own_materials_avoided: string | null
   own_birthday: string | null
   own_phone: string | null
   own_store_id: string | null
@@ -72,6 +73,7 @@ export function factsOf(row: FactsRow, changes: FactChangeRow[]): Facts {
     stylePreferences: words(row.own_style_preferences, row.style_preferences),
     colorsLiked: words(row.own_colors_liked, null),
     colorsAvoided: words(row.own_colors_avoided, null),
+    materialsAvoided: words(row.own_materials_avoided, null),
     birthday: text(row.own_birthday, row.birthday),
     phoneMasked: phone ? maskPhone(phone) : null,
     preferredStore:

@@ -177,7 +177,9 @@ const DETAIL_VIEW: Record<GarmentCategory, string> = {
 
 /**
  * A flat-lay picture of one garment in one colour. `detail` is the close-up the product
- * page shows after the colours: the same drawing, zoomed in, with a fabric weave over it.
+ * page shows after the colours: a round loupe on the fabric (collar, waistband, clasp…)
+ * with its weave, beside a small outline of the whole piece saying where it looks. A
+ * plain zoomed crop read as a broken copy of the main picture; this reads as a detail.
  */
 export function garmentSvg(category: GarmentCategory, variant: number, hex: string, detail = false): string {
   const shapes = SHAPES[category]
@@ -194,12 +196,20 @@ export function garmentSvg(category: GarmentCategory, variant: number, hex: stri
 ${body}
 </svg>`
   }
+  const [x, y, size] = DETAIL_VIEW[category].split(' ').map(Number) as [number, number, number]
+  // The loupe shows the view box scaled into a circle of radius 150 centred at (220, 200).
+  const scale = 300 / size
+  const zoom = `translate(${220 - 150 - x * scale} ${200 - 150 - y * scale}) scale(${scale})`
   // The weave is drawn by repeating the shapes with a pattern fill, so it stays on the fabric.
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${DETAIL_VIEW[category]}" width="400" height="400">
-<defs><pattern id="weave" width="5" height="5" patternUnits="userSpaceOnUse"><path d="M0 5 L5 0" stroke="${stroke}" stroke-width=".7" opacity=".35"/></pattern></defs>
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" width="400" height="400">
+<defs><pattern id="weave" width="4" height="4" patternUnits="userSpaceOnUse"><path d="M0 4 L4 0" stroke="${stroke}" stroke-width=".6" opacity=".4"/></pattern>
+<clipPath id="loupe"><circle cx="220" cy="200" r="150"/></clipPath></defs>
 <rect width="400" height="400" fill="#f4f1ec"/>
-${body}
-${draw('url(#weave)', 'url(#weave)')}
+<g clip-path="url(#loupe)"><rect x="70" y="50" width="300" height="300" fill="#ece6dc"/><g transform="${zoom}">${body}${draw('url(#weave)', 'url(#weave)')}</g></g>
+<circle cx="220" cy="200" r="150" fill="none" stroke="#fff" stroke-width="6"/>
+<circle cx="220" cy="200" r="153" fill="none" stroke="#000" stroke-opacity=".08" stroke-width="1"/>
+<g transform="translate(18 282) scale(.25)" opacity=".75"><rect width="400" height="400" rx="24" fill="#fff"/>${body}
+<rect x="${x}" y="${y}" width="${size}" height="${size}" fill="none" stroke="#1f2329" stroke-width="8" rx="6"/></g>
 </svg>`
 }
 

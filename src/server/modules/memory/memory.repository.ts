@@ -23,6 +23,7 @@ export const FACT_COLUMNS = {
   stylePreferences: 'style_preferences',
   colorsLiked: 'colors_liked',
   colorsAvoided: 'colors_avoided',
+  materialsAvoided: 'materials_avoided',
   birthday: 'birthday',
   phone: 'phone',
   preferredStoreId: 'preferred_store_id',
