@@ -16,7 +16,14 @@ export const ISSUANCE_STATUSES = ['reserved', 'sent', 'claimed', 'redeemed', 're
 export type IssuanceStatus = (typeof ISSUANCE_STATUSES)[number]
 
 /** Why the server refuses an issue (409 `error.code`). */
-export const COUPON_REFUSALS = ['out_of_stock', 'customer_limit', 'guide_quota', 'not_eligible', 'template_inactive'] as const
+export const COUPON_REFUSALS = [
+  'out_of_stock',
+  'customer_limit',
+  'guide_quota',
+  'not_eligible',
+  'too_many_orders',
+  'template_inactive',
+] as const
 export type CouponRefusal = (typeof COUPON_REFUSALS)[number]
 
 const MEMBER_LEVELS = ['normal', 'silver', 'gold', 'platinum'] as const
@@ -40,6 +47,8 @@ const templateFields = {
   validTo: Type.Optional(DateOnly),
   eligibleLevels: Type.Optional(Type.Array(StringEnum(MEMBER_LEVELS), { maxItems: 4, uniqueItems: true })),
   eligibleTags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 20, uniqueItems: true })),
+  /** For customers with at most this many orders: 0 is new customers only (none yet); null or left out, anyone. */
+  maxOrders: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 10_000 }))),
   /** Stores where it can be used; empty: every store. */
   storeIds: Type.Optional(Type.Array(Id, { maxItems: 200, uniqueItems: true })),
   online: Type.Optional(Type.Boolean()),
@@ -58,6 +67,7 @@ export const CouponTemplateUpdateSchema = Type.Object(
     guideWeeklyQuota: Type.Optional(templateFields.guideWeeklyQuota),
     eligibleLevels: templateFields.eligibleLevels,
     eligibleTags: templateFields.eligibleTags,
+    maxOrders: templateFields.maxOrders,
     storeIds: templateFields.storeIds,
     online: templateFields.online,
     status: Type.Optional(StringEnum(TEMPLATE_STATUSES)),
@@ -85,6 +95,7 @@ export const CouponTemplateSchema = Type.Object({
   validTo: Nullable(Type.String()),
   eligibleLevels: Type.Array(Type.String()),
   eligibleTags: Type.Array(Type.String()),
+  maxOrders: Nullable(Type.Integer()),
   storeIds: Type.Array(Type.String()),
   online: Type.Boolean(),
   status: StringEnum(TEMPLATE_STATUSES),
@@ -125,6 +136,11 @@ export const IssuanceSchema = Type.Object({
   redeemedAt: Nullable(Instant),
   redeemedStoreName: Nullable(Type.String()),
   guide: Type.Object({ userId: Type.String(), name: Type.String() }),
+  /**
+   * The link card for `sendChatMessage`, made on the server so that what reaches her is
+   * checked there; only for the guide who issued it (as the code and claimUrl are).
+   */
+  card: Nullable(Type.Object({ link: Type.String(), title: Type.String(), desc: Type.String(), imgUrl: Type.String() })),
 })
 export type Issuance = Static<typeof IssuanceSchema>
 

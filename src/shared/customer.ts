@@ -80,6 +80,9 @@ export const MemberSchema = Type.Object({
 })
 export type Member = Static<typeof MemberSchema>
 
+/** The WeCom corporate tag group whose tags are style preferences (shown and ranked with her facts' styles). */
+export const STYLE_TAG_GROUP = '风格偏好'
+
 export const FACT_FIELDS = [
   'sizeTop',
   'sizeBottom',
@@ -89,6 +92,7 @@ export const FACT_FIELDS = [
   'stylePreferences',
   'colorsLiked',
   'colorsAvoided',
+  'materialsAvoided',
   'birthday',
   'phone',
   'preferredStoreId',
@@ -109,6 +113,8 @@ export const FactsSchema = Type.Object({
   stylePreferences: Type.Array(Type.String()),
   colorsLiked: Type.Array(Type.String()),
   colorsAvoided: Type.Array(Type.String()),
+  /** Materials she will not wear (不穿的面料): outfits for her leave them out. */
+  materialsAvoided: Type.Array(Type.String()),
   /** `MM-DD`, or `YYYY-MM-DD` when the year is known. */
   birthday: Nullable(Type.String()),
   /** `138****8000`; the full number only through the reveal endpoint. */

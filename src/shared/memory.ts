@@ -3,6 +3,7 @@
  * timeline, and binding a WeCom customer to a CRM member.
  */
 import { Type, type Static } from 'typebox'
+import { COUPON_KINDS } from './coupons'
 import { MemberLevelSchema } from './customer'
 import { Instant, Nullable, StringEnum } from './schema'
 
@@ -28,6 +29,7 @@ export const FactsPatchSchema = Type.Object(
     stylePreferences: Type.Optional(Words),
     colorsLiked: Type.Optional(Words),
     colorsAvoided: Type.Optional(Words),
+    materialsAvoided: Type.Optional(Words),
     birthday: Type.Optional(Nullable(Type.String({ pattern: BIRTHDAY_PATTERN }))),
     phone: Type.Optional(Nullable(Type.String({ pattern: PHONE_PATTERN }))),
     preferredStoreId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
@@ -113,6 +115,10 @@ export const TIMELINE_KINDS = [
   'reply_sent',
   'bundle_sent',
   'bundle_opened',
+  'coupon_sent',
+  'coupon_claimed',
+  'coupon_redeemed',
+  'coupon_expired',
 ] as const
 export type TimelineKind = (typeof TIMELINE_KINDS)[number]
 
@@ -139,6 +145,20 @@ export const TimelineEntrySchema = Type.Object({
   ),
   /** bundle_sent (by the guide) and bundle_opened (by her, from the link). */
   bundle: Type.Optional(Type.Object({ bundleId: Type.String(), title: Type.String(), items: Type.Integer() })),
+  /**
+   * coupon_sent (by the guide), coupon_claimed (she opened it), coupon_redeemed (at a
+   * store), coupon_expired (unused): the coupon's face, never its code.
+   */
+  coupon: Type.Optional(
+    Type.Object({
+      issuanceId: Type.String(),
+      name: Type.String(),
+      kind: StringEnum(COUPON_KINDS),
+      value: Type.Integer(),
+      threshold: Type.Integer(),
+      storeName: Nullable(Type.String()),
+    }),
+  ),
   purchase: Type.Optional(
     Type.Object({
       orderId: Type.String(),

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import CouponPanel from '../../src/components/coupons/CouponPanel.vue'
 import type { CouponOffer, CouponTemplate, Issuance } from '../../src/shared/coupons'
+import { ApiFailure } from '../../src/api/http'
 import { WecomCallError } from '../../src/wecom'
 import { flushPromises, mountPage } from './helpers'
 
@@ -50,6 +51,7 @@ function template(id: string, extra: Partial<CouponTemplate> = {}): CouponTempla
     validTo: null,
     eligibleLevels: [],
     eligibleTags: [],
+    maxOrders: null,
     storeIds: [],
     online: true,
     status: 'active',
@@ -65,6 +67,20 @@ const offers: CouponOffer[] = [
     template: template('t2', { kind: 'percent_off', value: 15, threshold: 0 }),
     available: false,
     reason: 'not_eligible',
+    guideUsedThisWeek: 0,
+    customerHolds: 0,
+  },
+  {
+    template: template('t3', { name: '新客见面礼', kind: 'no_threshold', value: 3000, threshold: 0, maxOrders: 0 }),
+    available: false,
+    reason: 'too_many_orders',
+    guideUsedThisWeek: 0,
+    customerHolds: 0,
+  },
+  {
+    template: template('t4', { maxOrders: 3 }),
+    available: false,
+    reason: 'too_many_orders',
     guideUsedThisWeek: 0,
     customerHolds: 0,
   },
@@ -88,6 +104,12 @@ const issuance: Issuance = {
   redeemedAt: null,
   redeemedStoreName: null,
   guide: { userId: 'lina', name: '李娜' },
+  card: {
+    link: 'https://sidebar.example.com/c/ABCDEFGHJKLM',
+    title: '¥150 优惠券 · 满1,000可用',
+    desc: '券t1，点开领取，到店出示即可使用',
+    imgUrl: 'https://sidebar.example.com/media/coupon-cover/amount_off.png',
+  },
 }
 
 describe('CouponPanel', () => {
@@ -111,6 +133,9 @@ describe('CouponPanel', () => {
     expect(off.text()).toContain('8.5 折')
     expect(off.get('[data-testid=offer-reason]').text()).toBe('她的会员等级或标签不符合')
     expect(off.get('[data-testid=offer-send-t2]').attributes('disabled')).toBeDefined()
+    // A gift for new customers says so, and a limit says how many orders it allows.
+    expect(wrapper.get('[data-testid=offer-t3] [data-testid=offer-reason]').text()).toBe('仅限新客，她已下过单')
+    expect(wrapper.get('[data-testid=offer-t4] [data-testid=offer-reason]').text()).toBe('仅限下单不超过 3 次的客户')
     expect(wrapper.get('[data-testid=coupons-held]').text()).toContain('已使用')
   })
 
@@ -120,13 +145,8 @@ describe('CouponPanel', () => {
     await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
     await flushPromises()
     expect(api.issueCoupon).toHaveBeenCalledWith('t1', 'wm1', expect.stringMatching(/^[0-9a-f-]{36}$/))
-    expect(wecom.sendChatMessage).toHaveBeenCalledWith({
-      msgtype: 'news',
-      news: expect.objectContaining({
-        link: issuance.claimUrl,
-        imgUrl: 'https://sidebar.example.com/media/coupon-cover/amount_off.png',
-      }),
-    })
+    // The card goes as the server made it.
+    expect(wecom.sendChatMessage).toHaveBeenCalledWith({ msgtype: 'news', news: issuance.card })
     expect(api.confirmIssuance).toHaveBeenCalledWith('ci_1')
     expect(api.releaseIssuance).not.toHaveBeenCalled()
     expect(toasts).toContain('已发送')
@@ -150,6 +170,16 @@ describe('CouponPanel', () => {
     await flushPromises()
     expect(api.releaseIssuance).toHaveBeenCalledTimes(2)
     expect(toasts.at(-1)).toMatch(/发送失败.*no permission/)
+  })
+
+  it('explains a coupon refused for private wording, without sending anything', async () => {
+    const { wrapper } = await mountPanel()
+    api.issueCoupon.mockRejectedValueOnce(new ApiFailure(422, 'private_text', 'holds a description', '孕期'))
+    await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
+    await flushPromises()
+    expect(document.querySelector('.van-dialog')?.textContent).toContain('这张券的名称或说明里有「孕期」')
+    expect(wecom.sendChatMessage).not.toHaveBeenCalled()
+    expect(toasts.some((m) => m.includes('发送失败'))).toBe(false)
   })
 
   it('copies the claim link where sending is impossible', async () => {

@@ -48,6 +48,7 @@ function template(extra: Partial<CouponTemplate> = {}): CouponTemplate {
     validTo: null,
     eligibleLevels: ['gold'],
     eligibleTags: [],
+    maxOrders: null,
     storeIds: [],
     online: false,
     status: 'active',
@@ -269,6 +270,46 @@ describe('CouponTemplateEditor: an existing template', () => {
       storeIds: ['s2'],
     })
     expect(wrapper.emitted('saved')).toEqual([[saved]])
+  })
+})
+
+describe('CouponTemplateEditor: who a template is for', () => {
+  it('makes a new-customer gift, with the limit in the preview', async () => {
+    const { wrapper } = await mountPage(CouponTemplateEditor, { template: null })
+    await type(wrapper, 'coupon-name', '新客见面礼')
+    await click(wrapper, 'coupon-kind-no_threshold')
+    await type(wrapper, 'coupon-value', '30')
+    await type(wrapper, 'coupon-stock', '500')
+    expect(wrapper.get('[data-testid=coupon-audience-any]').attributes('aria-checked')).toBe('true')
+    await click(wrapper, 'coupon-audience-new')
+    expect(wrapper.text()).toContain('仅限新客')
+    api.createCouponTemplate.mockResolvedValueOnce(template({ id: 'new1', maxOrders: 0 }))
+    await click(wrapper, 'coupon-save')
+    expect(api.createCouponTemplate).toHaveBeenCalledWith(expect.objectContaining({ name: '新客见面礼', maxOrders: 0 }))
+  })
+
+  it('starts from the saved limit, checks what she types, and sends only a change', async () => {
+    const { wrapper } = await mountPage(CouponTemplateEditor, { template: template({ maxOrders: 0 }) })
+    expect(wrapper.get('[data-testid=coupon-audience-new]').attributes('aria-checked')).toBe('true')
+    await click(wrapper, 'coupon-audience-max')
+    await wrapper.get('[data-testid=coupon-max-orders]').setValue('几次')
+    await click(wrapper, 'coupon-save')
+    expect(api.updateCouponTemplate).not.toHaveBeenCalled()
+    expect(wrapper.text()).toContain('请填写 1–10000 之间的整数')
+    await wrapper.get('[data-testid=coupon-max-orders]').setValue('5')
+    expect(wrapper.text()).toContain('下单不超过 5 次')
+    api.updateCouponTemplate.mockResolvedValueOnce(template({ maxOrders: 5 }))
+    await click(wrapper, 'coupon-save')
+    expect(api.updateCouponTemplate).toHaveBeenCalledWith('t1', { maxOrders: 5 })
+  })
+
+  it('lifts the limit with 不限', async () => {
+    const { wrapper } = await mountPage(CouponTemplateEditor, { template: template({ maxOrders: 2 }) })
+    expect((wrapper.get('[data-testid=coupon-max-orders]').element as HTMLInputElement).value).toBe('2')
+    await click(wrapper, 'coupon-audience-any')
+    api.updateCouponTemplate.mockResolvedValueOnce(template())
+    await click(wrapper, 'coupon-save')
+    expect(api.updateCouponTemplate).toHaveBeenCalledWith('t1', { maxOrders: null })
   })
 })
 

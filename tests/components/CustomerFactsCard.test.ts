@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { ApiFailure } from '../../src/api/http'
 import CustomerFactsCard from '../../src/components/memory/CustomerFactsCard.vue'
 import { useCustomersStore } from '../../src/stores/customers'
-import { facts, profile } from '../helpers/fixtures'
+import { facts, profile, tag } from '../helpers/fixtures'
 import { flushPromises, mountPage } from './helpers'
 
 const api = vi.hoisted(() => ({ patchFacts: vi.fn(), revealPhone: vi.fn() }))
@@ -73,5 +73,41 @@ describe('CustomerFactsCard', () => {
     await wrapper.get('[data-testid=phone-reveal]').trigger('click')
     await flushPromises()
     expect(wrapper.get('[data-testid=phone-full]').attributes('href')).toBe('tel:13800138000')
+  })
+})
+
+describe('CustomerFactsCard: 风格偏好', () => {
+  it('shows her facts and the company’s 风格偏好 tags as one list, and says where each is changed', async () => {
+    const her = profile({
+      facts: facts({ stylePreferences: ['通勤', '法式'] }),
+      follow: { ...profile().follow, tags: [tag('通勤'), tag('度假'), tag('高净值', { groupName: '客户价值' })] },
+    })
+    const { wrapper } = await mountPage(CustomerFactsCard, { profile: her })
+    const row = wrapper.get('[data-testid=fact-stylePreferences]')
+    expect(row.findAll('.gs-chip').map((chip) => [chip.text(), chip.attributes('data-source')])).toEqual([
+      ['通勤', 'both'],
+      ['法式', 'facts'],
+      ['度假', 'tag'],
+    ])
+    expect(row.get('[data-testid=style-tags-note]').text()).toContain('在「标签」里修改')
+
+    await row.trigger('click')
+    await flushPromises()
+    const editor = document.querySelector('[data-testid=fact-editor]')!
+    expect(editor.querySelector('[data-testid=fact-editor-note]')!.textContent).toContain(
+      '企业标签 通勤、度假 请在「标签」里修改',
+    )
+    // What the editor changes is her facts alone.
+    expect([...editor.querySelectorAll('.gs-choice--on')].map((b) => b.textContent!.replace('×', '').trim())).toEqual([
+      '通勤',
+      '法式',
+    ])
+  })
+
+  it('says nothing about tags when her styles are all in her facts', async () => {
+    const { wrapper } = await mountPage(CustomerFactsCard, {
+      profile: profile({ follow: { ...profile().follow, tags: [tag('高净值', { groupName: '客户价值' })] } }),
+    })
+    expect(wrapper.find('[data-testid=style-tags-note]').exists()).toBe(false)
   })
 })

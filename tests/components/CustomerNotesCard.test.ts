@@ -123,6 +123,38 @@ describe('CustomerNotesCard', () => {
     expect(toast()).toBe('已记录')
   })
 
+  it('offers quick follow-up dates counted from today, and no day before it', async () => {
+    api.createNote.mockResolvedValueOnce({} as Note)
+    const { wrapper, type, submit } = await mountCard()
+    const input = wrapper.get('[data-testid=note-follow-up]')
+    // NOW is 2026-11-25, 12:00 in Shanghai.
+    expect(input.attributes('min')).toBe('2026-11-25')
+    const picks = { tomorrow: '2026-11-26', in3Days: '2026-11-28', nextWeek: '2026-12-02', nextMonth: '2026-12-25' }
+    for (const [pick, date] of Object.entries(picks)) {
+      await wrapper.get(`[data-testid=note-pick-${pick}]`).trigger('click')
+      expect((input.element as HTMLInputElement).value).toBe(date)
+      expect(wrapper.get(`[data-testid=note-pick-${pick}]`).attributes('aria-pressed')).toBe('true')
+    }
+    // The chip that is on turns it off again.
+    await wrapper.get('[data-testid=note-pick-nextMonth]').trigger('click')
+    expect((input.element as HTMLInputElement).value).toBe('')
+
+    await wrapper.get('[data-testid=note-pick-in3Days]').trigger('click')
+    await type('下周再约她来试穿')
+    await submit()
+    expect(api.createNote).toHaveBeenCalledWith('wmAlice', expect.objectContaining({ nextFollowUp: '2026-11-28' }))
+  })
+
+  it('keeps a note with a past follow-up date in the composer and says why', async () => {
+    const { wrapper, composer, type, submit } = await mountCard()
+    await type('上周说好的')
+    await wrapper.get('[data-testid=note-follow-up]').setValue('2026-11-24')
+    await submit()
+    expect(api.createNote).not.toHaveBeenCalled()
+    expect(composer().value).toBe('上周说好的')
+    expect(toast()).toBe('跟进日期不能早于今天')
+  })
+
   it('shows the new reason when a retried note is refused again', async () => {
     await saveDraft(note('refused', { error: 'old reason' }))
     const { wrapper } = await mountCard()

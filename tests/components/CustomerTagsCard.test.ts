@@ -106,3 +106,50 @@ describe('CustomerTagsCard', () => {
     expect(toast()).toBe('标签已更新')
   })
 })
+
+describe('CustomerTagsCard: one place for each tag', () => {
+  const wecomMine = (name: string): CustomerTag => ({ groupName: '', name, type: 'personal', tagId: null, source: 'wecom' })
+
+  it('leaves her 风格偏好 tags to 资料, and shows her own tags, wherever made, once under 我的标签', async () => {
+    const her = withTags([mine, wecomMine('爱喝美式'), wecomMine('周末到店')])
+    const { wrapper } = await mountPage(CustomerTagsCard, { profile: her })
+    const card = wrapper.get('[data-testid=tags-card]')
+    expect(card.text()).not.toContain('通勤')
+    expect(card.get('[data-testid=tags-styles-note]').text()).toContain('资料')
+    const groups = card
+      .findAll('.tag-group')
+      .map((g) => [g.get('.tag-group__name').text(), g.findAll('.gs-chip').map((c) => c.text())])
+    expect(groups).toEqual([
+      ['客户价值', ['高净值']],
+      ['我的标签', ['爱喝美式', '周末到店']],
+    ])
+  })
+
+  it('edits her own tags in one list: those made here can go, those made in WeCom say so and stay', async () => {
+    const { wrapper } = await mountPage(TagEditor, { show: true, tags: [mine, wecomMine('爱喝美式'), wecomMine('周末到店')] })
+    await flushPromises()
+    const editor = document.querySelector('[data-testid=tag-editor]')!
+    expect(editor.textContent).not.toContain('企业微信中的个人标签')
+    const fromWecom = [...editor.querySelectorAll('[data-testid=wecom-personal-tag]')].map((el) => el.textContent)
+    expect(fromWecom).toEqual(['周末到店企微'])
+    expect(editor.textContent).toContain('只能在企业微信里删除')
+
+    // Removing the copy made here leaves the one in WeCom, shown as such.
+    ;(
+      [...editor.querySelectorAll('.gs-choice--on')].find((b) => b.textContent!.includes('爱喝美式')) as HTMLButtonElement
+    ).click()
+    await flushPromises()
+    expect([...editor.querySelectorAll('[data-testid=wecom-personal-tag]')].map((el) => el.textContent)).toEqual([
+      '爱喝美式企微',
+      '周末到店企微',
+    ])
+    // A name she already has in WeCom is not made again here.
+    const input = editor.querySelector('[data-testid=personal-tag-input] input') as HTMLInputElement
+    input.value = '周末到店'
+    input.dispatchEvent(new Event('input'))
+    await flushPromises()
+    ;(editor.querySelector('[data-testid=tags-save]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(wrapper.emitted('save')![0]![0]).toMatchObject({ personal: { add: [], remove: ['爱喝美式'] } })
+  })
+})

@@ -11,7 +11,11 @@ import { DEMO_TILL_KEYS } from '../../src/server/db/seed/demo-coupons'
 import { chromiumAvailable, launchBrowser, startServer, type RunningServer } from './helpers'
 
 const demo = buildDemoData()
-const customer = demo.customers.find((c) => c.follows.length === 1 && c.follows[0]!.userId === 'lina')!
+// 新客见面礼 is for customers who have not bought yet: one without a member record.
+const customer = demo.customers.find(
+  (c) =>
+    c.follows.length === 1 && c.follows[0]!.userId === 'lina' && !demo.members.some((m) => m.externalUserId === c.externalUserId),
+)!
 const WELCOME = 'ct_demo_welcome'
 const BIG = 'ct_demo_1000_150'
 
@@ -63,7 +67,8 @@ describe.skipIf(!chromiumAvailable())('coupons in the simulator', () => {
     await sidebar.getByTestId(`offer-send-${WELCOME}`).click()
     const card = page.getByTestId('sent-card').last()
     await card.waitFor({ timeout: 15_000 })
-    expect(await card.textContent()).toContain('优惠券')
+    // The card as the server made it: her coupon's value first, then its name.
+    expect(await card.textContent()).toMatch(/^¥\d+ 无门槛券新客见面礼/)
     claimUrl = (await card.getByTestId('sent-card-link').getAttribute('href'))!
     expect(claimUrl).toMatch(/\/c\/[A-Z2-9]{12}$/)
     expect(claimUrl).not.toContain(customer.externalUserId)
@@ -118,6 +123,18 @@ describe.skipIf(!chromiumAvailable())('coupons in the simulator', () => {
 
     await reload()
     await expect.poll(() => sidebar.getByTestId('coupons-held').textContent(), { timeout: 10_000 }).toContain('已使用')
+
+    // Her 动态 tells each step too.
+    await sidebar.getByTestId('tab-profile').click()
+    const timeline = async () => {
+      await sidebar.getByTestId('timeline').scrollIntoViewIfNeeded()
+      return (await sidebar.getByTestId('timeline').textContent()) ?? ''
+    }
+    await expect.poll(timeline, { timeout: 10_000 }).toContain('使用了优惠券「新客见面礼 30 元」')
+    const steps = await timeline()
+    expect(steps).toContain('她领取了优惠券「新客见面礼 30 元」')
+    expect(steps).toContain('发送了优惠券「新客见面礼 30 元」')
+    expect(steps).not.toContain(code)
     expect(errors).toEqual([])
   })
 })

@@ -64,22 +64,24 @@ describe.skipIf(!chromiumAvailable())('editing a customer in the simulator', () 
 
   it('adds a company tag through WeCom', async () => {
     await sidebar.getByTestId('tags-edit').click()
-    const tag = sidebar.getByTestId('corp-tag-度假')
+    // A tag the tags card shows (风格偏好 tags show with her styles, in 资料).
+    const tag = sidebar.getByTestId('corp-tag-老客推荐')
     const wasOn = (await tag.getAttribute('aria-pressed')) === 'true'
     await tag.click()
     await sidebar.getByTestId('tags-save').click()
     const chips = () => sidebar.getByTestId('tags-card').textContent()
-    if (wasOn) await expect.poll(chips).not.toContain('度假')
-    else await expect.poll(chips).toContain('度假')
+    if (wasOn) await expect.poll(chips).not.toContain('老客推荐')
+    else await expect.poll(chips).toContain('老客推荐')
     await reopen()
-    if (wasOn) await expect.poll(chips).not.toContain('度假')
-    else await expect.poll(chips).toContain('度假')
+    if (wasOn) await expect.poll(chips).not.toContain('老客推荐')
+    else await expect.poll(chips).toContain('老客推荐')
   })
 
   it('writes a note with a follow-up date that becomes a task', async () => {
     await sidebar.getByTestId('note-text').locator('textarea').fill('想要通勤大衣，燕麦色，预算三千')
     await sidebar.getByTestId('note-outcome-interested').click()
-    await sidebar.getByTestId('note-follow-up').fill('2030-01-15')
+    // A quick pick: a date from the day the test runs, never one that will have passed.
+    await sidebar.getByTestId('note-pick-nextWeek').click()
     await sidebar.getByTestId('note-save').click()
     await expect.poll(timelineText, { timeout: 10_000 }).toContain('想要通勤大衣')
     await page.getByTestId('chat-workbench').click()

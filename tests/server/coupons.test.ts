@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CouponOffers, CouponTemplate, CustomerCoupons, Issuance } from '../../src/shared/coupons'
+import type { AuditPage } from '../../src/shared/replies'
+import type { TimelineEntry, TimelinePage } from '../../src/shared/memory'
 import { DEMO_TILL_KEYS } from '../../src/server/db/seed/demo-coupons'
 import { RESERVATION_MS } from '../../src/server/modules/coupons/coupons.service'
 import { DB_KINDS } from '../helpers/db'
@@ -103,9 +105,36 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
       }
       expect(audit.items.some((a) => a.entity === 'coupon_template' && a.entityId === tpl.id)).toBe(true)
     })
+
+    it('logs only the fields a change changed, stores by name', async () => {
+      const tpl = await template()
+      const stores = ['S001']
+      const patch = { name: tpl.name, description: tpl.description, totalStock: tpl.totalStock + 10, storeIds: stores }
+      expect((await call('PATCH', `/api/coupon-templates/${tpl.id}`, manager, patch)).statusCode).toBe(200)
+      const audit = (await call('GET', '/api/manage/audit?limit=50', manager)).json() as AuditPage
+      const update = audit.items.find((a) => a.entityId === tpl.id && a.action === 'update')!
+      expect(update.summary).toBe(tpl.name)
+      expect(update.changes).toEqual([
+        { field: 'totalStock', before: tpl.totalStock, after: tpl.totalStock + 10 },
+        { field: 'storeIds', before: [], after: [expect.stringContaining('店')] },
+      ])
+    })
   })
 
   describe('issuing', () => {
+    it('refuses a coupon whose name or description holds what is kept about her', async () => {
+      const remark = await call('PATCH', `/api/customers/${customerId}/wecom-remark`, lina, { description: '孕期，QXZ会员' })
+      expect(remark.statusCode, remark.body).toBe(200)
+      for (const extra of [{ name: 'QXZ会员专享礼' }, { description: '孕期专享' }]) {
+        const tpl = await template(extra)
+        const refused = await issue(tpl.id)
+        expect(refused.statusCode, refused.body).toBe(422)
+        expect(refused.json().error.code).toBe('private_text')
+        expect(await stockOf(tpl.id)).toBe(10)
+      }
+      await call('PATCH', `/api/customers/${customerId}/wecom-remark`, lina, { description: '' })
+    })
+
     it('reserves, confirms, and answers the same key with the same issuance', async () => {
       const tpl = await template()
       const key = randomUUID()
@@ -114,6 +143,13 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
       const issuance = first.json() as Issuance
       expect(issuance).toMatchObject({ status: 'reserved', code: expect.stringMatching(/^[A-Z2-9]{12}$/) })
       expect(issuance.claimUrl).toMatch(new RegExp(`/c/${issuance.code}$`))
+      // The card she gets is made here: her coupon's value up front, the cover of its kind.
+      expect(issuance.card).toEqual({
+        link: issuance.claimUrl,
+        title: expect.stringMatching(/^¥\d+/),
+        desc: expect.stringContaining(tpl.name),
+        imgUrl: expect.stringMatching(/\/media\/coupon-cover\/amount_off\.png$/),
+      })
       const again = await issue(tpl.id, customerId, key)
       expect(again.statusCode).toBe(200)
       expect((again.json() as Issuance).issuanceId).toBe(issuance.issuanceId)
@@ -209,6 +245,165 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
     })
   })
 
+  describe('who a coupon is for', () => {
+    const ordersOf = (externalUserId: string) => {
+      const member = t.demo.members.find((m) => m.externalUserId === externalUserId)
+      return member ? t.demo.orders.filter((o) => o.memberId === member.id).length : 0
+    }
+    const linas = () => t.demo.customers.filter((c) => c.follows.some((f) => f.userId === 'lina')).map((c) => c.externalUserId)
+    const offerFor = async (externalUserId: string, templateId: string) => {
+      const { offers } = (await call('GET', `/api/customers/${externalUserId}/coupon-offers`, lina)).json() as CouponOffers
+      return offers.find((o) => o.template.id === templateId)!
+    }
+
+    it('keeps the new-customer gift from a customer who already buys here, in the offer and at issue', async () => {
+      const regular = linas().find((id) => ordersOf(id) >= 3)!
+      const newcomer = linas().find((id) => ordersOf(id) === 0)!
+      const welcome = await offerFor(regular, 'ct_demo_welcome')
+      expect(welcome.template).toMatchObject({ name: expect.stringContaining('新客见面礼'), maxOrders: 0 })
+      expect(welcome).toMatchObject({ available: false, reason: 'too_many_orders' })
+      const refused = await issue('ct_demo_welcome', regular)
+      expect(refused.statusCode).toBe(409)
+      expect(refused.json()).toMatchObject({ error: { code: 'too_many_orders', message: expect.any(String) } })
+      expect(await offerFor(newcomer, 'ct_demo_welcome')).toMatchObject({ available: true, reason: null })
+      expect((await issue('ct_demo_welcome', newcomer)).statusCode).toBe(201)
+    })
+
+    it('takes an order limit from the manager, and changes or lifts it', async () => {
+      const twice = linas().find((id) => ordersOf(id) === 2) ?? linas().find((id) => ordersOf(id) >= 2)!
+      const limit = ordersOf(twice)
+      const tpl = await template({ maxOrders: limit - 1 })
+      expect(tpl.maxOrders).toBe(limit - 1)
+      expect((await issue(tpl.id, twice)).json().error.code).toBe('too_many_orders')
+      const raised = await call('PATCH', `/api/coupon-templates/${tpl.id}`, manager, { maxOrders: limit })
+      expect(raised.json().maxOrders).toBe(limit)
+      expect((await issue(tpl.id, twice)).statusCode).toBe(201)
+      const lifted = await call('PATCH', `/api/coupon-templates/${tpl.id}`, manager, { maxOrders: null })
+      expect(lifted.json().maxOrders).toBeNull()
+      expect((await template()).maxOrders).toBeNull()
+      for (const bad of [-1, 1.5, '0']) {
+        const response = await call('PATCH', `/api/coupon-templates/${tpl.id}`, manager, { maxOrders: bad })
+        expect(response.statusCode, String(bad)).toBe(400)
+      }
+      expect((await call('PATCH', `/api/coupon-templates/${tpl.id}`, lina, { maxOrders: 0 })).statusCode).toBe(403)
+    })
+  })
+
+  describe('her timeline', () => {
+    it('shows each coupon sent, claimed, used at a store and expired, newest first, page by page, to every guide of hers without the code', async () => {
+      const shared = t.demo.customers.find(
+        (c) => c.follows.some((f) => f.userId === 'lina') && c.follows.some((f) => f.userId !== 'lina'),
+      )!
+      const otherGuide = await signIn(t, shared.follows.find((f) => f.userId !== 'lina')!.userId)
+      const her = shared.externalUserId
+      const minute = () => t.clock.advance(60_000)
+      const send = async (tpl: CouponTemplate) => {
+        const issuance = (await issue(tpl.id, her)).json() as Issuance
+        expect((await call('POST', `/api/issuances/${issuance.issuanceId}/confirm`, lina)).statusCode).toBe(200)
+        return issuance
+      }
+
+      minute()
+      const used = await send(await template({ name: '时间线·已用' }))
+      minute()
+      expect((await call('GET', new URL(used.claimUrl).pathname, null)).statusCode).toBe(200)
+      minute()
+      const redeemed = await call(
+        'POST',
+        '/api/redemptions',
+        null,
+        { code: used.code },
+        { authorization: `Bearer ${DEMO_TILL_KEYS.S001}` },
+      )
+      expect(redeemed.statusCode).toBe(200)
+      minute()
+      const lapsed = await send(await template({ name: '时间线·过期', validDays: 1 }))
+      // Given back before it went: never hers, never in her timeline.
+      const cancelled = (await issue((await template({ name: '时间线·退回' })).id, her)).json() as Issuance
+      await call('POST', `/api/issuances/${cancelled.issuanceId}/release`, lina)
+      t.clock.advance(3 * 86_400_000)
+      // She opened a card whose send the app never confirmed: sent and claimed in one moment.
+      const opened = (await issue((await template({ name: '时间线·直接打开' })).id, her)).json() as Issuance
+      await call('GET', new URL(opened.claimUrl).pathname, null)
+
+      const read = async (cookie: string, query = '') => {
+        const all: TimelineEntry[] = []
+        let cursor: string | null = null
+        do {
+          const page = (
+            await call('GET', `/api/customers/${her}/timeline?limit=2${query}${cursor ? `&cursor=${cursor}` : ''}`, cookie)
+          ).json() as TimelinePage
+          all.push(...page.items)
+          cursor = page.nextCursor
+        } while (cursor)
+        return all
+      }
+      const all = await read(lina)
+      const times = all.map((e) => Date.parse(e.at))
+      expect([...times].sort((a, b) => b - a)).toEqual(times)
+      expect(new Set(all.map((e) => e.id)).size).toBe(all.length)
+      const steps = all.filter((e) => e.coupon?.name.startsWith('时间线')).map((e) => `${e.kind} ${e.coupon!.name}`)
+      expect(steps).toEqual([
+        'coupon_claimed 时间线·直接打开',
+        'coupon_sent 时间线·直接打开',
+        'coupon_expired 时间线·过期',
+        'coupon_sent 时间线·过期',
+        'coupon_redeemed 时间线·已用',
+        'coupon_claimed 时间线·已用',
+        'coupon_sent 时间线·已用',
+      ])
+      const usedAt = all.find((e) => e.kind === 'coupon_redeemed' && e.coupon!.issuanceId === used.issuanceId)!
+      expect(usedAt).toMatchObject({
+        actor: null,
+        coupon: { kind: 'amount_off', value: 5000, threshold: 50000, storeName: expect.any(String) },
+      })
+      expect(all.find((e) => e.kind === 'coupon_sent' && e.coupon!.issuanceId === used.issuanceId)).toMatchObject({
+        actor: { userId: 'lina', name: '李娜' },
+      })
+      expect(Date.parse(all.find((e) => e.kind === 'coupon_expired')!.at)).toBe(Date.parse(lapsed.validUntil!))
+
+      // Her other guide sees the same steps, and no code anywhere.
+      const theirs = await read(otherGuide)
+      expect(theirs.filter((e) => e.coupon).map((e) => e.id)).toEqual(all.filter((e) => e.coupon).map((e) => e.id))
+      for (const code of [used.code, lapsed.code, opened.code, cancelled.code]) expect(JSON.stringify(theirs)).not.toContain(code)
+      expect(JSON.stringify(all)).not.toContain(used.code)
+
+      const expired = await read(lina, '&kind=coupon_expired')
+      expect(expired.map((e) => e.coupon!.issuanceId)).toContain(lapsed.issuanceId)
+      expect(expired.every((e) => e.kind === 'coupon_expired')).toBe(true)
+    })
+  })
+
+  describe('timeline paging', () => {
+    it('pages through two coupons that lapse at the same moment, one a page, without losing either', async () => {
+      const twins = [await template({ name: '同日过期甲', validDays: 1 }), await template({ name: '同日过期乙', validDays: 1 })]
+      const issued: Issuance[] = []
+      for (const tpl of twins) {
+        const issuance = (await issue(tpl.id)).json() as Issuance
+        await call('POST', `/api/issuances/${issuance.issuanceId}/confirm`, lina)
+        issued.push(issuance)
+      }
+      // Validity runs to the end of the day: both end at the same millisecond.
+      expect(issued[0]!.validUntil).toBe(issued[1]!.validUntil)
+      t.clock.advance(3 * 86_400_000)
+      const seen: string[] = []
+      let cursor: string | null = null
+      do {
+        const page = (
+          await call(
+            'GET',
+            `/api/customers/${customerId}/timeline?kind=coupon_expired&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+            lina,
+          )
+        ).json() as TimelinePage
+        seen.push(...page.items.map((e) => e.coupon!.issuanceId))
+        cursor = page.nextCursor
+      } while (cursor)
+      for (const issuance of issued) expect(seen).toContain(issuance.issuanceId)
+      expect(new Set(seen).size).toBe(seen.length)
+    })
+  })
+
   describe('review cases', () => {
     it('answers one key raced across two coupons without a 500, and refuses a key whose reservation was given back', async () => {
       const [a, b] = [await template(), await template()]
@@ -241,6 +436,7 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
       const seen = theirs.coupons.find((c) => c.issuanceId === issuance.issuanceId)!
       expect(seen.code).toBe('')
       expect(seen.claimUrl).toBe('')
+      expect(seen.card).toBeNull()
       const mine = (await call('GET', `/api/customers/${shared.externalUserId}/coupons`, lina)).json() as CustomerCoupons
       expect(mine.coupons.find((c) => c.issuanceId === issuance.issuanceId)!.code).toBe(issuance.code)
     })

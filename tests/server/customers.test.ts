@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CustomerList } from '../../src/shared/customer'
+import { fillMissingSearchKeys } from '../../src/server/modules/customers/customers.repository'
 import { PROFILE_STALE_MS, REFRESH_RETRY_MS } from '../../src/server/modules/customers/customers.service'
 import { DB_KINDS } from '../helpers/db'
 import { createTestApp, signIn, type TestApp } from '../helpers/app'
@@ -298,6 +300,78 @@ describe.each(DB_KINDS)('GET /api/customers (%s)', (kind) => {
     expect((await list(`?q=${encodeURIComponent('%')}`)).json().items).toEqual([])
     const underscored = (await list(`?q=${encodeURIComponent('_')}`)).json().items as { name: string; remark: string }[]
     expect(underscored.every((c) => c.name.includes('_') || c.remark.includes('_'))).toBe(true)
+  })
+
+  it('finds her by pinyin, full or initials, and by the last four digits of her phone, page by page', async () => {
+    const mine = t.demo.customers.filter((c) => c.follows.length === 1 && c.follows[0]!.userId === 'lina')
+    const [zhangYu, zhangYuqing, zhangYu2] = mine.map((c) => c.externalUserId)
+    const write = (method: 'PATCH', url: string, payload: object) =>
+      t.app.inject({ method, url, payload, headers: { cookie: lina } }).then((r) => expect(r.statusCode, r.body).toBe(200))
+    await write('PATCH', `/api/customers/${zhangYu}/wecom-remark`, { remark: '张雨' })
+    await write('PATCH', `/api/customers/${zhangYuqing}/wecom-remark`, { remark: '张雨晴 静安' })
+    await write('PATCH', `/api/customers/${zhangYu2}/wecom-remark`, { remark: '章宇' })
+    const ids = async (q: string, extra = '') => {
+      const res = await list(`?q=${encodeURIComponent(q)}&limit=50${extra}`)
+      expect(res.statusCode).toBe(200)
+      return (res.json().items as { externalUserId: string }[]).map((c) => c.externalUserId)
+    }
+    for (const q of ['zhy', 'zy', 'zhangyu', 'zhang yu', 'ZhangYu', '张雨']) expect(await ids(q), q).toContain(zhangYu)
+    expect(await ids('zhangyu')).toEqual(expect.arrayContaining([zhangYu, zhangYuqing, zhangYu2]))
+    expect(await ids('张雨')).not.toContain(zhangYu2)
+    expect(await ids('jingan')).toContain(zhangYuqing)
+
+    // Three matches, one a page: all of them, once each, with the total.
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const page = (await list(`?q=zhangyu&limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json() as CustomerList
+      expect(page.total).toBe((await ids('zhangyu')).length)
+      seen.push(...page.items.map((c) => c.externalUserId))
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(seen).toEqual(await ids('zhangyu'))
+
+    // The phone she recorded, and the CRM member's: four digits find her; three do not, and the list never shows it.
+    await write('PATCH', `/api/customers/${zhangYu}/facts`, { phone: '13912347391' })
+    const found = await list(`?q=7391`)
+    expect(found.json().items.map((c: { externalUserId: string }) => c.externalUserId)).toContain(zhangYu)
+    expect(found.body).not.toContain('1391234')
+    expect(found.body).not.toMatch(/phone/i)
+    expect(await ids('739')).not.toContain(zhangYu)
+    const member = t.demo.members.find((m) => m.phone && mine.some((c) => c.externalUserId === m.externalUserId))!
+    expect(await ids(member.phone!.slice(-4))).toContain(member.externalUserId)
+  })
+
+  it('fills the search keys of customers cached before it kept them, and finds those meanwhile by what was typed', async () => {
+    const target = t.demo.customers.find((c) => c.follows.length === 1 && c.follows[0]!.userId === 'lina')!
+    const db = t.testDb.db.kysely
+    // Her list read once (the cache filled from WeCom), her remark as a guide typed it, then
+    // every key forgotten, as in a database from before the search.
+    expect((await list('?limit=1')).statusCode).toBe(200)
+    await db
+      .updateTable('wecom_follows')
+      .set({ remark: '张雨' })
+      .where('external_user_id', '=', target.externalUserId)
+      .where('user_id', '=', 'lina')
+      .execute()
+    await db.updateTable('wecom_follows').set({ search_text: null, search_phones: null }).execute()
+    const name = (
+      await db
+        .selectFrom('wecom_customers')
+        .select('name')
+        .where('external_user_id', '=', target.externalUserId)
+        .executeTakeFirstOrThrow()
+    ).name
+    const ids = async (q: string) =>
+      ((await list(`?q=${encodeURIComponent(q)}&limit=50`)).json().items as { externalUserId: string }[]).map(
+        (c) => c.externalUserId,
+      )
+    expect(await ids(name)).toContain(target.externalUserId)
+    expect(await fillMissingSearchKeys(db, 7)).toBeGreaterThan(7)
+    expect(await db.selectFrom('wecom_follows').select('user_id').where('search_text', 'is', null).execute()).toEqual([])
+    expect(await ids(name)).toContain(target.externalUserId)
+    // Her remark's pinyin is back.
+    expect(await ids('zhy')).toContain(target.externalUserId)
   })
 
   it('refuses a cursor it did not make and a silly limit', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CustomerProfile } from '../../src/shared/customer'
 import type { TimelineEntry } from '../../src/shared/memory'
+import { addDays, shanghaiDate } from '../../src/shared/dates'
 import { DB_KINDS } from '../helpers/db'
 import { createTestApp, signIn, type TestApp } from '../helpers/app'
 
@@ -273,6 +274,27 @@ describe.each(DB_KINDS)('the guide’s memory of a customer (%s)', (kind) => {
       [{ id: randomUUID(), text: '你好', outcome: 'maybe' }, 'bad outcome'],
     ] as [object, string][])('refuses %o (%s)', async (body) => {
       expect((await call('POST', `/api/customers/${customerId}/notes`, body)).statusCode).toBe(400)
+    })
+
+    it('refuses a follow-up date already past in China, and takes today', async () => {
+      const today = shanghaiDate(t.clock.value)
+      const note = (nextFollowUp: string) =>
+        call('POST', `/api/customers/${customerId}/notes`, { id: randomUUID(), text: '再联系', nextFollowUp })
+      const past = await note(addDays(today, -1))
+      expect(past.statusCode).toBe(400)
+      expect(past.json()).toMatchObject({ error: { code: 'bad_request', message: expect.stringContaining('past') } })
+      expect((await note('2026-02-30')).statusCode).toBe(400)
+      expect((await note(today)).statusCode).toBe(201)
+
+      // 01:00 in Shanghai is still the evening before in UTC: the day is China's.
+      const clock = t.clock.value
+      t.clock.value = Date.parse(`${today}T17:00:00Z`)
+      try {
+        expect((await note(today)).statusCode).toBe(400)
+        expect((await note(addDays(today, 1))).statusCode).toBe(201)
+      } finally {
+        t.clock.value = Math.max(clock, t.clock.value)
+      }
     })
 
     it('refuses notes on another guide’s customer', async () => {

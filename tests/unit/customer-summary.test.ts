@@ -89,6 +89,15 @@ describe('groupTags', () => {
   })
 })
 
+describe('groupTags, her own tags', () => {
+  it('shows a tag she made both here and in WeCom once', () => {
+    const here = tag('爱喝美式', { type: 'personal', groupName: '', tagId: null, source: 'guide' })
+    const wecom = tag('爱喝美式', { type: 'personal', groupName: '', tagId: null, source: 'wecom' })
+    const other = tag('周末到店', { type: 'personal', groupName: '', tagId: null, source: 'wecom' })
+    expect(groupTags([wecom, other, here], '我的标签')).toEqual([{ name: '我的标签', tags: [wecom, other] }])
+  })
+})
+
 describe('daysUntilBirthday', () => {
   const at = (iso: string) => new Date(`${iso}T10:00:00`).getTime()
   it('counts the days to her next birthday, 0 on the day', () => {

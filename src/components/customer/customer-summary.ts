@@ -36,12 +36,16 @@ export function summaryLine(profile: CustomerProfile, target: AppLocale, now: nu
   return parts.join(translate(target, 'common.separator'))
 }
 
-/** Tags grouped for the full list: company groups in their order, personal tags last. */
+/**
+ * Tags grouped for the full list: company groups in their order, personal tags last. Her
+ * own tags made here and those she made in WeCom are one group, each name once.
+ */
 export function groupTags(tags: readonly CustomerTag[], personalLabel: string): { name: string; tags: CustomerTag[] }[] {
   const groups = new Map<string, CustomerTag[]>()
   for (const tag of tags) {
     const name = tag.type === 'personal' ? personalLabel : tag.groupName || personalLabel
     const list = groups.get(name) ?? []
+    if (list.some((other) => other.name === tag.name)) continue
     list.push(tag)
     groups.set(name, list)
   }

@@ -51,6 +51,10 @@ export interface WecomFollowsTable {
   state: string | null
   remark_mobiles: string
   updated_at: Millis
+  /** `|`-separated name and remark, typed and in pinyin (modules/customers/search-key.ts); null until filled. */
+  search_text: ColumnType<string | null, string | null | undefined, string | null>
+  /** `|8000|1234|`: the last four digits of her phones; null until filled. */
+  search_phones: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface MembersTable {
@@ -84,6 +88,8 @@ export interface ProductsTable {
   /** JSON: string[] */
   tags: ColumnType<string, string | undefined, string>
   description: ColumnType<string, string | undefined, string>
+  /** JSON: string[] */
+  materials: ColumnType<string, string | undefined, string>
 }
 
 export interface ProductSkusTable {
@@ -180,6 +186,7 @@ export interface CustomerFactsTable {
   style_preferences: string | null
   colors_liked: string | null
   colors_avoided: string | null
+  materials_avoided: ColumnType<string | null, string | null | undefined, string | null>
   birthday: string | null
   phone: string | null
   preferred_store_id: string | null
@@ -355,6 +362,8 @@ export interface CouponTemplatesTable {
   store_ids: string
   online: number
   status: 'active' | 'paused' | 'ended'
+  /** For customers with at most this many orders (0: new customers only); null: anyone. */
+  max_orders: number | null
   created_by: string
   created_at: Millis
   updated_at: Millis
@@ -388,6 +397,13 @@ export interface StoreApiKeysTable {
   label: string
   created_at: Millis
   revoked_at: Millis | null
+}
+
+/** One row at most (id 1): what this database was first used for. See db/deployment.ts. */
+export interface DeploymentTable {
+  id: number
+  kind: 'demo' | 'real'
+  marked_at: Millis
 }
 
 export interface Database {
@@ -424,6 +440,7 @@ export interface Database {
   coupon_templates: CouponTemplatesTable
   coupon_issuances: CouponIssuancesTable
   store_api_keys: StoreApiKeysTable
+  deployment: DeploymentTable
 }
 
 export type GuideRow = Selectable<GuidesTable>

@@ -5,6 +5,10 @@ import * as customerMemory from './2026_11_25_0003_customer_memory'
 import * as quickReplies from './2026_11_25_0004_quick_replies'
 import * as catalogBundles from './2026_11_25_0005_catalog_bundles'
 import * as coupons from './2026_11_25_0006_coupons'
+import * as materials from './2026_12_04_0007_materials'
+import * as deployment from './2026_12_04_0008_deployment'
+import * as customerSearch from './2026_12_04_0009_customer_search'
+import * as couponAudience from './2026_12_04_0010_coupon_audience'
 
 /** Every migration, by its frozen name. Names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +18,8 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0004_quick_replies': quickReplies,
   '2026_11_25_0005_catalog_bundles': catalogBundles,
   '2026_11_25_0006_coupons': coupons,
+  '2026_12_04_0007_materials': materials,
+  '2026_12_04_0008_deployment': deployment,
+  '2026_12_04_0009_customer_search': customerSearch,
+  '2026_12_04_0010_coupon_audience': couponAudience,
 }

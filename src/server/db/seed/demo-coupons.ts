@@ -10,7 +10,7 @@ export const DEMO_TILL_KEYS: Record<string, string> = { S001: 'demo-till-S001', 
 
 type Template = Omit<CouponTemplatesTable, 'stock_left' | 'created_by' | 'created_at' | 'updated_at' | 'status'>
 
-const TEMPLATES: Template[] = [
+export const TEMPLATES: Template[] = [
   {
     id: 'ct_demo_welcome',
     name: '新客见面礼 30 元',
@@ -26,6 +26,8 @@ const TEMPLATES: Template[] = [
     valid_to: null,
     eligible_levels: '[]',
     eligible_tags: '[]',
+    // A gift for her first purchase: not for someone who already buys here.
+    max_orders: 0,
     store_ids: '[]',
     online: 1,
   },
@@ -44,6 +46,7 @@ const TEMPLATES: Template[] = [
     valid_to: null,
     eligible_levels: '[]',
     eligible_tags: '[]',
+    max_orders: null,
     store_ids: '[]',
     online: 1,
   },
@@ -62,6 +65,7 @@ const TEMPLATES: Template[] = [
     valid_to: null,
     eligible_levels: '["gold","platinum"]',
     eligible_tags: '[]',
+    max_orders: null,
     store_ids: '[]',
     online: 0,
   },
@@ -80,6 +84,7 @@ const TEMPLATES: Template[] = [
     valid_to: null,
     eligible_levels: '[]',
     eligible_tags: '["高净值"]',
+    max_orders: null,
     store_ids: '[]',
     online: 0,
   },
@@ -98,6 +103,7 @@ const TEMPLATES: Template[] = [
     valid_to: null,
     eligible_levels: '[]',
     eligible_tags: '[]',
+    max_orders: null,
     store_ids: '["S001"]',
     online: 0,
   },

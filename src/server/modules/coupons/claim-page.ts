@@ -12,11 +12,11 @@
  */
 import QRCode from 'qrcode'
 import type { CouponKind, IssuanceStatus } from '../../../shared/coupons'
-import { escapeHtml, formatYuan, pageHead } from '../bundles/lookbook-page'
+import { brandedTitle, brandMark, escapeHtml, formatYuan, pageHead } from '../bundles/lookbook-page'
 import { KIND_ACCENT } from './coupon-cover'
 
 export interface ClaimView {
-  /** The wordmark, e.g. '绮澜 QILAN'. */
+  /** The wordmark (BRAND_NAME); '' shows none. */
   brand: string
   name: string
   kind: CouponKind
@@ -168,7 +168,7 @@ interface Strings {
 const STRINGS: Record<Lang, Strings> = {
   zh: {
     htmlLang: 'zh-CN',
-    preparedBy: (guide) => `${guide} 为你准备`,
+    preparedBy: (guide) => `${guide} 为您准备`,
     kicker: '优惠券',
     validity: '有效期',
     range: (from, until) => `${from} – ${until}`,
@@ -188,7 +188,7 @@ const STRINGS: Record<Lang, Strings> = {
     terms: '使用说明',
     contact: (guide, store) => `有任何问题，直接在微信里问${guide}${store ? ` · ${store}` : ''}`,
     goneTitle: '券码无效',
-    goneBody: '请联系你的导购',
+    goneBody: '请联系您的导购',
   },
   en: {
     htmlLang: 'en',
@@ -327,7 +327,7 @@ async function qrSvg(code: string, label: string): Promise<string> {
 export async function renderClaimPage(view: ClaimView, now: Date): Promise<string> {
   const t = STRINGS[view.lang] ?? STRINGS.zh
   const lang: Lang = view.lang === 'en' ? 'en' : 'zh'
-  const brand = escapeHtml(view.brand)
+  const mark = brandMark(view.brand)
   const name = escapeHtml(view.name)
   const guide = escapeHtml(view.guideName)
   const store = view.storeName?.trim() ? escapeHtml(view.storeName.trim()) : null
@@ -365,13 +365,13 @@ ${notYet ? `<p class="notice">${t.notYet(from)}</p>` : ''}`
   const card = couponCardText(view, lang)
   return `${pageHead({
     lang: t.htmlLang,
-    title: `${view.name} · ${view.brand}`,
+    title: brandedTitle(view.name, view.brand),
     description: `${card.title} · ${card.desc}`,
     css: CSS,
   })}
 <body>
 <main class="page" style="--accent:${accent}">
-<header class="mast"><div class="mark">${brand}</div></header>
+<header class="mast">${mark}</header>
 <p class="eyebrow">${t.preparedBy(guide)}</p>
 <article class="ticket${state === 'usable' ? '' : ' used'}" data-state="${state}">
 <section class="face">
@@ -392,7 +392,7 @@ ${
     : ''
 }
 <p class="contact">${t.contact(guide, store)}</p>
-<footer class="foot"><div class="mark">${brand}</div></footer>
+${mark ? `<footer class="foot">${mark}</footer>` : ''}
 </main>
 </body>
 </html>
@@ -401,12 +401,12 @@ ${
 
 /** What an unknown, withdrawn or tampered coupon link shows: the brand, and who to ask. Never why. */
 export function renderClaimGone(brand: string): string {
-  const mark = escapeHtml(brand)
+  const mark = brandMark(brand)
   const zh = STRINGS.zh
-  return `${pageHead({ lang: 'zh-CN', title: `${zh.goneTitle} · ${brand}`, description: `${zh.goneTitle}，${zh.goneBody}`, css: GONE_CSS })}
+  return `${pageHead({ lang: 'zh-CN', title: brandedTitle(zh.goneTitle, brand), description: `${zh.goneTitle}，${zh.goneBody}`, css: GONE_CSS })}
 <body>
 <main class="page">
-<header><div class="mark">${mark}</div></header>
+<header>${mark}</header>
 <section class="msg">
 <div class="rule"></div>
 <h1>${zh.goneTitle}</h1>

@@ -22,8 +22,6 @@ import { renderClaimGone, renderClaimPage, type ClaimView } from './claim-page'
 import { renderCouponCover } from './coupon-cover'
 import type { CouponsService } from './coupons.service'
 
-const BRAND = '绮澜 QILAN'
-
 export const couponsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service: CouponsService }> = async (
   app,
   { ctx, service },
@@ -135,7 +133,7 @@ export const couponsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
   app.get<{ Params: { code: string } }>('/c/:code', async (request, reply) => {
     customerPageHeaders(reply)
     const found = await service.claim(request.params.code, origin(request), request.method === 'GET')
-    if (!found) return reply.status(404).send(renderClaimGone(BRAND))
+    if (!found) return reply.status(404).send(renderClaimGone(ctx.config.brandName))
     const { issuance, template } = found
     const stores = JSON.parse(template.store_ids) as string[]
     const storeNames = stores.length
@@ -154,7 +152,7 @@ export const couponsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
       ...(template.description ? [template.description] : []),
     ]
     const view: ClaimView = {
-      brand: BRAND,
+      brand: ctx.config.brandName,
       name: issuance.name,
       kind: issuance.kind,
       value: issuance.value,

@@ -24,6 +24,8 @@ import { iso, isoOrNull, isUniqueViolation, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import type { CustomersService } from '../customers/customers.service'
 import { requireManager } from '../guides/roles'
+import { PrivateTextGuard } from '../privacy/private-text.guard'
+import { couponCardText } from './claim-page'
 
 type Trx = Transaction<Database>
 type TemplateRow = CouponTemplatesTable
@@ -75,6 +77,8 @@ function refusal(code: CouponRefusal, message: string): ApiError {
 export interface CustomerFacts {
   level: MemberLevel | null
   tags: string[]
+  /** Orders the CRM has for her; 0 when she is not a member (nothing bought that we know of). */
+  orderCount: number
 }
 
 export class CouponsService {
@@ -130,6 +134,7 @@ export class CouponsService {
       validTo: row.valid_to,
       eligibleLevels: parseJsonArray<string>(row.eligible_levels),
       eligibleTags: parseJsonArray<string>(row.eligible_tags),
+      maxOrders: row.max_orders ?? null,
       storeIds: parseJsonArray<string>(row.store_ids),
       online: row.online === 1,
       status: row.status,
@@ -228,6 +233,7 @@ export class CouponsService {
       valid_to: input.validTo ?? null,
       eligible_levels: JSON.stringify(input.eligibleLevels ?? []),
       eligible_tags: JSON.stringify(input.eligibleTags ?? []),
+      max_orders: input.maxOrders ?? null,
       store_ids: JSON.stringify(stores),
       online: input.online === false ? 0 : 1,
       status: 'active',
@@ -272,6 +278,7 @@ export class CouponsService {
         ...(patch.guideWeeklyQuota !== undefined ? { guide_weekly_quota: patch.guideWeeklyQuota } : {}),
         ...(patch.eligibleLevels !== undefined ? { eligible_levels: JSON.stringify(patch.eligibleLevels) } : {}),
         ...(patch.eligibleTags !== undefined ? { eligible_tags: JSON.stringify(patch.eligibleTags) } : {}),
+        ...(patch.maxOrders !== undefined ? { max_orders: patch.maxOrders } : {}),
         ...(patch.storeIds !== undefined ? { store_ids: JSON.stringify(patch.storeIds) } : {}),
         ...(patch.online !== undefined ? { online: patch.online ? 1 : 0 } : {}),
         ...(patch.status !== undefined ? { status: patch.status } : {}),
@@ -283,7 +290,7 @@ export class CouponsService {
         userId,
         id,
         patch.status && patch.status !== row.status ? 'update' : 'update',
-        { name: row.name, status: row.status },
+        this.toTemplate(row),
         patch,
       )
       return { ...row, ...next } as TemplateRow
@@ -315,7 +322,11 @@ export class CouponsService {
   /** Her member level and tags, as eligibility reads them (403/404 as the profile answers). */
   private async customerFacts(userId: string, externalUserId: string): Promise<CustomerFacts> {
     const profile = await this.customers.getProfile(userId, externalUserId)
-    return { level: profile.member?.level ?? null, tags: profile.follow.tags.map((t) => t.name) }
+    return {
+      level: profile.member?.level ?? null,
+      tags: profile.follow.tags.map((t) => t.name),
+      orderCount: profile.member?.stats.orderCount ?? 0,
+    }
   }
 
   private eligible(row: TemplateRow, facts: CustomerFacts): boolean {
@@ -406,6 +417,7 @@ export class CouponsService {
     let reason: CouponRefusal | null = null
     if (!this.active(row, now)) reason = 'template_inactive'
     else if (!this.eligible(row, facts)) reason = 'not_eligible'
+    else if (row.max_orders !== null && facts.orderCount > row.max_orders) reason = 'too_many_orders'
     else if (counts.holds >= row.per_customer_limit) reason = 'customer_limit'
     else if (counts.guideUsed >= row.guide_weekly_quota) reason = 'guide_quota'
     else if (row.stock_left <= 0) reason = 'out_of_stock'
@@ -451,6 +463,7 @@ export class CouponsService {
     if (earlier)
       return { issuance: await this.view(this.sameKey(earlier, templateId, input.externalUserId), origin), created: false }
     const facts = await this.customerFacts(userId, input.externalUserId)
+    await this.assertNothingPrivate(userId, templateId, input.externalUserId)
     const attempt = this.db.transaction().execute(async (trx) => {
       const row = await this.lockTemplate(trx, templateId)
       if (!row) throw ApiError.notFound('No such coupon')
@@ -510,6 +523,27 @@ export class CouponsService {
       result = { row: this.sameKey(winner, templateId, input.externalUserId), created: false }
     }
     return { issuance: await this.view(result.row, origin), created: result.created }
+  }
+
+  /**
+   * Her card and coupon page carry the template's name and description: words a manager
+   * wrote for customers, checked all the same against what is kept about her.
+   */
+  private async assertNothingPrivate(userId: string, templateId: string, externalUserId: string): Promise<void> {
+    const template = await this.db
+      .selectFrom('coupon_templates')
+      .select(['name', 'description'])
+      .where('id', '=', templateId)
+      .executeTakeFirst()
+    // An unknown template is answered under the lock, as before.
+    if (!template) return
+    const guard = new PrivateTextGuard(this.db)
+    await guard.assertNothingPrivate(
+      userId,
+      [externalUserId],
+      [template.name, template.description],
+      await guard.pageWords(userId, this.ctx.config.brandName),
+    )
   }
 
   /**
@@ -665,6 +699,7 @@ export class CouponsService {
     const now = this.ctx.now()
     return rows.map((row) => {
       const template = templates.find((t) => t.id === row.template_id)!
+      const own = viewerId === null || viewerId === row.guide_id
       return {
         issuanceId: row.id,
         templateId: row.template_id,
@@ -683,6 +718,13 @@ export class CouponsService {
         redeemedAt: isoOrNull(row.redeemed_at === null ? null : Number(row.redeemed_at)),
         redeemedStoreName: stores.find((s) => s.id === row.redeemed_store_id)?.name ?? null,
         guide: { userId: row.guide_id, name: guides.find((g) => g.user_id === row.guide_id)?.name ?? row.guide_id },
+        card: own
+          ? {
+              link: `${origin}/c/${row.code}`,
+              ...couponCardText(template, 'zh'),
+              imgUrl: `${origin}/media/coupon-cover/${template.kind}.png`,
+            }
+          : null,
       }
     })
   }
@@ -825,6 +867,7 @@ const REFUSAL_MESSAGES: Record<CouponRefusal, string> = {
   customer_limit: 'She already holds as many of this coupon as one customer may',
   guide_quota: 'You have sent your quota of this coupon for this week',
   not_eligible: 'Her member level or tags do not qualify for this coupon',
+  too_many_orders: 'This coupon is for customers with fewer orders (a new-customer gift): she has bought too often',
   template_inactive: 'This coupon is paused or has ended',
 }
 

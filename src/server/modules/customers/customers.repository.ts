@@ -1,9 +1,10 @@
-import type { ExpressionBuilder, Kysely } from 'kysely'
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
 import type { CustomerTag } from '../../../shared/customer'
 import type { Db } from '../../db'
 import type { Database, WecomCustomersTable, WecomFollowsTable } from '../../db/schema'
 import { prepareQuery } from '../../db/prepared'
-import { bumped, containsIgnoreCase } from '../../db/sql'
+import { bumped, containsIgnoreCase, containsPattern, parseJsonArray } from '../../db/sql'
+import { PHONE_TAIL_PATTERN, searchPhones, searchQuery, searchText } from './search-key'
 
 /** A customer's WeCom data as we cache it, already mapped from WeCom's field names. */
 export interface CachedContact {
@@ -167,6 +168,7 @@ export class CustomersRepository {
           )
           .execute()
       }
+      await refreshSearchKeys(trx, [contact.externalUserId])
     })
   }
 
@@ -223,6 +225,10 @@ export class CustomersRepository {
           )
           .execute()
       }
+      await refreshSearchKeys(
+        trx,
+        contacts.map((c) => c.externalUserId),
+      )
     })
   }
 
@@ -247,8 +253,8 @@ export class CustomersRepository {
       .innerJoin('wecom_customers as c', 'c.external_user_id', 'f.external_user_id')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .where('f.user_id', '=', userId)
-    const term = q?.trim()
-    const row = await (term ? query.where(remarkOrNameContains(term)) : query).executeTakeFirstOrThrow()
+    const search = searchQuery(q ?? '')
+    const row = await (search ? query.where(matchesSearch(q!, search)) : query).executeTakeFirstOrThrow()
     return Number(row.n)
   }
 
@@ -271,8 +277,8 @@ export class CustomersRepository {
           .as('lastPurchaseAt'),
       ])
       .where('f.user_id', '=', userId)
-    const term = options.q?.trim()
-    if (term) query = query.where(remarkOrNameContains(term))
+    const search = searchQuery(options.q ?? '')
+    if (search) query = query.where(matchesSearch(options.q!, search))
     const after = options.after
     if (after) {
       query = query.where((eb) =>
@@ -324,10 +330,89 @@ export class CustomersRepository {
   }
 }
 
-/** Her remark (the guide's name for her) or her WeCom name contains `term`. */
-function remarkOrNameContains(term: string) {
-  return (eb: ExpressionBuilder<Database & { f: WecomFollowsTable; c: WecomCustomersTable }, 'f' | 'c'>) =>
-    eb.or([containsIgnoreCase(eb.ref('f.remark'), term), containsIgnoreCase(eb.ref('c.name'), term)])
+type ListBuilder = ExpressionBuilder<Database & { f: WecomFollowsTable; c: WecomCustomersTable }, 'f' | 'c'>
+
+/**
+ * Her name or the guide's remark, as typed or in pinyin, or the last four digits of a
+ * phone of hers: one LIKE over this guide's own rows (search-key.ts says what is kept).
+ * A row whose key is not filled yet is still found by its name or remark as typed.
+ */
+function matchesSearch(raw: string, search: NonNullable<ReturnType<typeof searchQuery>>) {
+  return (eb: ListBuilder) => {
+    const term = raw.trim()
+    const conditions = [
+      sql<boolean>`${eb.ref('f.search_text')} like ${containsPattern(search.text)} escape '!'`,
+      eb.and([
+        eb('f.search_text', 'is', null),
+        eb.or([containsIgnoreCase(eb.ref('f.remark'), term), containsIgnoreCase(eb.ref('c.name'), term)]),
+      ]),
+    ]
+    if (search.phoneTail) conditions.push(eb('f.search_phones', 'like', PHONE_TAIL_PATTERN(search.phoneTail)))
+    return eb.or(conditions)
+  }
+}
+
+/**
+ * Work out again what the search matches for these customers, for every guide who follows
+ * them: after her name, a remark, a phone or her member record changed. Only rows whose
+ * key differs are written.
+ */
+export async function refreshSearchKeys(db: Kysely<Database>, externalUserIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(externalUserIds)]
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('wecom_follows as f')
+      .leftJoin('wecom_customers as c', 'c.external_user_id', 'f.external_user_id')
+      .leftJoin('customer_facts as cf', 'cf.external_user_id', 'f.external_user_id')
+      .leftJoin('members as m', 'm.external_user_id', 'f.external_user_id')
+      .select([
+        'f.external_user_id',
+        'f.user_id',
+        'f.remark',
+        'f.remark_mobiles',
+        'f.search_text',
+        'f.search_phones',
+        'c.name',
+        'cf.phone as own_phone',
+        'm.phone as member_phone',
+      ])
+      .where('f.external_user_id', 'in', ids.slice(i, i + 500))
+      .execute()
+    for (const row of rows) {
+      const text = searchText(row.name ?? '', row.remark)
+      const phones = searchPhones([row.own_phone, row.member_phone, ...parseJsonArray<string>(row.remark_mobiles)])
+      if (row.search_text === text && row.search_phones === phones) continue
+      // The profile does not show these columns, so updated_at (its cache token) stays.
+      await db
+        .updateTable('wecom_follows')
+        .set({ search_text: text, search_phones: phones })
+        .where('external_user_id', '=', row.external_user_id)
+        .where('user_id', '=', row.user_id)
+        .execute()
+    }
+  }
+}
+
+/** Fill the keys of rows written before the search kept them (or by hand); returns how many customers. */
+export async function fillMissingSearchKeys(db: Kysely<Database>, batch = 500): Promise<number> {
+  let filled = 0
+  for (;;) {
+    const rows = await db
+      .selectFrom('wecom_follows')
+      .select('external_user_id')
+      .distinct()
+      .where('search_text', 'is', null)
+      .limit(batch)
+      .execute()
+    if (rows.length === 0) return filled
+    await db.transaction().execute((trx) =>
+      refreshSearchKeys(
+        trx,
+        rows.map((r) => r.external_user_id),
+      ),
+    )
+    filled += rows.length
+  }
 }
 
 /**
@@ -383,6 +468,7 @@ function prepareProfileRow(database: Db) {
         'cf.style_preferences as own_style_preferences',
         'cf.colors_liked as own_colors_liked',
         'cf.colors_avoided as own_colors_avoided',
+        'cf.materials_avoided as own_materials_avoided',
         'cf.birthday as own_birthday',
         'cf.phone as own_phone',
         'cf.preferred_store_id as own_store_id',

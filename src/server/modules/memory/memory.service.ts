@@ -19,18 +19,20 @@ import type {
   TimelineQuery,
 } from '../../../shared/memory'
 import { maskPhone } from '../../../shared/memory'
+import { isCalendarDate, shanghaiDate } from '../../../shared/dates'
 import type { AppContext } from '../../context'
 import { isUniqueViolation, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import { WecomError, WecomUnavailableError } from '../../wecom/errors'
 import type { CustomersService } from '../customers/customers.service'
+import { refreshSearchKeys } from '../customers/customers.repository'
 import { phoneOf } from '../customers/facts'
 import { CorpTags } from './corp-tags'
 import { FACT_COLUMNS, MemoryRepository, type FactColumn } from './memory.repository'
 import { readTimeline } from './timeline'
 import { MEMBER_LEVELS, type MemberLevel } from '../../../shared/customer'
 
-const LIST_FIELDS = new Set(['stylePreferences', 'colorsLiked', 'colorsAvoided'])
+const LIST_FIELDS = new Set(['stylePreferences', 'colorsLiked', 'colorsAvoided', 'materialsAvoided'])
 const MAX_PERSONAL_TAGS = 30
 
 export class MemoryService {
@@ -76,6 +78,8 @@ export class MemoryService {
     await this.repo.transaction(async (trx) => {
       await this.repo.saveFacts(trx, externalUserId, values, now)
       for (const change of real) await this.repo.insertEvent(trx, this.event(externalUserId, 'fact_changed', userId, change))
+      // Her guides find her by the last digits of her phone.
+      if (patch.phone !== undefined) await refreshSearchKeys(trx, [externalUserId])
     })
     return this.customers.getProfile(userId, externalUserId)
   }
@@ -112,6 +116,7 @@ export class MemoryService {
         now,
       )
       if (remark !== undefined && remark !== before.follow.remark) {
+        await refreshSearchKeys(trx, [externalUserId])
         await this.repo.insertEvent(
           trx,
           this.event(externalUserId, 'remark_changed', userId, { field: 'remark', from: before.follow.remark, to: remark }),
@@ -218,6 +223,8 @@ export class MemoryService {
     }
     const now = this.ctx.now()
     const nextFollowUp = input.nextFollowUp ?? null
+    // After the retry check: a note saved yesterday and sent again today is still the same note.
+    if (nextFollowUp) checkFollowUpDate(nextFollowUp, now)
     try {
       await this.repo.transaction(async (trx) => {
         await this.repo.insertNote(trx, {
@@ -264,6 +271,7 @@ export class MemoryService {
       kind: query.kind,
       cursor: query.cursor,
       limit: query.limit ?? 20,
+      now: this.ctx.now(),
     })
   }
 
@@ -320,6 +328,8 @@ export class MemoryService {
           throw new ApiError(409, 'conflict', 'This member was just bound to another WeCom customer')
         }
         await this.repo.insertEvent(trx, this.event(externalUserId, 'member_bound', userId, { memberId, name: member.name }))
+        // The member's phone is hers now: searchable by its last digits.
+        await refreshSearchKeys(trx, [externalUserId])
       })
     } catch (error) {
       // Another member was bound to this customer at the same moment.
@@ -328,6 +338,16 @@ export class MemoryService {
     }
     return this.customers.getProfile(userId, externalUserId)
   }
+}
+
+/**
+ * A follow-up is for today or later, in China's calendar (where she and her guide live):
+ * a date already past would at once be an overdue task nobody asked for.
+ */
+function checkFollowUpDate(date: string, now: number): void {
+  if (!isCalendarDate(date)) throw ApiError.badRequest(`nextFollowUp: ${date} is not a date`)
+  const today = shanghaiDate(now)
+  if (date < today) throw ApiError.badRequest(`nextFollowUp: ${date} is in the past (today is ${today})`)
 }
 
 function toNote(row: {
@@ -369,6 +389,8 @@ function display(profile: CustomerProfile, field: keyof FactsPatch): string {
       return f.colorsLiked.join('、')
     case 'colorsAvoided':
       return f.colorsAvoided.join('、')
+    case 'materialsAvoided':
+      return f.materialsAvoided.join('、')
     case 'birthday':
       return f.birthday ?? ''
     case 'phone':

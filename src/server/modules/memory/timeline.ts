@@ -1,10 +1,12 @@
 /**
- * One chronological view of a customer, newest first, from three sources: events
- * (changes guides made), notes, and her orders. Each source is read up to the page size
- * before the cursor and the results merged, so paging is exact however the sources mix.
+ * One chronological view of a customer, newest first, from four sources: events
+ * (changes guides made), notes, her orders, and her coupons. Each source is read up to the
+ * page size before the cursor and the results merged, so paging is exact however the
+ * sources mix.
  */
 import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../../db'
+import type { CouponKind } from '../../../shared/coupons'
 import type { NoteOutcome, TimelineEntry, TimelineKind, TimelinePage } from '../../../shared/memory'
 import { iso } from '../../db/sql'
 import { ApiError } from '../../http/errors'
@@ -34,6 +36,21 @@ export function decodeTimelineCursor(raw: string | undefined): Cursor | null {
 const PREFIX = { event: 'e:', note: 'n:', order: 'o:' } as const
 
 /**
+ * A coupon's steps are read from its issuance row at read time rather than written as
+ * events: expiry has no moment that writes anything, and her whole history (from before
+ * the timeline showed coupons) comes with it. Each step is a source of its own, keyed by
+ * the column holding its time. The prefixes sort in the order the steps happen, so two
+ * steps in one millisecond (she opened a link whose send was never confirmed) read
+ * newest first like everything else.
+ */
+const COUPON_STEPS = [
+  { kind: 'coupon_sent', prefix: 'c1:', column: 'ci.sent_at' },
+  { kind: 'coupon_claimed', prefix: 'c2:', column: 'ci.claimed_at' },
+  { kind: 'coupon_redeemed', prefix: 'c3:', column: 'ci.redeemed_at' },
+  { kind: 'coupon_expired', prefix: 'c4:', column: 'ci.valid_until' },
+] as const
+
+/**
  * Rows of a source that come after the cursor in (at desc, id desc) order. Entries with
  * the cursor's time sort by prefixed id: a whole source sorts before or after another.
  */
@@ -42,18 +59,20 @@ function afterCursor(
   prefix: string,
 ): { before: number; sameTime: 'all' | 'none' | { below: string } } | null {
   if (!cursor) return null
-  const cursorPrefix = cursor.id.slice(0, 2)
+  // Prefixes differ in length ('e:', 'c1:'): the prefix is everything up to its colon.
+  const cursorPrefix = cursor.id.slice(0, cursor.id.indexOf(':') + 1)
   if (prefix < cursorPrefix) return { before: cursor.at, sameTime: 'all' }
   if (prefix > cursorPrefix) return { before: cursor.at, sameTime: 'none' }
-  return { before: cursor.at, sameTime: { below: cursor.id.slice(2) } }
+  return { before: cursor.at, sameTime: { below: cursor.id.slice(cursorPrefix.length) } }
 }
 
-type Source = 'events' | 'notes' | 'orders'
+type Source = 'events' | 'notes' | 'orders' | (typeof COUPON_STEPS)[number]['kind']
 
 function sourcesFor(kind: TimelineKind | undefined): Source[] {
-  if (!kind) return ['events', 'notes', 'orders']
+  if (!kind) return ['events', 'notes', 'orders', ...COUPON_STEPS.map((step) => step.kind)]
   if (kind === 'note') return ['notes']
   if (kind === 'purchase') return ['orders']
+  if (COUPON_STEPS.some((step) => step.kind === kind)) return [kind as Source]
   return ['events']
 }
 
@@ -76,6 +95,8 @@ export async function readTimeline(
     kind?: TimelineKind
     cursor?: string
     limit: number
+    /** Coupons not used by now have expired. */
+    now: number
   },
 ): Promise<TimelinePage> {
   const db = database.kysely
@@ -218,6 +239,57 @@ export async function readTimeline(
           items: items
             .filter((i) => i.order_id === order.id)
             .map((i) => ({ name: i.name, imageUrl: i.image_url, returned: i.returned === 1 })),
+        },
+      })
+    }
+  }
+
+  for (const step of COUPON_STEPS) {
+    if (!sources.includes(step.kind)) continue
+    const after = afterCursor(cursor, step.prefix)
+    let query = db
+      .selectFrom('coupon_issuances as ci')
+      .innerJoin('coupon_templates as ct', 'ct.id', 'ci.template_id')
+      .leftJoin('guides as g', 'g.user_id', 'ci.guide_id')
+      .leftJoin('stores as s', 's.id', 'ci.redeemed_store_id')
+      // Never the code: another guide of hers reads this too.
+      .select([
+        'ci.id',
+        'ci.guide_id',
+        'g.name as guide_name',
+        's.name as store_name',
+        'ct.name',
+        'ct.kind',
+        'ct.value',
+        'ct.threshold',
+        `${step.column} as at`,
+      ])
+      .where('ci.external_user_id', '=', input.externalUserId)
+      .where(step.column, 'is not', null)
+    if (step.kind === 'coupon_expired') {
+      query = query.where('ci.status', 'in', ['sent', 'claimed']).where('ci.valid_until', '<', input.now)
+    } else if (step.kind === 'coupon_sent') {
+      // A reservation given back never reached her; one revived by a late confirm has status sent again.
+      query = query.where('ci.status', '!=', 'released')
+    }
+    if (after) query = query.where((eb) => timeCondition(eb, step.column, id('ci.id'), after))
+    const rows = await query.orderBy(step.column, 'desc').orderBy(id('ci.id'), 'desc').limit(take).execute()
+    for (const row of rows) {
+      const at = Number(row.at)
+      entries.push({
+        id: `${step.prefix}${row.id}`,
+        sortId: `${step.prefix}${row.id}`,
+        atMs: at,
+        kind: step.kind,
+        at: iso(at),
+        actor: step.kind === 'coupon_sent' ? { userId: row.guide_id, name: row.guide_name ?? row.guide_id } : null,
+        coupon: {
+          issuanceId: row.id,
+          name: row.name,
+          kind: row.kind as CouponKind,
+          value: row.value,
+          threshold: row.threshold,
+          storeName: step.kind === 'coupon_redeemed' ? row.store_name : null,
         },
       })
     }
