@@ -262,6 +262,18 @@ export const MediaAssetSchema = Type.Object({
 })
 export type MediaAsset = Static<typeof MediaAssetSchema>
 
+/**
+ * One field an audited change changed, before → after. Values as the content holds them
+ * (a reply's parts, a coupon's cents); ids are given as names (a group's, a store's).
+ * `before` is absent where the log did not keep it.
+ */
+export const AuditChangeSchema = Type.Object({
+  field: Type.String(),
+  before: Type.Optional(Type.Unknown()),
+  after: Type.Optional(Type.Unknown()),
+})
+export type AuditChange = Static<typeof AuditChangeSchema>
+
 export const AuditEntrySchema = Type.Object({
   id: Type.String(),
   at: Instant,
@@ -269,7 +281,10 @@ export const AuditEntrySchema = Type.Object({
   entity: StringEnum(['reply', 'reply_group', 'coupon_template']),
   entityId: Type.String(),
   action: StringEnum(['create', 'update', 'move', 'retire', 'restore']),
+  /** What was changed: the reply's title, the group's or the coupon's name. */
   summary: Type.String(),
+  /** Only the fields that changed. */
+  changes: Type.Array(AuditChangeSchema),
 })
 export type AuditEntry = Static<typeof AuditEntrySchema>
 

@@ -3,7 +3,7 @@
  * It must run before @wecom/jssdk is evaluated: the SDK reads the user agent once, at
  * load, to decide whether it is inside WeCom.
  */
-import { USER_AGENTS, type BridgeInvoke, type HostEvent, type HostResult, type Platform } from './protocol'
+import { USER_AGENTS, type BridgeInvoke, type BridgeOpenWindow, type HostEvent, type HostResult, type Platform } from './protocol'
 
 type Callback = (result: Record<string, unknown>) => void
 
@@ -55,6 +55,18 @@ function install(frame: HTMLIFrameElement): void {
     on(name, callback) {
       listeners.set(name, [...(listeners.get(name) ?? []), callback])
     },
+  }
+
+  // WeCom's client, not the page, decides what `window.open` does: on a computer it opens a
+  // WeCom browser window. Like `noopener`, the page gets no handle back.
+  window.open = (url?: string | URL) => {
+    const message: BridgeOpenWindow = {
+      source: 'gs-sim-bridge',
+      type: 'open-window',
+      url: new URL(String(url ?? ''), window.location.href).href,
+    }
+    window.parent.postMessage(message, window.location.origin)
+    return null
   }
 
   window.addEventListener('message', (event: MessageEvent<HostResult | HostEvent>) => {

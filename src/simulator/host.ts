@@ -5,7 +5,7 @@
  * fails here exactly as it would in WeCom (40093).
  */
 import type { AgentConfigCheck, AgentConfigVerdict } from '@/shared/simulator'
-import type { BridgeInvoke, HostResult } from './protocol'
+import type { BridgeInvoke, BridgeOpenWindow, HostResult } from './protocol'
 
 export type SimEntry = 'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'normal'
 
@@ -25,6 +25,15 @@ export interface BridgeLogEntry {
 export interface HostOptions {
   frame: () => HTMLIFrameElement | null
   context: () => SimContext
+  /**
+   * The WeCom browser window the app opened (`window.open`), while it is open. The app in
+   * it was not opened from a chat, so it gets the `normal` entry.
+   */
+  windowFrame?: () => HTMLIFrameElement | null
+  /** The app asked for a window of its own, at this address on our origin. */
+  onOpenWindow?: (url: string) => void
+  /** The app in that window asked WeCom to close it (`closeWindow`). */
+  onCloseWindow?: () => void
   /** A message the sidebar sent into the open chat. */
   onSend: (message: Record<string, unknown>) => void
   onLog: (entry: BridgeLogEntry) => void
@@ -49,11 +58,11 @@ const AGENT_APIS = new Set([
 const SEND_ENTRIES = new Set<SimEntry>(['single_chat_tools', 'group_chat_tools'])
 
 export function createBridgeHost(options: HostOptions) {
-  // agentConfig state belongs to one page load of the framed app.
-  let configuredWindow: Window | null = null
+  // agentConfig state belongs to one page load of a framed app (the sidebar, the window).
+  const configured = new WeakSet<Window>()
 
-  async function answer(call: BridgeInvoke, source: Window): Promise<Record<string, unknown>> {
-    const context = options.context()
+  async function answer(call: BridgeInvoke, source: Window, inWindow: boolean): Promise<Record<string, unknown>> {
+    const context: SimContext = inWindow ? { entry: 'normal' } : options.context()
     const ok = (extra: Record<string, unknown> = {}) => ({ err_msg: `${call.name}:ok`, ...extra })
     const fail = (reason: string, code?: number) => ({
       err_msg: `${call.name}:fail ${reason}`,
@@ -71,11 +80,11 @@ export function createBridgeHost(options: HostOptions) {
         signature: String(p.signature ?? ''),
       })
       if (!verdict.ok) return { err_msg: verdict.errMsg, err_code: verdict.errCode }
-      configuredWindow = source
+      configured.add(source)
       return ok({ checkResult: {} })
     }
     if (call.name === 'preVerifyJSAPI') return ok()
-    if (AGENT_APIS.has(call.name) && configuredWindow !== source) return fail('no permission')
+    if (AGENT_APIS.has(call.name) && !configured.has(source)) return fail('no permission')
 
     switch (call.name) {
       case 'getContext':
@@ -96,6 +105,10 @@ export function createBridgeHost(options: HostOptions) {
         options.onSend(call.params)
         return ok()
       }
+      case 'closeWindow':
+        if (!inWindow) return fail('not supported by the simulator')
+        options.onCloseWindow?.()
+        return ok()
       default:
         return fail('not supported by the simulator')
     }
@@ -128,13 +141,36 @@ export function createBridgeHost(options: HostOptions) {
     }
   }
 
-  const onMessage = (event: MessageEvent<BridgeInvoke>) => {
-    const frame = options.frame()
-    if (!frame || event.source !== frame.contentWindow || event.origin !== window.location.origin) return
-    const call = event.data
-    if (!call || call.source !== 'gs-sim-bridge' || call.type !== 'invoke') return
+  /** Which of our frames posted: the sidebar, or the window it opened. */
+  function sender(event: MessageEvent): 'sidebar' | 'window' | null {
+    if (event.origin !== window.location.origin || !event.source) return null
+    if (event.source === options.frame()?.contentWindow) return 'sidebar'
+    if (options.windowFrame && event.source === options.windowFrame()?.contentWindow) return 'window'
+    return null
+  }
+
+  function openWindow(request: BridgeOpenWindow): void {
+    let url: URL
+    try {
+      url = new URL(request.url)
+    } catch {
+      return
+    }
+    // Our own pages get a WeCom window; anything else is the browser's business.
+    if (url.origin === window.location.origin) options.onOpenWindow?.(url.href)
+    else window.open(url.href, '_blank', 'noopener')
+  }
+
+  const onMessage = (event: MessageEvent<BridgeInvoke | BridgeOpenWindow>) => {
+    const from = sender(event)
+    if (!from) return
+    const data = event.data
+    if (!data || data.source !== 'gs-sim-bridge') return
+    if (data.type === 'open-window') return openWindow(data)
+    if (data.type !== 'invoke') return
+    const call = data
     const source = event.source as Window
-    void answer(call, source).then((result) => {
+    void answer(call, source, from === 'window').then((result) => {
       const {
         appId: _a,
         verifyAppId: _b,

@@ -9,6 +9,16 @@ export interface BridgeInvoke {
   url: string
 }
 
+/**
+ * The framed app asked for a window of its own (`window.open`): desktop WeCom opens it in
+ * a WeCom browser window, which the simulator shows as a desktop-size window pane.
+ */
+export interface BridgeOpenWindow {
+  source: 'gs-sim-bridge'
+  type: 'open-window'
+  url: string
+}
+
 export interface HostResult {
   source: 'gs-sim-host'
   type: 'result'

@@ -27,6 +27,7 @@ export const JS_API_LIST = [
   'selectExternalContact',
   'openEnterpriseChat',
   'shareToExternalContact',
+  'closeWindow',
 ]
 
 export interface SignatureData {
@@ -154,4 +155,37 @@ export function canSendFrom(entry: WecomEntry | null, userAgent = navigator.user
 /** WeCom refused an image because its media id expired or is unknown (40007). */
 export function isMediaRefusal(error: unknown): boolean {
   return error instanceof WecomCallError && (error.errCode === 40007 || /media/i.test(error.errMsg))
+}
+
+/**
+ * WeCom on a computer, where the app can have windows of its own. On a phone every page
+ * is one full-screen webview, so there the app navigates in place.
+ */
+export function isDesktopWeCom(userAgent = navigator.userAgent): boolean {
+  return (
+    /wxwork\//i.test(userAgent) && /Windows|Macintosh|Mac OS X/.test(userAgent) && !/iPhone|iPad|Android|Mobile/.test(userAgent)
+  )
+}
+
+/**
+ * Open one of our pages in a window of its own (the manager's desk, never squeezed into
+ * the 360 px sidebar). In desktop WeCom a `window.open` of a page on the app's trusted
+ * domain opens a WeCom browser window: it shares the webview's cookies, so she stays signed
+ * in, and the JS-SDK works there. `openDefaultBrowser` would leave WeCom for the system
+ * browser, which has neither our session cookie nor the SDK.
+ *
+ * False where there is no second window (a phone): the caller navigates in place.
+ */
+export function openInNewWindow(path: string, userAgent = navigator.userAgent): boolean {
+  if (!isDesktopWeCom(userAgent)) return false
+  const url = new URL(path, window.location.href)
+  if (url.origin !== window.location.origin) throw new Error(`openInNewWindow: ${url.origin} is not this app`)
+  // noopener: the desk needs nothing from the sidebar, and WeCom gives no handle back anyway.
+  window.open(url.href, '_blank', 'noopener')
+  return true
+}
+
+/** Close the window the app is in (the desk's own window); WeCom closes its webview. */
+export async function closeWindow(): Promise<void> {
+  await call('closeWindow', () => ww.closeWindow())
 }

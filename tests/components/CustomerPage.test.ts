@@ -30,6 +30,32 @@ describe('CustomerPage for a given customer', () => {
     document.body.innerHTML = ''
   })
 
+  it('folds her header into a one-line bar once she scrolls, and brings the profile back from it', async () => {
+    api.fetchCustomer.mockResolvedValue(alice)
+    const { wrapper } = await mountPage(CustomerPage, { externalUserId: 'wmAlice' })
+    const bar = wrapper.get('[data-testid=customer-bar]')
+    expect(bar.classes()).not.toContain('customer-page__bar--shown')
+    expect(bar.attributes('aria-hidden')).toBe('true')
+    expect(bar.text()).toContain('爱丽丝')
+    expect(bar.find('[data-testid=member-level]').exists()).toBe(true)
+    const scrollTo = vi.spyOn(window, 'scrollTo').mockImplementation(() => {})
+    window.scrollY = 300
+    window.dispatchEvent(new Event('scroll'))
+    await flushPromises()
+    expect(bar.classes()).toContain('customer-page__bar--shown')
+    expect(bar.attributes('aria-hidden')).toBe('false')
+    await wrapper.get('[data-testid=tab-replies]').trigger('click')
+    await bar.trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid=tab-profile]').attributes('aria-selected')).toBe('true')
+    expect(scrollTo).toHaveBeenCalledWith({ top: 0 })
+    window.scrollY = 0
+    window.dispatchEvent(new Event('scroll'))
+    await flushPromises()
+    expect(bar.classes()).not.toContain('customer-page__bar--shown')
+    scrollTo.mockRestore()
+  })
+
   it('shows a skeleton, then the profile', async () => {
     const pending = deferred<CustomerProfile>()
     api.fetchCustomer.mockReturnValueOnce(pending.promise)

@@ -31,13 +31,16 @@ describe('GroupPage', () => {
     wecom.getCurrentChatId.mockReset()
   })
 
-  it('shows the open group and says honestly what works here', async () => {
+  it('shows the open group and says what its tabs do', async () => {
     wecom.getCurrentChatId.mockResolvedValue('wrVIP')
     api.fetchGroup.mockResolvedValue(group)
     const { wrapper, router } = await mountPage(GroupPage)
     expect(wrapper.get('[data-testid=group-header]').text()).toContain('静安 VIP 会员群')
     expect(wrapper.text()).toContain('4 位成员')
-    expect(wrapper.text()).toContain('话术和搭配的发送将在后续版本提供')
+    // Replies and outfits do go into the group: no 「将在后续版本提供」.
+    const hint = wrapper.get('[data-testid=group-hint]').text()
+    expect(hint).toContain('直接发到这个群里')
+    expect(wrapper.text()).not.toContain('后续版本')
     const other = wrapper.get('[data-testid=group-customer-wmOther]')
     expect(other.attributes('disabled')).toBeDefined()
     expect(other.text()).toContain('非你的客户')

@@ -131,6 +131,21 @@ describe('ReplyPanel', () => {
     expect(wrapper.text()).toContain('没有找到「没有这个」')
   })
 
+  it('reads as she will in her chat, and shows variables as chips where no customer is open', async () => {
+    const { wrapper } = await mountPanel()
+    await wrapper.find('[data-testid=reply-group-g1]').trigger('click')
+    const row = wrapper.get('[data-testid=reply-r2]')
+    expect(row.text()).toContain('张女士，平时穿 M 码的话选 M 就好。')
+    expect(row.find('[data-testid=reply-variable]').exists()).toBe(false)
+    // The workbench: nobody to fill in for, and no raw braces either.
+    const { wrapper: workbench } = await mountPage(ReplyPanel, { target: {}, canSend: false })
+    await flushPromises()
+    await workbench.find('[data-testid=reply-group-g1]').trigger('click')
+    const bare = workbench.get('[data-testid=reply-r2]')
+    expect(bare.text()).not.toContain('{称呼}')
+    expect(bare.get('[data-testid=reply-variable]').text()).toBe('称呼')
+  })
+
   it('sends a reply without variables in one tap, and records it once', async () => {
     const { wrapper } = await mountPanel()
     await wrapper.find('[data-testid=reply-group-g2]').trigger('click')

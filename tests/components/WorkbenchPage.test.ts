@@ -9,6 +9,12 @@ import { flushPromises, mountPage } from './helpers'
 const api = vi.hoisted(() => ({ fetchCustomers: vi.fn() }))
 vi.mock('@/api/customers', () => ({ fetchCustomers: api.fetchCustomers, fetchCustomer: vi.fn() }))
 
+const wecom = vi.hoisted(() => ({ openInNewWindow: vi.fn() }))
+vi.mock('@/wecom', async (original) => ({
+  ...(await original<typeof import('../../src/wecom')>()),
+  openInNewWindow: wecom.openInNewWindow,
+}))
+
 function summary(n: number, overrides: Partial<CustomerSummary> = {}): CustomerSummary {
   return {
     externalUserId: `wm${n}`,
@@ -105,5 +111,25 @@ describe('WorkbenchPage', () => {
     await chinese.trigger('click')
     await flushPromises()
     expect(wrapper.text()).toContain('语言')
+  })
+
+  it('opens the manager’s desk in a WeCom window of its own on a computer, and in place on a phone', async () => {
+    api.fetchCustomers.mockResolvedValue(page([summary(1)]))
+    const { wrapper, router, pinia } = await mountPage(WorkbenchPage)
+    useSessionStore(pinia).me = { userId: 'wanglei', name: '王蕾', role: 'manager' }
+    await wrapper.get('[data-testid=tab-mine]').trigger('click')
+    await flushPromises()
+
+    wecom.openInNewWindow.mockReturnValueOnce(true)
+    await wrapper.get('[data-testid=open-manage]').trigger('click')
+    await flushPromises()
+    expect(wecom.openInNewWindow).toHaveBeenCalledWith(expect.stringContaining('/manage?window=1'))
+    // The sidebar stays where it was.
+    expect(router.currentRoute.value.fullPath).toBe('/')
+
+    wecom.openInNewWindow.mockReturnValueOnce(false)
+    await wrapper.get('[data-testid=open-manage]').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.name).toBe('manage')
   })
 })

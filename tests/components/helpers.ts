@@ -18,6 +18,7 @@ export async function mountPage(component: Component, props: Record<string, unkn
     routes: [
       { path: '/', component: Blank },
       { path: '/customers/:externalUserId', name: 'customer', component: Blank },
+      { path: '/manage', name: 'manage', component: Blank },
     ],
   })
   await router.push('/')

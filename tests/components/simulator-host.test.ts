@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createBridgeHost, type HostOptions, type SimContext } from '../../src/simulator/host'
-import type { BridgeInvoke, HostResult } from '../../src/simulator/protocol'
+import type { BridgeInvoke, BridgeOpenWindow, HostResult } from '../../src/simulator/protocol'
 
 /**
  * The simulator page's answers to the JS-SDK, driven the way the framed app's bridge
@@ -39,9 +39,13 @@ describe('simulator bridge host', () => {
   })
 
   /** Post an invoke as if from the frame and wait for the host's answer. */
-  function invoke(name: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  function invoke(
+    name: string,
+    params: Record<string, unknown> = {},
+    from: ReturnType<typeof fakeFrame> = frame,
+  ): Promise<Record<string, unknown>> {
     const id = ++sequence
-    const source = frame.contentWindow
+    const source = from.contentWindow
     return new Promise((resolve) => {
       source.postMessage = (message: unknown) => {
         if ((message as HostResult).id === id) resolve((message as HostResult).result)
@@ -132,5 +136,44 @@ describe('simulator bridge host', () => {
       new MessageEvent('message', { data: call, origin: location.origin, source: frame.contentWindow as unknown as Window }),
     )
     await vi.waitFor(() => expect(answered).toHaveBeenCalledOnce())
+  })
+
+  it('shows a page the app opens in a window of its own, where it runs with no chat and can close itself', async () => {
+    const deskWindow = fakeFrame()
+    const opened: string[] = []
+    let closed = 0
+    host.stop()
+    host = createBridgeHost({
+      frame: () => frame,
+      context: () => context,
+      windowFrame: () => deskWindow,
+      onOpenWindow: (url) => opened.push(url),
+      onCloseWindow: () => closed++,
+      onSend: (message) => sent.push(message),
+      onLog: () => {},
+      verifyAgentConfig: verify,
+      mediaIsLive: async () => true,
+    })
+    const open = (url: string) => {
+      const request: BridgeOpenWindow = { source: 'gs-sim-bridge', type: 'open-window', url }
+      window.dispatchEvent(
+        new MessageEvent('message', { data: request, origin: location.origin, source: frame.contentWindow as unknown as Window }),
+      )
+    }
+    open(`${location.origin}/#/manage?window=1`)
+    expect(opened).toEqual([`${location.origin}/#/manage?window=1`])
+
+    // The window has its own agentConfig, and no chat: the workbench's entry, nothing to send into.
+    expect((await invoke('getCurExternalContact', {}, deskWindow)).err_msg).toContain('no permission')
+    await invoke('agentConfig', {}, deskWindow)
+    expect((await invoke('getContext', {}, deskWindow)).entry).toBe('normal')
+    expect((await invoke('sendChatMessage', { msgtype: 'text', text: { content: 'x' } }, deskWindow)).err_msg).toContain(':fail')
+    expect(sent).toEqual([])
+    // Closing is for that window only; the sidebar cannot close itself.
+    await invoke('agentConfig', {})
+    expect((await invoke('closeWindow')).err_msg).toContain(':fail')
+    expect(closed).toBe(0)
+    expect((await invoke('closeWindow', {}, deskWindow)).err_msg).toBe('closeWindow:ok')
+    expect(closed).toBe(1)
   })
 })

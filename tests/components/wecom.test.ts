@@ -117,4 +117,25 @@ describe('src/wecom with the real SDK', () => {
     wecom.registerWecom({ corpId: 'ww', agentId: '1', getAgentConfigSignature: signature })
     await expect(wecom.sendChatMessage({ msgtype: 'text', text: { content: 'x' } })).rejects.toMatchObject({ reason: 'fail' })
   })
+
+  it('opens our pages in a window of their own on a computer, and leaves a phone to navigate in place', async () => {
+    const { wecom, calls } = await loadWecom({ ua: WECOM_UA })
+    const open = vi.spyOn(window, 'open').mockReturnValue(null)
+    expect(wecom.openInNewWindow('#/manage?window=1')).toBe(true)
+    expect(open).toHaveBeenCalledWith(new URL('#/manage?window=1', location.href).href, '_blank', 'noopener')
+    expect(() => wecom.openInNewWindow('https://elsewhere.example/')).toThrow()
+    const phone =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 wxwork/4.1.30'
+    const android = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36 wxwork/4.1.30'
+    expect(wecom.openInNewWindow('#/manage', phone)).toBe(false)
+    expect(wecom.openInNewWindow('#/manage', android)).toBe(false)
+    expect(open).toHaveBeenCalledOnce()
+    expect(wecom.isDesktopWeCom('Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 wxwork/4.1.30')).toBe(true)
+    expect(wecom.isDesktopWeCom('Mozilla/5.0 (Windows NT 10.0) Chrome/120 Safari/537.36')).toBe(false)
+    open.mockRestore()
+    // The desk's window closes itself through WeCom.
+    wecom.registerWecom({ corpId: 'ww', agentId: '1', getAgentConfigSignature: signature })
+    await wecom.closeWindow()
+    expect(calls.some((c) => c.name === 'closeWindow')).toBe(true)
+  })
 })

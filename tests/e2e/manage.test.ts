@@ -53,6 +53,70 @@ describe.skipIf(!chromiumAvailable())('the manager’s reply desk', () => {
     await server?.stop()
   })
 
+  it('keeps the editor beside the 360 px preview from 1024 px up: text, counter and delete button in full view', async () => {
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 1024, height: 768 },
+    ]) {
+      await desk.setViewportSize(viewport)
+      await desk.getByTestId('manage-nav-replies').click()
+      // Below 1280 px the groups wait behind 「‹ 分组」 while a reply is open.
+      if (await desk.getByTestId('manage-to-groups').isVisible()) await desk.getByTestId('manage-to-groups').click()
+      await desk.getByTestId('manage-group-g_after').click()
+      await desk.locator('[data-testid^=manage-reply-]').first().locator('button').first().click()
+      const part = desk.getByTestId('part-0')
+      const preview = (await desk.getByTestId('manage-preview').boundingBox())!
+      expect(preview.width).toBeGreaterThanOrEqual(360)
+      expect(preview.x + preview.width).toBeLessThanOrEqual(viewport.width)
+      const targets = {
+        textarea: part.locator('textarea'),
+        counter: part.locator('.van-field__word-limit'),
+        remove: part.getByRole('button', { name: '删除这一条' }),
+      }
+      for (const [name, target] of Object.entries(targets)) {
+        const what = `${name} at ${viewport.width}`
+        const box = (await target.boundingBox())!
+        expect(box.x, what).toBeGreaterThanOrEqual(0)
+        expect(box.y, what).toBeGreaterThanOrEqual(0)
+        expect(box.y + box.height, what).toBeLessThanOrEqual(viewport.height)
+        // Beside the preview, not under it.
+        expect(box.x + box.width, what).toBeLessThanOrEqual(preview.x)
+        // Nothing drawn over it: at its corners and centre the page finds the element itself.
+        const onTop = await target.evaluate((element) => {
+          const r = element.getBoundingClientRect()
+          const points = [
+            [r.left + 1, r.top + 1],
+            [r.right - 1, r.top + 1],
+            [r.left + 1, r.bottom - 1],
+            [r.right - 1, r.bottom - 1],
+            [r.left + r.width / 2, r.top + r.height / 2],
+          ] as const
+          return points.every(([x, y]) => {
+            const hit = document.elementFromPoint(x, y)
+            return hit !== null && (hit === element || element.contains(hit))
+          })
+        })
+        expect(onTop, what).toBe(true)
+      }
+    }
+    await desk.setViewportSize({ width: 1440, height: 900 })
+  })
+
+  it('fits its bar into 360 px on a phone: one line each, nothing wider than the screen', async () => {
+    await desk.setViewportSize({ width: 360, height: 640 })
+    const nav = desk.locator('nav.manage__nav')
+    expect(await nav.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
+    for (const id of ['manage-nav-replies', 'manage-nav-coupons', 'manage-nav-audit', 'manage-leave']) {
+      const box = (await desk.getByTestId(id).boundingBox())!
+      expect(box.height, id).toBeGreaterThanOrEqual(44)
+      expect(box.height, id).toBeLessThanOrEqual(48)
+      expect(box.x + box.width, id).toBeLessThanOrEqual(360)
+    }
+    const brand = (await desk.locator('.manage__brand').boundingBox())!
+    expect(brand.height).toBeLessThan(30)
+    await desk.setViewportSize({ width: 1440, height: 900 })
+  })
+
   it('edits a reply with a live preview of the sidebar, and saves it', async () => {
     await desk.getByTestId('manage-group-g_after').click()
     await desk.locator('[data-testid^=manage-reply-]').filter({ hasText: '洗护提醒' }).locator('button').first().click()
@@ -148,6 +212,13 @@ describe.skipIf(!chromiumAvailable())('the manager’s reply desk', () => {
     expect(text).toContain('王蕾')
     expect(text).toContain('洗护提醒（羊毛）')
     expect(text).toContain('预约试衣')
+    // What changed, in words: the title edit, old → new, and none of the untouched fields.
+    const edit = log.getByTestId('audit-entry').filter({ hasText: '洗护提醒（羊毛）' }).first()
+    const changes = (await edit.getByTestId('audit-changes').textContent()) ?? ''
+    expect(changes).toContain('标题')
+    expect(changes).toMatch(/「洗护提醒」\s*→\s*「洗护提醒（羊毛）」/)
+    expect(changes).not.toContain('内容')
+    expect(text).not.toMatch(/\b(title|parts|tags|stages|groupId)\b/)
   })
 
   it('shows guides the new wording at once', async () => {
@@ -155,6 +226,48 @@ describe.skipIf(!chromiumAvailable())('the manager’s reply desk', () => {
     await guide.getByTestId('tab-replies').click()
     await guide.getByTestId('reply-search').locator('input').fill('羊毛')
     await expect.poll(() => guide.locator('[data-reply-item]').filter({ hasText: '洗护提醒（羊毛）' }).count()).toBe(1)
+  })
+
+  it('opens from 工作台 → 我的 in a desktop WeCom window of its own, and closes it; in place on a phone', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    await context.addCookies([{ name: 'gs_sim_user', value: 'wanglei', url: server.url }])
+    const simulator = await context.newPage()
+    simulator.on('pageerror', (error) => errors.push(error.message))
+    await simulator.goto(`${server.url}/simulator/`)
+    await simulator.getByTestId('chat-workbench').click()
+    const sidebar = simulator.frameLocator('[data-testid=sidebar-frame]')
+    await sidebar.getByTestId('customer-total').waitFor({ timeout: 20_000 })
+    await sidebar.getByTestId('tab-mine').click()
+    await sidebar.getByTestId('open-manage').click()
+
+    const deskWindow = simulator.frameLocator('[data-testid=desk-window-frame]')
+    await deskWindow.getByTestId('manage-group-g_after').waitFor({ timeout: 20_000 })
+    const frame = (await (await simulator.$('[data-testid=desk-window-frame]'))!.contentFrame())!
+    // A desktop-size window, signed in by the same cookie; the sidebar stays where it was.
+    expect(await frame.evaluate(() => [window.innerWidth, window.innerHeight])).toEqual([1280, 800])
+    expect(await frame.evaluate(() => navigator.userAgent)).toMatch(/wxwork\//)
+    expect(await sidebar.getByTestId('open-manage').isVisible()).toBe(true)
+    // The desk at that width: the editor beside the preview.
+    await deskWindow.getByTestId('manage-group-g_after').click()
+    await deskWindow.locator('[data-testid^=manage-reply-]').first().locator('button').first().click()
+    const text = (await deskWindow.getByTestId('part-0').locator('textarea').boundingBox())!
+    const preview = (await deskWindow.getByTestId('manage-preview').boundingBox())!
+    expect(text.x + text.width).toBeLessThanOrEqual(preview.x)
+    // Leaving closes the window (WeCom's closeWindow) rather than squeezing the workbench into it.
+    expect(await deskWindow.getByTestId('manage-leave').textContent()).toContain('关闭窗口')
+    await deskWindow.getByTestId('manage-leave').click()
+    await expect.poll(() => simulator.getByTestId('desk-window').count()).toBe(0)
+
+    // A phone has no second window: the desk opens in place, with a way back.
+    await simulator.getByTestId('platform-mobile').click()
+    await sidebar.getByTestId('customer-total').waitFor({ timeout: 20_000 })
+    await sidebar.getByTestId('tab-mine').click()
+    await sidebar.getByTestId('open-manage').click()
+    await sidebar.getByTestId('manage-group-g_after').waitFor({ timeout: 20_000 })
+    expect(await simulator.getByTestId('desk-window').count()).toBe(0)
+    await sidebar.getByTestId('manage-leave').click()
+    await sidebar.getByTestId('open-manage').waitFor()
+    await context.close()
   })
 
   it('keeps the desk to managers', async () => {
@@ -281,8 +394,11 @@ describe.skipIf(!chromiumAvailable())('the manager’s coupon desk', () => {
   })
 
   it('explains that a coupon a guide has sent cannot be deleted, and offers to end it', async () => {
-    // Lina sends 新客见面礼 to a customer she follows, after the desk read the list.
-    const customer = buildDemoData().customers.find((c) => c.follows.some((f) => f.userId === 'lina'))!
+    // Lina sends 新客见面礼 to a new customer she follows (no orders yet), after the desk read the list.
+    const demo = buildDemoData()
+    const customer = demo.customers.find(
+      (c) => c.follows.some((f) => f.userId === 'lina') && !demo.members.some((m) => m.externalUserId === c.externalUserId),
+    )!
     const guide = await openAs('lina', '#/workbench')
     const issued = await guide.evaluate(async (externalUserId) => {
       const res = await fetch('/api/coupons/ct_demo_welcome/issue', {

@@ -139,6 +139,25 @@ describe.each(DB_KINDS)('quick replies (%s)', (kind) => {
       expect(actions).toEqual(['retire', 'move', 'update', 'create'])
     })
 
+    it('logs only what changed, before → after, with groups by name', async () => {
+      const body = { scope: 'corp', groupId: 'g_store', title: '寄存服务', parts: [{ type: 'text', text: '可以寄存' }] }
+      const reply = (await call('POST', '/api/replies', body, manager)).json() as Reply
+      t.clock.advance(1000)
+      // The editor sends its whole form; only the title differs.
+      const form = { title: '寄存与取件', parts: reply.parts, tags: [], stages: [], expectedUpdatedAt: reply.updatedAt }
+      expect((await call('PATCH', `/api/replies/${reply.id}`, form, manager)).statusCode).toBe(200)
+      t.clock.advance(1000)
+      await call('POST', `/api/replies/${reply.id}/move`, { groupId: 'g_greeting', position: 0 }, manager)
+      const entries = ((await call('GET', '/api/manage/audit', undefined, manager)).json() as AuditPage).items.filter(
+        (a) => a.entityId === reply.id,
+      )
+      expect(entries.map((e) => [e.action, e.summary, e.changes])).toEqual([
+        ['move', '寄存与取件', [{ field: 'groupId', before: '门店与服务', after: '开场问候' }]],
+        ['update', '寄存与取件', [{ field: 'title', before: '寄存服务', after: '寄存与取件' }]],
+        ['create', '寄存服务', []],
+      ])
+    })
+
     it('keeps groups two levels deep, and retiring a group hides what is in it', async () => {
       const top = (await call('POST', '/api/reply-groups', { scope: 'corp', name: '直播话术' }, manager)).json() as ReplyGroup
       const sub = await call('POST', '/api/reply-groups', { scope: 'corp', name: '开播预告', parentId: top.id }, manager)

@@ -115,7 +115,7 @@ describe('renderClaimPage', () => {
     expect(html).toContain('2026.11.25 – 2026.12.25')
     expect(html).toContain('<li>限上海静安嘉里中心店、杭州湖滨银泰店使用</li>')
     expect(html).toContain('<li>线上商城可用</li>')
-    expect(html).toContain('小林 为你准备')
+    expect(html).toContain('小林 为您准备')
     expect(html).toContain('到店结账时出示此码')
     expect(html).toContain('<span>QL7K</span><span>3M9P</span><span>2XQ4</span>')
   })

@@ -198,9 +198,9 @@ describe('renderLookbookPage', () => {
   it('tells her how to reply to her guide', () => {
     const html = renderLookbookPage(view())
     expect(html).toContain('喜欢哪件，直接在微信里回复小林')
-    expect(html).toContain('小林会为你留好尺码，也欢迎到静安嘉里中心店试穿。')
+    expect(html).toContain('小林会为您留好尺码，也欢迎到静安嘉里中心店试穿。')
     const noStore = renderLookbookPage(view({ storeName: null }))
-    expect(noStore).toContain('小林会为你留好尺码。')
+    expect(noStore).toContain('小林会为您留好尺码。')
   })
 
   it('says so when no size is in stock', () => {
@@ -225,7 +225,7 @@ describe('renderLookbookGone', () => {
     const html = renderLookbookGone(`绮澜 ${XSS}`)
     expect(html.startsWith('<!doctype html>')).toBe(true)
     expect(html).toContain('链接已失效')
-    expect(html).toContain('请联系你的导购')
+    expect(html).toContain('请联系您的导购')
     expect(html).toContain('绮澜 &lt;script&gt;')
     expect(html).not.toMatch(/<script/i)
     expect(html).not.toMatch(/<img/i)

@@ -7,6 +7,13 @@ describe('salutation', () => {
     expect(salutation({ remark: '何俊杰', name: 'Jay', gender: 1 })).toBe('何先生')
     expect(salutation({ remark: '周敏', name: 'x', gender: 0 })).toBe('周敏')
   })
+  it('never turns other words of the guide’s remark into how she is addressed', () => {
+    expect(salutation({ remark: '孕期 怕冷', name: 'Lily🌸', gender: 2 })).toBe('Lily')
+    expect(salutation({ remark: 'VIP大客户', name: '🌸', gender: 2 })).toBe('您')
+    expect(salutation({ remark: '郑安琪静安S码', name: 'x', gender: 2 })).toBe('郑女士')
+    expect(salutation({ remark: '郑安琪静安S码', name: 'Angie', gender: 0 })).toBe('Angie')
+    expect(salutation({ remark: '欧阳娜娜', name: 'x', gender: 2 })).toBe('欧阳女士')
+  })
   it('uses a nickname without its emoji, and 您 when nothing is usable', () => {
     expect(salutation({ remark: '', name: 'Lily🌸', gender: 2 })).toBe('Lily')
     expect(salutation({ remark: '', name: '小鱼儿～', gender: 2 })).toBe('小鱼儿')

@@ -3,9 +3,8 @@
  * (thousands of replies at most), so every keystroke scans it in well under a frame.
  */
 import type { CustomerProfile } from '@/shared/customer'
+import { VARIABLE_PATTERN } from '@/shared/reply-fill'
 import type { Reply, ReplyGroup, ReplyLibrary, ReplyPart, ReplyStage } from '@/shared/replies'
-
-const VARIABLE = /\{(称呼|导购|门店|会员等级)\}/g
 
 /** Case- and width-insensitive: 'ＶＩＰ' and 'vip' match, as guides type either. */
 export function normalize(text: string): string {
@@ -56,7 +55,7 @@ export class ReplyIndex {
     this.entries = library.replies.map((reply) => ({
       reply,
       title: normalize(reply.title),
-      body: normalize(reply.parts.map(partText).join('\n').replace(VARIABLE, ' ')),
+      body: normalize(reply.parts.map(partText).join('\n').replace(VARIABLE_PATTERN, ' ')),
       order: (groupOrder.get(reply.groupId) ?? 9999) * 10_000 + reply.position,
     }))
     this.entries.sort((a, b) => a.order - b.order)

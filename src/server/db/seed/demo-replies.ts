@@ -57,7 +57,7 @@ const cover = (category: string, variant: number, hex: string) => `/media/demo/g
 export function buildDemoReplies(): DemoReplies {
   const assets: DemoAsset[] = [
     { id: 'img_size_tops', filename: '上装尺码表.png', bytes: sizeChartPng('#8e6c8a') },
-    { id: 'img_size_bottoms', filename: '下装尺码表.png', bytes: sizeChartPng('#5b8a72') },
+    { id: 'img_size_bottoms', filename: '下装尺码表.png', bytes: sizeChartPng('#5b8a72', 'bottoms') },
     { id: 'img_care_label', filename: '洗护标识.png', bytes: careLabelPng() },
     { id: 'img_map_s001', filename: '静安店位置.png', bytes: storeMapPng() },
   ]

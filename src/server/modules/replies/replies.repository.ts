@@ -207,6 +207,26 @@ export class RepliesRepository {
       .execute()
   }
 
+  /** Names for what audit entries point at: replies, groups, coupon templates, stores. */
+  async auditNames(ids: { replies: string[]; groups: string[]; templates: string[]; stores: string[] }) {
+    const byId = async (list: string[], read: (list: string[]) => Promise<{ id: string; name: string }[]>) =>
+      new Map(list.length ? (await read([...new Set(list)])).map((r) => [r.id, r.name]) : [])
+    return {
+      replies: await byId(ids.replies, (list) =>
+        this.db.selectFrom('replies').select(['id', 'title as name']).where('id', 'in', list).execute(),
+      ),
+      groups: await byId(ids.groups, (list) =>
+        this.db.selectFrom('reply_groups').select(['id', 'name']).where('id', 'in', list).execute(),
+      ),
+      templates: await byId(ids.templates, (list) =>
+        this.db.selectFrom('coupon_templates').select(['id', 'name']).where('id', 'in', list).execute(),
+      ),
+      stores: await byId(ids.stores, (list) =>
+        this.db.selectFrom('stores').select(['id', 'name']).where('id', 'in', list).execute(),
+      ),
+    }
+  }
+
   auditPage(options: { before?: { at: number; id: string }; limit: number }) {
     let q = this.db
       .selectFrom('audit_log as a')

@@ -4,8 +4,7 @@
  * messages `sendChatMessage` takes for one customer or group.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { MemberLevel } from '../../../shared/customer'
-import { fillVariables, salutation, type FillValues } from '../../../shared/reply-fill'
+import { ANY_MEMBER, fillVariables, MEMBER_LEVEL_NAMES, salutation, type FillValues } from '../../../shared/reply-fill'
 import type {
   AuditEntry,
   AuditPage,
@@ -33,14 +32,8 @@ import type { CustomersService } from '../customers/customers.service'
 import { GroupChats } from '../groups/group-chats'
 import { requireManager } from '../guides/roles'
 import { assetUrl, type MediaService } from '../media/media.service'
+import { auditChanges } from './audit-changes'
 import { RepliesRepository, type GroupRow, type ReplyRow, type Trx } from './replies.repository'
-
-const LEVEL_NAMES: Record<MemberLevel, string> = {
-  normal: '普通会员',
-  silver: '银卡会员',
-  gold: '金卡会员',
-  platinum: '铂金会员',
-}
 
 function toGroup(row: GroupRow): ReplyGroup {
   return {
@@ -444,16 +437,16 @@ export class RepliesService {
       return {
         ...base,
         salutation: salutation({ remark: profile.follow.remark, name: profile.name, gender: profile.gender }),
-        memberLevel: profile.member ? LEVEL_NAMES[profile.member.level] : '会员',
+        memberLevel: profile.member ? MEMBER_LEVEL_NAMES[profile.member.level] : ANY_MEMBER,
         store: profile.facts.preferredStore?.name ?? base.store,
       }
     }
     if (target.chatId) {
       await this.assertChatMember(userId, target.chatId)
-      return { ...base, salutation: '大家', memberLevel: '会员' }
+      return { ...base, salutation: '大家', memberLevel: ANY_MEMBER }
     }
     // No chat (the workbench): the guide copies the text and sends it herself.
-    return { ...base, salutation: '亲', memberLevel: '会员' }
+    return { ...base, salutation: '亲', memberLevel: ANY_MEMBER }
   }
 
   /** She sends into a group chat only if she is in it (its owner, or a staff member). */
@@ -611,20 +604,66 @@ export class RepliesService {
     const rows = await this.repo.auditPage({ before, limit: limit + 1 })
     const page = rows.slice(0, limit)
     const last = page.at(-1)
+    const read = page.map((r) => {
+      const b = parseFields(r.before)
+      const a = parseFields(r.after)
+      return { row: r, before: b, after: a, changes: auditChanges(r.action, b, a) }
+    })
+    // The log keeps ids; the manager reads names.
+    const idsOf = (fields: string[]) =>
+      read.flatMap(({ changes }) =>
+        changes.filter((c) => fields.includes(c.field)).flatMap((c) => [c.before, c.after].flat().filter(isText)),
+      )
+    const entityIds = (entity: string) => read.filter(({ row }) => row.entity === entity).map(({ row }) => row.entity_id)
+    const names = await this.repo.auditNames({
+      replies: entityIds('reply'),
+      groups: [...entityIds('reply_group'), ...idsOf(['groupId', 'parentId'])],
+      templates: entityIds('coupon_template'),
+      stores: idsOf(['storeIds']),
+    })
+    const named = (map: Map<string, string>, value: unknown): unknown =>
+      Array.isArray(value) ? value.map((v) => named(map, v)) : isText(value) ? (map.get(value) ?? value) : value
     return {
-      items: page.map((r): AuditEntry => ({
-        id: r.id,
-        at: iso(Number(r.at)),
-        actor: { userId: r.actor_id, name: r.actor_name ?? r.actor_id },
-        entity: r.entity as AuditEntry['entity'],
-        entityId: r.entity_id,
-        action: r.action as AuditEntry['action'],
-        summary: summarize(r.action, r.before, r.after),
-      })),
+      items: read.map(({ row: r, before: b, after: a, changes }): AuditEntry => {
+        const current = r.entity === 'reply' ? names.replies : r.entity === 'reply_group' ? names.groups : names.templates
+        return {
+          id: r.id,
+          at: iso(Number(r.at)),
+          actor: { userId: r.actor_id, name: r.actor_name ?? r.actor_id },
+          entity: r.entity as AuditEntry['entity'],
+          entityId: r.entity_id,
+          action: r.action as AuditEntry['action'],
+          summary: nameOf(a) ?? current.get(r.entity_id) ?? nameOf(b) ?? '',
+          changes: changes.map((c) => {
+            const map =
+              c.field === 'storeIds' ? names.stores : c.field === 'groupId' || c.field === 'parentId' ? names.groups : null
+            if (!map) return c
+            return {
+              field: c.field,
+              ...('before' in c ? { before: named(map, c.before) } : {}),
+              after: named(map, c.after),
+            }
+          }),
+        }
+      }),
       nextCursor:
         rows.length > limit && last ? Buffer.from(JSON.stringify([Number(last.at), last.id])).toString('base64url') : null,
     }
   }
+}
+
+function parseFields(json: string | null): Record<string, unknown> {
+  return json ? (JSON.parse(json) as Record<string, unknown>) : {}
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string'
+}
+
+/** The title or name an entry's content gives itself, if it carries one. */
+function nameOf(fields: Record<string, unknown>): string | undefined {
+  const name = fields.title ?? fields.name
+  return typeof name === 'string' && name.trim() ? name.trim() : undefined
 }
 
 /** A send id reported again: fine for the same reply and guide, a conflict otherwise. */
@@ -633,18 +672,4 @@ function sameSend(existing: { user_id: string; reply_id: string }, userId: strin
     throw new ApiError(409, 'conflict', 'This send id was used for another reply')
   }
   return { recorded: false }
-}
-
-/** One line for the audit list: what changed, in the content's own words. */
-function summarize(action: string, before: string | null, after: string | null): string {
-  const b = before ? (JSON.parse(before) as Record<string, unknown>) : {}
-  const a = after ? (JSON.parse(after) as Record<string, unknown>) : {}
-  const name = (a.title ?? a.name ?? b.title ?? b.name ?? '') as string
-  if (action === 'update') {
-    const fields = Object.keys(a).filter((k) => k !== 'retired')
-    return `${name}${fields.length ? `: ${fields.join(', ')}` : ''}`
-  }
-  if (action === 'move')
-    return `${String(b.groupId ?? b.parentId ?? '')} → ${String(a.groupId ?? a.parentId ?? '')} #${String(a.position ?? '')}`
-  return name
 }
