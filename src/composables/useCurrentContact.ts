@@ -1,5 +1,5 @@
 import { ref, shallowRef, type Ref } from 'vue'
-import type { LoadStatus } from '@/stores/entry'
+import type { LoadStatus } from '@/api/status'
 import { getCurrentChatId, getCurrentCustomerId } from '@/wecom'
 import { createLatest } from './useLatest'
 import { usePageReturn } from './usePageReturn'

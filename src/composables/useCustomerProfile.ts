@@ -1,7 +1,7 @@
 import { computed, ref, shallowRef, toValue, watch, type MaybeRefOrGetter } from 'vue'
 import type { CustomerProfile } from '@/shared/customer'
 import { useCustomersStore } from '@/stores/customers'
-import type { LoadStatus } from '@/stores/entry'
+import type { LoadStatus } from '@/api/status'
 import { createLatest } from './useLatest'
 
 /**

@@ -1,15 +1,10 @@
 import { showToast } from 'vant'
 import 'vant/es/toast/style'
-import { isApiFailure } from '@/api/http'
+import { failureReason } from '@/api/status'
 import { t } from '@/i18n'
 import type { CustomerProfile } from '@/shared/customer'
 import { useCustomersStore } from '@/stores/customers'
 
-/** Why a write failed, in words the guide can act on. */
-export function failureReason(error: unknown): string {
-  if (isApiFailure(error)) return error.status === 0 ? t('common.offline') : error.message
-  return error instanceof Error ? error.message : String(error)
-}
 
 /**
  * A change to the profile that shows at once: the store gets the optimistic version

@@ -9,7 +9,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { ClientConfig } from '../shared/wecom'
 import { BackgroundTasks, type AppContext } from './context'
 import type { Db } from './db'
-import { buildDemoData, type DemoData } from './db/seed/demo-data'
+import { buildDemoData, type DemoData } from './demo/data'
 import { SIMULATOR_API_PATH, type Config } from './env'
 import { registerBodyTypes } from './http/body-types'
 import { registerErrorHandler } from './http/error-handler'

@@ -5,7 +5,7 @@
  */
 import { buildApp } from './app'
 import { migrateToLatest, openDb, type Db } from './db'
-import { DEMO_TILL_KEYS } from './db/seed/demo-coupons'
+import { DEMO_TILL_KEYS } from './demo/coupons'
 import { ConfigError, loadConfig, type Config } from './env'
 import { prepareDatabase, type PreparedDatabase } from './startup'
 

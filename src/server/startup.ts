@@ -6,10 +6,10 @@
  */
 import type { Db } from './db'
 import { deploymentKind, holdsData, markDeployment } from './db/deployment'
-import { hasCatalog, hasReplies, isEmpty, seedDemo, seedDemoCatalog, seedDemoReplies } from './db/seed/demo'
-import { hasCoupons, seedDemoCoupons } from './db/seed/demo-coupons'
-import { buildDemoData, type DemoData } from './db/seed/demo-data'
-import { buildDemoReplies } from './db/seed/demo-replies'
+import { hasCatalog, hasReplies, isEmpty, seedDemo, seedDemoCatalog, seedDemoReplies } from './demo/seed'
+import { hasCoupons, seedDemoCoupons } from './demo/coupons'
+import { buildDemoData, type DemoData } from './demo/data'
+import { buildDemoReplies } from './demo/replies'
 import { ConfigError, DEFAULT_SQLITE_FILES, type Config, type DatabaseConfig } from './env'
 
 export interface PreparedDatabase {

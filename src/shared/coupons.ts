@@ -177,3 +177,23 @@ export const RedemptionSchema = Type.Object({
   storeId: Type.String(),
 })
 export type Redemption = Static<typeof RedemptionSchema>
+
+// --- 折 --------------------------------------------------------------------------------------
+
+/**
+ * 折 is tenths of the price paid, so a percentage off reads as what she pays: 15 % off →
+ * '8.5', 20 % → '8', 1 % → '9.9'. Chinese shows coupons this way; the API stores the
+ * percentage off. Out-of-range values are clamped to what a template may hold (1–99).
+ */
+export function zheOf(percentOff: number): string {
+  const off = Math.min(99, Math.max(1, Math.round(percentOff)))
+  return String((100 - off) / 10)
+}
+
+/** 折 as typed ('8.5', '9') → the percentage off (15, 10); null unless one digit with at most one decimal giving 1–99 % off. */
+export function percentOffFromZhe(text: string): number | null {
+  const s = text.trim()
+  if (!/^\d(\.\d)?$/.test(s)) return null
+  const percent = 100 - Math.round(Number(s) * 10)
+  return percent >= 1 && percent <= 99 ? percent : null
+}

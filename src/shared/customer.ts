@@ -83,6 +83,9 @@ export type Member = Static<typeof MemberSchema>
 /** The WeCom corporate tag group whose tags are style preferences (shown and ranked with her facts' styles). */
 export const STYLE_TAG_GROUP = '风格偏好'
 
+/** The styles guides pick from for her 风格偏好 (she may have others, typed or from WeCom tags). */
+export const STYLE_WORDS = ['通勤', '度假', '法式', '极简', '休闲', '优雅', '甜美', '运动'] as const
+
 export const FACT_FIELDS = [
   'sizeTop',
   'sizeBottom',

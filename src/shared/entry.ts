@@ -33,10 +33,3 @@ export function viewForEntry(entry: string): EntryView {
       return 'workbench'
   }
 }
-
-/** Entries in which `sendChatMessage` can put something into the open chat. */
-export function canSendInEntry(entry: string): boolean {
-  return (
-    entry === 'single_chat_tools' || entry === 'group_chat_tools' || entry === 'chat_attachment' || entry === 'single_kf_tools'
-  )
-}

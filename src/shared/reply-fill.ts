@@ -22,7 +22,8 @@ export const VARIABLE_VALUES: Record<ReplyVariable, keyof FillValues> = {
   '{会员等级}': 'memberLevel',
 }
 
-export const VARIABLE_PATTERN = /\{(?:称呼|导购|门店|会员等级)\}/g
+/** Any variable in a text, made from REPLY_VARIABLES so a new variable is matched everywhere at once. */
+export const VARIABLE_PATTERN = new RegExp(REPLY_VARIABLES.map((v) => v.replace(/[{}]/g, '\\$&')).join('|'), 'g')
 
 /** Her level as the brand's messages name it: Chinese whatever the guide's language, as she reads it. */
 export const MEMBER_LEVEL_NAMES: Record<MemberLevel, string> = {

@@ -1,9 +1,8 @@
+import type { LoadStatus } from '@/api/status'
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { WecomEntry } from '@/shared/entry'
 import { getEntry } from '@/wecom'
-
-export type LoadStatus = 'idle' | 'loading' | 'done' | 'error'
 
 /** Where WeCom opened the app (`getContext`), asked once per page load. */
 export const useEntryStore = defineStore('entry', () => {

@@ -3,7 +3,7 @@ import { computed, ref, shallowRef } from 'vue'
 import { fetchReplyLibrary, setFavorite } from '@/api/replies'
 import { ReplyIndex } from '@/components/replies/reply-index'
 import type { Reply, ReplyGroup, ReplyLibrary } from '@/shared/replies'
-import type { LoadStatus } from './entry'
+import type { LoadStatus } from '@/api/status'
 
 /** A library older than this is re-read quietly when the replies tab opens again. */
 const FRESH_MS = 60_000

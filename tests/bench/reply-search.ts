@@ -8,7 +8,7 @@
 import { build } from 'esbuild'
 import path from 'node:path'
 import { ReplyIndex } from '../../src/components/replies/reply-index'
-import { buildDemoReplies } from '../../src/server/db/seed/demo-replies'
+import { buildDemoReplies } from '../../src/server/demo/replies'
 import type { Reply, ReplyLibrary } from '../../src/shared/replies'
 import { ROOT, chromiumAvailable, launchBrowser } from '../e2e/helpers'
 import { percentile } from './percentile'

@@ -10,7 +10,7 @@ import path from 'node:path'
 import type { Browser, FrameLocator, Page } from 'playwright-core'
 import type { Suggestions } from '../../src/shared/bundles'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildDemoData } from '../../src/server/db/seed/demo-data'
+import { buildDemoData } from '../../src/server/demo/data'
 import { chromiumAvailable, launchBrowser, ROOT, startServer, type RunningServer } from './helpers'
 
 const demo = buildDemoData()

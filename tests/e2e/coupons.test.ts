@@ -6,8 +6,8 @@
  */
 import type { Browser, FrameLocator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildDemoData } from '../../src/server/db/seed/demo-data'
-import { DEMO_TILL_KEYS } from '../../src/server/db/seed/demo-coupons'
+import { buildDemoData } from '../../src/server/demo/data'
+import { DEMO_TILL_KEYS } from '../../src/server/demo/coupons'
 import { chromiumAvailable, launchBrowser, startServer, type RunningServer } from './helpers'
 
 const demo = buildDemoData()

@@ -5,8 +5,8 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildDemoData } from '../../src/server/db/seed/demo-data'
-import { sizeChartPng } from '../../src/server/db/seed/demo-art-png'
+import { buildDemoData } from '../../src/server/demo/data'
+import { sizeChartPng } from '../../src/server/demo/art-png'
 import { chromiumAvailable, launchBrowser, startServer, type RunningServer } from './helpers'
 
 const WECOM_UA =

@@ -6,8 +6,8 @@
  */
 import type { Browser, FrameLocator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildDemoData } from '../../src/server/db/seed/demo-data'
-import { buildDemoReplies } from '../../src/server/db/seed/demo-replies'
+import { buildDemoData } from '../../src/server/demo/data'
+import { buildDemoReplies } from '../../src/server/demo/replies'
 import { salutation } from '../../src/shared/reply-fill'
 import { chromiumAvailable, launchBrowser, startServer, type RunningServer } from './helpers'
 

@@ -6,7 +6,7 @@
  */
 import type { Browser, FrameLocator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildDemoData } from '../../src/server/db/seed/demo-data'
+import { buildDemoData } from '../../src/server/demo/data'
 import { chromiumAvailable, launchBrowser, startServer, type RunningServer } from './helpers'
 
 const demo = buildDemoData()

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, FrameLocator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildDemoData } from '../../src/server/db/seed/demo-data'
+import { buildDemoData } from '../../src/server/demo/data'
 import { ROOT, chromiumAvailable, launchBrowser, startServer, type RunningServer } from './helpers'
 
 const demo = buildDemoData()

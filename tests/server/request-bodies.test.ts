@@ -9,7 +9,7 @@ import { Agent, request as httpRequest, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MediaAsset } from '../../src/shared/replies'
-import { sizeChartPng } from '../../src/server/db/seed/demo-art-png'
+import { sizeChartPng } from '../../src/server/demo/art-png'
 import { DB_KINDS } from '../helpers/db'
 import { createTestApp, signIn, type TestApp } from '../helpers/app'
 

@@ -4,9 +4,9 @@
  * and the pages she opens never say 你 (迷你 is a size, not an address).
  */
 import { describe, expect, it } from 'vitest'
-import { TEMPLATES as DEMO_COUPONS } from '../../src/server/db/seed/demo-coupons'
-import { buildDemoData } from '../../src/server/db/seed/demo-data'
-import { buildDemoReplies } from '../../src/server/db/seed/demo-replies'
+import { TEMPLATES as DEMO_COUPONS } from '../../src/server/demo/coupons'
+import { buildDemoData } from '../../src/server/demo/data'
+import { buildDemoReplies } from '../../src/server/demo/replies'
 import { renderLookbookGone, renderLookbookPage, type LookbookView } from '../../src/server/modules/bundles/lookbook-page'
 import { renderClaimGone, renderClaimPage, type ClaimView } from '../../src/server/modules/coupons/claim-page'
 import type { ReplyPart } from '../../src/shared/replies'

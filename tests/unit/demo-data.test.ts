@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildDemoData } from '../../src/server/db/seed/demo-data'
+import { buildDemoData } from '../../src/server/demo/data'
 import { BUNDLE_MAX_ITEMS, BUNDLE_MIN_ITEMS } from '../../src/shared/bundles'
 import { PRODUCT_CATEGORIES } from '../../src/shared/catalog'
 import { EXTERNAL_USER_ID_PATTERN } from '../../src/shared/ids'

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  escapeHtml,
-  formatYuan,
-  renderLookbookGone,
-  renderLookbookPage,
-  safeUrl,
-  type LookbookView,
-} from '../../src/server/modules/bundles/lookbook-page'
+import { escapeHtml, formatYuan, safeUrl } from '../../src/server/http/customer-page'
+import { renderLookbookGone, renderLookbookPage, type LookbookView } from '../../src/server/modules/bundles/lookbook-page'
 
 const XSS = '<script>alert(1)</script>'
 

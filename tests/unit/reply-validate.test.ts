@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildDemoReplies } from '../../src/server/db/seed/demo-replies'
+import { buildDemoReplies } from '../../src/server/demo/replies'
 import { partProblems } from '../../src/shared/reply-validate'
 
 describe('partProblems', () => {

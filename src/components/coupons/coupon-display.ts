@@ -1,12 +1,12 @@
 /** Coupons in words: the value, its condition, why one cannot go, where it stands. */
 import { locale, t } from '@/i18n'
 import { formatMoney } from '@/i18n/format'
-import type { CouponKind, CouponRefusal, IssuanceStatus } from '@/shared/coupons'
+import { zheOf, type CouponKind, type CouponRefusal, type IssuanceStatus } from '@/shared/coupons'
 
 export function couponValue(kind: CouponKind, value: number): string {
   // Chinese says what she pays (8.5 折), English what comes off (15% off).
   if (kind === 'percent_off')
-    return t('coupons.percent', { value: locale.value === 'zh-CN' ? String((100 - value) / 10) : String(value) })
+    return t('coupons.percent', { value: locale.value === 'zh-CN' ? zheOf(value) : String(value) })
   return formatMoney(value, locale.value)
 }
 

@@ -1,5 +1,5 @@
 /** How each fact is edited and shown: its kind, label and the values guides pick most. */
-import type { Facts, FactField } from '@/shared/customer'
+import { STYLE_WORDS, type Facts, type FactField } from '@/shared/customer'
 import type { FactsPatch } from '@/shared/memory'
 import { MATERIALS } from '@/shared/catalog'
 import type { MessageKey } from '@/i18n'
@@ -29,7 +29,7 @@ export const FACT_SPECS: Record<FactField, FactSpec> = {
   stylePreferences: {
     kind: 'words',
     label: 'field.stylePreferences',
-    suggestions: ['通勤', '度假', '法式', '极简', '休闲', '优雅', '甜美', '运动'],
+    suggestions: [...STYLE_WORDS],
   },
   colorsLiked: { kind: 'words', label: 'field.colorsLiked', suggestions: COLORS },
   colorsAvoided: { kind: 'words', label: 'field.colorsAvoided', suggestions: COLORS },

@@ -13,6 +13,13 @@ import type { Database } from './schema'
 
 export type DbKind = 'sqlite' | 'postgres'
 
+/**
+ * What a repository writes through: the database itself or a transaction on it (a
+ * Kysely `Transaction` is a `Kysely`). Methods that must join a caller's transaction take
+ * one of these.
+ */
+export type Trx = Kysely<Database>
+
 export interface Db {
   kysely: Kysely<Database>
   kind: DbKind

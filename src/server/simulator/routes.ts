@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { AgentConfigCheck, AgentConfigVerdict, SimulatorWorldView } from '../../shared/simulator'
 import { SIMULATOR_USER_COOKIE } from '../../shared/simulator'
-import type { DemoData } from '../db/seed/demo-data'
+import type { DemoData } from '../demo/data'
 import type { SimulatorWorld } from './world'
 
 /**

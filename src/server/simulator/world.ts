@@ -3,7 +3,7 @@
  * know. Mutations (a remark edit, a tag) last for the life of the process.
  */
 import { randomBytes } from 'node:crypto'
-import type { DemoData, DemoMessage } from '../db/seed/demo-data'
+import type { DemoData, DemoMessage } from '../demo/data'
 import { jsapiSignature } from '../wecom/signature'
 import type { ExternalContact, FollowUser } from '../wecom/types'
 

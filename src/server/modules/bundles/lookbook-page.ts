@@ -7,6 +7,7 @@
  * Every text value comes from guides, managers or the catalogue and is escaped; every
  * URL must be http(s) or root-relative, anything else is left out.
  */
+import { brandedTitle, brandMark, escapeHtml, formatYuan, pageHead, renderGonePage, safeUrl } from '../../http/customer-page'
 
 export interface LookbookItemView {
   name: string
@@ -32,55 +33,6 @@ export interface LookbookView {
   lang: 'zh' | 'en'
 }
 
-/** '¥1,299', or '¥1,299.50' when there are fen. */
-export function formatYuan(fen: number): string {
-  const value = Number.isFinite(fen) ? Math.round(fen) : 0
-  const abs = Math.abs(value)
-  const yuan = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  const cents = abs % 100
-  return `${value < 0 ? '-' : ''}¥${yuan}${cents ? `.${String(cents).padStart(2, '0')}` : ''}`
-}
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/** Text for HTML content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!)
-}
-
-/**
- * The brand's wordmark, or '' when none is configured (real mode without BRAND_NAME): the
- * page then names no brand rather than a placeholder or the demo's.
- */
-export function brandMark(brand: string): string {
-  const name = brand.trim()
-  return name ? `<div class="mark">${escapeHtml(name)}</div>` : ''
-}
-
-/** A page's title with the brand after it, or alone when no brand is configured. */
-export function brandedTitle(title: string, brand: string): string {
-  const name = brand.trim()
-  return name ? `${title} · ${name}` : title
-}
-
-/**
- * The URL if it may go into the page: absolute http(s), or a path on this site ('/…',
- * not '//host'). Anything else — javascript:, data:, relative paths, odd whitespace — is null.
- */
-export function safeUrl(url: string | null | undefined): string | null {
-  if (!url) return null
-  // Whitespace, control characters and backslashes have no business in our URLs, and
-  // browsers read some of them in surprising ways ('/\host' is another host).
-  if (/[\s\\]/.test(url) || [...url].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return null
-  if (url.startsWith('/')) return url.startsWith('//') ? null : url
-  if (!/^https?:\/\//i.test(url)) return null
-  try {
-    const parsed = new URL(url)
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? url : null
-  } catch {
-    return null
-  }
-}
 
 interface Strings {
   htmlLang: string
@@ -190,59 +142,11 @@ h3{font-family:var(--serif);font-weight:600;font-size:16px;line-height:1.45;over
   .trim()
   .replace(/\n/g, '')
 
-const GONE_CSS = `
-:root{--paper:#f4f1ec;--ink:#2b2723;--muted:#7b7268;--serif:"Songti SC","STSong","Noto Serif SC","Noto Serif CJK SC","Source Han Serif SC",Georgia,serif;
---sans:-apple-system,BlinkMacSystemFont,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans SC","Noto Sans CJK SC","Helvetica Neue",Arial,sans-serif}
-@media (prefers-color-scheme:dark){:root{--paper:#1a1816;--ink:#eee8df;--muted:#a1988d}}
-*{box-sizing:border-box;margin:0;padding:0}
-html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{background:var(--paper);color:var(--ink);font:15px/1.7 var(--sans);-webkit-font-smoothing:antialiased}
-.page{min-height:100vh;min-height:100dvh;display:flex;flex-direction:column;align-items:center;padding:20px 32px calc(32px + env(safe-area-inset-bottom));text-align:center}
-.mark{font-family:var(--serif);font-size:14px;letter-spacing:.34em;text-indent:.34em;text-transform:uppercase;white-space:nowrap}
-.msg{flex:1;display:flex;flex-direction:column;justify-content:center;padding-bottom:12vh}
-.rule{width:28px;height:1px;background:var(--ink);opacity:.35;margin:0 auto 28px}
-h1{font-family:var(--serif);font-weight:600;font-size:24px;letter-spacing:.08em}
-p{margin-top:10px;color:var(--muted)}
-.en{margin-top:28px;font-size:13px;letter-spacing:.02em;text-wrap:balance}
-`
-  .trim()
-  .replace(/\n/g, '')
-
 /** The quiet stand-in for a piece without a picture: a hanger, no words. */
 const HANGER = `<svg width="40" height="40" viewBox="0 0 48 48" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M20.5 14a3.5 3.5 0 1 1 3.5 3.5V21"/><path d="M24 21 9.5 30.5c-1 .7-.6 1.5.6 1.5h27.8c1.2 0 1.6-.8.6-1.5Z"/></svg>`
 
 /** A speech bubble: this page is answered in the chat. */
 const BUBBLE = `<svg width="28" height="28" viewBox="0 0 28 28" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round" aria-hidden="true"><path d="M14 5c-5.5 0-10 3.6-10 8 0 2.5 1.4 4.7 3.6 6.1L7 23l4.2-2.2c.9.2 1.8.2 2.8.2 5.5 0 10-3.6 10-8s-4.5-8-10-8Z"/><circle cx="10" cy="13" r=".6" fill="currentColor"/><circle cx="14" cy="13" r=".6" fill="currentColor"/><circle cx="18" cy="13" r=".6" fill="currentColor"/></svg>`
-
-/** The document head every customer page shares: no referrer, no index, brand colours. */
-export function pageHead(options: {
-  lang: string
-  title: string
-  description: string
-  image?: string | null
-  css: string
-}): string {
-  const title = escapeHtml(options.title)
-  const description = escapeHtml(options.description)
-  return `<!doctype html>
-<html lang="${options.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<meta name="format-detection" content="telephone=no">
-<meta name="color-scheme" content="light dark">
-<meta name="theme-color" content="#f4f1ec" media="(prefers-color-scheme: light)">
-<meta name="theme-color" content="#1a1816" media="(prefers-color-scheme: dark)">
-<title>${title}</title>
-<meta name="description" content="${description}">
-<meta property="og:type" content="website">
-<meta property="og:title" content="${title}">
-<meta property="og:description" content="${description}">
-${options.image ? `<meta property="og:image" content="${escapeHtml(options.image)}">\n` : ''}<style>${options.css}</style>
-</head>`
-}
 
 /** The pictures of a piece, main one first, each once, only those that may be shown. */
 function pictures(item: LookbookItemView): string[] {
@@ -343,19 +247,10 @@ ${mark ? `<footer class="foot">${mark}</footer>` : ''}
 
 /** What an expired or withdrawn link shows: the brand, and who to ask. Never why. */
 export function renderLookbookGone(brand: string): string {
-  const mark = brandMark(brand)
-  return `${pageHead({ lang: 'zh-CN', title: brandedTitle('链接已失效', brand), description: '链接已失效，请联系您的导购', image: null, css: GONE_CSS })}
-<body>
-<main class="page">
-<header>${mark}</header>
-<section class="msg">
-<div class="rule"></div>
-<h1>链接已失效</h1>
-<p>请联系您的导购，获取新的搭配</p>
-<p class="en" lang="en">This link is no longer valid. Please contact your stylist.</p>
-</section>
-</main>
-</body>
-</html>
-`
+  return renderGonePage({
+    brand,
+    title: '链接已失效',
+    body: '请联系您的导购，获取新的搭配',
+    english: 'This link is no longer valid. Please contact your stylist.',
+  })
 }

@@ -11,8 +11,8 @@
  * Every text value comes from managers or guides and is escaped.
  */
 import QRCode from 'qrcode'
-import type { CouponKind, IssuanceStatus } from '../../../shared/coupons'
-import { brandedTitle, brandMark, escapeHtml, formatYuan, pageHead } from '../bundles/lookbook-page'
+import { zheOf, type CouponKind, type IssuanceStatus } from '../../../shared/coupons'
+import { brandedTitle, brandMark, escapeHtml, formatYuan, PAGE_FONTS, pageHead, renderGonePage } from '../../http/customer-page'
 import { KIND_ACCENT } from './coupon-cover'
 
 export interface ClaimView {
@@ -39,12 +39,6 @@ export interface ClaimView {
 
 type Lang = ClaimView['lang']
 
-/** '8.5' for 15 % off, '8' for 20 %, '9.9' for 1 %: 折 is tenths of the price paid. */
-function zhe(percentOff: number): string {
-  const paid = Math.min(99, Math.max(1, Math.round(percentOff)))
-  return String((100 - paid) / 10)
-}
-
 /** '¥500' → '500': the yuan amount without the sign, as in '满500可用'. */
 function yuanDigits(fen: number): string {
   return formatYuan(fen).replace('¥', '')
@@ -65,7 +59,7 @@ export function couponValueText(
     kind === 'percent_off'
       ? en
         ? `${Math.round(value)}% off`
-        : `${zhe(value)} 折`
+        : `${zheOf(value)} 折`
       : en
         ? `${formatYuan(value)} off`
         : formatYuan(value)
@@ -95,7 +89,7 @@ export function couponCardText(
     const title = `${big} coupon · ${hasThreshold ? `orders over ${formatYuan(view.threshold)}` : 'no minimum spend'}`
     return { title, desc: `${name} — open to claim, then show it in store` }
   }
-  const big = view.kind === 'percent_off' ? `${zhe(view.value)}折` : formatYuan(view.value)
+  const big = view.kind === 'percent_off' ? `${zheOf(view.value)}折` : formatYuan(view.value)
   const title =
     view.kind === 'no_threshold'
       ? `${big} 无门槛券`
@@ -216,12 +210,8 @@ const STRINGS: Record<Lang, Strings> = {
   },
 }
 
-const FONTS = `--serif:"Songti SC","STSong","Noto Serif SC","Noto Serif CJK SC","Source Han Serif SC","Source Han Serif CN",Georgia,"Times New Roman",serif;
---sans:-apple-system,BlinkMacSystemFont,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans SC","Noto Sans CJK SC","Helvetica Neue",Arial,sans-serif;
---mono:"SF Mono",ui-monospace,Menlo,Consolas,"Roboto Mono","DejaVu Sans Mono","Liberation Mono",monospace`
-
 const CSS = `
-:root{--paper:#f4f1ec;--ink:#2b2723;--muted:#7b7268;--line:rgba(43,39,35,.13);--stub:#fbf9f5;--face-ink:#f7f2ea;--stamp:#8c3b3b;--spent:#a39a90;${FONTS}}
+:root{--paper:#f4f1ec;--ink:#2b2723;--muted:#7b7268;--line:rgba(43,39,35,.13);--stub:#fbf9f5;--face-ink:#f7f2ea;--stamp:#8c3b3b;--spent:#a39a90;${PAGE_FONTS}}
 @media (prefers-color-scheme:dark){:root{--paper:#1a1816;--ink:#eee8df;--muted:#a1988d;--line:rgba(238,232,223,.14);--stub:#24211e;--stamp:#d08a7c;--spent:#4a4540}}
 *{box-sizing:border-box;margin:0;padding:0}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
@@ -270,23 +260,6 @@ h2{font-family:var(--serif);font-weight:600;font-size:17px;letter-spacing:.06em;
   .trim()
   .replace(/\n/g, '')
 
-const GONE_CSS = `
-:root{--paper:#f4f1ec;--ink:#2b2723;--muted:#7b7268;${FONTS}}
-@media (prefers-color-scheme:dark){:root{--paper:#1a1816;--ink:#eee8df;--muted:#a1988d}}
-*{box-sizing:border-box;margin:0;padding:0}
-html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{background:var(--paper);color:var(--ink);font:15px/1.7 var(--sans);-webkit-font-smoothing:antialiased}
-.page{min-height:100vh;min-height:100dvh;display:flex;flex-direction:column;align-items:center;padding:20px 32px calc(32px + env(safe-area-inset-bottom));text-align:center}
-.mark{font-family:var(--serif);font-size:14px;letter-spacing:.34em;text-indent:.34em;text-transform:uppercase;white-space:nowrap}
-.msg{flex:1;display:flex;flex-direction:column;justify-content:center;padding-bottom:12vh}
-.rule{width:28px;height:1px;background:var(--ink);opacity:.35;margin:0 auto 28px}
-h1{font-family:var(--serif);font-weight:600;font-size:24px;letter-spacing:.08em}
-p{margin-top:10px;color:var(--muted)}
-.en{margin-top:28px;font-size:13px;letter-spacing:.02em;text-wrap:balance}
-`
-  .trim()
-  .replace(/\n/g, '')
-
 /** The big value with its sign or unit set smaller; `label` is the whole value for assistive tech. */
 function valueHtml(kind: CouponKind, value: number, lang: Lang, label: string): string {
   let inner: string
@@ -294,7 +267,7 @@ function valueHtml(kind: CouponKind, value: number, lang: Lang, label: string): 
     inner =
       lang === 'en'
         ? `<span class="num">${Math.round(value)}</span><span class="unit">%</span><span class="en">off</span>`
-        : `<span class="num">${zhe(value)}</span><span class="unit">折</span>`
+        : `<span class="num">${zheOf(value)}</span><span class="unit">折</span>`
   } else {
     const digits = escapeHtml(yuanDigits(value))
     inner = `<span class="unit">¥</span><span class="num">${digits}</span>${lang === 'en' ? '<span class="en">off</span>' : ''}`
@@ -401,20 +374,10 @@ ${mark ? `<footer class="foot">${mark}</footer>` : ''}
 
 /** What an unknown, withdrawn or tampered coupon link shows: the brand, and who to ask. Never why. */
 export function renderClaimGone(brand: string): string {
-  const mark = brandMark(brand)
-  const zh = STRINGS.zh
-  return `${pageHead({ lang: 'zh-CN', title: brandedTitle(zh.goneTitle, brand), description: `${zh.goneTitle}，${zh.goneBody}`, css: GONE_CSS })}
-<body>
-<main class="page">
-<header>${mark}</header>
-<section class="msg">
-<div class="rule"></div>
-<h1>${zh.goneTitle}</h1>
-<p>${zh.goneBody}</p>
-<p class="en" lang="en">This coupon code is not valid. Please contact your stylist.</p>
-</section>
-</main>
-</body>
-</html>
-`
+  return renderGonePage({
+    brand,
+    title: STRINGS.zh.goneTitle,
+    body: STRINGS.zh.goneBody,
+    english: 'This coupon code is not valid. Please contact your stylist.',
+  })
 }

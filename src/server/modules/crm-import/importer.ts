@@ -6,9 +6,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { sql, type Kysely } from 'kysely'
 import type { Db } from '../../db'
-import type { Database } from '../../db/schema'
+import { writeTransaction } from '../../db/dialect'
 import { CsvError, parseCsv } from './csv'
 import { FieldError } from './fields'
 import { IMPORT_KINDS, type ImportKind, type KindSpec } from './kinds'
@@ -73,7 +72,6 @@ export interface BatchResult {
 }
 
 /** A batch's transaction: on SQLite the one connection, inside `begin immediate`. */
-export type Trx = Kysely<Database>
 
 export interface Claim {
   line: number
@@ -271,7 +269,7 @@ async function writeBatch(writer: BatchWriter, rows: ParsedRow<unknown>[]): Prom
   for (let attempt = 0; ; attempt++) {
     let result: BatchResult
     try {
-      result = await inTransaction(db, async (trx) => {
+      result = await writeTransaction(db, async (trx) => {
         const written = await spec.write(trx, rows, state, now)
         await afterBatchWrite?.(rows.map((r) => r.line))
         return written
@@ -307,28 +305,6 @@ async function writeBatch(writer: BatchWriter, rows: ParsedRow<unknown>[]): Prom
   }
 }
 
-/**
- * A transaction for one batch. SQLite's begins `immediate`: a deferred transaction reads
- * first and must then upgrade to a write lock, and if another connection (the API server,
- * another import) wrote in between, SQLite fails it at once with SQLITE_BUSY instead of
- * waiting out busy_timeout. Taking the write lock up front makes it wait its turn.
- */
-async function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
-  if (db.kind !== 'sqlite') return db.kysely.transaction().execute(work)
-  return db.kysely.connection().execute(async (connection) => {
-    await sql`begin immediate`.execute(connection)
-    try {
-      const result = await work(connection)
-      await sql`commit`.execute(connection)
-      return result
-    } catch (error) {
-      // SQLite ends the transaction itself after some errors (a full disk, for one); a
-      // failed rollback then only says there was nothing left to undo.
-      await sql`rollback`.execute(connection).catch(() => undefined)
-      throw error
-    }
-  })
-}
 
 /**
  * What a failed batch calls for: `retry` when another writer was in the way, `split`

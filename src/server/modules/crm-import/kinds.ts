@@ -6,7 +6,8 @@
 import type { MemberLevel } from '../../../shared/customer'
 import { refreshSearchKeys } from '../customers/customers.repository'
 import * as field from './fields'
-import type { BatchResult, ImportState, ParsedRow, Rejection, Trx } from './importer'
+import type { Trx } from '../../db'
+import type { BatchResult, ImportState, ParsedRow, Rejection } from './importer'
 
 export interface Column {
   name: string

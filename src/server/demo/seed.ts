@@ -1,12 +1,12 @@
-import { seedDemoCoupons } from './demo-coupons'
+import { seedDemoCoupons } from './coupons'
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { Db } from '..'
-import { markDeployment } from '../deployment'
-import { imageInfo } from '../../modules/media/image-info'
-import type { DemoData } from './demo-data'
-import { buildDemoReplies, type DemoReplies } from './demo-replies'
-import type { Database } from '../schema'
+import type { Db } from '../db'
+import { markDeployment } from '../db/deployment'
+import { imageInfo } from '../modules/media/image-info'
+import type { DemoData } from './data'
+import { buildDemoReplies, type DemoReplies } from './replies'
+import type { Database } from '../db/schema'
 
 /** Rows a statement: well under SQLite's 32766 bound parameters (and PostgreSQL's 65535). */
 const CHUNK = 200

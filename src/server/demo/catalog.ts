@@ -5,7 +5,7 @@
  * styles; everything else here comes from its own generator, so adding to the catalogue
  * never moves a customer, member or order of the demo.
  */
-import type { ProductCategory } from '../../../shared/catalog'
+import type { ProductCategory } from '../../shared/catalog'
 import { Random } from './random'
 
 const CATALOG_SEED = 20261201

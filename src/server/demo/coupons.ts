@@ -3,8 +3,8 @@
  * only: the keys are printed at start so a demo can redeem with curl).
  */
 import type { Kysely } from 'kysely'
-import type { CouponTemplatesTable, Database } from '../schema'
-import { hashStoreKey } from '../../modules/coupons/coupons.service'
+import type { CouponTemplatesTable, Database } from '../db/schema'
+import { hashStoreKey } from '../modules/coupons/coupons.service'
 
 export const DEMO_TILL_KEYS: Record<string, string> = { S001: 'demo-till-S001', S002: 'demo-till-S002' }
 

@@ -5,8 +5,9 @@
  * Everything comes from seeded generators, so the simulator (WeCom's side) and the seeded
  * database (our CRM side) agree on every id.
  */
-import type { ProductCategory } from '../../../shared/catalog'
-import { buildDemoBundles, type DemoBundle } from './demo-bundles'
+import type { ProductCategory } from '../../shared/catalog'
+import { STYLE_TAG_GROUP, STYLE_WORDS } from '../../shared/customer'
+import { buildDemoBundles, type DemoBundle } from './bundles'
 import {
   BOTTOM_SIZES,
   buildDemoCatalog,
@@ -16,11 +17,11 @@ import {
   TOP_SIZES,
   type DemoProduct,
   type DemoStyleSpec,
-} from './demo-catalog'
+} from './catalog'
 import { Random } from './random'
 
-export type { DemoBundle } from './demo-bundles'
-export type { DemoColor, DemoProduct, DemoProductImage, DemoSku, DemoStock } from './demo-catalog'
+export type { DemoBundle } from './bundles'
+export type { DemoColor, DemoProduct, DemoProductImage, DemoSku, DemoStock } from './catalog'
 export { garmentImageUrl }
 
 export const DEMO_SEED = 20261125
@@ -264,12 +265,12 @@ const OTHER_CORPS = ['星河科技有限公司', '蓝海传媒', '云杉咨询']
 
 const TAG_GROUPS: [string, string[]][] = [
   ['客户价值', ['高净值', '潜力客户', '普通客户']],
-  ['风格偏好', ['通勤', '度假', '法式', '极简', '休闲', '优雅']],
+  [STYLE_TAG_GROUP, STYLE_WORDS.slice(0, 6)],
   ['生命周期', ['新客', '复购', '沉睡', '流失预警']],
   ['来源渠道', ['门店扫码', '活动引流', '老客推荐', '线上商城']],
 ]
 const PERSONAL_TAGS = ['爱穿裙子', '怕冷', '不穿亮色', '送礼需求', '周末到店', '只要黑白灰', '在意面料', '价格敏感']
-const STYLES = ['通勤', '度假', '法式', '极简', '休闲', '优雅', '甜美', '运动']
+const STYLES: readonly string[] = STYLE_WORDS
 const DESCRIPTIONS = [
   '喜欢宽松版型，肩窄，上衣选小一码',
   '对羊毛过敏，推荐棉麻和真丝',

@@ -5,7 +5,7 @@
  * The other two are shapes that read as what they are; the reply's own text says the rest.
  */
 import { Resvg } from '@resvg/resvg-js'
-import { Canvas } from '../../modules/media/png'
+import { Canvas } from '../modules/media/png'
 
 const CHART_FONTS =
   'PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, DejaVu Sans, sans-serif'

@@ -2,8 +2,8 @@
  * The demo's reply library: about 150 replies in 12 groups (two with subgroups), every
  * kind of part, written as a fashion brand's guides would write them.
  */
-import type { ReplyPart, ReplyStage } from '../../../shared/replies'
-import { careLabelPng, sizeChartPng, storeMapPng } from './demo-art-png'
+import type { ReplyPart, ReplyStage } from '../../shared/replies'
+import { careLabelPng, sizeChartPng, storeMapPng } from './art-png'
 
 export interface DemoAsset {
   id: string

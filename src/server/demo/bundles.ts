@@ -4,9 +4,9 @@
  * outfit's palette that the style comes in, and a middle size (M, 27, 37, 均码), preferring
  * a colour with that size in stock at the flagship store.
  */
-import type { BundleItemInput, BundleScope } from '../../../shared/bundles'
-import type { ProductCategory } from '../../../shared/catalog'
-import { NEUTRALS, ONE_SIZE, type DemoProduct } from './demo-catalog'
+import type { BundleItemInput, BundleScope } from '../../shared/bundles'
+import type { ProductCategory } from '../../shared/catalog'
+import { NEUTRALS, ONE_SIZE, type DemoProduct } from './catalog'
 
 const DAY = 24 * 3600 * 1000
 const FLAGSHIP = 'S001'

@@ -1,0 +1,47 @@
+/**
+ * Every place SQLite and PostgreSQL need different SQL or a different way of running it.
+ * Repositories call these instead of testing `db.kind` themselves, so a reader looking
+ * for "what differs between the two databases" finds it all here.
+ */
+import { sql, type RawBuilder } from 'kysely'
+import type { Db, DbKind, Trx } from './index'
+
+/**
+ * Lock the rows a read-modify-write depends on. PostgreSQL needs `for update`; SQLite
+ * runs one writer at a time, so the transaction already holds what it read.
+ */
+export function forUpdate<Q extends { forUpdate(): Q }>(kind: DbKind, query: Q): Q {
+  return kind === 'postgres' ? query.forUpdate() : query
+}
+
+/**
+ * A text column compared as bytes. Cursors order ties by id in JavaScript too; PostgreSQL
+ * would otherwise compare with the database's collation.
+ */
+export function bytewise(kind: DbKind, column: string): RawBuilder<string> {
+  return kind === 'postgres' ? sql<string>`${sql.ref(column)} collate "C"` : sql<string>`${sql.ref(column)}`
+}
+
+/**
+ * A transaction that writes. SQLite's begins `immediate`: a deferred transaction reads
+ * first and must then upgrade to a write lock, and if another connection (the API server,
+ * an import in another process) wrote in between, SQLite fails it at once with
+ * SQLITE_BUSY instead of waiting out busy_timeout. Taking the write lock up front makes
+ * it wait its turn. PostgreSQL's ordinary transaction already waits for row locks.
+ */
+export async function writeTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
+  if (db.kind !== 'sqlite') return db.kysely.transaction().execute(work)
+  return db.kysely.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection)
+    try {
+      const result = await work(connection)
+      await sql`commit`.execute(connection)
+      return result
+    } catch (error) {
+      // SQLite ends the transaction itself after some errors (a full disk, for one); a
+      // failed rollback then only says there was nothing left to undo.
+      await sql`rollback`.execute(connection).catch(() => undefined)
+      throw error
+    }
+  })
+}
