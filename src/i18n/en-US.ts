@@ -1,3 +1,4 @@
+// Long: the whole English dictionary, key for key with zh-CN.
 import type { zhCN } from './zh-CN'
 
 export const enUS: Record<keyof typeof zhCN, string> = {

@@ -18,22 +18,41 @@ import { Signer } from './http/session'
 import { authRoutes } from './modules/auth/auth.routes'
 import { bundlesRoutes } from './modules/bundles/bundles.routes'
 import { BundlesService } from './modules/bundles/bundles.service'
+import { sendsRoutes } from './modules/bundles/sends.routes'
+import { SendsService } from './modules/bundles/sends.service'
+import { SuggestionsService } from './modules/bundles/suggestions.service'
 import { catalogRoutes } from './modules/catalog/catalog.routes'
-import { couponsRoutes } from './modules/coupons/coupons.routes'
-import { CouponsService } from './modules/coupons/coupons.service'
+import { IssuanceRepository } from './modules/coupons/issuance.repository'
+import { issuanceRoutes } from './modules/coupons/issuance.routes'
+import { IssuanceService } from './modules/coupons/issuance.service'
+import { RedemptionRepository } from './modules/coupons/redemption.repository'
+import { redemptionRoutes } from './modules/coupons/redemption.routes'
+import { RedemptionService } from './modules/coupons/redemption.service'
+import { TemplatesRepository } from './modules/coupons/templates.repository'
+import { templatesRoutes } from './modules/coupons/templates.routes'
+import { TemplatesService } from './modules/coupons/templates.service'
 import { customersRoutes } from './modules/customers/customers.routes'
 import { fillMissingSearchKeys } from './modules/customers/customers.repository'
 import { CustomersService } from './modules/customers/customers.service'
 import { groupsRoutes } from './modules/groups/groups.routes'
+import { GroupsService } from './modules/groups/groups.service'
 import { healthRoutes } from './modules/health/health.routes'
 import { jssdkRoutes } from './modules/jssdk/jssdk.routes'
 import { mediaAssetRoutes } from './modules/media/assets.routes'
+import { demoArtRoutes } from './modules/media/demo-art.routes'
 import { mediaRoutes } from './modules/media/media.routes'
 import { MediaService } from './modules/media/media.service'
-import { memoryRoutes } from './modules/memory/memory.routes'
+import { memoryRoutes } from './modules/customers/memory.routes'
+import { AuditService } from './modules/replies/audit.service'
 import { repliesRoutes } from './modules/replies/replies.routes'
 import { RepliesService } from './modules/replies/replies.service'
-import { MemoryService } from './modules/memory/memory.service'
+import { ReplyEditingService } from './modules/replies/reply-editing.service'
+import { ReplySendsService } from './modules/replies/reply-sends.service'
+import { MemoryService } from './modules/customers/memory.service'
+import { storesRoutes } from './modules/stores/stores.routes'
+import { StoresService } from './modules/stores/stores.service'
+import { tasksRoutes } from './modules/tasks/tasks.routes'
+import { TasksService } from './modules/tasks/tasks.service'
 import { createPageFallback, loadWebAssets, registerStatic } from './modules/web/web'
 import { simulatorRoutes } from './simulator/routes'
 import { wecomApiPlugin } from './simulator/wecom-api'
@@ -119,12 +138,22 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(authRoutes, { ctx })
   await app.register(jssdkRoutes, { ctx })
   await app.register(customersRoutes, { ctx, service: customers })
-  await app.register(groupsRoutes, { ctx, customers })
-  const memory = new MemoryService(ctx, customers)
-  await app.register(memoryRoutes, { ctx, service: memory })
+  await app.register(groupsRoutes, { ctx, service: new GroupsService(ctx, customers) })
+  const tasks = new TasksService(ctx)
+  await app.register(memoryRoutes, { ctx, service: new MemoryService(ctx, customers, tasks) })
+  await app.register(storesRoutes, { ctx, service: new StoresService(db) })
+  await app.register(tasksRoutes, { ctx, service: tasks })
   const media = new MediaService(ctx)
-  await app.register(repliesRoutes, { ctx, service: new RepliesService(ctx, customers, media) })
+  const replies = new RepliesService(ctx, media)
+  await app.register(repliesRoutes, {
+    ctx,
+    replies,
+    editing: new ReplyEditingService(ctx, replies, media),
+    sends: new ReplySendsService(ctx, replies, customers, media),
+    audit: new AuditService(ctx),
+  })
   await app.register(mediaAssetRoutes, { ctx, media })
+  await app.register(mediaRoutes, { ctx, media })
   if (options.mediaRenewalMs) {
     const renew = () => ctx.background.run('renew media', () => media.renewDue())
     // After listening: in simulator mode WeCom is this very server, reached over loopback.
@@ -133,17 +162,26 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     timer.unref()
     app.addHook('onClose', async () => clearInterval(timer))
   }
-  await app.register(mediaRoutes)
+  await app.register(demoArtRoutes)
   await app.register(catalogRoutes, { ctx })
-  await app.register(bundlesRoutes, {
-    ctx,
-    service: new BundlesService(ctx, customers, { miniprogram: config.lookbookMiniprogram ?? null }),
+  const bundles = new BundlesService(ctx)
+  const bundleSuggestions = new SuggestionsService(ctx, customers, bundles)
+  await app.register(bundlesRoutes, { ctx, service: bundles, suggestions: bundleSuggestions })
+  const bundleSends = new SendsService(ctx, customers, bundles, bundleSuggestions, {
+    miniprogram: config.lookbookMiniprogram ?? null,
   })
-  const coupons = new CouponsService(ctx, customers)
-  await app.register(couponsRoutes, { ctx, service: coupons })
+  await app.register(sendsRoutes, { ctx, service: bundleSends })
+  const couponTemplates = new TemplatesRepository(db)
+  const issuance = new IssuanceService(ctx, customers, couponTemplates, new IssuanceRepository(db))
+  await app.register(templatesRoutes, { ctx, service: new TemplatesService(ctx, couponTemplates) })
+  await app.register(issuanceRoutes, { ctx, service: issuance })
+  await app.register(redemptionRoutes, {
+    ctx,
+    service: new RedemptionService(ctx, couponTemplates, new RedemptionRepository(db)),
+  })
   const sweepMs = options.couponSweepMs ?? 60_000
   if (sweepMs > 0) {
-    const sweep = setInterval(() => ctx.background.run('release coupon reservations', () => coupons.releaseExpired()), sweepMs)
+    const sweep = setInterval(() => ctx.background.run('release coupon reservations', () => issuance.releaseExpired()), sweepMs)
     sweep.unref()
     app.addHook('onClose', async () => clearInterval(sweep))
   }

@@ -87,7 +87,9 @@ describe.each(DB_KINDS)('outfits for one customer (%s)', (kind) => {
       const sent = response.json() as BundleSend
       const html = await page(sent)
       expect(html).toContain('为您挑的一套通勤搭配')
-      const outgoing = [JSON.stringify(sent.message), html]
+      // The link's random token may spell a two-letter marker by chance ('…gQXaz…'): it is
+      // not text of hers, so it is taken out before looking.
+      const outgoing = [JSON.stringify(sent.message), html].map((text) => text.replace(/\/l\/[\w-]+/g, '/l/TOKEN'))
       for (const marker of ['郑安琪', 'QX', 'XQ', '孕期', '怕冷', '老公', PHONE, PHONE.slice(-4), '爱砍价']) {
         for (const text of outgoing) expect(text).not.toContain(marker)
       }

@@ -4,7 +4,7 @@ import type { CouponOffers, CouponTemplate, CustomerCoupons, Issuance } from '..
 import type { AuditPage } from '../../src/shared/replies'
 import type { TimelineEntry, TimelinePage } from '../../src/shared/memory'
 import { DEMO_TILL_KEYS } from '../../src/server/demo/coupons'
-import { RESERVATION_MS } from '../../src/server/modules/coupons/coupons.service'
+import { RESERVATION_MS } from '../../src/server/modules/coupons/quota'
 import { DB_KINDS } from '../helpers/db'
 import { addFollowedCustomers, createTestApp, signIn, type TestApp } from '../helpers/app'
 

@@ -1,12 +1,11 @@
 /** Coupons in words: the value, its condition, why one cannot go, where it stands. */
 import { locale, t } from '@/i18n'
 import { formatMoney } from '@/i18n/format'
-import { zheOf, type CouponKind, type CouponRefusal, type IssuanceStatus } from '@/shared/coupons'
+import { zheOf, type CouponKind, type CouponRefusal, type CouponTemplate, type IssuanceStatus } from '@/shared/coupons'
 
 export function couponValue(kind: CouponKind, value: number): string {
   // Chinese says what she pays (8.5 折), English what comes off (15% off).
-  if (kind === 'percent_off')
-    return t('coupons.percent', { value: locale.value === 'zh-CN' ? zheOf(value) : String(value) })
+  if (kind === 'percent_off') return t('coupons.percent', { value: locale.value === 'zh-CN' ? zheOf(value) : String(value) })
   return formatMoney(value, locale.value)
 }
 
@@ -23,4 +22,24 @@ export function refusalText(reason: CouponRefusal, maxOrders: number | null = nu
 
 export function statusText(status: IssuanceStatus): string {
   return t(`coupons.status.${status}`)
+}
+
+type Face = Pick<CouponTemplate, 'kind' | 'value' | 'threshold'>
+type Validity = Pick<CouponTemplate, 'validDays' | 'validFrom' | 'validTo'>
+
+/** A template's face value in one line, for the manager: 满¥200减¥20, 8.5折（减 15%）, ¥10无门槛. */
+export function couponValueText(face: Face): string {
+  const money = (fen: number) => formatMoney(fen, locale.value)
+  if (face.kind === 'percent_off') {
+    const params = { zhe: zheOf(face.value), percent: face.value, threshold: money(face.threshold) }
+    return t(face.threshold > 0 ? 'coupons.manage.text.percent_off_min' : 'coupons.manage.text.percent_off', params)
+  }
+  if (face.kind === 'no_threshold') return t('coupons.manage.text.no_threshold', { value: money(face.value) })
+  return t('coupons.manage.text.amount_off', { value: money(face.value), threshold: money(face.threshold) })
+}
+
+/** How long a template's coupons are valid: N days from issue, or fixed dates. */
+export function couponValidityText(validity: Validity): string {
+  if (validity.validDays) return t('coupons.manage.validity.daysText', { days: validity.validDays })
+  return t('coupons.manage.validity.datesText', { from: validity.validFrom ?? '—', to: validity.validTo ?? '—' })
 }

@@ -45,3 +45,13 @@ export async function writeTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>
     }
   })
 }
+
+/**
+ * Lock something that has no row to lock `for update` (a list rows may join), until the
+ * transaction ends. PostgreSQL takes a transaction-scoped advisory lock on the key; SQLite
+ * runs one writer at a time, so there is nothing to take.
+ */
+export async function lockKey(kind: DbKind, trx: Trx, key: string): Promise<void> {
+  if (kind !== 'postgres') return
+  await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx)
+}

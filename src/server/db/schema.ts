@@ -1,3 +1,4 @@
+// Long: every table of the database in one place, as Kysely sees it.
 /**
  * The database as Kysely sees it. Instants are epoch milliseconds (bigint in PostgreSQL,
  * read back as numbers), lists are JSON text, booleans are 0/1: the same SQL runs on

@@ -1,3 +1,4 @@
+// Long: two hundred styles written out as data, one table a category.
 /**
  * The demo catalogue: about two hundred styles (款), each in a few colours and its
  * category's sizes, one SKU per colour × size, a picture per colour plus a close-up, and

@@ -1,3 +1,4 @@
+// Long: the demo world is data written out by hand; splitting it would scatter what one reads together.
 /**
  * The demo world: one fashion brand (绮澜 QILAN), two stores, three guides, ~60 customers
  * with WeChat nicknames, remarks and tags on the WeCom side, and member records, a

@@ -1,3 +1,4 @@
+// Long: about 150 replies written out as data, group by group.
 /**
  * The demo's reply library: about 150 replies in 12 groups (two with subgroups), every
  * kind of part, written as a fashion brand's guides would write them.

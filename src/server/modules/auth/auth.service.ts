@@ -12,7 +12,7 @@ export class AuthService {
   private readonly guides: GuidesRepository
 
   constructor(private readonly ctx: AppContext) {
-    this.guides = new GuidesRepository(ctx.db.kysely)
+    this.guides = new GuidesRepository(ctx.db)
   }
 
   /** OAuth code → the WeCom member who opened the page, recorded as a guide. */

@@ -1,25 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import {
   BundleCreateSchema,
   BundleListQuerySchema,
   BundleListSchema,
   BundleSchema,
-  BundleSendCreateSchema,
-  BundleSendSchema,
   BundleUpdateSchema,
   SuggestionsSchema,
 } from '../../../shared/bundles'
 import { ExternalUserIdParamsSchema } from '../../../shared/customer'
 import { IdParamsSchema } from '../../../shared/replies'
 import type { AppContext } from '../../context'
-import { customerPageHeaders } from '../../http/customer-page'
 import { requireSession } from '../../http/auth'
 import { ApiError } from '../../http/errors'
-import { publicOrigin } from '../../http/origin'
 import type { BundlesService } from './bundles.service'
 import type { LoadedImage } from './collage'
-import { renderLookbookGone, renderLookbookPage } from './lookbook-page'
+import type { SuggestionsService } from './suggestions.service'
 
 const IMAGE_TIMEOUT_MS = 5000
 const IMAGE_MAX_BYTES = 8 * 1024 * 1024
@@ -29,10 +24,12 @@ function imageMime(contentType: string | undefined): LoadedImage['mime'] | null 
   return type === 'image/svg+xml' || type === 'image/png' || type === 'image/jpeg' ? type : null
 }
 
-export const bundlesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service: BundlesService }> = async (
-  app,
-  { ctx, service },
-) => {
+/** Bundles as the guide's app reads and edits them, their collages, and what suits the open customer. */
+export const bundlesRoutes: FastifyPluginAsyncTypebox<{
+  ctx: AppContext
+  service: BundlesService
+  suggestions: SuggestionsService
+}> = async (app, { ctx, service, suggestions }) => {
   const guide = (request: Parameters<typeof requireSession>[0]) => requireSession(request, ctx.signer).userId
 
   // Collages draw our own pictures (demo art, uploaded assets) through the app itself and
@@ -90,29 +87,8 @@ export const bundlesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
     { schema: { params: ExternalUserIdParamsSchema, response: { 200: SuggestionsSchema } } },
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store')
-      return service.suggestions(guide(request), request.params.externalUserId)
+      return suggestions.suggestions(guide(request), request.params.externalUserId)
     },
-  )
-
-  app.post(
-    '/api/bundles/:id/sends',
-    { schema: { params: IdParamsSchema, body: BundleSendCreateSchema, response: { 201: BundleSendSchema } } },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(await service.createSend(guide(request), request.params.id, request.body, publicOrigin(ctx.config, request))),
-  )
-
-  const SendParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16}$' }) })
-  app.post(
-    '/api/bundle-sends/:id/confirm',
-    { schema: { params: SendParams, response: { 200: BundleSendSchema } } },
-    async (request) => service.confirmSend(guide(request), request.params.id, publicOrigin(ctx.config, request)),
-  )
-  app.post(
-    '/api/bundle-sends/:id/cancel',
-    { schema: { params: SendParams, response: { 200: BundleSendSchema } } },
-    async (request) => service.cancelSend(guide(request), request.params.id, publicOrigin(ctx.config, request)),
   )
 
   app.get<{ Params: { key: string } }>('/media/collages/:key', async (request, reply) => {
@@ -123,14 +99,5 @@ export const bundlesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
       .type('image/png')
       .header('cache-control', drawn.kept ? 'public, max-age=31536000, immutable' : 'no-store')
       .send(drawn.png)
-  })
-
-  // The customer's page: no login, nothing in the URL but the token, the same answer for
-  // every link that is not a live one.
-  app.get<{ Params: { token: string } }>('/l/:token', async (request, reply) => {
-    const view = await service.openLookbook(request.params.token, { record: request.method === 'GET' })
-    customerPageHeaders(reply)
-    if (!view) return reply.status(404).send(renderLookbookGone(ctx.config.brandName))
-    return reply.send(renderLookbookPage(view))
   })
 }

@@ -235,6 +235,21 @@ export function collageKey(items: readonly CollageItem[]): string {
   return createHash('sha256').update(payload).digest('hex').slice(0, 32)
 }
 
+/** What a collage draws of these pieces: each piece's picture and where its category goes. */
+export function collageItems(items: readonly { imageUrl: string | null; category: ProductCategory }[]): CollageItem[] {
+  return items.map((i) => ({ imageUrl: i.imageUrl, category: i.category }))
+}
+
+/** Where the collage for a key is served. */
+export function collageUrl(key: string): string {
+  return `/media/collages/${key}.png`
+}
+
+/** The key back from a collage URL; null for anything else. */
+export function collageKeyOf(url: string): string | null {
+  return /\/media\/collages\/([0-9a-f]{16,64})\.png$/.exec(url)?.[1] ?? null
+}
+
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
 /** What the bytes really are, whatever the loader said; null when they are no picture we draw. */

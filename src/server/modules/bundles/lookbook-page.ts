@@ -33,7 +33,6 @@ export interface LookbookView {
   lang: 'zh' | 'en'
 }
 
-
 interface Strings {
   htmlLang: string
   styledBy: (guide: string) => string

@@ -47,6 +47,17 @@ export interface SkuWithStock {
   stock: number
 }
 
+export interface StyleForRanking {
+  id: string
+  name: string
+  category: ProductCategory
+  tags: string[]
+  season: string | null
+  materials: string[]
+  priceFen: number
+  imageUrl: string | null
+}
+
 interface ProductRow {
   id: string
   style_code: string
@@ -243,6 +254,48 @@ export class CatalogRepository {
       if (!images.has(key)) images.set(key, row.url)
     }
     return images
+  }
+
+  /** The pictures of these styles in their order; a picture without a colour is every colour's. */
+  async images(productIds: readonly string[]): Promise<{ productId: string; url: string; color: string | null }[]> {
+    const rows = await this.db
+      .selectFrom('product_images')
+      .select(['product_id', 'url', 'color'])
+      .where('product_id', 'in', productIds.length ? [...productIds] : [''])
+      .orderBy('position')
+      .execute()
+    return rows.map((r) => ({ productId: r.product_id, url: r.url, color: r.color }))
+  }
+
+  /** Every style (a product with SKUs) with what ranking reads about it, without its SKUs. */
+  async styles(): Promise<StyleForRanking[]> {
+    const rows = await this.db
+      .selectFrom('products as p')
+      .select(['p.id', 'p.name', 'p.category', 'p.tags', 'p.season', 'p.price_fen', 'p.image_url', 'p.materials'])
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom('product_skus as k').select('k.id').whereRef('k.product_id', '=', 'p.id')),
+      )
+      .execute()
+    return rows.map((p) => ({
+      id: p.id,
+      name: p.name,
+      category: categoryOf(p.category),
+      tags: parseJsonArray<string>(p.tags),
+      season: p.season,
+      materials: parseJsonArray<string>(p.materials),
+      priceFen: p.price_fen,
+      imageUrl: p.image_url,
+    }))
+  }
+
+  /** What fitting a piece to a customer reads about these styles, besides their SKUs. */
+  async fitFacts(productIds: readonly string[]): Promise<{ id: string; category: ProductCategory; materials: string[] }[]> {
+    const rows = await this.db
+      .selectFrom('products')
+      .select(['id', 'category', 'materials'])
+      .where('id', 'in', [...productIds])
+      .execute()
+    return rows.map((r) => ({ id: r.id, category: categoryOf(r.category), materials: parseJsonArray<string>(r.materials) }))
   }
 
   async facets(storeId: string | null): Promise<CatalogFacets> {

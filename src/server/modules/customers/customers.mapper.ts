@@ -4,7 +4,7 @@
  */
 import type { CustomerTag } from '../../../shared/customer'
 import type { ExternalContact, ExternalContactTag, FollowInfo, FollowUser } from '../../wecom/types'
-import type { CachedContact } from './customers.repository'
+import type { CachedContact } from './contacts.repository'
 
 /** WeChat avatars come as http:// on qlogo.cn, which an https page would block. */
 export function secureAvatar(url: string | undefined | null): string | null {

@@ -8,8 +8,10 @@ import { WecomError, WecomErrcode } from '../../wecom/errors'
 import { KeyedSingleFlight } from '../../wecom/expiring'
 import { GuidesRepository } from '../guides/guides.repository'
 import { mapBatchEntry, mapExternalContact } from './customers.mapper'
+import { ContactsRepository } from './contacts.repository'
 import { CustomersRepository, type ListCursor } from './customers.repository'
 import { ProfileCache } from './profile-cache'
+import { ProfileRepository } from './profile.repository'
 
 /** A cached profile older than this is served as is and refreshed in the background. */
 export const PROFILE_STALE_MS = 10 * 60 * 1000
@@ -28,6 +30,8 @@ const NOT_FOUND_ERRCODES: ReadonlySet<number> = new Set([WecomErrcode.invalidExt
 
 export class CustomersService {
   private readonly repo: CustomersRepository
+  private readonly contacts: ContactsRepository
+  private readonly profileRepo: ProfileRepository
   private readonly guides: GuidesRepository
   private readonly refreshes = new KeyedSingleFlight<string, boolean>()
   private readonly syncs = new KeyedSingleFlight<string, void>()
@@ -39,7 +43,9 @@ export class CustomersService {
     options: { profileCacheSize?: number } = {},
   ) {
     this.repo = new CustomersRepository(ctx.db)
-    this.guides = new GuidesRepository(ctx.db.kysely)
+    this.contacts = new ContactsRepository(ctx.db)
+    this.profileRepo = new ProfileRepository(ctx.db)
+    this.guides = new GuidesRepository(ctx.db)
     this.profiles = new ProfileCache(ctx.now, options.profileCacheSize)
   }
 
@@ -52,11 +58,11 @@ export class CustomersService {
     return this.refreshes.run(externalUserId, async () => {
       try {
         const result = await this.ctx.wecom.getExternalContact(externalUserId)
-        await this.repo.saveContact(mapExternalContact(result.external_contact, result.follow_user), this.ctx.now())
+        await this.contacts.saveContact(mapExternalContact(result.external_contact, result.follow_user), this.ctx.now())
         return true
       } catch (error) {
         if (error instanceof WecomError && NOT_FOUND_ERRCODES.has(error.errcode)) {
-          await this.repo.forgetContact(externalUserId)
+          await this.contacts.forgetContact(externalUserId)
           return false
         }
         throw error
@@ -85,7 +91,7 @@ export class CustomersService {
     if (cached) {
       let current = version !== null && cached.checkedAt === version
       if (!current) {
-        const token = await this.repo.profileToken(externalUserId, userId)
+        const token = await this.profileRepo.profileToken(externalUserId, userId)
         current = token?.token === cached.token
         if (current) cached.checkedAt = version
       }
@@ -99,10 +105,10 @@ export class CustomersService {
     // nothing changed in between, so a write racing this read can never leave an old
     // body filed under the new token.
     const versionBefore = this.ctx.db.changeVersion?.() ?? null
-    const tokenBefore = await this.repo.profileToken(externalUserId, userId)
+    const tokenBefore = await this.profileRepo.profileToken(externalUserId, userId)
     const profile = await this.getProfile(userId, externalUserId)
     const body = JSON.stringify(profile)
-    const tokenAfter = await this.repo.profileToken(externalUserId, userId)
+    const tokenAfter = await this.profileRepo.profileToken(externalUserId, userId)
     const versionAfter = this.ctx.db.changeVersion?.() ?? null
     if (tokenBefore && tokenAfter && tokenBefore.token === tokenAfter.token) {
       this.profiles.set(userId, externalUserId, {
@@ -123,12 +129,12 @@ export class CustomersService {
    */
   private async followedRow(userId: string, externalUserId: string) {
     const now = this.ctx.now()
-    let row = await this.repo.findProfileRow(externalUserId, userId)
+    let row = await this.profileRepo.findProfileRow(externalUserId, userId)
     let refreshedNow = false
     const refreshAndReread = async () => {
       if (!(await this.refresh(externalUserId))) throw ApiError.notFound('No such customer')
       refreshedNow = true
-      row = await this.repo.findProfileRow(externalUserId, userId)
+      row = await this.profileRepo.findProfileRow(externalUserId, userId)
       if (!row) throw ApiError.notFound('No such customer')
       return row
     }
@@ -150,15 +156,15 @@ export class CustomersService {
   async getProfile(userId: string, externalUserId: string): Promise<CustomerProfile> {
     const row = await this.followedRow(userId, externalUserId)
     const [personalTags, factChanges] = await Promise.all([
-      this.repo.personalTags(externalUserId, userId),
-      this.repo.factChanges(externalUserId),
+      this.profileRepo.personalTags(externalUserId, userId),
+      this.profileRepo.factChanges(externalUserId),
     ])
 
     let member: CustomerProfile['member'] = null
     if (row.member_id !== null) {
       // PostgreSQL returns count and sum as strings (bigint/numeric).
       const orderCount = Number(row.order_count ?? 0)
-      const orders = orderCount > 0 ? await this.repo.recentOrders(row.member_id, RECENT_ORDERS) : []
+      const orders = orderCount > 0 ? await this.profileRepo.recentOrders(row.member_id, RECENT_ORDERS) : []
       const first = row.first_purchase_at === null ? null : Number(row.first_purchase_at)
       const last = row.last_purchase_at === null ? null : Number(row.last_purchase_at)
       member = {
@@ -221,11 +227,11 @@ export class CustomersService {
           mapBatchEntry(entry.external_contact, entry.follow_info),
         )
         for (const c of contacts) seen.add(c.externalUserId)
-        await this.repo.saveGuidePage(userId, contacts, this.ctx.now())
+        await this.contacts.saveGuidePage(userId, contacts, this.ctx.now())
         cursor = page.next_cursor ?? ''
       } while (cursor)
-      const gone = (await this.repo.followedIds(userId)).filter((id) => !seen.has(id))
-      await this.repo.removeFollows(userId, gone)
+      const gone = (await this.contacts.followedIds(userId)).filter((id) => !seen.has(id))
+      await this.contacts.removeFollows(userId, gone)
       await this.guides.markCustomersSynced(userId, this.ctx.now())
     })
   }

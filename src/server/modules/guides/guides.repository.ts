@@ -1,11 +1,47 @@
-import type { Kysely } from 'kysely'
-import type { Database, GuideRow } from '../../db/schema'
+import type { Db, Trx } from '../../db'
+import type { GuideRow } from '../../db/schema'
 
+/**
+ * Every read and write of the `guides` table. Takes the `Db` or a `Trx` (a transaction
+ * on it): nothing here differs between SQLite and PostgreSQL, and a caller may read a
+ * guide inside its own transaction.
+ */
 export class GuidesRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Trx
+
+  constructor(database: Db | Trx) {
+    this.db = 'kysely' in database ? database.kysely : database
+  }
 
   find(userId: string): Promise<GuideRow | undefined> {
     return this.db.selectFrom('guides').selectAll().where('user_id', '=', userId).executeTakeFirst()
+  }
+
+  /** The guide's name and her store's name (null without a store), for text that speaks as her. */
+  findWithStore(userId: string): Promise<{ name: string; store: string | null } | undefined> {
+    return this.db
+      .selectFrom('guides as g')
+      .leftJoin('stores as s', 's.id', 'g.store_id')
+      .select(['g.name', 's.name as store'])
+      .where('g.user_id', '=', userId)
+      .executeTakeFirst()
+  }
+
+  /** The store the guide works in, null when she has none (or is unknown). */
+  async storeIdOf(userId: string): Promise<string | null> {
+    const row = await this.db.selectFrom('guides').select('store_id').where('user_id', '=', userId).executeTakeFirst()
+    return row?.store_id ?? null
+  }
+
+  /** Names by user id; ids no guide has are left out. */
+  async names(userIds: readonly string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map()
+    const rows = await this.db
+      .selectFrom('guides')
+      .select(['user_id', 'name'])
+      .where('user_id', 'in', [...new Set(userIds)])
+      .execute()
+    return new Map(rows.map((r) => [r.user_id, r.name]))
   }
 
   /** Insert the guide on first sign-in; later sign-ins only refresh what WeCom told us. */

@@ -6,7 +6,7 @@ import { GuidesRepository } from './guides.repository'
 /** A guide is a manager when the database says so (demo data) or WECOM_MANAGER_IDS lists her. */
 export async function roleOf(ctx: AppContext, userId: string): Promise<Role> {
   if (ctx.config.wecom.managerIds.has(userId)) return 'manager'
-  const guide = await new GuidesRepository(ctx.db.kysely).find(userId)
+  const guide = await new GuidesRepository(ctx.db).find(userId)
   return guide?.role === 'manager' ? 'manager' : 'guide'
 }
 

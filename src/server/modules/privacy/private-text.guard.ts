@@ -4,11 +4,12 @@
  * keeps about everyone else, as an outfit made for one customer may go to another) and
  * refuses outgoing text that holds any of it.
  */
-import type { Kysely } from 'kysely'
-import type { Database } from '../../db/schema'
+import type { Db, Trx } from '../../db'
 import { parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
+import { GuidesRepository } from '../guides/guides.repository'
 import { findPrivateText, type PrivateKind, type PrivateText } from './private-text'
+import { PrivateTextRepository } from './private-text.repository'
 
 const KIND_WORDS: Record<PrivateKind, string> = {
   remark: "a customer's remark",
@@ -20,7 +21,13 @@ const KIND_WORDS: Record<PrivateKind, string> = {
 }
 
 export class PrivateTextGuard {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly repo: PrivateTextRepository
+  private readonly guides: GuidesRepository
+
+  constructor(db: Db | Trx) {
+    this.repo = new PrivateTextRepository(db)
+    this.guides = new GuidesRepository(db)
+  }
 
   /**
    * What is kept about `customers` (everything), and about every other customer the guide
@@ -31,17 +38,11 @@ export class PrivateTextGuard {
     const ids = customers.length ? [...new Set(customers)] : ['']
     const [book, members, notes, tags] = await Promise.all([
       // Her follow rows (every guide's remark of her) and the rest of this guide's book.
-      this.db
-        .selectFrom('wecom_follows as f')
-        .leftJoin('members as m', 'm.external_user_id', 'f.external_user_id')
-        .leftJoin('customer_facts as cf', 'cf.external_user_id', 'f.external_user_id')
-        .select(['f.remark', 'f.description', 'f.remark_mobiles', 'm.name', 'm.phone', 'cf.phone as own_phone', 'cf.fit_notes'])
-        .where((eb) => eb.or([eb('f.user_id', '=', guideId), eb('f.external_user_id', 'in', ids)]))
-        .execute(),
+      this.repo.book(guideId, ids),
       // A group's customers need not be anyone's: their member records all the same.
-      this.db.selectFrom('members').select(['name', 'phone']).where('external_user_id', 'in', ids).execute(),
-      this.db.selectFrom('customer_notes').select('text').where('external_user_id', 'in', ids).execute(),
-      this.db.selectFrom('personal_tags').select('name').where('external_user_id', 'in', ids).execute(),
+      this.repo.members(ids),
+      this.repo.notes(ids),
+      this.repo.personalTags(ids),
     ])
     const secrets: PrivateText[] = []
     for (const c of book) {
@@ -64,12 +65,7 @@ export class PrivateTextGuard {
 
   /** Words every customer page says anyway: the brand, the guide's name, her store's name. */
   async pageWords(guideId: string, brand: string): Promise<string[]> {
-    const guide = await this.db
-      .selectFrom('guides as g')
-      .leftJoin('stores as s', 's.id', 'g.store_id')
-      .select(['g.name', 's.name as store'])
-      .where('g.user_id', '=', guideId)
-      .executeTakeFirst()
+    const guide = await this.guides.findWithStore(guideId)
     return [brand, guide?.name ?? '', guide?.store ?? '']
   }
 

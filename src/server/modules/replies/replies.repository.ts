@@ -1,15 +1,32 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import { bumped } from '../../db/sql'
+import type { Kysely } from 'kysely'
+import type { ReplyPart, ReplyStage } from '../../../shared/replies'
+import type { Db, DbKind, Trx } from '../../db'
+import { forUpdate, lockKey } from '../../db/dialect'
 import type { Database, RepliesTable, ReplyGroupsTable } from '../../db/schema'
+import { bumped } from '../../db/sql'
 
-export type Trx = Transaction<Database> | Kysely<Database>
 export type ReplyRow = RepliesTable
 export type GroupRow = ReplyGroupsTable
 
-export class RepliesRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+/** What changes in a reply or group; `retiredAt` null restores it. */
+export interface ReplyChanges {
+  title?: string
+  parts?: ReplyPart[]
+  tags?: string[]
+  stages?: ReplyStage[]
+  retiredAt?: number | null
+}
 
-  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+export class RepliesRepository {
+  private readonly db: Kysely<Database>
+  private readonly kind: DbKind
+
+  constructor(database: Db) {
+    this.db = database.kysely
+    this.kind = database.kind
+  }
+
+  transaction<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work)
   }
 
@@ -46,17 +63,17 @@ export class RepliesRepository {
   // checking depth before nesting, checking a version before saving) runs in a transaction
   // that first locks what it depends on. On PostgreSQL (several API instances) that is
   // SELECT … FOR UPDATE; SQLite runs one transaction at a time on its one connection, so
-  // reading inside the transaction is enough there (`rowLocks` false).
+  // reading inside the transaction is enough there (see src/server/db/dialect.ts).
   //
   // Order, so two writers never wait on each other in a circle: group rows (one statement,
   // by id), then the top-level list, then reply rows.
 
   /** The groups, locked; those that do not exist are missing from the answer. */
-  async lockGroups(trx: Trx, ids: (string | null | undefined)[], rowLocks: boolean): Promise<Map<string, GroupRow>> {
+  async lockGroups(trx: Trx, ids: (string | null | undefined)[]): Promise<Map<string, GroupRow>> {
     const wanted = [...new Set(ids.filter((id): id is string => !!id))].sort()
     if (wanted.length === 0) return new Map()
     const query = trx.selectFrom('reply_groups').selectAll().where('id', 'in', wanted).orderBy('id')
-    const rows = await (rowLocks ? query.forUpdate() : query).execute()
+    const rows = await forUpdate(this.kind, query).execute()
     return new Map(rows.map((r) => [r.id, r]))
   }
 
@@ -64,20 +81,110 @@ export class RepliesRepository {
    * The top-level groups of one library (corporate, or one guide's) have no parent row to
    * lock: writers of that list take a transaction-scoped advisory lock instead.
    */
-  async lockTopLevel(trx: Trx, scope: string, ownerId: string | null, rowLocks: boolean): Promise<void> {
-    if (!rowLocks) return
-    await sql`select pg_advisory_xact_lock(hashtext(${`reply_groups:${scope}:${ownerId ?? ''}`}))`.execute(trx)
+  async lockTopLevel(trx: Trx, scope: string, ownerId: string | null): Promise<void> {
+    await lockKey(this.kind, trx, `reply_groups:${scope}:${ownerId ?? ''}`)
   }
 
-  async lockReply(trx: Trx, id: string, rowLocks: boolean): Promise<ReplyRow | undefined> {
+  async lockReply(trx: Trx, id: string): Promise<ReplyRow | undefined> {
     const query = trx.selectFrom('replies').selectAll().where('id', '=', id)
-    return (rowLocks ? query.forUpdate() : query).executeTakeFirst()
+    return forUpdate(this.kind, query).executeTakeFirst()
   }
 
   /** Whether the group has subgroups (retired ones too). */
   async hasChildren(trx: Trx, id: string): Promise<boolean> {
     const rows = await trx.selectFrom('reply_groups').select('id').where('parent_id', '=', id).limit(1).execute()
     return rows.length > 0
+  }
+
+  // --- Writes -------------------------------------------------------------------------------------
+
+  /** At the end of its group; call with the group locked (`lockGroups`). */
+  async insertReply(
+    trx: Trx,
+    reply: {
+      id: string
+      scope: 'corp' | 'personal'
+      ownerId: string | null
+      groupId: string
+      title: string
+      parts: ReplyPart[]
+      tags: string[]
+      stages: ReplyStage[]
+      now: number
+    },
+  ): Promise<void> {
+    await trx
+      .insertInto('replies')
+      .values({
+        id: reply.id,
+        scope: reply.scope,
+        owner_id: reply.ownerId,
+        group_id: reply.groupId,
+        title: reply.title,
+        parts: JSON.stringify(reply.parts),
+        tags: JSON.stringify(reply.tags),
+        stages: JSON.stringify(reply.stages),
+        position: await this.nextReplyPosition(trx, reply.groupId),
+        retired_at: null,
+        created_at: reply.now,
+        updated_at: reply.now,
+      })
+      .execute()
+  }
+
+  async updateReply(trx: Trx, id: string, changes: ReplyChanges, now: number): Promise<void> {
+    await trx
+      .updateTable('replies')
+      .set({
+        ...(changes.title !== undefined ? { title: changes.title } : {}),
+        ...(changes.parts !== undefined ? { parts: JSON.stringify(changes.parts) } : {}),
+        ...(changes.tags !== undefined ? { tags: JSON.stringify(changes.tags) } : {}),
+        ...(changes.stages !== undefined ? { stages: JSON.stringify(changes.stages) } : {}),
+        ...(changes.retiredAt !== undefined ? { retired_at: changes.retiredAt } : {}),
+        updated_at: bumped('updated_at', now),
+      })
+      .where('id', '=', id)
+      .execute()
+  }
+
+  /** At the end of its list; call with the parent locked, or the top-level list (`lockTopLevel`). */
+  async insertGroup(
+    trx: Trx,
+    group: {
+      id: string
+      scope: 'corp' | 'personal'
+      ownerId: string | null
+      parentId: string | null
+      name: string
+      now: number
+    },
+  ): Promise<void> {
+    await trx
+      .insertInto('reply_groups')
+      .values({
+        id: group.id,
+        scope: group.scope,
+        owner_id: group.ownerId,
+        parent_id: group.parentId,
+        name: group.name,
+        position: await this.nextGroupPosition(trx, group.scope, group.ownerId, group.parentId),
+        retired_at: null,
+        created_at: group.now,
+        updated_at: group.now,
+      })
+      .execute()
+  }
+
+  async updateGroup(trx: Trx, id: string, changes: Pick<ReplyChanges, 'retiredAt'> & { name?: string }, now: number) {
+    await trx
+      .updateTable('reply_groups')
+      .set({
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.retiredAt !== undefined ? { retired_at: changes.retiredAt } : {}),
+        updated_at: bumped('updated_at', now),
+      })
+      .where('id', '=', id)
+      .execute()
   }
 
   // --- Positions ----------------------------------------------------------------------------------
@@ -179,63 +286,78 @@ export class RepliesRepository {
     return trx.selectFrom('reply_sends').selectAll().where('id', '=', id).executeTakeFirst()
   }
 
-  async audit(
+  // --- Sends --------------------------------------------------------------------------------------
+
+  /** The guide's name and her store's, for a reply's variables. */
+  guideCard(userId: string): Promise<{ name: string; store: string | null } | undefined> {
+    return this.db
+      .selectFrom('guides as g')
+      .leftJoin('stores as s', 's.id', 'g.store_id')
+      .select(['g.name', 's.name as store'])
+      .where('g.user_id', '=', userId)
+      .executeTakeFirst()
+  }
+
+  /** False when a send with this id is already recorded (the same report twice at once). */
+  async insertSend(
     trx: Trx,
-    entry: {
+    send: {
       id: string
-      actorId: string
-      entity: string
-      entityId: string
-      action: string
-      before: unknown
-      after: unknown
-      at: number
+      replyId: string
+      userId: string
+      externalUserId: string | null
+      chatId: string | null
+      partsSent: number
+      partsTotal: number
+      edited: boolean
+      copied: boolean
+      sentAt: number
     },
-  ): Promise<void> {
-    await trx
-      .insertInto('audit_log')
+  ): Promise<boolean> {
+    const inserted = await trx
+      .insertInto('reply_sends')
       .values({
-        id: entry.id,
-        actor_id: entry.actorId,
-        entity: entry.entity,
-        entity_id: entry.entityId,
-        action: entry.action,
-        before: entry.before === undefined ? null : JSON.stringify(entry.before),
-        after: entry.after === undefined ? null : JSON.stringify(entry.after),
-        at: entry.at,
+        id: send.id,
+        reply_id: send.replyId,
+        user_id: send.userId,
+        external_user_id: send.externalUserId,
+        chat_id: send.chatId,
+        parts_sent: send.partsSent,
+        parts_total: send.partsTotal,
+        edited: send.edited ? 1 : 0,
+        copied: send.copied ? 1 : 0,
+        sent_at: send.sentAt,
       })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst()
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0
+  }
+
+  async countUse(trx: Trx, replyId: string, userId: string, now: number): Promise<void> {
+    await trx
+      .insertInto('reply_usage')
+      .values({ reply_id: replyId, user_id: userId, count: 1, last_used_at: now })
+      .onConflict((oc) =>
+        oc.columns(['reply_id', 'user_id']).doUpdateSet((eb) => ({ count: eb('reply_usage.count', '+', 1), last_used_at: now })),
+      )
       .execute()
   }
 
-  /** Names for what audit entries point at: replies, groups, coupon templates, stores. */
-  async auditNames(ids: { replies: string[]; groups: string[]; templates: string[]; stores: string[] }) {
-    const byId = async (list: string[], read: (list: string[]) => Promise<{ id: string; name: string }[]>) =>
-      new Map(list.length ? (await read([...new Set(list)])).map((r) => [r.id, r.name]) : [])
-    return {
-      replies: await byId(ids.replies, (list) =>
-        this.db.selectFrom('replies').select(['id', 'title as name']).where('id', 'in', list).execute(),
-      ),
-      groups: await byId(ids.groups, (list) =>
-        this.db.selectFrom('reply_groups').select(['id', 'name']).where('id', 'in', list).execute(),
-      ),
-      templates: await byId(ids.templates, (list) =>
-        this.db.selectFrom('coupon_templates').select(['id', 'name']).where('id', 'in', list).execute(),
-      ),
-      stores: await byId(ids.stores, (list) =>
-        this.db.selectFrom('stores').select(['id', 'name']).where('id', 'in', list).execute(),
-      ),
-    }
-  }
-
-  auditPage(options: { before?: { at: number; id: string }; limit: number }) {
-    let q = this.db
-      .selectFrom('audit_log as a')
-      .leftJoin('guides as g', 'g.user_id', 'a.actor_id')
-      .selectAll('a')
-      .select('g.name as actor_name')
-    const before = options.before
-    if (before)
-      q = q.where((eb) => eb.or([eb('a.at', '<', before.at), eb.and([eb('a.at', '=', before.at), eb('a.id', '<', before.id)])]))
-    return q.orderBy('a.at', 'desc').orderBy('a.id', 'desc').limit(options.limit).execute()
+  /** The send on the customer's timeline. */
+  async addSentEvent(
+    trx: Trx,
+    event: { id: string; externalUserId: string; actorId: string; occurredAt: number; payload: unknown },
+  ): Promise<void> {
+    await trx
+      .insertInto('customer_events')
+      .values({
+        id: event.id,
+        external_user_id: event.externalUserId,
+        kind: 'reply_sent',
+        actor_id: event.actorId,
+        occurred_at: event.occurredAt,
+        payload: JSON.stringify(event.payload),
+      })
+      .execute()
   }
 }

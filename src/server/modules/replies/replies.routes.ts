@@ -6,7 +6,6 @@ import {
   GroupMoveSchema,
   GroupUpdateSchema,
   IdParamsSchema,
-  MediaRefreshSchema,
   MoveSchema,
   ReplyCreateSchema,
   ReplyUpdateSchema,
@@ -15,26 +14,32 @@ import {
 } from '../../../shared/replies'
 import type { AppContext } from '../../context'
 import { requireSession } from '../../http/auth'
+import type { AuditService } from './audit.service'
+import type { ReplyEditingService } from './reply-editing.service'
+import type { ReplySendsService } from './reply-sends.service'
 import type { RepliesService } from './replies.service'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
-export const repliesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service: RepliesService }> = async (
-  app,
-  { ctx, service },
-) => {
+export const repliesRoutes: FastifyPluginAsyncTypebox<{
+  ctx: AppContext
+  replies: RepliesService
+  editing: ReplyEditingService
+  sends: ReplySendsService
+  audit: AuditService
+}> = async (app, { ctx, replies, editing, sends, audit }) => {
   const guide = (request: Parameters<typeof requireSession>[0]) => requireSession(request, ctx.signer).userId
   const params = IdParamsSchema
 
   // Libraries and send plans hold unions of part types; they are serialized here, as a
   // response schema would resolve each union member by validation, slowly.
   app.get('/api/replies', async (request, reply) => {
-    const library = await service.library(guide(request))
+    const library = await replies.library(guide(request))
     return reply.header('cache-control', 'private, no-store').type(JSON_TYPE).send(JSON.stringify(library))
   })
 
   app.get('/api/manage/replies', async (request, reply) => {
-    const library = await service.manageLibrary(guide(request))
+    const library = await replies.manageLibrary(guide(request))
     return reply.header('cache-control', 'private, no-store').type(JSON_TYPE).send(JSON.stringify(library))
   })
 
@@ -42,52 +47,47 @@ export const repliesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
     reply
       .status(201)
       .type(JSON_TYPE)
-      .send(JSON.stringify(await service.createReply(guide(request), request.body))),
+      .send(JSON.stringify(await editing.createReply(guide(request), request.body))),
   )
 
   app.patch('/api/replies/:id', { schema: { params, body: ReplyUpdateSchema } }, async (request, reply) =>
-    reply.type(JSON_TYPE).send(JSON.stringify(await service.updateReply(guide(request), request.params.id, request.body))),
+    reply.type(JSON_TYPE).send(JSON.stringify(await editing.updateReply(guide(request), request.params.id, request.body))),
   )
 
   app.post('/api/replies/:id/move', { schema: { params, body: MoveSchema } }, async (request, reply) =>
-    reply.type(JSON_TYPE).send(JSON.stringify(await service.moveReply(guide(request), request.params.id, request.body))),
+    reply.type(JSON_TYPE).send(JSON.stringify(await editing.moveReply(guide(request), request.params.id, request.body))),
   )
 
   app.put(
     '/api/replies/:id/favorite',
     { schema: { params, body: Type.Object({ favorite: Type.Boolean() }, { additionalProperties: false }) } },
     async (request, reply) => {
-      await service.setFavorite(guide(request), request.params.id, request.body.favorite)
+      await replies.setFavorite(guide(request), request.params.id, request.body.favorite)
       return reply.status(204).send()
     },
   )
 
   app.post('/api/reply-groups', { schema: { body: GroupCreateSchema } }, async (request, reply) =>
-    reply.status(201).send(await service.createGroup(guide(request), request.body)),
+    reply.status(201).send(await editing.createGroup(guide(request), request.body)),
   )
 
   app.patch('/api/reply-groups/:id', { schema: { params, body: GroupUpdateSchema } }, async (request) =>
-    service.updateGroup(guide(request), request.params.id, request.body),
+    editing.updateGroup(guide(request), request.params.id, request.body),
   )
 
   app.post('/api/reply-groups/:id/move', { schema: { params, body: GroupMoveSchema } }, async (request) =>
-    service.moveGroup(guide(request), request.params.id, request.body),
+    editing.moveGroup(guide(request), request.params.id, request.body),
   )
 
   app.get('/api/replies/:id/send-plan', { schema: { params, querystring: SendPlanQuerySchema } }, async (request, reply) => {
     const { mode, ...target } = request.query
-    const plan = await service.sendPlan(guide(request), request.params.id, target, mode)
+    const plan = await sends.sendPlan(guide(request), request.params.id, target, mode)
     return reply.header('cache-control', 'private, no-store').type(JSON_TYPE).send(JSON.stringify(plan))
   })
 
   app.post('/api/replies/:id/sends', { schema: { params, body: SendReportSchema } }, async (request, reply) => {
-    const { recorded } = await service.recordSend(guide(request), request.params.id, request.body)
+    const { recorded } = await sends.recordSend(guide(request), request.params.id, request.body)
     return reply.status(recorded ? 201 : 200).send({ recorded })
-  })
-
-  app.post('/api/media/:id/refresh', { schema: { params, body: MediaRefreshSchema } }, async (request) => {
-    guide(request)
-    return service.refreshMedia(request.params.id, request.body.mediaId)
   })
 
   app.get(
@@ -101,6 +101,6 @@ export const repliesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service
         response: { 200: AuditPageSchema },
       },
     },
-    async (request) => service.auditLog(guide(request), request.query.cursor, request.query.limit ?? 30),
+    async (request) => audit.auditLog(guide(request), request.query.cursor, request.query.limit ?? 30),
   )
 }

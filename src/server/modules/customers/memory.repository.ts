@@ -1,8 +1,10 @@
-import type { Kysely } from 'kysely'
+/**
+ * What guides write about a customer: her facts, the events the timeline shows, her
+ * follow entry after a WeCom write, personal tags and notes.
+ */
+import type { Db, DbKind, Trx } from '../../db'
+import { forUpdate } from '../../db/dialect'
 import { bumped } from '../../db/sql'
-import type { Database } from '../../db/schema'
-
-export type Trx = Kysely<Database>
 
 export interface EventInput {
   id: string
@@ -31,8 +33,24 @@ export const FACT_COLUMNS = {
 
 export type FactColumn = (typeof FACT_COLUMNS)[keyof typeof FACT_COLUMNS]
 
+export interface NoteInput {
+  id: string
+  externalUserId: string
+  authorId: string
+  text: string
+  nextFollowUp: string | null
+  outcome: string | null
+  createdAt: number
+}
+
 export class MemoryRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Trx
+  private readonly kind: DbKind
+
+  constructor(database: Db) {
+    this.db = database.kysely
+    this.kind = database.kind
+  }
 
   transaction<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work)
@@ -78,10 +96,6 @@ export class MemoryRepository {
       .execute()
   }
 
-  findStore(id: string) {
-    return this.db.selectFrom('stores').select(['id', 'name']).where('id', '=', id).executeTakeFirst()
-  }
-
   // --- WeCom cache updates after a successful write to WeCom ---------------------------------
 
   async updateFollow(
@@ -103,13 +117,13 @@ export class MemoryRepository {
    * The follow row inside a read-modify-write: locked on PostgreSQL so two instances
    * changing her tags at once cannot lose one change (SQLite runs one writer at a time).
    */
-  lockFollow(trx: Trx, externalUserId: string, userId: string, rowLocks: boolean) {
+  lockFollow(trx: Trx, externalUserId: string, userId: string) {
     const query = trx
       .selectFrom('wecom_follows')
       .selectAll()
       .where('external_user_id', '=', externalUserId)
       .where('user_id', '=', userId)
-    return (rowLocks ? query.forUpdate() : query).executeTakeFirst()
+    return forUpdate(this.kind, query).executeTakeFirst()
   }
 
   // --- Personal tags ------------------------------------------------------------------------
@@ -133,7 +147,7 @@ export class MemoryRepository {
       .execute()
   }
 
-  // --- Notes and tasks --------------------------------------------------------------------------
+  // --- Notes ------------------------------------------------------------------------------------
 
   findNote(id: string) {
     return this.db
@@ -145,18 +159,7 @@ export class MemoryRepository {
       .executeTakeFirst()
   }
 
-  async insertNote(
-    trx: Trx,
-    note: {
-      id: string
-      externalUserId: string
-      authorId: string
-      text: string
-      nextFollowUp: string | null
-      outcome: string | null
-      createdAt: number
-    },
-  ): Promise<void> {
+  async insertNote(trx: Trx, note: NoteInput): Promise<void> {
     await trx
       .insertInto('customer_notes')
       .values({
@@ -169,100 +172,5 @@ export class MemoryRepository {
         created_at: note.createdAt,
       })
       .execute()
-  }
-
-  async insertTask(
-    trx: Trx,
-    task: {
-      id: string
-      guideId: string
-      externalUserId: string
-      dueDate: string
-      noteId: string
-      title: string
-      createdAt: number
-    },
-  ): Promise<void> {
-    await trx
-      .insertInto('tasks')
-      .values({
-        id: task.id,
-        guide_id: task.guideId,
-        external_user_id: task.externalUserId,
-        kind: 'follow_up',
-        due_date: task.dueDate,
-        note_id: task.noteId,
-        title: task.title,
-        done_at: null,
-        created_at: task.createdAt,
-      })
-      .execute()
-  }
-
-  openTasks(guideId: string) {
-    return this.db
-      .selectFrom('tasks as t')
-      .leftJoin('wecom_customers as c', 'c.external_user_id', 't.external_user_id')
-      .leftJoin('wecom_follows as f', (join) =>
-        join.onRef('f.external_user_id', '=', 't.external_user_id').onRef('f.user_id', '=', 't.guide_id'),
-      )
-      .select(['t.id', 't.kind', 't.due_date', 't.title', 't.done_at', 't.external_user_id', 'c.name', 'c.avatar', 'f.remark'])
-      .where('t.guide_id', '=', guideId)
-      .where('t.done_at', 'is', null)
-      .orderBy('t.due_date')
-      .orderBy('t.created_at')
-      .limit(200)
-      .execute()
-  }
-
-  async completeTask(id: string, guideId: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('tasks')
-      .set({ done_at: now })
-      .where('id', '=', id)
-      .where('guide_id', '=', guideId)
-      .where('done_at', 'is', null)
-      .executeTakeFirst()
-    return Number(result.numUpdatedRows) > 0
-  }
-
-  findTask(id: string, guideId: string) {
-    return this.db.selectFrom('tasks').selectAll().where('id', '=', id).where('guide_id', '=', guideId).executeTakeFirst()
-  }
-
-  // --- Members -----------------------------------------------------------------------------------
-
-  membersByPhone(phone: string) {
-    return this.db
-      .selectFrom('members as m')
-      .leftJoin('stores as s', 's.id', 'm.store_id')
-      .select(['m.id', 'm.name', 'm.phone', 'm.level', 'm.external_user_id', 's.name as store_name'])
-      .where('m.phone', '=', phone)
-      .orderBy('m.id')
-      .limit(10)
-      .execute()
-  }
-
-  memberOf(externalUserId: string) {
-    return this.db.selectFrom('members').select(['id', 'name']).where('external_user_id', '=', externalUserId).executeTakeFirst()
-  }
-
-  findMember(id: string) {
-    return this.db
-      .selectFrom('members')
-      .select(['id', 'name', 'phone', 'external_user_id'])
-      .where('id', '=', id)
-      .executeTakeFirst()
-  }
-
-  /** Claim the member for this customer only if nobody holds her: true when it took. */
-  async bindMember(trx: Trx, memberId: string, externalUserId: string, now: number): Promise<boolean> {
-    const result = await trx
-      .updateTable('members')
-      .set({ external_user_id: externalUserId, updated_at: now })
-      .where('id', '=', memberId)
-      .where('external_user_id', 'is', null)
-      .executeTakeFirst()
-    return Number(result.numUpdatedRows) > 0
   }
 }

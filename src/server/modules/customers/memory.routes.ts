@@ -11,10 +11,7 @@ import {
   PersonalTagsChangeSchema,
   PhoneSchema,
   RemarkPatchSchema,
-  StoreListSchema,
   TagsChangeSchema,
-  TaskIdParamsSchema,
-  TaskListSchema,
   TimelinePageSchema,
   TimelineQuerySchema,
 } from '../../../shared/memory'
@@ -25,7 +22,8 @@ import type { MemoryService } from './memory.service'
 /**
  * Writes about a customer, all under /api/customers/:externalUserId/…, allowed only to
  * guides who follow her (403 otherwise). Writes that change the profile answer with the
- * whole profile as it now is, so the app replaces what it showed in one step.
+ * whole profile as it now is, so the app replaces what it showed in one step. Also the
+ * company's tag list (/api/tags) the tag writes pick from.
  */
 export const memoryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service: MemoryService }> = async (
   app,
@@ -90,19 +88,5 @@ export const memoryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service:
   app.get('/api/tags', { schema: { response: { 200: CorpTagGroupsSchema } } }, async (request) => {
     guide(request)
     return service.corpTags.groups()
-  })
-
-  app.get('/api/stores', { schema: { response: { 200: StoreListSchema } } }, async (request) => {
-    guide(request)
-    return { items: await ctx.db.kysely.selectFrom('stores').select(['id', 'name', 'city']).orderBy('id').execute() }
-  })
-
-  app.get('/api/tasks', { schema: { response: { 200: TaskListSchema } } }, async (request) => ({
-    items: await service.tasks(guide(request)),
-  }))
-
-  app.post('/api/tasks/:taskId/complete', { schema: { params: TaskIdParamsSchema } }, async (request, reply) => {
-    await service.completeTask(guide(request), request.params.taskId)
-    return reply.status(204).send()
   })
 }

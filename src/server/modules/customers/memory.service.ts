@@ -5,7 +5,7 @@
  * profile as it now is.
  */
 import { randomUUID } from 'node:crypto'
-import type { CustomerProfile, CustomerTag } from '../../../shared/customer'
+import { MEMBER_LEVELS, type CustomerProfile, type CustomerTag, type MemberLevel } from '../../../shared/customer'
 import type {
   FactsPatch,
   MemberCandidate,
@@ -13,7 +13,6 @@ import type {
   NoteCreate,
   PersonalTagsChange,
   RemarkPatch,
-  Task,
   TagsChange,
   TimelinePage,
   TimelineQuery,
@@ -24,26 +23,36 @@ import type { AppContext } from '../../context'
 import { isUniqueViolation, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import { WecomError, WecomUnavailableError } from '../../wecom/errors'
-import type { CustomersService } from '../customers/customers.service'
-import { refreshSearchKeys } from '../customers/customers.repository'
-import { phoneOf } from '../customers/facts'
-import { CorpTags } from './corp-tags'
+import { StoresRepository } from '../stores/stores.repository'
+import { TasksService } from '../tasks/tasks.service'
+import { CorpTags } from './corp-tags.service'
+import { refreshSearchKeys } from './customers.repository'
+import type { CustomersService } from './customers.service'
+import { phoneOf } from './facts'
+import { MembersRepository } from './members.repository'
+import { display, toNote } from './memory.mapper'
 import { FACT_COLUMNS, MemoryRepository, type FactColumn } from './memory.repository'
-import { readTimeline } from './timeline'
-import { MEMBER_LEVELS, type MemberLevel } from '../../../shared/customer'
+import { TimelineRepository } from './timeline.repository'
 
 const LIST_FIELDS = new Set(['stylePreferences', 'colorsLiked', 'colorsAvoided', 'materialsAvoided'])
 const MAX_PERSONAL_TAGS = 30
 
 export class MemoryService {
   private readonly repo: MemoryRepository
+  private readonly members: MembersRepository
+  private readonly stores: StoresRepository
+  private readonly timelines: TimelineRepository
   readonly corpTags: CorpTags
 
   constructor(
     private readonly ctx: AppContext,
     private readonly customers: CustomersService,
+    private readonly tasks: TasksService = new TasksService(ctx),
   ) {
-    this.repo = new MemoryRepository(ctx.db.kysely)
+    this.repo = new MemoryRepository(ctx.db)
+    this.members = new MembersRepository(ctx.db)
+    this.stores = new StoresRepository(ctx.db)
+    this.timelines = new TimelineRepository(ctx.db)
     this.corpTags = new CorpTags(ctx)
   }
 
@@ -55,7 +64,7 @@ export class MemoryService {
 
   async patchFacts(userId: string, externalUserId: string, patch: FactsPatch): Promise<CustomerProfile> {
     const before = await this.customers.getProfile(userId, externalUserId)
-    const store = patch.preferredStoreId ? await this.repo.findStore(patch.preferredStoreId) : undefined
+    const store = patch.preferredStoreId ? await this.stores.find(patch.preferredStoreId) : undefined
     if (patch.preferredStoreId && !store) throw ApiError.badRequest(`preferredStoreId: no store ${patch.preferredStoreId}`)
     const values: Partial<Record<FactColumn, string>> = {}
     const changes: { field: string; from: string; to: string }[] = []
@@ -88,11 +97,7 @@ export class MemoryService {
   async revealPhone(userId: string, externalUserId: string): Promise<{ phone: string }> {
     await this.customers.assertFollower(userId, externalUserId)
     const own = await this.repo.ownFacts(externalUserId)
-    const member = await this.ctx.db.kysely
-      .selectFrom('members')
-      .select('phone')
-      .where('external_user_id', '=', externalUserId)
-      .executeTakeFirst()
+    const member = await this.members.of(externalUserId)
     const phone = phoneOf({ own_phone: own?.phone ?? null, phone: member?.phone ?? null })
     if (!phone) throw ApiError.notFound('No phone number is recorded for this customer')
     await this.repo.transaction((trx) => this.repo.insertEvent(trx, this.event(externalUserId, 'phone_revealed', userId, {})))
@@ -148,7 +153,7 @@ export class MemoryService {
     await this.wecomWrite('the tags', () => this.ctx.wecom.markTag({ userId, externalUserId, add, remove }))
     const now = this.ctx.now()
     await this.repo.transaction(async (trx) => {
-      const follow = await this.repo.lockFollow(trx, externalUserId, userId, this.ctx.db.kind === 'postgres')
+      const follow = await this.repo.lockFollow(trx, externalUserId, userId)
       const tags = parseJsonArray<CustomerTag>(follow?.tags).filter(
         (t) => !(t.type === 'corp' && t.tagId && (remove.includes(t.tagId) || add.includes(t.tagId))),
       )
@@ -208,7 +213,7 @@ export class MemoryService {
     }
   }
 
-  // --- Notes, tasks, timeline -------------------------------------------------------------------
+  // --- Notes and timeline -----------------------------------------------------------------------
 
   /** Idempotent on the client's id: the same note sent twice is one note. */
   async addNote(userId: string, externalUserId: string, input: NoteCreate): Promise<{ note: Note; created: boolean }> {
@@ -237,14 +242,13 @@ export class MemoryService {
           createdAt: now,
         })
         if (nextFollowUp) {
-          await this.repo.insertTask(trx, {
-            id: `note-${input.id}`,
+          await this.tasks.addFollowUp(trx, {
+            noteId: input.id,
             guideId: userId,
             externalUserId,
             dueDate: nextFollowUp,
-            noteId: input.id,
-            title: text.length > 40 ? `${text.slice(0, 40)}…` : text,
-            createdAt: now,
+            text,
+            now,
           })
         }
       })
@@ -263,8 +267,8 @@ export class MemoryService {
 
   async timeline(userId: string, externalUserId: string, query: TimelineQuery): Promise<TimelinePage> {
     await this.customers.assertFollower(userId, externalUserId)
-    const member = await this.repo.memberOf(externalUserId)
-    return readTimeline(this.ctx.db, {
+    const member = await this.members.of(externalUserId)
+    return this.timelines.read({
       viewerId: userId,
       externalUserId,
       memberId: member?.id ?? null,
@@ -275,30 +279,11 @@ export class MemoryService {
     })
   }
 
-  async tasks(userId: string): Promise<Task[]> {
-    const rows = await this.repo.openTasks(userId)
-    return rows.map((r) => ({
-      id: r.id,
-      kind: 'follow_up' as const,
-      dueDate: r.due_date,
-      title: r.title,
-      done: r.done_at !== null,
-      customer: { externalUserId: r.external_user_id, name: r.remark || r.name || '', avatar: r.avatar },
-    }))
-  }
-
-  async completeTask(userId: string, taskId: string): Promise<void> {
-    if (await this.repo.completeTask(taskId, userId, this.ctx.now())) return
-    const task = await this.repo.findTask(taskId, userId)
-    if (!task) throw ApiError.notFound('No such task')
-    // Already done: completing twice is fine.
-  }
-
   // --- Binding to a member ------------------------------------------------------------------------
 
   async memberCandidates(userId: string, externalUserId: string, phone: string): Promise<MemberCandidate[]> {
     await this.customers.assertFollower(userId, externalUserId)
-    const rows = await this.repo.membersByPhone(phone)
+    const rows = await this.members.byPhone(phone)
     return rows.map((r) => ({
       memberId: r.id,
       name: r.name,
@@ -315,16 +300,16 @@ export class MemoryService {
    */
   async bindMember(userId: string, externalUserId: string, memberId: string, phone: string): Promise<CustomerProfile> {
     await this.customers.assertFollower(userId, externalUserId)
-    const member = await this.repo.findMember(memberId)
+    const member = await this.members.find(memberId)
     if (!member || member.phone !== phone) throw ApiError.notFound('No member with this id and phone number')
     if (member.external_user_id === externalUserId) return this.customers.getProfile(userId, externalUserId)
-    const current = await this.repo.memberOf(externalUserId)
+    const current = await this.members.of(externalUserId)
     if (current) throw new ApiError(409, 'conflict', `This customer is already bound to member ${current.id}`)
     if (member.external_user_id) throw new ApiError(409, 'conflict', 'This member is already bound to another WeCom customer')
     const now = this.ctx.now()
     try {
       await this.repo.transaction(async (trx) => {
-        if (!(await this.repo.bindMember(trx, memberId, externalUserId, now))) {
+        if (!(await this.members.bind(trx, memberId, externalUserId, now))) {
           throw new ApiError(409, 'conflict', 'This member was just bound to another WeCom customer')
         }
         await this.repo.insertEvent(trx, this.event(externalUserId, 'member_bound', userId, { memberId, name: member.name }))
@@ -348,54 +333,4 @@ function checkFollowUpDate(date: string, now: number): void {
   if (!isCalendarDate(date)) throw ApiError.badRequest(`nextFollowUp: ${date} is not a date`)
   const today = shanghaiDate(now)
   if (date < today) throw ApiError.badRequest(`nextFollowUp: ${date} is in the past (today is ${today})`)
-}
-
-function toNote(row: {
-  id: string
-  text: string
-  next_follow_up: string | null
-  outcome: string | null
-  author_id: string
-  author_name: string | null
-  created_at: number
-}): Note {
-  return {
-    id: row.id,
-    text: row.text,
-    nextFollowUp: row.next_follow_up,
-    outcome: row.outcome as Note['outcome'],
-    author: { userId: row.author_id, name: row.author_name ?? row.author_id },
-    createdAt: new Date(Number(row.created_at)).toISOString(),
-  }
-}
-
-/** A fact as the timeline shows it ("M", "通勤、度假", "138****8000"). */
-function display(profile: CustomerProfile, field: keyof FactsPatch): string {
-  const f = profile.facts
-  switch (field) {
-    case 'sizeTop':
-      return f.sizes.top ?? ''
-    case 'sizeBottom':
-      return f.sizes.bottom ?? ''
-    case 'sizeDress':
-      return f.sizes.dress ?? ''
-    case 'sizeShoes':
-      return f.sizes.shoes ?? ''
-    case 'fitNotes':
-      return f.fitNotes ?? ''
-    case 'stylePreferences':
-      return f.stylePreferences.join('、')
-    case 'colorsLiked':
-      return f.colorsLiked.join('、')
-    case 'colorsAvoided':
-      return f.colorsAvoided.join('、')
-    case 'materialsAvoided':
-      return f.materialsAvoided.join('、')
-    case 'birthday':
-      return f.birthday ?? ''
-    case 'phone':
-      return f.phoneMasked ?? ''
-    case 'preferredStoreId':
-      return f.preferredStore?.name ?? ''
-  }
 }

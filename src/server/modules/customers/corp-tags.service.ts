@@ -6,9 +6,9 @@
 import type { CorpTagGroups } from '../../../shared/memory'
 import type { AppContext } from '../../context'
 import { KeyedSingleFlight } from '../../wecom/expiring'
+import { CorpTagsRepository } from './corp-tags.repository'
 
 export const CORP_TAGS_STALE_MS = 10 * 60 * 1000
-const SYNC_KEY = 'corp_tags_synced_at'
 
 export interface CorpTag {
   id: string
@@ -18,12 +18,10 @@ export interface CorpTag {
 
 export class CorpTags {
   private readonly flight = new KeyedSingleFlight<string, void>()
+  private readonly repo: CorpTagsRepository
 
-  constructor(private readonly ctx: AppContext) {}
-
-  private async syncedAt(): Promise<number | null> {
-    const row = await this.ctx.db.kysely.selectFrom('sync_state').select('value').where('key', '=', SYNC_KEY).executeTakeFirst()
-    return row ? Number(row.value) : null
+  constructor(private readonly ctx: AppContext) {
+    this.repo = new CorpTagsRepository(ctx.db)
   }
 
   /** Read the list from WeCom and replace our copy (deleted tags and groups dropped). */
@@ -45,36 +43,20 @@ export class CorpTags {
               tag_order: t.order ?? 0,
             })),
         )
-      await this.ctx.db.kysely.transaction().execute(async (trx) => {
-        await trx.deleteFrom('wecom_corp_tags').execute()
-        if (rows.length) await trx.insertInto('wecom_corp_tags').values(rows).execute()
-        await trx
-          .insertInto('sync_state')
-          .values({ key: SYNC_KEY, value: String(now), updated_at: now })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(now), updated_at: now }))
-          .execute()
-      })
+      await this.repo.replaceAll(rows, now)
     })
   }
 
   /** The cached list, read from WeCom first if we never have, refreshed in the background when old. */
   private async ensure(): Promise<void> {
-    const at = await this.syncedAt()
+    const at = await this.repo.syncedAt()
     if (at === null) await this.refresh()
     else if (this.ctx.now() - at > CORP_TAGS_STALE_MS) this.ctx.background.run('corp tags', () => this.refresh())
   }
 
   async groups(): Promise<CorpTagGroups> {
     await this.ensure()
-    const rows = await this.ctx.db.kysely
-      .selectFrom('wecom_corp_tags')
-      .selectAll()
-      // WeCom: a larger order comes first.
-      .orderBy('group_order', 'desc')
-      .orderBy('group_id')
-      .orderBy('tag_order', 'desc')
-      .orderBy('tag_id')
-      .execute()
+    const rows = await this.repo.all()
     const groups: CorpTagGroups['groups'] = []
     for (const row of rows) {
       let group = groups.at(-1)
@@ -91,9 +73,7 @@ export class CorpTags {
   async resolve(ids: string[]): Promise<{ known: Map<string, CorpTag>; unknown: string[] }> {
     await this.ensure()
     const lookup = async () => {
-      const rows = ids.length
-        ? await this.ctx.db.kysely.selectFrom('wecom_corp_tags').selectAll().where('tag_id', 'in', ids).execute()
-        : []
+      const rows = await this.repo.byIds(ids)
       return new Map(rows.map((r) => [r.tag_id, { id: r.tag_id, name: r.name, groupName: r.group_name }]))
     }
     let known = await lookup()

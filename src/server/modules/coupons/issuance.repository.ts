@@ -1,0 +1,197 @@
+/**
+ * The SQL of issuances, from reservation to her page. Every change of status is a
+ * conditional update: it says whether it happened, so a racing twin does nothing twice.
+ */
+import type { Kysely } from 'kysely'
+import type { Db, Trx } from '../../db'
+import type { Database } from '../../db/schema'
+import { issuanceRow, toIssuanceRecord, type IssuanceContext, type IssuanceRecord } from './coupons.mapper'
+
+export class IssuanceRepository {
+  private readonly db: Kysely<Database>
+
+  constructor(database: Db) {
+    this.db = database.kysely
+  }
+
+  transaction<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work)
+  }
+
+  async find(id: string): Promise<IssuanceRecord | undefined> {
+    const row = await this.db.selectFrom('coupon_issuances').selectAll().where('id', '=', id).executeTakeFirst()
+    return row && toIssuanceRecord(row)
+  }
+
+  async findByCode(code: string): Promise<IssuanceRecord | undefined> {
+    const row = await this.db.selectFrom('coupon_issuances').selectAll().where('code', '=', code).executeTakeFirst()
+    return row && toIssuanceRecord(row)
+  }
+
+  /** What this guide's idempotency key already made, if anything. */
+  async findByKey(guideId: string, key: string, trx: Trx = this.db): Promise<IssuanceRecord | undefined> {
+    const row = await trx
+      .selectFrom('coupon_issuances')
+      .selectAll()
+      .where('guide_id', '=', guideId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst()
+    return row && toIssuanceRecord(row)
+  }
+
+  /** What she holds (given-back reservations are not hers), newest first. */
+  async ofCustomer(externalUserId: string): Promise<IssuanceRecord[]> {
+    const rows = await this.db
+      .selectFrom('coupon_issuances')
+      .selectAll()
+      .where('external_user_id', '=', externalUserId)
+      .where('status', '!=', 'released')
+      .orderBy('issued_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(100)
+      .execute()
+    return rows.map(toIssuanceRecord)
+  }
+
+  async insert(trx: Trx, issuance: IssuanceRecord): Promise<void> {
+    await trx.insertInto('coupon_issuances').values(issuanceRow(issuance)).execute()
+  }
+
+  /** Her issuances of a coupon that count against her limit. */
+  async countHolds(trx: Trx, templateId: string, externalUserId: string, now: number): Promise<number> {
+    const row = await trx
+      .selectFrom('coupon_issuances')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('template_id', '=', templateId)
+      .where('external_user_id', '=', externalUserId)
+      .where('status', '!=', 'released')
+      // A coupon that ran out unused no longer counts against her limit.
+      .where((eb) => eb.or([eb('status', '=', 'redeemed'), eb('valid_until', 'is', null), eb('valid_until', '>=', now)]))
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
+  /** A guide's issuances of a coupon since `since` (given-back reservations aside). */
+  async countByGuideSince(trx: Trx, templateId: string, guideId: string, since: number): Promise<number> {
+    const row = await trx
+      .selectFrom('coupon_issuances')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('template_id', '=', templateId)
+      .where('guide_id', '=', guideId)
+      .where('issued_at', '>=', since)
+      .where('status', '!=', 'released')
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
+  /** The templates with a reservation overdue at `now`. */
+  async templatesWithOverdue(now: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('coupon_issuances')
+      .select('template_id')
+      .distinct()
+      .where('status', '=', 'reserved')
+      .where('reserved_until', '<', now)
+      .execute()
+    return rows.map((row) => row.template_id)
+  }
+
+  /** Release a template's overdue reservations; how many were. Under the template's lock. */
+  async releaseOverdue(trx: Trx, templateId: string, now: number): Promise<number> {
+    const released = await trx
+      .updateTable('coupon_issuances')
+      .set({ status: 'released', released_at: now, reserved_until: null, release_reason: 'timeout' })
+      .where('template_id', '=', templateId)
+      .where('status', '=', 'reserved')
+      .where('reserved_until', '<', now)
+      .returning('id')
+      .execute()
+    return released.length
+  }
+
+  /** A reservation the guide cancelled; false when it was no longer reserved. */
+  async releaseReserved(trx: Trx, id: string, now: number): Promise<boolean> {
+    const released = await trx
+      .updateTable('coupon_issuances')
+      .set({ status: 'released', released_at: now, reserved_until: null, release_reason: 'cancel' })
+      .where('id', '=', id)
+      .where('status', '=', 'reserved')
+      .executeTakeFirst()
+    return Number(released.numUpdatedRows) === 1
+  }
+
+  /** WeCom took the card; false when it was no longer reserved. */
+  async markSent(id: string, now: number): Promise<boolean> {
+    const done = await this.db
+      .updateTable('coupon_issuances')
+      .set({ status: 'sent', sent_at: now, reserved_until: null })
+      .where('id', '=', id)
+      .where('status', '=', 'reserved')
+      .executeTakeFirst()
+    return Number(done.numUpdatedRows) === 1
+  }
+
+  /** She opened it: claimed, and sent if the app never said so. */
+  async markClaimed(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('coupon_issuances')
+      .set((eb) => ({
+        status: 'claimed',
+        claimed_at: now,
+        sent_at: eb.fn.coalesce('sent_at', eb.val(now)),
+        reserved_until: null,
+      }))
+      .where('id', '=', id)
+      .where('status', 'in', ['reserved', 'sent'])
+      .execute()
+  }
+
+  /** A timed-out reservation delivered after all; false when another revived it first. */
+  async revive(trx: Trx, id: string, status: 'sent' | 'claimed', now: number): Promise<boolean> {
+    const revived = await trx
+      .updateTable('coupon_issuances')
+      .set({
+        status,
+        sent_at: now,
+        claimed_at: status === 'claimed' ? now : null,
+        released_at: null,
+        release_reason: null,
+        reserved_until: null,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'released')
+      .where('release_reason', '=', 'timeout')
+      .executeTakeFirst()
+    return Number(revived.numUpdatedRows) === 1
+  }
+
+  /** The templates, guides and stores these issuances show. */
+  async contextOf(issuances: IssuanceRecord[]): Promise<IssuanceContext> {
+    const templates = await this.db
+      .selectFrom('coupon_templates')
+      .select(['id', 'name', 'kind', 'value', 'threshold'])
+      .where('id', 'in', [...new Set(issuances.map((r) => r.templateId))])
+      .execute()
+    const guides = await this.db
+      .selectFrom('guides')
+      .select(['user_id as userId', 'name'])
+      .where('user_id', 'in', [...new Set(issuances.map((r) => r.guideId))])
+      .execute()
+    const storeIds = [...new Set(issuances.flatMap((r) => (r.redeemedStoreId ? [r.redeemedStoreId] : [])))]
+    return { templates, guides, stores: await this.stores(storeIds) }
+  }
+
+  async stores(ids: string[]): Promise<{ id: string; name: string }[]> {
+    return ids.length ? this.db.selectFrom('stores').select(['id', 'name']).where('id', 'in', ids).execute() : []
+  }
+
+  /** The guide's name and her store's, as her coupon page shows them. */
+  guideWithStore(userId: string): Promise<{ name: string; store: string | null } | undefined> {
+    return this.db
+      .selectFrom('guides as g')
+      .leftJoin('stores as s', 's.id', 'g.store_id')
+      .select(['g.name', 's.name as store'])
+      .where('g.user_id', '=', userId)
+      .executeTakeFirst()
+  }
+}

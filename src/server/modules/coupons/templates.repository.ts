@@ -1,0 +1,131 @@
+/**
+ * The SQL of coupon templates: the rows, their stock, their counts and their audit trail.
+ * Stock only moves by conditional updates, inside a transaction that holds the row.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Db, DbKind, Trx } from '../../db'
+import { forUpdate } from '../../db/dialect'
+import type { CouponTemplatesTable, Database } from '../../db/schema'
+import { templateColumns, toTemplateRecord, type TemplateCounts, type TemplateRecord } from './coupons.mapper'
+
+export class TemplatesRepository {
+  private readonly db: Kysely<Database>
+  private readonly kind: DbKind
+
+  constructor(database: Db) {
+    this.db = database.kysely
+    this.kind = database.kind
+  }
+
+  transaction<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work)
+  }
+
+  /** Every template, newest first; `active` keeps only those not paused or ended. */
+  async list(only?: 'active'): Promise<TemplateRecord[]> {
+    let query = this.db.selectFrom('coupon_templates').selectAll()
+    if (only) query = query.where('status', '=', 'active')
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id').execute()
+    return rows.map(toTemplateRecord)
+  }
+
+  async find(id: string, trx: Trx = this.db): Promise<TemplateRecord | undefined> {
+    const row = await trx.selectFrom('coupon_templates').selectAll().where('id', '=', id).executeTakeFirst()
+    return row && toTemplateRecord(row)
+  }
+
+  /** Read the template and hold its row until the transaction ends. */
+  async lock(trx: Trx, id: string): Promise<TemplateRecord | undefined> {
+    const row = await forUpdate(this.kind, trx.selectFrom('coupon_templates').selectAll().where('id', '=', id)).executeTakeFirst()
+    return row && toTemplateRecord(row)
+  }
+
+  /** The words her card and page would carry. */
+  texts(id: string): Promise<{ name: string; description: string } | undefined> {
+    return this.db.selectFrom('coupon_templates').select(['name', 'description']).where('id', '=', id).executeTakeFirst()
+  }
+
+  /** Issued (given-back reservations aside) and redeemed, for each template asked. */
+  async counts(ids: string[]): Promise<Map<string, TemplateCounts>> {
+    const map = new Map<string, TemplateCounts>()
+    if (ids.length === 0) return map
+    const rows = await this.db
+      .selectFrom('coupon_issuances')
+      .select((eb) => [
+        'template_id',
+        eb.fn.countAll<number | string>().as('issued'),
+        eb.fn.sum<number | string>(eb.case().when('status', '=', 'redeemed').then(1).else(0).end()).as('redeemed'),
+      ])
+      .where('template_id', 'in', ids)
+      .where('status', '!=', 'released')
+      .groupBy('template_id')
+      .execute()
+    for (const row of rows) map.set(row.template_id, { issued: Number(row.issued), redeemed: Number(row.redeemed ?? 0) })
+    return map
+  }
+
+  async insert(trx: Trx, template: TemplateRecord): Promise<void> {
+    await trx
+      .insertInto('coupon_templates')
+      .values(templateColumns(template) as CouponTemplatesTable)
+      .execute()
+  }
+
+  async update(trx: Trx, id: string, changes: Partial<TemplateRecord>): Promise<void> {
+    await trx.updateTable('coupon_templates').set(templateColumns(changes)).where('id', '=', id).execute()
+  }
+
+  async delete(trx: Trx, id: string): Promise<void> {
+    await trx.deleteFrom('coupon_templates').where('id', '=', id).execute()
+  }
+
+  async hasIssuances(trx: Trx, id: string): Promise<boolean> {
+    const any = await trx.selectFrom('coupon_issuances').select('id').where('template_id', '=', id).limit(1).executeTakeFirst()
+    return any !== undefined
+  }
+
+  /** Which of these stores exist. */
+  async knownStores(ids: string[]): Promise<string[]> {
+    const rows = await this.db.selectFrom('stores').select('id').where('id', 'in', ids).execute()
+    return rows.map((row) => row.id)
+  }
+
+  /** One unit out of stock, if any is left; false when none was. */
+  async takeOne(trx: Trx, id: string): Promise<boolean> {
+    const taken = await trx
+      .updateTable('coupon_templates')
+      .set((eb) => ({ stock_left: eb('stock_left', '-', 1) }))
+      .where('id', '=', id)
+      .where('stock_left', '>', 0)
+      .executeTakeFirst()
+    return Number(taken.numUpdatedRows) === 1
+  }
+
+  async giveBack(trx: Trx, id: string, units: number): Promise<void> {
+    await trx
+      .updateTable('coupon_templates')
+      .set((eb) => ({ stock_left: eb('stock_left', '+', units) }))
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async audit(
+    trx: Trx,
+    entry: { actorId: string; templateId: string; action: string; before: unknown; after: unknown; at: number },
+  ): Promise<void> {
+    await trx
+      .insertInto('audit_log')
+      .values({
+        id: randomUUID(),
+        actor_id: entry.actorId,
+        entity: 'coupon_template',
+        entity_id: entry.templateId,
+        action: entry.action,
+        before: entry.before === undefined ? null : JSON.stringify(entry.before),
+        after: entry.after === undefined ? null : JSON.stringify(entry.after),
+        at: entry.at,
+      })
+      .execute()
+  }
+}

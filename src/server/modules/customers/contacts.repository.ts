@@ -1,0 +1,164 @@
+import type { CustomerTag } from '../../../shared/customer'
+import type { Db, Trx } from '../../db'
+import { bumped } from '../../db/sql'
+import { refreshSearchKeys } from './customers.repository'
+
+/** A customer's WeCom data as we cache it, already mapped from WeCom's field names. */
+export interface CachedContact {
+  externalUserId: string
+  name: string
+  avatar: string | null
+  type: number
+  gender: number
+  corpName: string | null
+  unionid: string | null
+  follows: {
+    userId: string
+    remark: string
+    description: string
+    tags: CustomerTag[]
+    addedAt: number | null
+    addWay: number
+    state: string | null
+    remarkMobiles: string[]
+  }[]
+}
+
+/**
+ * Our copy of what WeCom knows about customers: their contact record and each guide's
+ * follow entry, written whenever WeCom was read.
+ */
+export class ContactsRepository {
+  private readonly db: Trx
+
+  constructor(database: Db) {
+    this.db = database.kysely
+  }
+
+  /** Replace everything we know from WeCom about one customer, atomically. */
+  async saveContact(contact: CachedContact, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const values = {
+        name: contact.name,
+        avatar: contact.avatar,
+        type: contact.type,
+        gender: contact.gender,
+        corp_name: contact.corpName,
+        unionid: contact.unionid,
+        fetched_at: now,
+      }
+      await trx
+        .insertInto('wecom_customers')
+        .values({ external_user_id: contact.externalUserId, ...values, updated_at: now })
+        .onConflict((oc) =>
+          oc.column('external_user_id').doUpdateSet({ ...values, updated_at: bumped('wecom_customers.updated_at', now) }),
+        )
+        .execute()
+      const previous = new Map(
+        (
+          await trx
+            .selectFrom('wecom_follows')
+            .select(['user_id', 'updated_at'])
+            .where('external_user_id', '=', contact.externalUserId)
+            .execute()
+        ).map((r) => [r.user_id, Number(r.updated_at)]),
+      )
+      await trx.deleteFrom('wecom_follows').where('external_user_id', '=', contact.externalUserId).execute()
+      if (contact.follows.length > 0) {
+        await trx
+          .insertInto('wecom_follows')
+          .values(
+            contact.follows.map((f) => ({
+              external_user_id: contact.externalUserId,
+              user_id: f.userId,
+              remark: f.remark,
+              description: f.description,
+              tags: JSON.stringify(f.tags),
+              added_at: f.addedAt,
+              add_way: f.addWay,
+              state: f.state,
+              remark_mobiles: JSON.stringify(f.remarkMobiles),
+              updated_at: Math.max(now, (previous.get(f.userId) ?? 0) + 1),
+            })),
+          )
+          .execute()
+      }
+      await refreshSearchKeys(trx, [contact.externalUserId])
+    })
+  }
+
+  /** WeCom says the customer is gone (deleted, or never ours): forget the cached copy. */
+  async forgetContact(externalUserId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('wecom_follows').where('external_user_id', '=', externalUserId).execute()
+      await trx.deleteFrom('wecom_customers').where('external_user_id', '=', externalUserId).execute()
+    })
+  }
+
+  /**
+   * Save one page of a guide's customers from `batch/get_by_user` (each contact carries
+   * exactly this guide's follow entry). That API gives tag ids without names, so existing
+   * tags are kept and a new customer is left unfetched (`fetched_at` 0): her profile reads
+   * the full record the first time it opens.
+   */
+  async saveGuidePage(userId: string, contacts: CachedContact[], now: number): Promise<void> {
+    if (contacts.length === 0) return
+    await this.db.transaction().execute(async (trx) => {
+      for (const c of contacts) {
+        const customer = {
+          name: c.name,
+          avatar: c.avatar,
+          type: c.type,
+          gender: c.gender,
+          corp_name: c.corpName,
+          unionid: c.unionid,
+        }
+        await trx
+          .insertInto('wecom_customers')
+          .values({ external_user_id: c.externalUserId, ...customer, fetched_at: 0, updated_at: now })
+          .onConflict((oc) =>
+            oc.column('external_user_id').doUpdateSet({ ...customer, updated_at: bumped('wecom_customers.updated_at', now) }),
+          )
+          .execute()
+        const f = c.follows.find((entry) => entry.userId === userId)
+        if (!f) continue
+        const follow = {
+          remark: f.remark,
+          description: f.description,
+          added_at: f.addedAt,
+          add_way: f.addWay,
+          state: f.state,
+          remark_mobiles: JSON.stringify(f.remarkMobiles),
+        }
+        await trx
+          .insertInto('wecom_follows')
+          .values({ external_user_id: c.externalUserId, user_id: userId, tags: '[]', ...follow, updated_at: now })
+          .onConflict((oc) =>
+            oc
+              .columns(['external_user_id', 'user_id'])
+              .doUpdateSet({ ...follow, updated_at: bumped('wecom_follows.updated_at', now) }),
+          )
+          .execute()
+      }
+      await refreshSearchKeys(
+        trx,
+        contacts.map((c) => c.externalUserId),
+      )
+    })
+  }
+
+  async followedIds(userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('wecom_follows').select('external_user_id').where('user_id', '=', userId).execute()
+    return rows.map((r) => r.external_user_id)
+  }
+
+  async removeFollows(userId: string, externalUserIds: string[]): Promise<void> {
+    for (let i = 0; i < externalUserIds.length; i += 500) {
+      await this.db
+        .deleteFrom('wecom_follows')
+        .where('user_id', '=', userId)
+        .where('external_user_id', 'in', externalUserIds.slice(i, i + 500))
+        .execute()
+    }
+  }
+}

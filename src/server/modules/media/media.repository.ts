@@ -1,0 +1,83 @@
+import type { Kysely } from 'kysely'
+import type { Db } from '../../db'
+import type { Database, MediaAssetsTable } from '../../db/schema'
+
+/** Uploaded images (`media_assets`) and the WeCom media ids they were last uploaded as (`wecom_media`). */
+export class MediaRepository {
+  private readonly db: Kysely<Database>
+
+  constructor(database: Db) {
+    this.db = database.kysely
+  }
+
+  findBySha256(sha256: string) {
+    return this.db
+      .selectFrom('media_assets')
+      .select(['id', 'mime', 'size', 'width', 'height'])
+      .where('sha256', '=', sha256)
+      .executeTakeFirst()
+  }
+
+  async insert(asset: MediaAssetsTable): Promise<void> {
+    await this.db.insertInto('media_assets').values(asset).execute()
+  }
+
+  async file(id: string): Promise<{ mime: string; data: Buffer } | undefined> {
+    const row = await this.db.selectFrom('media_assets').select(['mime', 'data']).where('id', '=', id).executeTakeFirst()
+    return row ? { mime: row.mime, data: Buffer.from(row.data) } : undefined
+  }
+
+  /** What an upload to WeCom sends. */
+  async source(id: string): Promise<{ data: Buffer; mime: string; filename: string } | undefined> {
+    const row = await this.db
+      .selectFrom('media_assets')
+      .select(['data', 'mime', 'filename'])
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row ? { data: Buffer.from(row.data), mime: row.mime, filename: row.filename } : undefined
+  }
+
+  async existing(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set()
+    const rows = await this.db.selectFrom('media_assets').select('id').where('id', 'in', ids).execute()
+    return new Set(rows.map((r) => r.id))
+  }
+
+  sizes(ids: string[]): Promise<{ id: string; width: number; height: number }[]> {
+    if (ids.length === 0) return Promise.resolve([])
+    return this.db.selectFrom('media_assets').select(['id', 'width', 'height']).where('id', 'in', ids).execute()
+  }
+
+  /** The parts (JSON) of every live reply: the images WeCom should have a valid id for. */
+  async liveReplyParts(): Promise<string[]> {
+    const rows = await this.db.selectFrom('replies').select('parts').where('retired_at', 'is', null).execute()
+    return rows.map((r) => r.parts)
+  }
+
+  async mediaId(assetId: string): Promise<{ mediaId: string; uploadedAt: number } | undefined> {
+    const row = await this.db
+      .selectFrom('wecom_media')
+      .select(['media_id', 'uploaded_at'])
+      .where('asset_id', '=', assetId)
+      .executeTakeFirst()
+    return row ? { mediaId: row.media_id, uploadedAt: Number(row.uploaded_at) } : undefined
+  }
+
+  async uploadTimes(assetIds: string[]): Promise<{ assetId: string; uploadedAt: number }[]> {
+    const rows = await this.db
+      .selectFrom('wecom_media')
+      .select(['asset_id', 'uploaded_at'])
+      .where('asset_id', 'in', assetIds)
+      .execute()
+    return rows.map((r) => ({ assetId: r.asset_id, uploadedAt: Number(r.uploaded_at) }))
+  }
+
+  async saveMediaId(assetId: string, mediaId: string, uploadedAt: number): Promise<void> {
+    const values = { media_id: mediaId, uploaded_at: uploadedAt }
+    await this.db
+      .insertInto('wecom_media')
+      .values({ asset_id: assetId, ...values })
+      .onConflict((oc) => oc.column('asset_id').doUpdateSet(values))
+      .execute()
+  }
+}
