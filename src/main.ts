@@ -5,6 +5,7 @@ import { fetchClientConfig, fetchJssdkSignature } from './api/wecom'
 import App from './App.vue'
 import { embeddedClientConfig } from './app-config'
 import { primeCurrentContact } from './composables/useCurrentContact'
+import { bestEffort } from './offline/best-effort'
 import { createAppRouter, preloadView } from './router'
 import { consumeLoginMarker } from './router/login-marker'
 import { viewForEntry } from './shared/entry'
@@ -29,7 +30,11 @@ function warmUp(pinia: Pinia): void {
   const signedIn = useSessionStore(pinia).ensure()
   signedIn.catch(() => {})
   // Notes saved while offline go out as soon as we know who is signed in, and whenever the network returns.
-  const flushNotes = () => void import('./offline/note-drafts').then((drafts) => drafts.flushQueuedNotes()).catch(() => {})
+  const flushNotes = () =>
+    void bestEffort(
+      'send the queued notes',
+      import('./offline/note-drafts').then((drafts) => drafts.flushQueuedNotes()),
+    )
   void signedIn.then(flushNotes, () => {})
   window.addEventListener('online', flushNotes)
   useEntryStore(pinia)

@@ -5,7 +5,6 @@ import { t } from '@/i18n'
 import type { CustomerProfile } from '@/shared/customer'
 import { useCustomersStore } from '@/stores/customers'
 
-
 /**
  * A change to the profile that shows at once: the store gets the optimistic version
  * immediately, then the server's answer; if the server (or WeCom behind it) refuses,

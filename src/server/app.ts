@@ -22,6 +22,7 @@ import { sendsRoutes } from './modules/bundles/sends.routes'
 import { SendsService } from './modules/bundles/sends.service'
 import { SuggestionsService } from './modules/bundles/suggestions.service'
 import { catalogRoutes } from './modules/catalog/catalog.routes'
+import { CatalogService } from './modules/catalog/catalog.service'
 import { IssuanceRepository } from './modules/coupons/issuance.repository'
 import { issuanceRoutes } from './modules/coupons/issuance.routes'
 import { IssuanceService } from './modules/coupons/issuance.service'
@@ -141,7 +142,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(groupsRoutes, { ctx, service: new GroupsService(ctx, customers) })
   const tasks = new TasksService(ctx)
   await app.register(memoryRoutes, { ctx, service: new MemoryService(ctx, customers, tasks) })
-  await app.register(storesRoutes, { ctx, service: new StoresService(db) })
+  const stores = new StoresService(ctx)
+  await app.register(storesRoutes, { ctx, service: stores })
   await app.register(tasksRoutes, { ctx, service: tasks })
   const media = new MediaService(ctx)
   const replies = new RepliesService(ctx, media)
@@ -163,7 +165,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     app.addHook('onClose', async () => clearInterval(timer))
   }
   await app.register(demoArtRoutes)
-  await app.register(catalogRoutes, { ctx })
+  await app.register(catalogRoutes, { ctx, service: new CatalogService(db) })
   const bundles = new BundlesService(ctx)
   const bundleSuggestions = new SuggestionsService(ctx, customers, bundles)
   await app.register(bundlesRoutes, { ctx, service: bundles, suggestions: bundleSuggestions })
@@ -176,8 +178,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(templatesRoutes, { ctx, service: new TemplatesService(ctx, couponTemplates) })
   await app.register(issuanceRoutes, { ctx, service: issuance })
   await app.register(redemptionRoutes, {
-    ctx,
     service: new RedemptionService(ctx, couponTemplates, new RedemptionRepository(db)),
+    stores,
   })
   const sweepMs = options.couponSweepMs ?? 60_000
   if (sweepMs > 0) {

@@ -37,7 +37,11 @@ function localImports(file: string): string[] {
 }
 
 function violations(files: string[], broken: (file: string, target: string) => boolean): string[] {
-  return files.flatMap((file) => localImports(file).filter((target) => broken(file, target)).map((target) => `${file} → ${target}`))
+  return files.flatMap((file) =>
+    localImports(file)
+      .filter((target) => broken(file, target))
+      .map((target) => `${file} → ${target}`),
+  )
 }
 
 const inDir = (dir: string) => (p: string) => p === dir || p.startsWith(`${dir}/`)

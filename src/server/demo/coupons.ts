@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { CouponTemplatesTable, Database } from '../db/schema'
-import { hashStoreKey } from '../modules/coupons/codes'
+import { hashStoreKey } from '../modules/stores/store-keys'
 
 export const DEMO_TILL_KEYS: Record<string, string> = { S001: 'demo-till-S001', S002: 'demo-till-S002' }
 

@@ -148,16 +148,6 @@ export class BundlesRepository {
     return stats
   }
 
-  async guideNames(ids: readonly string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map()
-    const rows = await this.db
-      .selectFrom('guides')
-      .select(['user_id', 'name'])
-      .where('user_id', 'in', [...new Set(ids)])
-      .execute()
-    return new Map(rows.map((r) => [r.user_id, r.name]))
-  }
-
   // --- Collages -------------------------------------------------------------------------------
 
   /** Record the collages not known yet; a key already there (or added meanwhile) is left as it is. */

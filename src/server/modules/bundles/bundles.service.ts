@@ -18,6 +18,7 @@ import type { AppContext } from '../../context'
 import { iso } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import { CatalogRepository, categoryOf } from '../catalog/catalog.repository'
+import { GuidesRepository } from '../guides/guides.repository'
 import { requireManager } from '../guides/roles'
 import { BundlesRepository, type BundleRecord } from './bundles.repository'
 import { collageItems, collageKey, collageKeyOf, collageUrl, renderCollage, type CollageItem, type LoadedImage } from './collage'
@@ -26,10 +27,12 @@ type Drawn = { png: Buffer; kept: boolean }
 
 export class BundlesService {
   private readonly catalog: CatalogRepository
+  private readonly guides: GuidesRepository
   private readonly repo: BundlesRepository
 
   constructor(private readonly ctx: AppContext) {
     this.catalog = new CatalogRepository(ctx.db)
+    this.guides = new GuidesRepository(ctx.db)
     this.repo = new BundlesRepository(ctx.db)
   }
 
@@ -74,7 +77,7 @@ export class BundlesService {
     const byInput = new Map(items.map((i) => [`${i.productId}\u0000${i.skuId}`, i]))
     const [stats, owners] = await Promise.all([
       this.repo.sendStats(records.map((r) => r.id)),
-      this.repo.guideNames(records.flatMap((r) => (r.ownerId ? [r.ownerId] : []))),
+      this.guides.names(records.flatMap((r) => (r.ownerId ? [r.ownerId] : []))),
     ])
     const bundles = records.map((record) => {
       const resolved = record.items.flatMap((i) => byInput.get(`${i.productId}\u0000${i.skuId}`) ?? [])
@@ -101,7 +104,7 @@ export class BundlesService {
 
   async list(userId: string, query: { scope?: BundleScope; includeRetired?: boolean }): Promise<BundleList> {
     const records = await this.repo.listVisible(userId, query)
-    return { bundles: await this.toBundles(records, await this.catalog.storeOf(userId)) }
+    return { bundles: await this.toBundles(records, await this.guides.storeIdOf(userId)) }
   }
 
   private async findVisible(userId: string, id: string): Promise<BundleRecord> {
@@ -112,7 +115,7 @@ export class BundlesService {
 
   async get(userId: string, id: string): Promise<Bundle> {
     const record = await this.findVisible(userId, id)
-    return (await this.toBundles([record], await this.catalog.storeOf(userId)))[0]!
+    return (await this.toBundles([record], await this.guides.storeIdOf(userId)))[0]!
   }
 
   // --- Writing --------------------------------------------------------------------------------

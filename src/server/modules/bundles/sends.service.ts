@@ -11,6 +11,7 @@ import { writeTransaction } from '../../db/dialect'
 import { formatYuan } from '../../http/customer-page'
 import { ApiError } from '../../http/errors'
 import { CatalogRepository } from '../catalog/catalog.repository'
+import { GuidesRepository } from '../guides/guides.repository'
 import type { CustomersService } from '../customers/customers.service'
 import { GroupChats } from '../groups/group-chats'
 import { PrivateTextGuard } from '../privacy/private-text.guard'
@@ -37,6 +38,7 @@ function eventPayload(send: SendRecord) {
 
 export class SendsService {
   private readonly catalog: CatalogRepository
+  private readonly guides: GuidesRepository
   private readonly repo: SendsRepository
   private readonly groups: GroupChats
   private readonly privacy: PrivateTextGuard
@@ -49,6 +51,7 @@ export class SendsService {
     private readonly options: { miniprogram?: MiniprogramConfig | null } = {},
   ) {
     this.catalog = new CatalogRepository(ctx.db)
+    this.guides = new GuidesRepository(ctx.db)
     this.repo = new SendsRepository(ctx.db)
     this.groups = new GroupChats(ctx)
     this.privacy = new PrivateTextGuard(ctx.db.kysely)
@@ -100,7 +103,7 @@ export class SendsService {
       throw new ApiError(409, 'conflict', 'Pieces of this bundle left the catalogue: edit it before sending')
     }
     const audience = await this.checkTarget(userId, target)
-    const storeId = await this.catalog.storeOf(userId)
+    const storeId = await this.guides.storeIdOf(userId)
     // What goes out is what the guide saw: her sizes for a customer, the SKUs of her
     // preview when the app says which; a group gets the outfit as it was made.
     let items = bundle.items

@@ -8,6 +8,7 @@ import { STYLE_TAG_GROUP, type CustomerProfile } from '../../../shared/customer'
 import { sizeForCategory, type CustomerSizes } from '../../../shared/sizes'
 import type { AppContext } from '../../context'
 import { CatalogRepository, type SkuWithStock, type StyleForRanking } from '../catalog/catalog.repository'
+import { GuidesRepository } from '../guides/guides.repository'
 import type { CustomersService } from '../customers/customers.service'
 import type { BundlesService } from './bundles.service'
 import { collageItems, collageKey, collageUrl } from './collage'
@@ -35,6 +36,7 @@ function shopperOf(facts: CustomerProfile['facts']): FitShopper {
 
 export class SuggestionsService {
   private readonly catalog: CatalogRepository
+  private readonly guides: GuidesRepository
   private readonly repo: SuggestionsRepository
 
   constructor(
@@ -43,6 +45,7 @@ export class SuggestionsService {
     private readonly bundles: BundlesService,
   ) {
     this.catalog = new CatalogRepository(ctx.db)
+    this.guides = new GuidesRepository(ctx.db)
     this.repo = new SuggestionsRepository(ctx.db)
   }
 
@@ -79,7 +82,7 @@ export class SuggestionsService {
 
   async suggestions(userId: string, externalUserId: string): Promise<Suggestions> {
     const profile = await this.customers.getProfile(userId, externalUserId)
-    const storeId = await this.catalog.storeOf(userId)
+    const storeId = await this.guides.storeIdOf(userId)
     const { candidates, skuById, newestSeason } = await this.candidates(storeId)
 
     const purchases = profile.member ? await this.repo.purchases(profile.member.memberId) : []

@@ -88,11 +88,6 @@ export class CatalogRepository {
     return this.database.kysely
   }
 
-  async storeOf(userId: string): Promise<string | null> {
-    const row = await this.db.selectFrom('guides').select('store_id').where('user_id', '=', userId).executeTakeFirst()
-    return row?.store_id ?? null
-  }
-
   /**
    * SKUs of these styles (every style's with `'all'`, read in one pass rather than
    * through a list of thousands of ids) with the store's stock, 0 where it has none.

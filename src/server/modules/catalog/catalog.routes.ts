@@ -3,31 +3,29 @@ import { CatalogFacetsSchema, CatalogPageSchema, CatalogQuerySchema, ProductDeta
 import { IdParamsSchema } from '../../../shared/replies'
 import type { AppContext } from '../../context'
 import { requireSession } from '../../http/auth'
-import { ApiError } from '../../http/errors'
-import { CatalogRepository } from './catalog.repository'
+import type { CatalogService } from './catalog.service'
 
 /** The catalogue as the signed-in guide's store sees it: stock is always her store's. */
-export const catalogRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const repo = new CatalogRepository(ctx.db)
-
+export const catalogRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service: CatalogService }> = async (
+  app,
+  { ctx, service },
+) => {
   app.get(
     '/api/catalog/products',
     { schema: { querystring: CatalogQuerySchema, response: { 200: CatalogPageSchema } } },
     async (request, reply) => {
       const { userId } = requireSession(request, ctx.signer)
-      const { minPriceFen, maxPriceFen } = request.query
-      if (minPriceFen !== undefined && maxPriceFen !== undefined && minPriceFen > maxPriceFen) {
-        throw ApiError.badRequest('minPriceFen must not be above maxPriceFen')
-      }
+      const page = await service.search(userId, request.query)
       reply.header('cache-control', 'private, no-store')
-      return repo.search(await repo.storeOf(userId), request.query)
+      return page
     },
   )
 
   app.get('/api/catalog/facets', { schema: { response: { 200: CatalogFacetsSchema } } }, async (request, reply) => {
     const { userId } = requireSession(request, ctx.signer)
+    const facets = await service.facets(userId)
     reply.header('cache-control', 'private, no-store')
-    return repo.facets(await repo.storeOf(userId))
+    return facets
   })
 
   app.get(
@@ -35,8 +33,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     { schema: { params: IdParamsSchema, response: { 200: ProductDetailSchema } } },
     async (request, reply) => {
       const { userId } = requireSession(request, ctx.signer)
-      const product = await repo.detail(request.params.id, await repo.storeOf(userId))
-      if (!product) throw ApiError.notFound('No such product')
+      const product = await service.detail(userId, request.params.id)
       reply.header('cache-control', 'private, no-store')
       return product
     },

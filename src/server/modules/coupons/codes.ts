@@ -1,5 +1,5 @@
-/** Coupon codes and till keys: what a cashier types and what a till sends. */
-import { createHash, randomBytes } from 'node:crypto'
+/** Coupon codes: what a cashier types and a customer reads. */
+import { randomBytes } from 'node:crypto'
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
 
@@ -19,13 +19,4 @@ export function normalizeCode(raw: string): string {
 /** Whether a normalized code could be one of ours (anything else is unknown at once). */
 export function isCodeShaped(code: string): boolean {
   return /^[A-Z2-9]{12}$/.test(code)
-}
-
-/** A new key for a store's till; only its hash is kept. */
-export function newStoreKey(): string {
-  return `gsk_${randomBytes(24).toString('base64url')}`
-}
-
-export function hashStoreKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex')
 }

@@ -5,6 +5,8 @@
 import type { Kysely } from 'kysely'
 import type { Db, Trx } from '../../db'
 import type { Database } from '../../db/schema'
+import { GuidesRepository } from '../guides/guides.repository'
+import { StoresRepository } from '../stores/stores.repository'
 import { issuanceRow, toIssuanceRecord, type IssuanceContext, type IssuanceRecord } from './coupons.mapper'
 
 export class IssuanceRepository {
@@ -172,26 +174,9 @@ export class IssuanceRepository {
       .select(['id', 'name', 'kind', 'value', 'threshold'])
       .where('id', 'in', [...new Set(issuances.map((r) => r.templateId))])
       .execute()
-    const guides = await this.db
-      .selectFrom('guides')
-      .select(['user_id as userId', 'name'])
-      .where('user_id', 'in', [...new Set(issuances.map((r) => r.guideId))])
-      .execute()
-    const storeIds = [...new Set(issuances.flatMap((r) => (r.redeemedStoreId ? [r.redeemedStoreId] : [])))]
-    return { templates, guides, stores: await this.stores(storeIds) }
-  }
-
-  async stores(ids: string[]): Promise<{ id: string; name: string }[]> {
-    return ids.length ? this.db.selectFrom('stores').select(['id', 'name']).where('id', 'in', ids).execute() : []
-  }
-
-  /** The guide's name and her store's, as her coupon page shows them. */
-  guideWithStore(userId: string): Promise<{ name: string; store: string | null } | undefined> {
-    return this.db
-      .selectFrom('guides as g')
-      .leftJoin('stores as s', 's.id', 'g.store_id')
-      .select(['g.name', 's.name as store'])
-      .where('g.user_id', '=', userId)
-      .executeTakeFirst()
+    const names = await new GuidesRepository(this.db).names(issuances.map((r) => r.guideId))
+    const guides = [...names].map(([userId, name]) => ({ userId, name }))
+    const storeIds = issuances.flatMap((r) => (r.redeemedStoreId ? [r.redeemedStoreId] : []))
+    return { templates, guides, stores: await new StoresRepository(this.db).findMany(storeIds) }
   }
 }

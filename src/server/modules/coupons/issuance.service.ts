@@ -12,7 +12,9 @@ import type { Trx } from '../../db'
 import { isUniqueViolation } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import type { CustomersService } from '../customers/customers.service'
+import { GuidesRepository } from '../guides/guides.repository'
 import { PrivateTextGuard } from '../privacy/private-text.guard'
+import { StoresRepository } from '../stores/stores.repository'
 import type { ClaimView } from './claim-page'
 import { isCodeShaped, newCode, normalizeCode } from './codes'
 import { toCouponTemplate, toIssuance, type IssuanceRecord, type TemplateRecord } from './coupons.mapper'
@@ -35,6 +37,8 @@ function refusal(code: CouponRefusal): ApiError {
 
 export class IssuanceService {
   private readonly guard: PrivateTextGuard
+  private readonly guides: GuidesRepository
+  private readonly stores: StoresRepository
 
   constructor(
     private readonly ctx: AppContext,
@@ -43,6 +47,8 @@ export class IssuanceService {
     private readonly issuances: IssuanceRepository,
   ) {
     this.guard = new PrivateTextGuard(ctx.db.kysely)
+    this.guides = new GuidesRepository(ctx.db)
+    this.stores = new StoresRepository(ctx.db)
   }
 
   /** Her member level and tags, as eligibility reads them (403/404 as the profile answers). */
@@ -298,8 +304,8 @@ export class IssuanceService {
     const found = await this.claim(rawCode, origin, record)
     if (!found) return null
     const { issuance, template } = found
-    const storeNames = (await this.issuances.stores(template.storeIds)).map((s) => s.name)
-    const guide = await this.issuances.guideWithStore(issuance.guide.userId)
+    const storeNames = (await this.stores.findMany(template.storeIds)).map((s) => s.name)
+    const guide = await this.guides.findWithStore(issuance.guide.userId)
     const terms = [
       storeNames.length ? `限${storeNames.join('、')}使用` : '全部门店可用',
       ...(template.online ? ['线上商城同样可用'] : []),

@@ -1,4 +1,4 @@
-/** The SQL of the till: store keys, and a coupon used once at a store. */
+/** The SQL of the till: a coupon used once at a store. */
 import type { Kysely } from 'kysely'
 import type { Db, DbKind, Trx } from '../../db'
 import { forUpdate } from '../../db/dialect'
@@ -16,39 +16,6 @@ export class RedemptionRepository {
 
   transaction<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work)
-  }
-
-  /** The store a key (by its hash) opens, and whether it was revoked. */
-  storeKey(keyHash: string): Promise<{ storeId: string; revokedAt: number | null } | undefined> {
-    return this.db
-      .selectFrom('store_api_keys')
-      .select(['store_id as storeId', 'revoked_at as revokedAt'])
-      .where('key_hash', '=', keyHash)
-      .executeTakeFirst()
-  }
-
-  async insertStoreKey(key: { id: string; storeId: string; keyHash: string; label: string; createdAt: number }): Promise<void> {
-    await this.db
-      .insertInto('store_api_keys')
-      .values({
-        id: key.id,
-        store_id: key.storeId,
-        key_hash: key.keyHash,
-        label: key.label,
-        created_at: key.createdAt,
-        revoked_at: null,
-      })
-      .execute()
-  }
-
-  async storeExists(id: string): Promise<boolean> {
-    const store = await this.db.selectFrom('stores').select('id').where('id', '=', id).executeTakeFirst()
-    return store !== undefined
-  }
-
-  async storeName(trx: Trx, id: string): Promise<string | undefined> {
-    const store = await trx.selectFrom('stores').select('name').where('id', '=', id).executeTakeFirst()
-    return store?.name
   }
 
   /** The issuance behind a code, its row held until the transaction ends. */

@@ -1,30 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import { RedemptionRequestSchema, RedemptionSchema } from '../../../shared/coupons'
-import { IdParamsSchema } from '../../../shared/replies'
-import type { AppContext } from '../../context'
-import { requireSession } from '../../http/auth'
+import type { StoresService } from '../stores/stores.service'
 import type { RedemptionService } from './redemption.service'
 
-/** A store's till keys, and the till itself. */
-export const redemptionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service: RedemptionService }> = async (
+/** The till: a coupon used once, at a store its key names (keys are made in stores/). */
+export const redemptionRoutes: FastifyPluginAsyncTypebox<{ service: RedemptionService; stores: StoresService }> = async (
   app,
-  { ctx, service },
+  { service, stores },
 ) => {
-  const guide = (request: Parameters<typeof requireSession>[0]) => requireSession(request, ctx.signer).userId
-
-  app.post(
-    '/api/stores/:id/api-keys',
-    {
-      schema: {
-        params: IdParamsSchema,
-        body: Type.Object({ label: Type.Optional(Type.String({ maxLength: 60 })) }, { additionalProperties: false }),
-      },
-    },
-    async (request, reply) =>
-      reply.status(201).send(await service.createStoreKey(guide(request), request.params.id, request.body.label ?? '')),
-  )
-
   // The till: a store's API key, never a guide's session.
   app.post(
     '/api/redemptions',
@@ -32,7 +15,7 @@ export const redemptionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; serv
     async (request) => {
       const header = String(request.headers.authorization ?? '')
       const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? (request.headers['x-store-key'] as string | undefined)
-      const storeId = await service.storeForKey(key)
+      const storeId = await stores.storeForKey(key)
       return service.redeem(storeId, request.body.code, request.body.orderId)
     },
   )

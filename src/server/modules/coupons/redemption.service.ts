@@ -2,13 +2,12 @@
  * The till: a store's key says which store is asking, and a coupon is used once, at a
  * store it is good for, inside its days. The issuance's row is held while that is decided.
  */
-import { randomUUID } from 'node:crypto'
 import type { Redemption } from '../../../shared/coupons'
 import type { AppContext } from '../../context'
 import { iso } from '../../db/sql'
 import { ApiError } from '../../http/errors'
-import { requireManager } from '../guides/roles'
-import { hashStoreKey, newStoreKey, normalizeCode } from './codes'
+import { StoresRepository } from '../stores/stores.repository'
+import { normalizeCode } from './codes'
 import type { RedemptionRepository } from './redemption.repository'
 import type { TemplatesRepository } from './templates.repository'
 
@@ -18,13 +17,6 @@ export class RedemptionService {
     private readonly templates: TemplatesRepository,
     private readonly redemptions: RedemptionRepository,
   ) {}
-
-  async storeForKey(key: string | undefined): Promise<string> {
-    if (!key) throw ApiError.unauthorized('Send the store API key (Authorization: Bearer <key>)')
-    const found = await this.redemptions.storeKey(hashStoreKey(key))
-    if (!found || found.revokedAt !== null) throw ApiError.unauthorized('This store API key is not valid')
-    return found.storeId
-  }
 
   async redeem(storeId: string, rawCode: string, orderId: string | undefined): Promise<Redemption> {
     const code = normalizeCode(rawCode)
@@ -36,7 +28,9 @@ export class RedemptionService {
       const template = (await this.templates.find(issuance.templateId, trx))!
       const now = this.ctx.now()
       if (issuance.status === 'redeemed') {
-        const store = issuance.redeemedStoreId ? await this.redemptions.storeName(trx, issuance.redeemedStoreId) : undefined
+        const store = issuance.redeemedStoreId
+          ? (await new StoresRepository(trx).find(issuance.redeemedStoreId))?.name
+          : undefined
         throw new ApiError(
           409,
           'already_redeemed',
@@ -65,15 +59,5 @@ export class RedemptionService {
         storeId,
       }
     })
-  }
-
-  /** A new key for a store's till, shown once; only its hash is kept. */
-  async createStoreKey(userId: string, storeId: string, label: string): Promise<{ id: string; storeId: string; key: string }> {
-    await requireManager(this.ctx, userId)
-    if (!(await this.redemptions.storeExists(storeId))) throw ApiError.notFound('No such store')
-    const key = newStoreKey()
-    const id = `sk_${randomUUID().replace(/-/g, '').slice(0, 16)}`
-    await this.redemptions.insertStoreKey({ id, storeId, keyHash: hashStoreKey(key), label, createdAt: this.ctx.now() })
-    return { id, storeId, key }
   }
 }

@@ -85,12 +85,6 @@ export class TemplatesRepository {
     return any !== undefined
   }
 
-  /** Which of these stores exist. */
-  async knownStores(ids: string[]): Promise<string[]> {
-    const rows = await this.db.selectFrom('stores').select('id').where('id', 'in', ids).execute()
-    return rows.map((row) => row.id)
-  }
-
   /** One unit out of stock, if any is left; false when none was. */
   async takeOne(trx: Trx, id: string): Promise<boolean> {
     const taken = await trx

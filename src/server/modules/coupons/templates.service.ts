@@ -7,6 +7,7 @@ import type { CouponTemplate, CouponTemplateCreate, CouponTemplateUpdate } from 
 import type { AppContext } from '../../context'
 import { ApiError } from '../../http/errors'
 import { requireManager } from '../guides/roles'
+import { StoresRepository } from '../stores/stores.repository'
 import { toCouponTemplate, type TemplateRecord } from './coupons.mapper'
 import { shanghaiDay } from './quota'
 import type { TemplatesRepository } from './templates.repository'
@@ -15,7 +16,11 @@ export class TemplatesService {
   constructor(
     private readonly ctx: AppContext,
     private readonly templates: TemplatesRepository,
-  ) {}
+  ) {
+    this.stores = new StoresRepository(ctx.db)
+  }
+
+  private readonly stores: StoresRepository
 
   async listTemplates(userId: string): Promise<CouponTemplate[]> {
     await requireManager(this.ctx, userId)
@@ -63,7 +68,7 @@ export class TemplatesService {
 
   private async checkStores(stores: string[]): Promise<void> {
     if (!stores.length) return
-    const known = await this.templates.knownStores(stores)
+    const known = (await this.stores.findMany(stores)).map((store) => store.id)
     const missing = stores.filter((id) => !known.includes(id))
     if (missing.length) throw ApiError.badRequest(`storeIds: no store ${missing.join(', ')}`)
   }

@@ -305,7 +305,6 @@ async function writeBatch(writer: BatchWriter, rows: ParsedRow<unknown>[]): Prom
   }
 }
 
-
 /**
  * What a failed batch calls for: `retry` when another writer was in the way, `split`
  * when the database refused some row's data, `stop` for anything else (a broken

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Db, Trx } from '../../db'
 import type { Database } from '../../db/schema'
+import { StoresRepository } from '../stores/stores.repository'
 
 /** The managers' audit log: what shared content changed, by whom, as it was and as asked. */
 export class AuditRepository {
@@ -52,9 +53,7 @@ export class AuditRepository {
       templates: await byId(ids.templates, (list) =>
         this.db.selectFrom('coupon_templates').select(['id', 'name']).where('id', 'in', list).execute(),
       ),
-      stores: await byId(ids.stores, (list) =>
-        this.db.selectFrom('stores').select(['id', 'name']).where('id', 'in', list).execute(),
-      ),
+      stores: await byId(ids.stores, (list) => new StoresRepository(this.db).findMany(list)),
     }
   }
 

@@ -288,16 +288,6 @@ export class RepliesRepository {
 
   // --- Sends --------------------------------------------------------------------------------------
 
-  /** The guide's name and her store's, for a reply's variables. */
-  guideCard(userId: string): Promise<{ name: string; store: string | null } | undefined> {
-    return this.db
-      .selectFrom('guides as g')
-      .leftJoin('stores as s', 's.id', 'g.store_id')
-      .select(['g.name', 's.name as store'])
-      .where('g.user_id', '=', userId)
-      .executeTakeFirst()
-  }
-
   /** False when a send with this id is already recorded (the same report twice at once). */
   async insertSend(
     trx: Trx,

@@ -14,6 +14,7 @@ import type { MediaService } from '../media/media.service'
 import { toReply } from './replies.mapper'
 import { RepliesRepository } from './replies.repository'
 import type { RepliesService } from './replies.service'
+import { GuidesRepository } from '../guides/guides.repository'
 
 export class ReplySendsService {
   private readonly repo: RepliesRepository
@@ -30,7 +31,7 @@ export class ReplySendsService {
   }
 
   private async fillValues(userId: string, target: { externalUserId?: string; chatId?: string }): Promise<FillValues> {
-    const guide = await this.repo.guideCard(userId)
+    const guide = await new GuidesRepository(this.ctx.db).findWithStore(userId)
     const base = { guide: guide?.name ?? '', store: guide?.store ?? '' }
     if (target.externalUserId) {
       const profile = await this.customers.getProfile(userId, target.externalUserId)

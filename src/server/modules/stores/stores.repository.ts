@@ -6,7 +6,7 @@ export interface StoreSummary {
 }
 
 /**
- * Every read of the `stores` table (the CRM import writes it). Takes the `Db` or a `Trx`
+ * Every read of the `stores` table (the CRM import writes it) and its tills' keys. Takes the `Db` or a `Trx`
  * (a transaction on it): nothing here differs between SQLite and PostgreSQL, and a caller
  * may read inside its own transaction.
  */
@@ -33,6 +33,29 @@ export class StoresRepository {
       .selectFrom('stores')
       .select(['id', 'name'])
       .where('id', 'in', [...new Set(ids)])
+      .execute()
+  }
+
+  /** The store a key (by its hash) opens, and whether it was revoked. */
+  keyByHash(keyHash: string): Promise<{ storeId: string; revokedAt: number | null } | undefined> {
+    return this.db
+      .selectFrom('store_api_keys')
+      .select(['store_id as storeId', 'revoked_at as revokedAt'])
+      .where('key_hash', '=', keyHash)
+      .executeTakeFirst()
+  }
+
+  async insertKey(key: { id: string; storeId: string; keyHash: string; label: string; createdAt: number }): Promise<void> {
+    await this.db
+      .insertInto('store_api_keys')
+      .values({
+        id: key.id,
+        store_id: key.storeId,
+        key_hash: key.keyHash,
+        label: key.label,
+        created_at: key.createdAt,
+        revoked_at: null,
+      })
       .execute()
   }
 }

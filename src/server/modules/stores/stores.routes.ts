@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
 import { StoreListSchema } from '../../../shared/memory'
+import { IdParamsSchema } from '../../../shared/replies'
 import type { AppContext } from '../../context'
 import { requireSession } from '../../http/auth'
 import type { StoresService } from './stores.service'
@@ -16,4 +18,19 @@ export const storesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service:
     requireSession(request, ctx.signer)
     return service.list()
   })
+
+  // A till key is a secret shown once: never kept by a cache on the way.
+  app.post(
+    '/api/stores/:id/api-keys',
+    {
+      schema: {
+        params: IdParamsSchema,
+        body: Type.Object({ label: Type.Optional(Type.String({ maxLength: 60 })) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      const { userId } = requireSession(request, ctx.signer)
+      return reply.status(201).send(await service.createKey(userId, request.params.id, request.body.label ?? ''))
+    },
+  )
 }
