@@ -9,10 +9,10 @@ import type {
   RemarkPatch,
   StoreList,
   TagsChange,
-  TaskList,
   TimelinePage,
   TimelineQuery,
 } from '@/shared/memory'
+import type { TaskList } from '@/shared/tasks'
 import { http } from './http'
 
 const customer = (id: string) => `/customers/${encodeURIComponent(id)}`

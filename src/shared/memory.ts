@@ -183,21 +183,6 @@ export const TimelinePageSchema = Type.Object({
 })
 export type TimelinePage = Static<typeof TimelinePageSchema>
 
-export const TaskSchema = Type.Object({
-  id: Type.String(),
-  kind: StringEnum(['follow_up']),
-  dueDate: Type.String(),
-  title: Type.String(),
-  done: Type.Boolean(),
-  customer: Type.Object({ externalUserId: Type.String(), name: Type.String(), avatar: Nullable(Type.String()) }),
-})
-export type Task = Static<typeof TaskSchema>
-
-export const TaskListSchema = Type.Object({ items: Type.Array(TaskSchema) })
-export type TaskList = Static<typeof TaskListSchema>
-
-export const TaskIdParamsSchema = Type.Object({ taskId: Type.String({ minLength: 1, maxLength: 64 }) })
-
 // --- Binding to a CRM member ------------------------------------------------------------------
 
 export const MemberLookupQuerySchema = Type.Object({ phone: Type.String({ pattern: PHONE_PATTERN }) })

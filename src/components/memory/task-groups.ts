@@ -1,4 +1,4 @@
-import type { Task } from '@/shared/memory'
+import type { Task } from '@/shared/tasks'
 
 export interface TaskGroups {
   overdue: Task[]

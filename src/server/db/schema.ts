@@ -12,6 +12,10 @@ export interface StoresTable {
   id: string
   name: string
   city: string
+  /** Commission on credited sales, basis points (300 = 3 %); null: none shown. */
+  commission_bp: number | null
+  /** When the evening report goes out, 'HH:MM' China time; null: 21:00. */
+  evening_report_at: string | null
 }
 
 export interface GuidesTable {
@@ -161,6 +165,10 @@ export interface OrdersTable {
   purchased_at: Millis
   total_fen: number
   created_at: Millis
+  /** The selling guide, when the CRM says so. */
+  guide_user_id: string | null
+  /** Who the sale counts for: the CRM's guide, else who last served her within 14 days, else her primary guide. */
+  credited_guide_id: string | null
 }
 
 export interface OrderItemsTable {
@@ -229,8 +237,32 @@ export interface TasksTable {
   due_date: string
   note_id: string | null
   title: string
+  /** When it was done (tapped, or by itself), or skipped. */
   done_at: Millis | null
   created_at: Millis
+  status: 'todo' | 'done' | 'expired' | 'skipped'
+  reason: string
+  skip_reason: string | null
+  /** JSON: { suggestion?: {type, id}, … } */
+  payload: string | null
+  campaign_id: string | null
+}
+
+export interface SalesTargetsTable {
+  scope: 'store' | 'guide'
+  scope_id: string
+  /** YYYY-MM */
+  month: string
+  amount_fen: number
+  updated_by: string | null
+  updated_at: Millis
+}
+
+export interface EveningReportsTable {
+  guide_id: string
+  /** China's calendar day, YYYY-MM-DD. */
+  day: string
+  sent_at: Millis
 }
 
 export interface WecomCorpTagsTable {
@@ -421,6 +453,8 @@ export interface Database {
   customer_notes: CustomerNotesTable
   personal_tags: PersonalTagsTable
   tasks: TasksTable
+  sales_targets: SalesTargetsTable
+  evening_reports: EveningReportsTable
   wecom_corp_tags: WecomCorpTagsTable
   wecom_group_chats: WecomGroupChatsTable
   sync_state: SyncStateTable

@@ -1,4 +1,5 @@
-import type { Task } from '../../../shared/memory'
+import type { Task, TaskKind } from '../../../shared/tasks'
+import { iso, isoOrNull } from '../../db/sql'
 import type { Db, Trx } from '../../db'
 
 export interface NewTask {
@@ -34,6 +35,11 @@ export class TasksRepository {
         title: task.title,
         done_at: null,
         created_at: task.createdAt,
+        status: 'todo',
+        reason: '',
+        skip_reason: null,
+        payload: null,
+        campaign_id: null,
       })
       .execute()
   }
@@ -46,20 +52,39 @@ export class TasksRepository {
       .leftJoin('wecom_follows as f', (join) =>
         join.onRef('f.external_user_id', '=', 't.external_user_id').onRef('f.user_id', '=', 't.guide_id'),
       )
-      .select(['t.id', 't.kind', 't.due_date', 't.title', 't.done_at', 't.external_user_id', 'c.name', 'c.avatar', 'f.remark'])
+      .select([
+        't.id',
+        't.kind',
+        't.status',
+        't.due_date',
+        't.title',
+        't.reason',
+        't.skip_reason',
+        't.created_at',
+        't.done_at',
+        't.external_user_id',
+        'c.name',
+        'c.avatar',
+        'f.remark',
+      ])
       .where('t.guide_id', '=', guideId)
-      .where('t.done_at', 'is', null)
+      .where('t.status', '=', 'todo')
       .orderBy('t.due_date')
       .orderBy('t.created_at')
       .limit(200)
       .execute()
     return rows.map((r) => ({
       id: r.id,
-      kind: 'follow_up' as const,
+      kind: r.kind as TaskKind,
+      status: r.status,
       dueDate: r.due_date,
       title: r.title,
-      done: r.done_at !== null,
-      customer: { externalUserId: r.external_user_id, name: r.remark || r.name || '', avatar: r.avatar },
+      reason: r.reason,
+      customer: { externalUserId: r.external_user_id, name: r.name ?? '', remark: r.remark ?? '', avatar: r.avatar },
+      createdAt: iso(r.created_at),
+      completedAt: isoOrNull(r.done_at),
+      skipReason: r.skip_reason,
+      suggestion: null,
     }))
   }
 
@@ -67,10 +92,10 @@ export class TasksRepository {
   async complete(id: string, guideId: string, now: number): Promise<boolean> {
     const result = await this.db
       .updateTable('tasks')
-      .set({ done_at: now })
+      .set({ done_at: now, status: 'done' })
       .where('id', '=', id)
       .where('guide_id', '=', guideId)
-      .where('done_at', 'is', null)
+      .where('status', '=', 'todo')
       .executeTakeFirst()
     return Number(result.numUpdatedRows) > 0
   }

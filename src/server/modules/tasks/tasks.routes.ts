@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { TaskIdParamsSchema, TaskListSchema } from '../../../shared/memory'
+import { TaskIdParamsSchema, TaskListSchema } from '../../../shared/tasks'
 import type { AppContext } from '../../context'
 import { requireSession } from '../../http/auth'
 import type { TasksService } from './tasks.service'
@@ -17,6 +17,7 @@ export const tasksRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service: 
 
   app.get('/api/tasks', { schema: { response: { 200: TaskListSchema } } }, async (request) => ({
     items: await service.list(guide(request)),
+    nextCursor: null,
   }))
 
   app.post('/api/tasks/:taskId/complete', { schema: { params: TaskIdParamsSchema } }, async (request, reply) => {

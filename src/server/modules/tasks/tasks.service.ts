@@ -2,7 +2,7 @@
  * A guide's to-do list: follow-ups she set on a note, listed soonest first and ticked off.
  * Other domains add tasks through here, inside their own transaction.
  */
-import type { Task } from '../../../shared/memory'
+import type { Task } from '../../../shared/tasks'
 import type { AppContext } from '../../context'
 import type { Trx } from '../../db'
 import { ApiError } from '../../http/errors'
