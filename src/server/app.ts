@@ -50,6 +50,10 @@ import { RepliesService } from './modules/replies/replies.service'
 import { ReplyEditingService } from './modules/replies/reply-editing.service'
 import { ReplySendsService } from './modules/replies/reply-sends.service'
 import { MemoryService } from './modules/customers/memory.service'
+import { creditOrders } from './modules/stats/attribution.repository'
+import { statsRoutes } from './modules/stats/stats.routes'
+import { StatsService } from './modules/stats/stats.service'
+import { EveningReportService } from './modules/reports/evening-report.service'
 import { storesRoutes } from './modules/stores/stores.routes'
 import { StoresService } from './modules/stores/stores.service'
 import { tasksRoutes } from './modules/tasks/tasks.routes'
@@ -81,6 +85,17 @@ export interface BuildAppOptions {
   mediaRenewalMs?: number
   /** Give back unconfirmed coupon reservations this often (default a minute; 0 turns it off). */
   couponSweepMs?: number
+  /**
+   * Check for due evening reports this often. Not given: every minute once the server
+   * listens (tests inject without listening, so it stays off there); 0: never.
+   */
+  eveningReportMs?: number
+  /**
+   * Write, expire and complete every guide's tasks this often (the rules are daily; an
+   * hour catches the day's turn and what changed). Not given: hourly, and once, when the
+   * server listens (tests inject without listening, so it stays off there); 0: never.
+   */
+  taskJobMs?: number
 }
 
 export interface BuiltApp {
@@ -88,6 +103,8 @@ export interface BuiltApp {
   ctx: AppContext
   world: SimulatorWorld | null
   customers: CustomersService
+  /** The evening reports' check, for tests that move the clock and run it. */
+  eveningReports: EveningReportService
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
@@ -140,11 +157,21 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(jssdkRoutes, { ctx })
   await app.register(customersRoutes, { ctx, service: customers })
   await app.register(groupsRoutes, { ctx, service: new GroupsService(ctx, customers) })
-  const tasks = new TasksService(ctx)
+  const tasks = new TasksService(ctx, customers)
   await app.register(memoryRoutes, { ctx, service: new MemoryService(ctx, customers, tasks) })
   const stores = new StoresService(ctx)
   await app.register(storesRoutes, { ctx, service: stores })
   await app.register(tasksRoutes, { ctx, service: tasks })
+  let taskTimer: ReturnType<typeof setInterval> | undefined
+  const startTaskJob = (everyMs: number) => {
+    const run = () => ctx.background.run('write tasks', () => tasks.generateAll())
+    run()
+    taskTimer ??= setInterval(run, everyMs)
+    taskTimer.unref()
+  }
+  if (options.taskJobMs === undefined) app.server.once('listening', () => startTaskJob(3_600_000))
+  else if (options.taskJobMs > 0) startTaskJob(options.taskJobMs)
+  app.addHook('onClose', async () => clearInterval(taskTimer))
   const media = new MediaService(ctx)
   const replies = new RepliesService(ctx, media)
   await app.register(repliesRoutes, {
@@ -188,6 +215,21 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     app.addHook('onClose', async () => clearInterval(sweep))
   }
 
+  const stats = new StatsService(ctx)
+  await app.register(statsRoutes, { ctx, service: stats })
+  // Orders written before their customer was bound or followed get their guide once one is known.
+  app.server.once('listening', () => ctx.background.run('credit orders', () => creditOrders(db.kysely)))
+  const eveningReports = new EveningReportService(ctx, stats)
+  let reportTimer: ReturnType<typeof setInterval> | undefined
+  const startReports = (everyMs: number) => {
+    reportTimer ??= setInterval(() => ctx.background.run('evening reports', () => eveningReports.sendDue()), everyMs)
+    reportTimer.unref()
+  }
+  // After listening: in simulator mode WeCom is this very server, reached over loopback.
+  if (options.eveningReportMs === undefined) app.server.once('listening', () => startReports(60_000))
+  else if (options.eveningReportMs > 0) startReports(options.eveningReportMs)
+  app.addHook('onClose', async () => clearInterval(reportTimer))
+
   let world: SimulatorWorld | null = null
   if (config.wecom.mode === 'simulator') {
     const demo = options.demo ?? buildDemoData(ctx.now())
@@ -217,7 +259,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.addHook('onClose', async () => {
     await ctx.background.idle()
   })
-  return { app, ctx, world, customers }
+  return { app, ctx, world, customers, eveningReports }
 }
 
 /** A fetch that answers from `app.inject`, for a server that is its own WeCom (simulator tests). */

@@ -153,11 +153,42 @@ export const CustomerSummarySchema = Type.Object({
   memberLevel: Nullable(MemberLevelSchema),
   addedAt: Nullable(Instant),
   lastPurchaseAt: Nullable(Instant),
+  /** What she spent over all her orders; null when she is not a member. */
+  totalSpendFen: Nullable(Type.Integer()),
+  /** When this guide last sent her something or wrote a note about her. */
+  lastContactAt: Nullable(Instant),
 })
 export type CustomerSummary = Static<typeof CustomerSummarySchema>
 
+/** `added`: newest added first (the default); the others highest first. Ties: by id. */
+export const CUSTOMER_SORTS = ['added', 'lastPurchase', 'totalSpend'] as const
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number]
+/** A member level, or `none`: not a member. */
+export const LEVEL_FILTERS = [...MEMBER_LEVELS, 'none'] as const
+export type LevelFilter = (typeof LEVEL_FILTERS)[number]
+/** Her last purchase: never, within 30 or 90 days, or more than 180 days ago. */
+export const LAST_PURCHASE_FILTERS = ['never', 'within30', 'within90', 'over180'] as const
+export type LastPurchaseFilter = (typeof LAST_PURCHASE_FILTERS)[number]
+/** When this guide last sent her something or noted something about her. */
+export const LAST_CONTACT_FILTERS = ['within7', 'within30', 'over30', 'never'] as const
+export type LastContactFilter = (typeof LAST_CONTACT_FILTERS)[number]
+/** `this` / `next` month in China, or a month 1–12. */
+export const BIRTHDAY_MONTH_PATTERN = '^(?:this|next|[1-9]|1[0-2])$'
+
 export const CustomerListQuerySchema = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 50 })),
+  /** A corporate tag id (`et…`), or the name of a personal tag of hers. */
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  level: Type.Optional(StringEnum(LEVEL_FILTERS)),
+  lastPurchase: Type.Optional(StringEnum(LAST_PURCHASE_FILTERS)),
+  lastContact: Type.Optional(StringEnum(LAST_CONTACT_FILTERS)),
+  birthdayMonth: Type.Optional(Type.String({ pattern: BIRTHDAY_MONTH_PATTERN })),
+  /** Holds an unused coupon (sent or claimed, not past its end). */
+  hasCoupon: Type.Optional(Type.Boolean()),
+  /** WeCom's `add_way` (1 QR code, 2 phone search, 3 card share, …). */
+  source: Type.Optional(Type.Integer({ minimum: 0, maximum: 999 })),
+  sort: Type.Optional(StringEnum(CUSTOMER_SORTS)),
+  /** Only valid with the sort it came from. */
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 })

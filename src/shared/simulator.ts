@@ -35,11 +35,24 @@ export type SimulatorChat =
       lines: SimulatorChatLine[]
     }
 
+/** An app message a member received (`message/send`), shown in the app's chat (应用消息). */
+export interface SimulatorAppMessage {
+  msgid: string
+  at: number
+  msgtype: 'text' | 'textcard'
+  title: string
+  description: string
+  url: string | null
+  btntxt: string | null
+}
+
 export interface SimulatorWorldView {
   corpName: string
   guides: SimulatorGuide[]
   /** Chats per guide userid. */
   chats: Record<string, SimulatorChat[]>
+  /** App messages per guide userid, oldest first. */
+  appMessages: Record<string, SimulatorAppMessage[]>
 }
 
 export interface AgentConfigCheck {

@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark, its figures, and whether each budget holds. */
 import { INITIAL_JS_BUDGET_KB, measureBundle } from './bundle-size'
 import { measureCoupons } from './coupons'
+import { formatCustomerList, measureCustomerList } from './customers'
 import { CATALOG_SEARCH_BUDGET_MS, LOOKBOOK_HTML_BUDGET_KB, LOOKBOOK_JS_BUDGET_KB, measureBundles } from './bundles'
 import { PROFILE_RATIO_BUDGET, measureProfile } from './customer-profile'
 import { IMPORT_BUDGET_SECONDS, measureImport } from './import'
@@ -52,6 +53,12 @@ for (const kind of process.env.BENCH_DATABASE_URL ? (['sqlite', 'postgres'] as c
       `  ratio : ${(report.ratio * 100).toFixed(0)} % (reported, no budget)`,
   )
   if (report.issue.failures > 0) failures.push(`coupon issue on ${report.db} refused requests`)
+}
+
+for (const kind of process.env.BENCH_DATABASE_URL ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)) {
+  const report = await measureCustomerList(kind)
+  console.log(formatCustomerList(report))
+  if (!report.ok) failures.push(`customer list on ${report.db}`)
 }
 
 const databases = [undefined, process.env.BENCH_DATABASE_URL].filter((url, i) => i === 0 || url)

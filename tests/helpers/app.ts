@@ -44,6 +44,8 @@ export interface TestAppOptions {
   mode?: 'simulator' | 'real'
   seed?: boolean
   env?: Record<string, string>
+  /** Run the evening-report check on a timer this often (off unless asked). */
+  eveningReportMs?: number
 }
 
 /** The WeCom stand-in as its own Fastify instance, like qyapi.weixin.qq.com. */
@@ -94,6 +96,7 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       fetch: injectFetch(() => standIn),
       wecomBusyBackoffMs: [0, 0, 0],
       distDir: '/nonexistent',
+      eveningReportMs: options.eveningReportMs ?? 0,
     })
   } else {
     let self: FastifyInstance | null = null
@@ -106,6 +109,7 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       fetch: injectFetch(() => self!),
       wecomBusyBackoffMs: [0, 0, 0],
       distDir: '/nonexistent',
+      eveningReportMs: options.eveningReportMs ?? 0,
     })
     self = built.app
   }

@@ -171,6 +171,14 @@ export interface OrdersTable {
   credited_guide_id: string | null
 }
 
+/** Each member's orders summed up, kept by triggers on `orders` (migration 0012); no row: no orders. */
+export interface MemberOrderTotalsTable {
+  member_id: string
+  order_count: number
+  total_fen: number
+  last_purchase_at: Millis
+}
+
 export interface OrderItemsTable {
   order_id: string
   line_no: number
@@ -448,6 +456,7 @@ export interface Database {
   products: ProductsTable
   orders: OrdersTable
   order_items: OrderItemsTable
+  member_order_totals: MemberOrderTotalsTable
   customer_facts: CustomerFactsTable
   customer_events: CustomerEventsTable
   customer_notes: CustomerNotesTable

@@ -107,6 +107,26 @@ export const TEMPLATES: Template[] = [
     store_ids: '["S001"]',
     online: 0,
   },
+  {
+    // What a birthday task suggests sending (modules/tasks/rules.ts finds it by 生日 in its name).
+    id: 'ct_demo_birthday',
+    name: '生日礼券 100 元',
+    description: '生日当月到店或线上下单可用',
+    kind: 'no_threshold',
+    value: 10000,
+    threshold: 0,
+    total_stock: 300,
+    per_customer_limit: 1,
+    guide_weekly_quota: 30,
+    valid_days: 30,
+    valid_from: null,
+    valid_to: null,
+    eligible_levels: '[]',
+    eligible_tags: '[]',
+    max_orders: null,
+    store_ids: '[]',
+    online: 1,
+  },
 ]
 
 export async function seedDemoCoupons(db: Kysely<Database>, managerId: string, now: number): Promise<void> {

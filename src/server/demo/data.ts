@@ -32,6 +32,10 @@ export interface DemoStore {
   id: string
   name: string
   city: string
+  /** Commission on credited sales, basis points. */
+  commissionBp: number
+  /** When its guides get the evening report ('HH:MM' China time); null: 21:00. */
+  eveningReportAt: string | null
 }
 
 export interface DemoGuide {
@@ -106,6 +110,8 @@ export interface DemoOrder {
   memberId: string
   storeId: string
   purchasedAt: number
+  /** The selling guide, when the CRM records one (the import's 导购). */
+  guideUserId: string | null
   /** `productId` is the style; `color` and `size` say which SKU of it. */
   items: { productId: string; name: string; color: string; size: string; quantity: number; priceFen: number; returned: boolean }[]
 }
@@ -131,11 +137,21 @@ export interface DemoData {
   bundles: DemoBundle[]
   /** Recent chat lines per customer, so the simulator's chat window does not start empty. */
   messages: Record<string, DemoMessage[]>
+  /** This month's sales targets, for each guide and each store. */
+  targets: DemoTarget[]
+}
+
+export interface DemoTarget {
+  scope: 'guide' | 'store'
+  scopeId: string
+  /** YYYY-MM, China time. */
+  month: string
+  amountFen: number
 }
 
 const STORES: DemoStore[] = [
-  { id: 'S001', name: '上海静安嘉里中心店', city: '上海' },
-  { id: 'S002', name: '杭州湖滨银泰店', city: '杭州' },
+  { id: 'S001', name: '上海静安嘉里中心店', city: '上海', commissionBp: 300, eveningReportAt: null },
+  { id: 'S002', name: '杭州湖滨银泰店', city: '杭州', commissionBp: 250, eveningReportAt: '20:30' },
 ]
 
 const GUIDES: DemoGuide[] = [
@@ -522,6 +538,8 @@ export function buildDemoData(now: number = Date.now()): DemoData {
           memberId,
           storeId: rng.chance(0.85) ? store : rng.pick(STORES).id,
           purchasedAt,
+          // The CRM recorded the seller on a third of its older orders.
+          guideUserId: o % 3 === 0 ? primary : null,
           items,
         })
       }
@@ -643,6 +661,8 @@ export function buildDemoData(now: number = Date.now()): DemoData {
     },
   ]
 
+  orders.push(...recentOrders(members, customers, orders, variants, now))
+
   // The catalogue and bundles draw from their own generator, after everything above.
   const products = buildDemoCatalog(
     garmentStyles,
@@ -662,5 +682,89 @@ export function buildDemoData(now: number = Date.now()): DemoData {
     orders,
     bundles: buildDemoBundles(products, now),
     messages,
+    targets: monthTargets(now),
   }
+}
+
+/**
+ * This month's and this week's sales, so her numbers move and the guides rank apart: each
+ * guide's customers bought on these days before `now` (0: today, earlier than now). Its
+ * own generator, so nothing drawn above changes. Half carry the CRM's seller; one of
+ * 陈静's customers bought in Shanghai from 李娜, who gets the credit.
+ */
+const RECENT_SALES_DAYS: Record<string, number[]> = {
+  lina: [0, 0, 1, 2, 4, 6, 9, 13, 20],
+  wanglei: [0, 1, 3, 5, 8, 15],
+  chenjing: [0, 2, 3, 7, 11, 18, 25],
+}
+
+function recentOrders(
+  members: DemoMember[],
+  customers: DemoCustomer[],
+  older: DemoOrder[],
+  variants: { productId: string; name: string; category: ProductCategory; color: string; priceFen: number }[],
+  now: number,
+): DemoOrder[] {
+  const rng = new Random(DEMO_SEED + 12)
+  const primaryOf = new Map(customers.map((c) => [c.externalUserId, c.follows[0]!.userId]))
+  // Customers who already buy here: one who never bought stays a newcomer.
+  const buyers = new Set(older.map((o) => o.memberId))
+  const china = 8 * 3_600_000
+  const todayStart = now - ((now + china) % DAY)
+  const orders: DemoOrder[] = []
+  for (const [guideId, days] of Object.entries(RECENT_SALES_DAYS)) {
+    const book = members.filter((m) => buyers.has(m.id) && primaryOf.get(m.externalUserId) === guideId)
+    if (book.length === 0) continue
+    for (const [n, daysAgo] of days.entries()) {
+      const member = book[(n * 7 + days.length) % book.length]!
+      // Shop hours (10:00 to 22:00) of that day; today only up to now.
+      const dayStart = todayStart - daysAgo * DAY
+      const open = dayStart + 10 * 3_600_000
+      const close = daysAgo === 0 ? Math.max(dayStart, now - 60_000) : dayStart + 22 * 3_600_000
+      const purchasedAt = open < close ? rng.int(open, close) : close
+      const crossStore = guideId === 'chenjing' && n === 2
+      const items = Array.from({ length: rng.int(1, 2) }, () => {
+        const product = rng.pick(variants)
+        const size =
+          product.category === 'shoes'
+            ? member.sizes.shoes
+            : product.category === 'bottom'
+              ? member.sizes.bottom
+              : product.category === 'bag' || product.category === 'accessory'
+                ? '均码'
+                : product.category === 'dress'
+                  ? member.sizes.dress
+                  : member.sizes.top
+        return {
+          productId: product.productId,
+          name: product.name,
+          color: product.color,
+          size,
+          quantity: 1,
+          priceFen: product.priceFen,
+          returned: false,
+        }
+      })
+      orders.push({
+        id: `R${member.id.slice(1)}${String(n).padStart(2, '0')}`,
+        memberId: member.id,
+        storeId: crossStore ? 'S001' : member.storeId,
+        purchasedAt,
+        guideUserId: crossStore ? 'lina' : n % 2 === 0 ? guideId : null,
+        items,
+      })
+    }
+  }
+  return orders
+}
+
+/** Targets for the month `now` falls in (China time): each guide's, and each store's. */
+function monthTargets(now: number): DemoTarget[] {
+  const month = new Date(now + 8 * 3_600_000).toISOString().slice(0, 7)
+  const guides: Record<string, number> = { wanglei: 8_000_000, lina: 6_000_000, chenjing: 5_000_000 }
+  return [
+    ...GUIDES.map((g) => ({ scope: 'guide' as const, scopeId: g.userId, month, amountFen: guides[g.userId] ?? 5_000_000 })),
+    { scope: 'store', scopeId: 'S001', month, amountFen: 15_000_000 },
+    { scope: 'store', scopeId: 'S002', month, amountFen: 6_000_000 },
+  ]
 }

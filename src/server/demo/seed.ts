@@ -6,6 +6,7 @@ import { markDeployment } from '../db/deployment'
 import { imageInfo } from '../modules/media/image-info'
 import type { DemoData } from './data'
 import { buildDemoReplies, type DemoReplies } from './replies'
+import { seedDemoTasks } from './tasks'
 import type { Database } from '../db/schema'
 
 /** Rows a statement: well under SQLite's 32766 bound parameters (and PostgreSQL's 65535). */
@@ -43,7 +44,31 @@ export async function seedDemo(db: Db, data: DemoData, now: number): Promise<voi
   await db.kysely.transaction().execute(async (trx) => {
     // With the demo's first rows: whatever holds them is the demo, and real mode refuses it.
     await markDeployment(trx, 'demo', now)
-    await trx.insertInto('stores').values(data.stores).execute()
+    await trx
+      .insertInto('stores')
+      .values(
+        data.stores.map((s) => ({
+          id: s.id,
+          name: s.name,
+          city: s.city,
+          commission_bp: s.commissionBp,
+          evening_report_at: s.eveningReportAt,
+        })),
+      )
+      .execute()
+    await trx
+      .insertInto('sales_targets')
+      .values(
+        data.targets.map((t) => ({
+          scope: t.scope,
+          scope_id: t.scopeId,
+          month: t.month,
+          amount_fen: t.amountFen,
+          updated_by: null,
+          updated_at: now,
+        })),
+      )
+      .execute()
     await trx
       .insertInto('guides')
       .values(
@@ -82,6 +107,7 @@ export async function seedDemo(db: Db, data: DemoData, now: number): Promise<voi
         })),
       )
       .execute()
+    const creditedTo = demoCredit(data)
     for (const chunk of chunks(data.orders)) {
       await trx
         .insertInto('orders')
@@ -93,6 +119,8 @@ export async function seedDemo(db: Db, data: DemoData, now: number): Promise<voi
             purchased_at: o.purchasedAt,
             total_fen: o.items.reduce((sum, item) => sum + (item.returned ? 0 : item.priceFen * item.quantity), 0),
             created_at: now,
+            guide_user_id: o.guideUserId,
+            credited_guide_id: creditedTo(o),
           })),
         )
         .execute()
@@ -119,6 +147,30 @@ export async function seedDemo(db: Db, data: DemoData, now: number): Promise<voi
   const manager = data.guides.find((g) => g.role === 'manager') ?? data.guides[0]!
   await seedDemoReplies(db, buildDemoReplies(), manager.userId, now)
   await seedDemoCoupons(db.kysely, manager.userId, now)
+  await seedDemoTasks(db, data, now)
+}
+
+/**
+ * Who each demo order counts for, by the rule in modules/stats/attribution.repository.ts.
+ * At seed time no guide has sent or written anything yet and WeCom's follows are not in
+ * the database (they arrive through the WeCom client), so the rule comes down to: the
+ * CRM's seller, else her primary guide as the demo's WeCom side has her.
+ */
+function demoCredit(data: DemoData): (order: DemoData['orders'][number]) => string | null {
+  const guides = new Set(data.guides.map((g) => g.userId))
+  const customerOf = new Map(data.members.map((m) => [m.id, m.externalUserId]))
+  const primaryOf = new Map(
+    data.customers.map((c) => {
+      const first = c.follows
+        .filter((f) => guides.has(f.userId))
+        .sort((a, b) => a.createtime - b.createtime || (a.userId < b.userId ? -1 : 1))[0]
+      return [c.externalUserId, first?.userId ?? null]
+    }),
+  )
+  return (order) =>
+    order.guideUserId && guides.has(order.guideUserId)
+      ? order.guideUserId
+      : (primaryOf.get(customerOf.get(order.memberId) ?? '') ?? null)
 }
 
 /**

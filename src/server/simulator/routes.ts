@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { AgentConfigCheck, AgentConfigVerdict, SimulatorWorldView } from '../../shared/simulator'
+import type { AgentConfigCheck, AgentConfigVerdict, SimulatorAppMessage, SimulatorWorldView } from '../../shared/simulator'
 import { SIMULATOR_USER_COOKIE } from '../../shared/simulator'
 import type { DemoData } from '../demo/data'
 import type { SimulatorWorld } from './world'
@@ -51,7 +51,18 @@ export async function simulatorRoutes(app: FastifyInstance, options: { world: Si
           return [u.userid, [...groups, ...singles].sort((a, b) => lastAt(b.lines) - lastAt(a.lines))]
         }),
       ),
+      appMessages: Object.fromEntries(guides.map((u) => [u.userid, appMessagesOf(u.userid)])),
     }
+  })
+
+  const appMessagesOf = (userId: string): SimulatorAppMessage[] => (world.appMessages.get(userId) ?? []).map((m) => ({ ...m }))
+
+  // The app's chat (应用消息) of one member: the page asks again now and then, as new ones arrive.
+  app.get<{ Querystring: { userId?: string } }>('/simulator/api/app-messages', async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    const userId = request.query.userId ?? ''
+    if (!world.users.has(userId)) return reply.status(404).send({ error: { code: 'not_found', message: 'No such member' } })
+    return { items: appMessagesOf(userId) }
   })
 
   // What WeCom's client shows for an image message: the file, while its media id lives.

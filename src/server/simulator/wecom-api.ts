@@ -16,6 +16,51 @@ type Handler = (input: {
   contentType: string
 }) => Record<string, unknown>
 
+/** WeCom cuts an over-long title or description to its byte limit rather than refusing it. */
+function truncateBytes(text: string, maxBytes: number): string {
+  let out = ''
+  let bytes = 0
+  for (const char of text) {
+    bytes += Buffer.byteLength(char)
+    if (bytes > maxBytes) break
+    out += char
+  }
+  return out
+}
+
+/** The content of a message/send body (text or textcard), or the errcode WeCom answers for it. */
+function readAppMessage(
+  body: Record<string, unknown>,
+):
+  | { msgtype: 'text' | 'textcard'; title: string; description: string; url: string | null; btntxt: string | null }
+  | { errcode: number; errmsg: string } {
+  const text = (value: unknown) => (typeof value === 'string' ? value : '')
+  if (body.msgtype === 'text') {
+    const content = text((body.text as Record<string, unknown> | undefined)?.content)
+    if (!content) return fail(44004, 'text content is empty')
+    return { msgtype: 'text', title: '', description: truncateBytes(content, 2048), url: null, btntxt: null }
+  }
+  if (body.msgtype === 'textcard') {
+    const card = body.textcard
+    if (!card || typeof card !== 'object') return fail(40058, 'textcard missing')
+    const { title, description, url, btntxt } = card as Record<string, unknown>
+    if (!text(title)) return fail(41016, 'missing title')
+    if (!text(description)) return fail(41033, 'missing description')
+    if (!text(url)) return fail(41010, 'missing url')
+    if (Buffer.byteLength(text(url)) > 2048) return fail(40039, 'invalid url size')
+    if (!/^https?:\/\//.test(text(url))) return fail(40094, 'invalid url: must start with http:// or https://')
+    return {
+      msgtype: 'textcard',
+      title: truncateBytes(text(title), 128),
+      description: truncateBytes(text(description), 512),
+      url: text(url),
+      // 详情 is what WeCom shows without one; at most four characters.
+      btntxt: [...(text(btntxt) || '详情')].slice(0, 4).join(''),
+    }
+  }
+  return fail(40008, `invalid message type${body.msgtype === undefined ? '' : `: ${String(body.msgtype)}`}`)
+}
+
 const ok = (payload: Record<string, unknown> = {}) => ({ errcode: 0, errmsg: 'ok', ...payload })
 const fail = (errcode: number, errmsg: string) => ({ errcode, errmsg })
 
@@ -238,6 +283,37 @@ export async function wecomApiPlugin(app: FastifyInstance, options: { world: Sim
       if (unknown) return fail(40068, `invalid tagid ${unknown}`)
       follow.corpTagIds = [...new Set([...follow.corpTagIds.filter((id) => !remove.includes(id)), ...add])]
       return ok()
+    }),
+  )
+
+  // App messages to members (message/send), checked the way WeCom checks them.
+  app.post(
+    '/cgi-bin/message/send',
+    withToken('message/send', ({ body }) => {
+      if (body.agentid === undefined || body.agentid === null || body.agentid === '') return fail(41011, 'missing agentid')
+      if (!/^\d+$/.test(String(body.agentid)) || String(body.agentid) !== world.agentId) return fail(40056, 'invalid agentid')
+      const list = (value: unknown) =>
+        typeof value === 'string' && value !== '' ? value.split('|').filter((part) => part !== '') : []
+      const toUser = list(body.touser)
+      if (toUser.length === 0 && list(body.toparty).length === 0 && list(body.totag).length === 0) {
+        return fail(82001, 'touser, toparty and totag are all empty')
+      }
+      if (toUser.length > 1000) return fail(40032, 'invalid userid list size: at most 1000')
+      const content = readAppMessage(body)
+      if ('errcode' in content) return content
+      // @all: every member in the app's visible range (the demo's every member).
+      const everyone = toUser.includes('@all')
+      const known = everyone ? [...world.users.keys()] : toUser.filter((id) => world.users.has(id))
+      const unknown = everyone ? [] : toUser.filter((id) => !world.users.has(id))
+      if (known.length === 0) return fail(81013, 'user & party & tag all invalid')
+      const duplicateCheck = Number(body.enable_duplicate_check) === 1
+      const interval = Number(body.duplicate_check_interval ?? 1800)
+      const msgid = world.deliverAppMessage(
+        known,
+        content,
+        duplicateCheck ? Math.min(4 * 3600, Math.max(0, Number.isFinite(interval) ? interval : 1800)) * 1000 : null,
+      )
+      return ok({ invaliduser: unknown.join('|'), invalidparty: '', invalidtag: '', unlicenseduser: '', msgid })
     }),
   )
 

@@ -52,6 +52,18 @@ export interface SimTagGroup {
   tags: { id: string; name: string }[]
 }
 
+/** An app message as the member's WeCom shows it, in the app's chat (应用消息). */
+export interface SimAppMessage {
+  msgid: string
+  at: number
+  msgtype: 'text' | 'textcard'
+  /** textcard: title, description, url, btntxt; text: its content in `description`. */
+  title: string
+  description: string
+  url: string | null
+  btntxt: string | null
+}
+
 interface Expiring {
   value: string
   expiresAt: number
@@ -77,6 +89,8 @@ export class SimulatorWorld {
   readonly groups = new Map<string, SimGroup>()
   readonly tagGroups: SimTagGroup[] = []
   readonly messages = new Map<string, DemoMessage[]>()
+  /** App messages each member received (`message/send`), oldest first. */
+  readonly appMessages = new Map<string, SimAppMessage[]>()
 
   private readonly tokens = new Map<string, number>()
   private readonly tickets: Partial<Record<'agent' | 'corp', Expiring>> = {}
@@ -279,6 +293,28 @@ export class SimulatorWorld {
       oper_userid: follow.userid,
       state: follow.state,
     }
+  }
+
+  /**
+   * Deliver an app message to members, as WeCom does: with the duplicate check on, the
+   * same content to the same member within `duplicateWithinMs` is not delivered again.
+   */
+  deliverAppMessage(userIds: string[], message: Omit<SimAppMessage, 'msgid' | 'at'>, duplicateWithinMs: number | null): string {
+    const msgid = randomBytes(24).toString('base64url')
+    const at = this.now()
+    for (const userId of userIds) {
+      const inbox = this.appMessages.get(userId) ?? []
+      const same = (m: SimAppMessage) =>
+        m.msgtype === message.msgtype &&
+        m.title === message.title &&
+        m.description === message.description &&
+        m.url === message.url &&
+        m.btntxt === message.btntxt
+      if (duplicateWithinMs !== null && inbox.some((m) => same(m) && at - m.at < duplicateWithinMs)) continue
+      inbox.push({ ...message, msgid, at })
+      this.appMessages.set(userId, inbox)
+    }
+    return msgid
   }
 
   customersOf(userId: string): SimContact[] {

@@ -7,6 +7,8 @@
 import { WecomError, WecomErrcode, WecomUnavailableError, isTokenError } from './errors'
 import { ExpiringValue } from './expiring'
 import type {
+  AppMessage,
+  AppMessageResult,
   BatchGetByUserResult,
   CorpTagListResult,
   MediaUploadResult,
@@ -256,6 +258,27 @@ export class WecomClient {
     return this.request<MediaUploadResult>('media/upload', {
       query: { type: input.type },
       raw: { contentType: `multipart/form-data; boundary=${boundary}`, bytes: Buffer.concat([head, input.bytes, tail]) },
+    })
+  }
+
+  // --- App messages -----------------------------------------------------------------
+
+  /**
+   * An app message to members (`message/send`), from this app (its agentid). WeCom's
+   * duplicate check is on: a job retried within `duplicateCheckSeconds` (WeCom's default
+   * half hour) never delivers the same message twice. Unknown members come back in
+   * `invaliduser`, not as an error.
+   */
+  sendAppMessage(input: { toUsers: string[]; message: AppMessage; duplicateCheckSeconds?: number }): Promise<AppMessageResult> {
+    return this.request<AppMessageResult>('message/send', {
+      body: {
+        touser: input.toUsers.join('|'),
+        agentid: Number(this.agentId),
+        ...input.message,
+        safe: 0,
+        enable_duplicate_check: 1,
+        duplicate_check_interval: input.duplicateCheckSeconds ?? 1800,
+      },
     })
   }
 

@@ -129,3 +129,17 @@ export interface MediaUploadResult extends WecomResult {
   /** Seconds, as a string. */
   created_at: string
 }
+
+/** An app message's content (`message/send`): the two kinds we send. */
+export type AppMessage =
+  | { msgtype: 'text'; text: { content: string } }
+  | { msgtype: 'textcard'; textcard: { title: string; description: string; url: string; btntxt?: string } }
+
+/** Recipients WeCom did not know are reported here (`a|b`), not as an error. */
+export interface AppMessageResult extends WecomResult {
+  invaliduser?: string
+  invalidparty?: string
+  invalidtag?: string
+  unlicenseduser?: string
+  msgid?: string
+}

@@ -10,6 +10,7 @@ import * as deployment from './2026_12_04_0008_deployment'
 import * as customerSearch from './2026_12_04_0009_customer_search'
 import * as couponAudience from './2026_12_04_0010_coupon_audience'
 import * as guideDay from './2026_12_04_0011_guide_day'
+import * as customerList from './2026_12_04_0012_customer_list'
 
 /** Every migration, by its frozen name. Names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0009_customer_search': customerSearch,
   '2026_12_04_0010_coupon_audience': couponAudience,
   '2026_12_04_0011_guide_day': guideDay,
+  '2026_12_04_0012_customer_list': customerList,
 }

@@ -20,6 +20,7 @@ import { collageItems, collageKey, collageKeyOf, collageUrl } from './collage'
 import type { LookbookView } from './lookbook-page'
 import { lookbookToken, newSendId, readLookbookToken } from './lookbook-token'
 import { SendsRepository, type SendRecord, type SendSnapshot } from './sends.repository'
+import { TasksService } from '../tasks/tasks.service'
 import type { SuggestionsService } from './suggestions.service'
 
 export type SendTarget = BundleSendCreate
@@ -42,6 +43,7 @@ export class SendsService {
   private readonly repo: SendsRepository
   private readonly groups: GroupChats
   private readonly privacy: PrivateTextGuard
+  private readonly tasks: TasksService
 
   constructor(
     private readonly ctx: AppContext,
@@ -55,6 +57,7 @@ export class SendsService {
     this.repo = new SendsRepository(ctx.db)
     this.groups = new GroupChats(ctx)
     this.privacy = new PrivateTextGuard(ctx.db.kysely)
+    this.tasks = new TasksService(ctx)
   }
 
   // --- Preparing ------------------------------------------------------------------------------
@@ -188,6 +191,8 @@ export class SendsService {
       occurredAt: at.eventAt,
       payload: eventPayload(send),
     })
+    // An outfit sent to her: the tasks a message serves are done.
+    await this.tasks.served({ guideId: send.guideId, externalUserId: send.externalUserId, now: at.sentAt }, trx)
   }
 
   /** WeCom took the card: count it and put it in her timeline. Confirming twice is a no-op. */

@@ -30,6 +30,7 @@ import {
   type QuotaCounts,
 } from './quota'
 import type { TemplatesRepository } from './templates.repository'
+import { TasksService } from '../tasks/tasks.service'
 
 function refusal(code: CouponRefusal): ApiError {
   return new ApiError(409, code, REFUSAL_MESSAGES[code])
@@ -39,6 +40,7 @@ export class IssuanceService {
   private readonly guard: PrivateTextGuard
   private readonly guides: GuidesRepository
   private readonly stores: StoresRepository
+  private readonly tasks: TasksService
 
   constructor(
     private readonly ctx: AppContext,
@@ -49,6 +51,7 @@ export class IssuanceService {
     this.guard = new PrivateTextGuard(ctx.db.kysely)
     this.guides = new GuidesRepository(ctx.db)
     this.stores = new StoresRepository(ctx.db)
+    this.tasks = new TasksService(ctx)
   }
 
   /** Her member level and tags, as eligibility reads them (403/404 as the profile answers). */
@@ -234,8 +237,11 @@ export class IssuanceService {
       if (await this.revive(issuance, 'sent')) return this.view(await this.ownIssuance(userId, id), origin, userId)
       throw new ApiError(409, 'conflict', 'This reservation was released: issue the coupon again')
     }
-    if (issuance.status === 'reserved' && !(await this.issuances.markSent(id, this.ctx.now()))) {
-      return this.confirm(userId, id, origin)
+    if (issuance.status === 'reserved') {
+      const now = this.ctx.now()
+      if (!(await this.issuances.markSent(id, now))) return this.confirm(userId, id, origin)
+      // A coupon sent to her: the tasks a message serves (her birthday's among them) are done.
+      await this.tasks.served({ guideId: userId, externalUserId: issuance.externalUserId, now })
     }
     return this.view(await this.ownIssuance(userId, id), origin)
   }

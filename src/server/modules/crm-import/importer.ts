@@ -11,8 +11,12 @@ import { writeTransaction } from '../../db/dialect'
 import { CsvError, parseCsv } from './csv'
 import { FieldError } from './fields'
 import { IMPORT_KINDS, type ImportKind, type KindSpec } from './kinds'
+import { TaskGenerator } from '../tasks/task-generator.service'
 
 export const BATCH_SIZE = 1000
+
+/** Kinds whose rows the task rules read (see modules/tasks/rules.ts). */
+const TASK_SOURCES: ReadonlySet<string> = new Set(['members', 'customers', 'orders'])
 
 /**
  * Pauses before writing again a batch the database turned away for the moment (busy,
@@ -138,7 +142,15 @@ export async function importText(db: Db, kind: string, text: string, options: Im
     ignoredColumns: [],
     seconds: 0,
   }
-  const finish = () => {
+  const finish = async () => {
+    // Orders, birthdays and bindings are what tasks are written from: a new purchase's
+    // care message, a birthday, a repurchase, a purchase that ends a dormant task.
+    if (TASK_SOURCES.has(kind) && report.inserted + report.updated > 0) {
+      await new TaskGenerator(db).run({ now: options.now ?? Date.now() })
+    }
+    return finishReport()
+  }
+  const finishReport = () => {
     report.rejected.sort((a, b) => a.line - b.line)
     report.seconds = (performance.now() - started) / 1000
     return report
@@ -189,7 +201,7 @@ export async function importText(db: Db, kind: string, text: string, options: Im
         `stopped at line ${error.line}: ${error.message}. Rows before line ${error.line} were imported ` +
           `(${report.inserted} inserted, ${report.updated} updated, ${report.rejected.length} rejected); ` +
           `nothing from line ${error.line} on was written. Importing the same file again is safe.`,
-        finish(),
+        finishReport(),
         { cause: error.cause },
       )
     }

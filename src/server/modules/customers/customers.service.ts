@@ -9,7 +9,8 @@ import { KeyedSingleFlight } from '../../wecom/expiring'
 import { GuidesRepository } from '../guides/guides.repository'
 import { mapBatchEntry, mapExternalContact } from './customers.mapper'
 import { ContactsRepository } from './contacts.repository'
-import { CustomersRepository, type ListCursor } from './customers.repository'
+import { CustomersRepository } from './customers.repository'
+import { decodeCursor, encodeCursor, listFilter } from './list-query'
 import { ProfileCache } from './profile-cache'
 import { ProfileRepository } from './profile.repository'
 
@@ -259,13 +260,15 @@ export class CustomersService {
   }
 
   async list(userId: string, query: CustomerListQuery): Promise<CustomerList> {
+    const sort = query.sort ?? 'added'
+    const after = decodeCursor(query.cursor, sort)
+    const filter = listFilter(query, this.ctx.now())
     const syncing = await this.ensureGuideCustomers(userId)
     const limit = query.limit ?? 30
-    const after = decodeCursor(query.cursor)
-    const [rows, total] = await Promise.all([
-      this.repo.listForGuide(userId, { q: query.q, after, limit: limit + 1 }),
-      this.repo.countForGuide(userId, query.q),
-    ])
+    const { rows, keys } = await this.repo.listForGuide(userId, { filter, sort, after, limit: limit + 1 })
+    // A first page that holds every match has counted them already: a narrow search or
+    // filter at 10,000 customers then reads them once, not twice.
+    const total = !after && rows.length <= limit ? rows.length : await this.repo.countForGuide(userId, filter)
     const page = rows.slice(0, limit)
     const last = page.at(-1)
     return {
@@ -276,10 +279,14 @@ export class CustomersService {
         avatar: r.avatar,
         memberLevel: r.memberLevel ? memberLevelOf(r.memberLevel) : null,
         addedAt: isoOrNull(r.addedAt),
-        lastPurchaseAt: isoOrNull(r.lastPurchaseAt === null ? null : Number(r.lastPurchaseAt)),
+        lastPurchaseAt: isoOrNull(r.lastPurchaseAt),
+        totalSpendFen: r.totalSpendFen,
+        lastContactAt: isoOrNull(r.lastContactAt),
       })),
       nextCursor:
-        rows.length > limit && last ? encodeCursor({ addedAt: last.addedAt ?? 0, externalUserId: last.externalUserId }) : null,
+        rows.length > limit && last
+          ? encodeCursor(sort, { key: keys.get(last.externalUserId) ?? 0, externalUserId: last.externalUserId })
+          : null,
       total,
       syncing,
     }
@@ -288,23 +295,6 @@ export class CustomersService {
 
 function memberLevelOf(level: string): MemberLevel {
   return (MEMBER_LEVELS as readonly string[]).includes(level) ? (level as MemberLevel) : 'normal'
-}
-
-export function encodeCursor(cursor: ListCursor): string {
-  return Buffer.from(JSON.stringify([cursor.addedAt, cursor.externalUserId])).toString('base64url')
-}
-
-export function decodeCursor(raw: string | undefined): ListCursor | undefined {
-  if (!raw) return undefined
-  try {
-    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') {
-      return { addedAt: value[0], externalUserId: value[1] }
-    }
-  } catch {
-    // fall through
-  }
-  throw ApiError.badRequest('cursor is not one this API returned')
 }
 
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<{ settled: boolean; error?: unknown }> {

@@ -15,10 +15,12 @@ import { toReply } from './replies.mapper'
 import { RepliesRepository } from './replies.repository'
 import type { RepliesService } from './replies.service'
 import { GuidesRepository } from '../guides/guides.repository'
+import { TasksService } from '../tasks/tasks.service'
 
 export class ReplySendsService {
   private readonly repo: RepliesRepository
   private readonly groups: GroupChats
+  private readonly tasks: TasksService
 
   constructor(
     private readonly ctx: AppContext,
@@ -28,6 +30,7 @@ export class ReplySendsService {
   ) {
     this.repo = new RepliesRepository(ctx.db)
     this.groups = new GroupChats(ctx)
+    this.tasks = new TasksService(ctx)
   }
 
   private async fillValues(userId: string, target: { externalUserId?: string; chatId?: string }): Promise<FillValues> {
@@ -162,6 +165,10 @@ export class ReplySendsService {
             copied: report.copied ?? false,
           },
         })
+        // She wrote to her: the tasks a message serves are done.
+        if (report.partsSent > 0 || report.copied) {
+          await this.tasks.served({ guideId: userId, externalUserId: report.externalUserId, now }, trx)
+        }
       }
       return { recorded: true }
     })

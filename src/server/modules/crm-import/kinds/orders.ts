@@ -1,6 +1,7 @@
 /** Orders: one row per order line, keyed by order_id + line_no. */
 import * as field from '../fields'
 import type { Rejection } from '../importer'
+import { recreditOrders } from '../../stats/attribution.repository'
 import { existing, keepKnown, type KindSpec } from './shared'
 
 export interface OrderLineRow {
@@ -16,6 +17,8 @@ export interface OrderLineRow {
   quantity: number
   priceFen: number
   returned: boolean
+  /** The selling guide (a WeCom userid), when the CRM records one. */
+  guideUserId: string | null
 }
 
 export const orders: KindSpec<OrderLineRow> = {
@@ -33,6 +36,7 @@ export const orders: KindSpec<OrderLineRow> = {
     { name: 'quantity', aliases: ['数量'], required: false },
     { name: 'price', aliases: ['成交价', '单价'], required: true },
     { name: 'returned', aliases: ['已退货', '是否退货'], required: false },
+    { name: 'guide_user_id', aliases: ['导购', '导购账号'], required: false },
   ],
   key: (r) => `${r.orderId}#${r.lineNo}`,
   parse: (get) => ({
@@ -48,6 +52,7 @@ export const orders: KindSpec<OrderLineRow> = {
     quantity: field.integer(get('quantity'), 'quantity', { min: 1, max: 999, fallback: 1 }),
     priceFen: field.money(get('price'), 'price'),
     returned: field.boolean(get('returned'), 'returned'),
+    guideUserId: field.key(get('guide_user_id'), 'guide_user_id'),
   }),
   async write(trx, rows, state, now) {
     const rejected: Rejection[] = []
@@ -72,11 +77,14 @@ export const orders: KindSpec<OrderLineRow> = {
       if (!knownMembers.has(row.memberId)) return `unknown member ${row.memberId}`
       if (row.storeId && !knownStores.has(row.storeId)) return `unknown store ${row.storeId}`
       if (row.productId && !knownProducts.has(row.productId)) return `unknown product ${row.productId}`
-      // The lines of one order must agree on who bought, where and when, in whichever
-      // batch they fall; the first line written says. Keys hold no spaces.
-      const header = `${row.memberId} ${row.storeId ?? ''} ${row.purchasedAt}`
-      const first = state.claim('order', row.orderId, line, header)
-      return first ? `order ${row.orderId} has a different member, store or time at line ${first.line}` : null
+      // The lines of one order must agree on who bought, where, when and from whom, in
+      // whichever batch they fall; the first line written says. Keys hold no spaces.
+      const sale = `${row.memberId} ${row.storeId ?? ''} ${row.purchasedAt}`
+      const first = state.claim('order', row.orderId, line, `${sale} ${row.guideUserId ?? ''}`)
+      if (!first) return null
+      return first.holder.startsWith(`${sale} `)
+        ? `order ${row.orderId} has a different guide at line ${first.line}`
+        : `order ${row.orderId} has a different member, store or time at line ${first.line}`
     })
     if (good.length === 0) return { inserted: 0, updated: 0, rejected }
 
@@ -101,6 +109,7 @@ export const orders: KindSpec<OrderLineRow> = {
             purchased_at: row.purchasedAt,
             total_fen: 0,
             created_at: now,
+            guide_user_id: row.guideUserId,
           }
         }),
       )
@@ -109,6 +118,7 @@ export const orders: KindSpec<OrderLineRow> = {
           member_id: eb.ref('excluded.member_id'),
           store_id: eb.ref('excluded.store_id'),
           purchased_at: eb.ref('excluded.purchased_at'),
+          guide_user_id: eb.ref('excluded.guide_user_id'),
         })),
       )
       .execute()
@@ -154,6 +164,9 @@ export const orders: KindSpec<OrderLineRow> = {
       }))
       .where('id', 'in', orderIds)
       .execute()
+    // Who each order counts for, by the one rule (stats/attribution.repository.ts), in a
+    // few statements for the whole batch; a re-import may have changed the CRM's guide.
+    await recreditOrders(trx, orderIds)
     const updated = good.filter((r) => existingLines.has(`${r.row.orderId}#${r.row.lineNo}`)).length
     return { inserted: good.length - updated, updated, rejected }
   },
