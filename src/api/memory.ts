@@ -12,7 +12,6 @@ import type {
   TimelinePage,
   TimelineQuery,
 } from '@/shared/memory'
-import type { TaskList } from '@/shared/tasks'
 import { http } from './http'
 
 const customer = (id: string) => `/customers/${encodeURIComponent(id)}`
@@ -63,12 +62,4 @@ export async function fetchMemberCandidates(externalUserId: string, phone: strin
 
 export async function bindMember(externalUserId: string, memberId: string, phone: string): Promise<CustomerProfile> {
   return (await http.post<CustomerProfile>(`${customer(externalUserId)}/member`, { memberId, phone })).data
-}
-
-export async function fetchTasks(): Promise<TaskList> {
-  return (await http.get<TaskList>('/tasks')).data
-}
-
-export async function completeTask(taskId: string): Promise<void> {
-  await http.post(`/tasks/${encodeURIComponent(taskId)}/complete`)
 }

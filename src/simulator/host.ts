@@ -45,6 +45,11 @@ export interface HostOptions {
    * tapping 取消, answered as `sendChatMessage:cancel`. Absent: sent without asking.
    */
   confirmSend?: (message: Record<string, unknown>) => Promise<boolean>
+  /**
+   * A 群发 the guide confirmed in 群发助手 (`shareToExternalContact`): the text reaches each of
+   * these customers' chats. Absent: accepted, and shown nowhere.
+   */
+  onShare?: (externalUserIds: string[], message: Record<string, unknown>) => void
 }
 
 const AGENT_APIS = new Set([
@@ -103,6 +108,17 @@ export function createBridgeHost(options: HostOptions) {
         if (refusal) return fail(refusal.reason, refusal.code)
         if (options.confirmSend && !(await options.confirmSend(call.params))) return { err_msg: `${call.name}:cancel` }
         options.onSend(call.params)
+        return ok()
+      }
+      case 'shareToExternalContact': {
+        // As WeCom ≥ 4.1.10: the text with the customers pre-selected, from any entry.
+        const ids = call.params.externalUserIds
+        if (ids !== undefined && (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')))
+          return fail('invalid externalUserIds')
+        const content = String(((call.params.text ?? {}) as Record<string, unknown>).content ?? '')
+        if (!content.trim()) return fail('empty content')
+        if (content.length > 4000) return fail('content too long')
+        options.onShare?.((ids as string[] | undefined) ?? [], { msgtype: 'text', text: { content } })
         return ok()
       }
       case 'closeWindow':

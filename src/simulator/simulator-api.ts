@@ -1,5 +1,5 @@
 /** The simulator page's calls to the simulated WeCom server, and the cookie that says which member is signed in. */
-import type { AgentConfigCheck, AgentConfigVerdict, SimulatorWorldView } from '@/shared/simulator'
+import type { AgentConfigCheck, AgentConfigVerdict, SimulatorAppMessage, SimulatorWorldView } from '@/shared/simulator'
 import { SIMULATOR_USER_COOKIE } from '@/shared/simulator'
 import { mediaUrl } from './transcript'
 
@@ -7,6 +7,13 @@ export async function fetchWorld(): Promise<SimulatorWorldView> {
   const response = await fetch('/simulator/api/world')
   if (!response.ok) throw new Error(`HTTP ${response.status}`)
   return (await response.json()) as SimulatorWorldView
+}
+
+/** The app messages (message/send) this member has received, oldest first. */
+export async function fetchAppMessages(userId: string): Promise<SimulatorAppMessage[]> {
+  const response = await fetch(`/simulator/api/app-messages?userId=${encodeURIComponent(userId)}`)
+  if (!response.ok) throw new Error(`HTTP ${response.status}`)
+  return ((await response.json()) as { items?: SimulatorAppMessage[] }).items ?? []
 }
 
 export async function verifyAgentConfig(check: AgentConfigCheck): Promise<AgentConfigVerdict> {

@@ -5,8 +5,12 @@
 import type { SimulatorChat, SimulatorChatLine } from '@/shared/simulator'
 import type { SimContext } from './host'
 
-/** `profile`: the app opened from the customer's profile page (contact_profile) rather than the chat toolbar. */
-export type Selection = { kind: 'workbench' } | { kind: 'single'; id: string; profile?: boolean } | { kind: 'group'; id: string }
+/**
+ * `profile`: the app opened from the customer's profile page (contact_profile) rather than
+ * the chat toolbar. `app`: the app's own chat (应用消息), where its messages to her arrive.
+ */
+export type Selection =
+  { kind: 'workbench' } | { kind: 'app' } | { kind: 'single'; id: string; profile?: boolean } | { kind: 'group'; id: string }
 
 export interface SentMessage {
   from: 'guide'

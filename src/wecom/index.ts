@@ -189,3 +189,52 @@ export function openInNewWindow(path: string, userAgent = navigator.userAgent): 
 export async function closeWindow(): Promise<void> {
   await call('closeWindow', () => ww.closeWindow())
 }
+
+/** WeCom's client version from its user agent (`wxwork/4.1.30` → [4, 1, 30]); null outside WeCom. */
+export function wecomVersion(userAgent = navigator.userAgent): number[] | null {
+  const version = /wxwork\/([\d.]+)/i.exec(userAgent)?.[1]
+  return version ? version.split('.').map((part) => Number(part) || 0) : null
+}
+
+/** The first client where `shareToExternalContact` takes the customers (`externalUserIds`). */
+export const SHARE_TO_CUSTOMERS_SINCE = [4, 1, 10] as const
+
+/**
+ * Whether 群发 can go to the customers she picked: `shareToExternalContact` hands the text to
+ * WeCom's 群发助手 (she confirms there), with those customers pre-selected only from client
+ * 4.1.10 on (iOS, Android, PC). Older clients would open 群发助手 without them, so there the
+ * workbench copies instead. WeCom allows one 群发 a day per customer.
+ */
+export function canShareToCustomers(userAgent = navigator.userAgent): boolean {
+  const version = wecomVersion(userAgent)
+  if (!version) return false
+  for (let i = 0; i < SHARE_TO_CUSTOMERS_SINCE.length; i++) {
+    const part = version[i] ?? 0
+    if (part !== SHARE_TO_CUSTOMERS_SINCE[i]) return part > SHARE_TO_CUSTOMERS_SINCE[i]!
+  }
+  return true
+}
+
+/** WeCom's limit on a 群发 text. */
+export const SHARE_TEXT_MAX = 4000
+
+/**
+ * Hand a text to 群发助手 for these customers. WeCom shows its own confirm and waits for the
+ * guide, so there is no short timeout; her 取消 there resolves `cancelled`, silently.
+ */
+export async function shareToExternalContact(options: {
+  externalUserIds: readonly string[]
+  text: string
+}): Promise<'shared' | 'cancelled'> {
+  try {
+    await call(
+      'shareToExternalContact',
+      () => ww.shareToExternalContact({ externalUserIds: [...options.externalUserIds], text: { content: options.text } }),
+      10 * 60_000,
+    )
+    return 'shared'
+  } catch (error) {
+    if (error instanceof WecomCallError && error.reason === 'cancel') return 'cancelled'
+    throw error
+  }
+}

@@ -28,11 +28,29 @@ const world: SimulatorWorldView = {
     ],
     guide2: [],
   },
+  appMessages: {
+    guide1: [
+      {
+        msgid: 'm1',
+        at: Date.UTC(2026, 0, 1, 13),
+        msgtype: 'textcard',
+        title: '今日小结 · 1月1日',
+        description: '<div class="gray">2026年1月1日 周四</div><div class="highlight">明日待办 2 项</div>',
+        url: 'http://localhost:5173/#/workbench',
+        btntxt: '去工作台',
+      },
+    ],
+    guide2: [],
+  },
 }
 
 describe('SimulatorApp', () => {
   const fetchMock = vi.fn(async (url: string) => {
     if (url === '/simulator/api/world') return new Response(JSON.stringify(world), { status: 200 })
+    if (url.startsWith('/simulator/api/app-messages?userId=')) {
+      const userId = url.split('=')[1]!
+      return new Response(JSON.stringify({ items: world.appMessages[userId] ?? [] }), { status: 200 })
+    }
     return new Response('{}', { status: 200 })
   })
 
@@ -78,6 +96,22 @@ describe('SimulatorApp', () => {
     wrapper.unmount()
   })
 
+  it('shows the app’s messages (应用消息) in their own chat, and a card opens its link in WeCom’s window', async () => {
+    const wrapper = await open()
+    expect(wrapper.get('[data-testid=chat-app-messages] .chat-item__last').text()).toBe('今日小结 · 1月1日')
+    await wrapper.get('[data-testid=chat-app-messages]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid=chat-title]').text()).toBe('应用消息')
+    expect(wrapper.get('.toolbar__entry').text()).toBe('工作台')
+    const card = wrapper.get('[data-testid=app-message-card]')
+    expect(card.get('.textcard__title').text()).toBe('今日小结 · 1月1日')
+    expect(card.get('.textcard__highlight').text()).toBe('明日待办 2 项')
+    expect(card.html()).not.toContain('<div class="gray">')
+    await card.get('.textcard__button').trigger('click')
+    expect(wrapper.get('[data-testid=desk-window] iframe').attributes('src')).toBe('/#/workbench')
+    wrapper.unmount()
+  })
+
   it('switches device, member and the JS-SDK log from its bar', async () => {
     const wrapper = await open()
     await wrapper.get('[data-testid=platform-mobile]').trigger('click')
@@ -93,7 +127,7 @@ describe('SimulatorApp', () => {
     await flushPromises()
     expect(fetchMock).toHaveBeenCalledWith('/api/auth/logout', { method: 'POST' })
     expect(document.cookie).toContain('gs_sim_user=guide2')
-    expect(wrapper.findAll('.chat-item')).toHaveLength(1)
+    expect(wrapper.findAll('.chat-item')).toHaveLength(2)
     expect(wrapper.get('.toolbar__entry').text()).toBe('工作台')
     wrapper.unmount()
   })

@@ -24,6 +24,8 @@ function summary(n: number, overrides: Partial<CustomerSummary> = {}): CustomerS
     memberLevel: 'gold',
     addedAt: daysAgo(30),
     lastPurchaseAt: daysAgo(12),
+    totalSpendFen: 120_000,
+    lastContactAt: null,
     ...overrides,
   }
 }
@@ -91,8 +93,9 @@ describe('WorkbenchPage', () => {
   it('offers a retry when a page fails to load', async () => {
     api.fetchCustomers.mockRejectedValueOnce(new ApiFailure(0, 'network', 'offline')).mockResolvedValueOnce(page([summary(3)]))
     const { wrapper } = await mountPage(WorkbenchPage)
-    expect(wrapper.text()).toContain('加载失败，点击重试')
-    await wrapper.get('.van-list__error-text').trigger('click')
+    // Nothing loaded at all: the whole list says so, with a retry.
+    expect(wrapper.text()).toContain('客户列表没有加载出来')
+    await wrapper.get('[data-testid=customer-list-error] .van-button').trigger('click')
     await flushPromises()
     expect(wrapper.find('[data-testid=customer-item-wm3]').exists()).toBe(true)
   })
@@ -100,7 +103,7 @@ describe('WorkbenchPage', () => {
   it('switches the interface to English', async () => {
     api.fetchCustomers.mockResolvedValue(page([summary(1)]))
     const { wrapper } = await mountPage(WorkbenchPage)
-    await wrapper.findAll('.van-tabbar-item')[3]!.trigger('click')
+    await wrapper.get('[data-testid=tab-mine]').trigger('click')
     await flushPromises()
     const english = wrapper.findAll('.van-cell').find((c) => c.text().includes('English'))!
     await english.trigger('click')
