@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { GuideStats, StatsPeriod } from '../../src/shared/stats'
 import { importText } from '../../src/server/modules/crm-import/importer'
+import { ContactsRepository } from '../../src/server/modules/customers/contacts.repository'
 import { creditOrders } from '../../src/server/modules/stats/attribution.repository'
 import { addFollowedCustomers, createTestApp, FIXED_NOW, signIn, type TestApp } from '../helpers/app'
 import { DB_KINDS } from '../helpers/db'
@@ -174,6 +175,12 @@ describe.each(DB_KINDS)('her numbers, GET /api/stats/me (%s)', (kind) => {
         issuance('redeemed', now - 4 * DAY, now - 3 * DAY, now - 10 * 60_000),
       ])
       .execute()
+    // Two customers stop following her, one within the hour and one three days ago: the
+    // WeCom cache drops the follows and leaves a mark of when.
+    const leaving = await addFollowedCustomers(t, 'lina', 2, 'stats-gone')
+    const contacts = new ContactsRepository(t.testDb.db)
+    await contacts.removeFollows('lina', [leaving[0]!], now - HOUR)
+    await contacts.removeFollows('lina', [leaving[1]!], now - 3 * DAY)
   }
 
   /** What the numbers must be, from the rows. */
@@ -187,11 +194,12 @@ describe.each(DB_KINDS)('her numbers, GET /api/stats/me (%s)', (kind) => {
           : `${today.slice(0, 7)}-01`
     const [fromMs, toMs] = [midnight(from), midnight(plusDays(today, 1))]
     const inPeriod = (ms: number | null) => ms !== null && ms >= fromMs && ms < toMs
-    const [orders, guides, stores, follows, tasks, replies, bundles, coupons, targets] = await Promise.all([
+    const [orders, guides, stores, follows, lost, tasks, replies, bundles, coupons, targets] = await Promise.all([
       k().selectFrom('orders').selectAll().execute(),
       k().selectFrom('guides').selectAll().execute(),
       k().selectFrom('stores').selectAll().execute(),
       k().selectFrom('wecom_follows').selectAll().execute(),
+      k().selectFrom('customer_events').selectAll().where('kind', '=', 'follow_lost').execute(),
       k().selectFrom('tasks').selectAll().execute(),
       k().selectFrom('reply_sends').selectAll().execute(),
       k().selectFrom('bundle_sends').selectAll().execute(),
@@ -220,7 +228,7 @@ describe.each(DB_KINDS)('her numbers, GET /api/stats/me (%s)', (kind) => {
       orders: mine.length,
       customersAdded: follows.filter((f) => f.user_id === guide && inPeriod(f.added_at === null ? null : Number(f.added_at)))
         .length,
-      customersLost: 0,
+      customersLost: lost.filter((e) => e.actor_id === guide && inPeriod(Number(e.occurred_at))).length,
       tasksDone: mineTasks.filter((task) => task.status === 'done' && inPeriod(Number(task.done_at))).length,
       // Fell overdue in the period: due the day before one of its days, still open.
       tasksOverdue: mineTasks.filter(
@@ -280,7 +288,7 @@ describe.each(DB_KINDS)('her numbers, GET /api/stats/me (%s)', (kind) => {
     }
     // The seeded activity shows: these are not zeros agreeing with zeros.
     const day = await stats('lina', 'day')
-    expect(day).toMatchObject({ customersAdded: 2, repliesSent: 2, bundlesSent: 1, bundlesOpened: 1 })
+    expect(day).toMatchObject({ customersAdded: 2, customersLost: 1, repliesSent: 2, bundlesSent: 1, bundlesOpened: 1 })
     expect(day).toMatchObject({ couponsSent: 1, couponsClaimed: 1, couponsRedeemed: 1 })
     // Tasks the generator writes may join the ones seeded here.
     expect(day.tasksDone).toBeGreaterThanOrEqual(1)

@@ -64,6 +64,14 @@ export class ContactsRepository {
         ).map((r) => [r.user_id, Number(r.updated_at)]),
       )
       await trx.deleteFrom('wecom_follows').where('external_user_id', '=', contact.externalUserId).execute()
+      const still = new Set(contact.follows.map((f) => f.userId))
+      await recordLost(
+        trx,
+        [...previous.keys()]
+          .filter((userId) => !still.has(userId))
+          .map((userId) => ({ userId, externalUserId: contact.externalUserId })),
+        now,
+      )
       if (contact.follows.length > 0) {
         await trx
           .insertInto('wecom_follows')
@@ -88,8 +96,18 @@ export class ContactsRepository {
   }
 
   /** WeCom says the customer is gone (deleted, or never ours): forget the cached copy. */
-  async forgetContact(externalUserId: string): Promise<void> {
+  async forgetContact(externalUserId: string, now: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      const follows = await trx
+        .selectFrom('wecom_follows')
+        .select('user_id')
+        .where('external_user_id', '=', externalUserId)
+        .execute()
+      await recordLost(
+        trx,
+        follows.map((f) => ({ userId: f.user_id, externalUserId })),
+        now,
+      )
       await trx.deleteFrom('wecom_follows').where('external_user_id', '=', externalUserId).execute()
       await trx.deleteFrom('wecom_customers').where('external_user_id', '=', externalUserId).execute()
     })
@@ -152,13 +170,40 @@ export class ContactsRepository {
     return rows.map((r) => r.external_user_id)
   }
 
-  async removeFollows(userId: string, externalUserIds: string[]): Promise<void> {
+  async removeFollows(userId: string, externalUserIds: string[], now: number): Promise<void> {
     for (let i = 0; i < externalUserIds.length; i += 500) {
-      await this.db
-        .deleteFrom('wecom_follows')
-        .where('user_id', '=', userId)
-        .where('external_user_id', 'in', externalUserIds.slice(i, i + 500))
-        .execute()
+      const batch = externalUserIds.slice(i, i + 500)
+      await this.db.transaction().execute(async (trx) => {
+        await recordLost(
+          trx,
+          batch.map((externalUserId) => ({ userId, externalUserId })),
+          now,
+        )
+        await trx.deleteFrom('wecom_follows').where('user_id', '=', userId).where('external_user_id', 'in', batch).execute()
+      })
     }
   }
+}
+
+/**
+ * A follow that ended (she deleted the guide, or WeCom no longer lists her) leaves a
+ * `follow_lost` event, so the guide's numbers can count customers lost; the cached follow
+ * itself is gone. Not a timeline kind: her 动态 does not show it.
+ */
+async function recordLost(trx: Trx, lost: { userId: string; externalUserId: string }[], now: number): Promise<void> {
+  if (lost.length === 0) return
+  await trx
+    .insertInto('customer_events')
+    .values(
+      lost.map(({ userId, externalUserId }) => ({
+        id: `lost_${userId}_${externalUserId}_${now}`,
+        external_user_id: externalUserId,
+        kind: 'follow_lost',
+        actor_id: userId,
+        occurred_at: now,
+        payload: '{}',
+      })),
+    )
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute()
 }

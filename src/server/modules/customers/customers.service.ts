@@ -63,7 +63,7 @@ export class CustomersService {
         return true
       } catch (error) {
         if (error instanceof WecomError && NOT_FOUND_ERRCODES.has(error.errcode)) {
-          await this.contacts.forgetContact(externalUserId)
+          await this.contacts.forgetContact(externalUserId, this.ctx.now())
           return false
         }
         throw error
@@ -232,7 +232,7 @@ export class CustomersService {
         cursor = page.next_cursor ?? ''
       } while (cursor)
       const gone = (await this.contacts.followedIds(userId)).filter((id) => !seen.has(id))
-      await this.contacts.removeFollows(userId, gone)
+      await this.contacts.removeFollows(userId, gone, this.ctx.now())
       await this.guides.markCustomersSynced(userId, this.ctx.now())
     })
   }

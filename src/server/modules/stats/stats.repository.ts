@@ -82,6 +82,19 @@ export class StatsRepository {
     return Number(row.n)
   }
 
+  /** Customers whose follow of hers ended in the range (the `follow_lost` events the WeCom cache leaves). */
+  async customersLost(guideId: string, range: Range): Promise<number> {
+    const row = await this.k
+      .selectFrom('customer_events')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('kind', '=', 'follow_lost')
+      .where('actor_id', '=', guideId)
+      .where('occurred_at', '>=', range.fromMs)
+      .where('occurred_at', '<', range.toMs)
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
   /**
    * Tasks done in the range (by done_at), and tasks that fell overdue in it: due on one of
    * `overdueDue` (the day before each day of the period) and still open (todo or expired).

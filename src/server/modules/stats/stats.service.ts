@@ -5,8 +5,8 @@
  * - salesFen / orders: orders credited to her (attribution.repository.ts says who), by
  *   purchase time; an order's total_fen already leaves out its returned lines, so sales
  *   are net of returns as the CRM last reported them.
- * - customersAdded: her WeCom follows added in the period. customersLost: always 0 for
- *   now — a follow that ends is deleted from the WeCom cache with no record of when.
+ * - customersAdded: her WeCom follows added in the period. customersLost: her follows
+ *   that ended in the period (the `follow_lost` events the WeCom cache leaves).
  * - tasksDone: her tasks with status done, done_at in the period. tasksOverdue: her tasks
  *   that fell overdue in the period — due the day before one of its days and still open
  *   (todo or expired), so a task counts once, on the day it was missed.
@@ -33,12 +33,13 @@ export class StatsService {
 
   async forGuide(userId: string, period: StatsPeriod = 'day', now = this.ctx.now()): Promise<GuideStats> {
     const range = periodRange(period, now)
-    const [found, guides, sales, daily, added, tasks, replies, bundles, coupons, targetFen] = await Promise.all([
+    const [found, guides, sales, daily, added, lost, tasks, replies, bundles, coupons, targetFen] = await Promise.all([
       this.repo.guide(userId),
       this.repo.guides(),
       this.repo.salesByGuide(range),
       this.repo.dailySales(userId, range),
       this.repo.customersAdded(userId, range),
+      this.repo.customersLost(userId, range),
       this.repo.taskCounts(userId, range, { from: addDays(range.from, -1), to: addDays(range.to, -1) }),
       this.repo.repliesSent(userId, range),
       this.repo.bundleCounts(userId, range),
@@ -62,7 +63,7 @@ export class StatsService {
       salesFen,
       orders: mine?.orders ?? 0,
       customersAdded: added,
-      customersLost: 0,
+      customersLost: lost,
       tasksDone: tasks.done,
       tasksOverdue: tasks.overdue,
       repliesSent: replies,
