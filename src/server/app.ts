@@ -16,11 +16,16 @@ import { registerErrorHandler } from './http/error-handler'
 import { registerValidation } from './http/validation'
 import { Signer } from './http/session'
 import { authRoutes } from './modules/auth/auth.routes'
+import { AuthService } from './modules/auth/auth.service'
+import { previewRoutes } from './modules/preview/preview.routes'
+import { refuseWritesInPreview } from './http/auth'
 import { bundlesRoutes } from './modules/bundles/bundles.routes'
 import { BundlesService } from './modules/bundles/bundles.service'
 import { sendsRoutes } from './modules/bundles/sends.routes'
 import { SendsService } from './modules/bundles/sends.service'
 import { SuggestionsService } from './modules/bundles/suggestions.service'
+import { campaignsRoutes } from './modules/campaigns/campaigns.routes'
+import { CampaignsService } from './modules/campaigns/campaigns.service'
 import { catalogRoutes } from './modules/catalog/catalog.routes'
 import { CatalogService } from './modules/catalog/catalog.service'
 import { IssuanceRepository } from './modules/coupons/issuance.repository'
@@ -53,9 +58,14 @@ import { MemoryService } from './modules/customers/memory.service'
 import { creditOrders } from './modules/stats/attribution.repository'
 import { statsRoutes } from './modules/stats/stats.routes'
 import { StatsService } from './modules/stats/stats.service'
+import { teamRoutes } from './modules/team/team.routes'
+import { TeamService } from './modules/team/team.service'
 import { EveningReportService } from './modules/reports/evening-report.service'
+import { WeeklyRankingService } from './modules/reports/weekly-ranking.service'
 import { storesRoutes } from './modules/stores/stores.routes'
 import { StoresService } from './modules/stores/stores.service'
+import { targetsRoutes } from './modules/targets/targets.routes'
+import { TargetsService } from './modules/targets/targets.service'
 import { tasksRoutes } from './modules/tasks/tasks.routes'
 import { TasksService } from './modules/tasks/tasks.service'
 import { createPageFallback, loadWebAssets, registerStatic } from './modules/web/web'
@@ -90,6 +100,8 @@ export interface BuildAppOptions {
    * listens (tests inject without listening, so it stays off there); 0: never.
    */
   eveningReportMs?: number
+  /** Check for due weekly rankings this often; like eveningReportMs (every minute once listening; 0: never). */
+  weeklyRankingMs?: number
   /**
    * Write, expire and complete every guide's tasks this often (the rules are daily; an
    * hour catches the day's turn and what changed). Not given: hourly, and once, when the
@@ -105,6 +117,8 @@ export interface BuiltApp {
   customers: CustomersService
   /** The evening reports' check, for tests that move the clock and run it. */
   eveningReports: EveningReportService
+  /** The weekly rankings' check, likewise. */
+  weeklyRankings: WeeklyRankingService
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
@@ -145,6 +159,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     reply.header('referrer-policy', 'strict-origin-when-cross-origin')
   })
   registerErrorHandler(app)
+  app.addHook('onRequest', async (request) => refuseWritesInPreview(request, ctx.signer))
   registerValidation(app)
   registerBodyTypes(app)
 
@@ -154,6 +169,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.server.once('listening', () => ctx.background.run('fill customer search keys', () => fillMissingSearchKeys(db.kysely)))
   await app.register(healthRoutes, { ctx })
   await app.register(authRoutes, { ctx })
+  await app.register(previewRoutes, { ctx, auth: new AuthService(ctx) })
   await app.register(jssdkRoutes, { ctx })
   await app.register(customersRoutes, { ctx, service: customers })
   await app.register(groupsRoutes, { ctx, service: new GroupsService(ctx, customers) })
@@ -161,7 +177,9 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(memoryRoutes, { ctx, service: new MemoryService(ctx, customers, tasks) })
   const stores = new StoresService(ctx)
   await app.register(storesRoutes, { ctx, service: stores })
+  await app.register(targetsRoutes, { ctx, service: new TargetsService(ctx) })
   await app.register(tasksRoutes, { ctx, service: tasks })
+  await app.register(campaignsRoutes, { ctx, service: new CampaignsService(ctx) })
   let taskTimer: ReturnType<typeof setInterval> | undefined
   const startTaskJob = (everyMs: number) => {
     const run = () => ctx.background.run('write tasks', () => tasks.generateAll())
@@ -217,6 +235,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
 
   const stats = new StatsService(ctx)
   await app.register(statsRoutes, { ctx, service: stats })
+  await app.register(teamRoutes, { ctx, service: new TeamService(ctx, stats) })
   // Orders written before their customer was bound or followed get their guide once one is known.
   app.server.once('listening', () => ctx.background.run('credit orders', () => creditOrders(db.kysely)))
   const eveningReports = new EveningReportService(ctx, stats)
@@ -229,6 +248,15 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   if (options.eveningReportMs === undefined) app.server.once('listening', () => startReports(60_000))
   else if (options.eveningReportMs > 0) startReports(options.eveningReportMs)
   app.addHook('onClose', async () => clearInterval(reportTimer))
+  const weeklyRankings = new WeeklyRankingService(ctx)
+  let rankingTimer: ReturnType<typeof setInterval> | undefined
+  const startRankings = (everyMs: number) => {
+    rankingTimer ??= setInterval(() => ctx.background.run('weekly rankings', () => weeklyRankings.sendDue()), everyMs)
+    rankingTimer.unref()
+  }
+  if (options.weeklyRankingMs === undefined) app.server.once('listening', () => startRankings(60_000))
+  else if (options.weeklyRankingMs > 0) startRankings(options.weeklyRankingMs)
+  app.addHook('onClose', async () => clearInterval(rankingTimer))
 
   let world: SimulatorWorld | null = null
   if (config.wecom.mode === 'simulator') {
@@ -259,7 +287,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.addHook('onClose', async () => {
     await ctx.background.idle()
   })
-  return { app, ctx, world, customers, eveningReports }
+  return { app, ctx, world, customers, eveningReports, weeklyRankings }
 }
 
 /** A fetch that answers from `app.inject`, for a server that is its own WeCom (simulator tests). */

@@ -19,6 +19,8 @@ export interface WecomConfig {
   /** Where the browser is sent to sign in (open.weixin.qq.com in real mode). */
   oauthAuthorizeUrl: string
   managerIds: ReadonlySet<string>
+  /** Head office: every store (WECOM_ADMIN_IDS). */
+  adminIds: ReadonlySet<string>
 }
 
 export interface Config {
@@ -202,12 +204,15 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const lookbookMiniprogram = parseLookbookMiniprogram(env)
   const database = parseDatabase(read(env, 'DATABASE_URL'), dataDir, real ? 'real' : 'simulator')
   const brandName = parseBrandName(read(env, 'BRAND_NAME'))
-  const managerIds = new Set(
-    (read(env, 'WECOM_MANAGER_IDS') ?? '')
-      .split(',')
-      .map((id) => id.trim())
-      .filter(Boolean),
-  )
+  const idList = (name: string) =>
+    new Set(
+      (read(env, name) ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+  const managerIds = idList('WECOM_MANAGER_IDS')
+  const adminIds = idList('WECOM_ADMIN_IDS')
 
   if (real) {
     if (!agentId || !/^\d{1,10}$/.test(agentId)) {
@@ -240,6 +245,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
         apiBase: apiBaseRaw === undefined ? DEFAULT_WECOM_API_BASE : parseApiBase(apiBaseRaw),
         oauthAuthorizeUrl: WECOM_OAUTH_AUTHORIZE_URL,
         managerIds,
+        adminIds,
       },
     }
   }
@@ -269,6 +275,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       apiBase: `http://${loopbackHost}:${port}${SIMULATOR_API_PATH}`,
       oauthAuthorizeUrl: SIMULATOR_AUTHORIZE_PATH,
       managerIds,
+      adminIds,
     },
   }
 }

@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'wrong_store',
   // A card or customer page would carry something private (a remark, a note, a phone).
   'private_text',
+  // A write in a manager's preview of a guide's view (the preview is read-only).
+  'preview_read_only',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -47,7 +47,7 @@ describe('loadConfig', () => {
   })
 
   it('runs against WeCom with all three credentials', () => {
-    const config = loadConfig({ ...real, WECOM_MANAGER_IDS: ' wanglei, boss ,', PORT: '9000' }, opts)
+    const config = loadConfig({ ...real, WECOM_MANAGER_IDS: ' wanglei, boss ,', WECOM_ADMIN_IDS: 'hq,,ops ', PORT: '9000' }, opts)
     expect(config.wecom).toMatchObject({
       mode: 'real',
       corpId: 'wwcorp',
@@ -56,6 +56,7 @@ describe('loadConfig', () => {
       oauthAuthorizeUrl: 'https://open.weixin.qq.com/connect/oauth2/authorize',
     })
     expect([...config.wecom.managerIds]).toEqual(['wanglei', 'boss'])
+    expect([...config.wecom.adminIds]).toEqual(['hq', 'ops'])
     expect(config.publicUrl).toBe('https://sidebar.example.com')
     expect(config.port).toBe(9000)
   })

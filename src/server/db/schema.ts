@@ -16,6 +16,42 @@ export interface StoresTable {
   commission_bp: number | null
   /** When the evening report goes out, 'HH:MM' China time; null: 21:00. */
   evening_report_at: string | null
+  /** The weekly ranking: 1 (Monday) … 7 (Sunday) and 'HH:MM' China time; null: none posted. */
+  ranking_weekday: number | null
+  ranking_at: string | null
+  ranking_metric: 'sales' | 'commission' | null
+}
+
+/** Stores a manager looks after besides her own (`guides.store_id`). */
+export interface StoreManagersTable {
+  user_id: string
+  store_id: string
+}
+
+export interface CampaignsTable {
+  id: string
+  name: string
+  /** China's calendar days, YYYY-MM-DD, both included. */
+  starts_on: string
+  ends_on: string
+  /** JSON: the customer list's filters; {} for all her customers. */
+  audience: string
+  content_type: 'reply' | 'bundle' | 'coupon' | null
+  content_id: string | null
+  note: string | null
+  /** JSON: the store ids it runs in. */
+  store_ids: string
+  created_by: string
+  created_at: Millis
+  updated_at: Millis
+  ended_at: Millis | null
+}
+
+export interface RankingReportsTable {
+  store_id: string
+  /** The Monday (China) of the week ranked, YYYY-MM-DD. */
+  week: string
+  sent_at: Millis
 }
 
 export interface GuidesTable {
@@ -23,7 +59,7 @@ export interface GuidesTable {
   name: string
   avatar: string | null
   store_id: string | null
-  role: 'guide' | 'manager'
+  role: 'guide' | 'manager' | 'admin'
   /** When this guide's customer list was last read from WeCom (null: never). */
   customers_synced_at: Millis | null
   created_at: Millis
@@ -464,6 +500,9 @@ export interface Database {
   tasks: TasksTable
   sales_targets: SalesTargetsTable
   evening_reports: EveningReportsTable
+  store_managers: StoreManagersTable
+  campaigns: CampaignsTable
+  ranking_reports: RankingReportsTable
   wecom_corp_tags: WecomCorpTagsTable
   wecom_group_chats: WecomGroupChatsTable
   sync_state: SyncStateTable

@@ -7,6 +7,7 @@
  * database (our CRM side) agree on every id.
  */
 import type { ProductCategory } from '../../shared/catalog'
+import type { RankingSchedule } from '../../shared/team'
 import { STYLE_TAG_GROUP, STYLE_WORDS } from '../../shared/customer'
 import { buildDemoBundles, type DemoBundle } from './bundles'
 import {
@@ -36,6 +37,8 @@ export interface DemoStore {
   commissionBp: number
   /** When its guides get the evening report ('HH:MM' China time); null: 21:00. */
   eveningReportAt: string | null
+  /** The weekly ranking posted to its guides; null: none. */
+  ranking: RankingSchedule | null
 }
 
 export interface DemoGuide {
@@ -150,8 +153,16 @@ export interface DemoTarget {
 }
 
 const STORES: DemoStore[] = [
-  { id: 'S001', name: '上海静安嘉里中心店', city: '上海', commissionBp: 300, eveningReportAt: null },
-  { id: 'S002', name: '杭州湖滨银泰店', city: '杭州', commissionBp: 250, eveningReportAt: '20:30' },
+  {
+    id: 'S001',
+    name: '上海静安嘉里中心店',
+    city: '上海',
+    commissionBp: 300,
+    eveningReportAt: null,
+    // Monday morning, before the shop opens: last week's sales ranking.
+    ranking: { weekday: 1, at: '09:30', metric: 'sales' },
+  },
+  { id: 'S002', name: '杭州湖滨银泰店', city: '杭州', commissionBp: 250, eveningReportAt: '20:30', ranking: null },
 ]
 
 const GUIDES: DemoGuide[] = [

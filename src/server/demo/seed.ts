@@ -53,6 +53,9 @@ export async function seedDemo(db: Db, data: DemoData, now: number): Promise<voi
           city: s.city,
           commission_bp: s.commissionBp,
           evening_report_at: s.eveningReportAt,
+          ranking_weekday: s.ranking?.weekday ?? null,
+          ranking_at: s.ranking?.at ?? null,
+          ranking_metric: s.ranking?.metric ?? null,
         })),
       )
       .execute()

@@ -4,7 +4,8 @@
  * with a reason, some left to go overdue or expire. Then every guide is made to have an
  * open task of each kind (a recorded birthday next week, a purchase yesterday, a customer
  * due back, one silent for 90 days, a coupon about to lapse) where the data alone gave
- * her none, a note's follow-up or two, and the manager's campaign. Driven by `now` only.
+ * her none, and a note's follow-up or two. The demo's campaigns (campaigns.ts) write
+ * their tasks in the same replay, from the day each started. Driven by `now` only.
  */
 import { createHash } from 'node:crypto'
 import { addDays, shanghaiDate } from '../../shared/dates'
@@ -17,12 +18,11 @@ import {
   nextBirthday,
   primaryGuides,
   repurchaseTask,
-  type CampaignDraft,
   type FollowFact,
 } from '../modules/tasks/rules'
 import { TasksRepository } from '../modules/tasks/tasks.repository'
+import { demoCampaignDrafts, demoCampaigns, playDemoCampaign, skipOneDemoTask, writeDemoCampaigns } from './campaigns'
 import type { DemoData } from './data'
-import { buildDemoReplies } from './replies'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
@@ -85,13 +85,16 @@ export async function seedDemoTasks(db: Db, data: DemoData, now: number): Promis
   const tasks = new TasksRepository(db)
   const generator = new TaskGenerator(db)
   await writeNotes(db, tasks, data, takeBusy, now)
-  const campaign = campaignDraft(data, takeBusy, today)
+  const campaigns = demoCampaigns(data, now)
+  await writeDemoCampaigns(db, campaigns, now)
+  await playDemoCampaign(db, data, campaigns[0]!, now)
 
   for (let back = WEEK; back >= 0; back--) {
     const at = now - back * DAY
-    await generator.run({ now: at, follows, campaigns: back === 2 ? [campaign] : [] })
+    await generator.run({ now: at, follows, campaigns: demoCampaignDrafts(data, campaigns, at) })
     if (back > 0) await actOnDueTasks(tasks, shanghaiDate(at), at)
   }
+  await skipOneDemoTask(db, data, campaigns[0]!, now)
 
   // Where the data gave a guide no open task of a kind, give her one.
   const open = new Set((await tasks.summary()).filter((s) => s.status === 'todo').map((s) => `${s.guideId}:${s.kind}`))
@@ -137,11 +140,12 @@ export async function seedDemoTasks(db: Db, data: DemoData, now: number): Promis
       if (customer) for (const [i, at] of extra.entries()) await crafted.order(customer, g, at, `r${i}`)
     }
     if (missing(g, 'coupon_expiring')) {
-      const customer = takeBusy(g)
+      // One only she follows: a shared customer's coupon timeline is where other demos look.
+      const customer = takeBusy(g, (c) => follows.filter((f) => f.externalUserId === c).length === 1)
       if (customer) await crafted.coupon(customer, g, addDays(today, 2))
     }
   }
-  await generator.run({ now, follows })
+  await generator.run({ now, follows, campaigns: demoCampaignDrafts(data, campaigns, now) })
 }
 
 /** What a guide did with a task due that day: decided once per task, so replaying the week changes nothing. */
@@ -191,20 +195,6 @@ async function writeNotes(
         createdAt,
       )
     }
-  }
-}
-
-/** The manager's campaign, made two days ago: three customers of each guide, due in three days. */
-function campaignDraft(data: DemoData, take: (guideId: string) => string | null, today: string): CampaignDraft {
-  const rules = buildDemoReplies().replies.find((r) => r.title === '活动规则')
-  const customers = data.guides.flatMap((g) => [take(g.userId), take(g.userId), take(g.userId)]).filter((c) => c !== null)
-  return {
-    campaignId: 'cp_demo_member_month',
-    title: '冬季会员月：邀请她到店试新款',
-    reason: '店长发起 · 冬季会员月，满 2000 减 300',
-    dueDate: addDays(today, 3),
-    suggestion: rules ? { type: 'reply', id: rules.id } : null,
-    externalUserIds: customers,
   }
 }
 

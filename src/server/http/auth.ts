@@ -1,15 +1,48 @@
 import type { FastifyRequest } from 'fastify'
+import { PREVIEW_READ_ONLY } from '../../shared/auth'
 import type { Signer } from './session'
-import { SESSION_COOKIE, readSessionToken, type Session } from './session'
+import { PREVIEW_COOKIE, SESSION_COOKIE, readPreviewToken, readSessionToken, type Session } from './session'
 import { ApiError } from './errors'
 
-export function sessionOf(request: FastifyRequest, signer: Signer): Session | null {
+/** The session a request acts as. In a preview, `userId` is the guide's and `previewBy` the manager's. */
+export interface ActingSession extends Session {
+  previewBy?: string
+}
+
+/** The signed-in member's own session, ignoring any preview (to start or end one). */
+export function ownSessionOf(request: FastifyRequest, signer: Signer): Session | null {
   return readSessionToken(signer, request.cookies[SESSION_COOKIE])
 }
 
+/**
+ * Who the request acts as. A preview grant counts only beside the session of the manager
+ * it was given to: a cookie copied into another browser is worth nothing.
+ */
+export function sessionOf(request: FastifyRequest, signer: Signer): ActingSession | null {
+  const own = ownSessionOf(request, signer)
+  if (!own) return null
+  const grant = readPreviewToken(signer, request.cookies[PREVIEW_COOKIE])
+  if (!grant || grant.by !== own.userId) return own
+  return { ...own, userId: grant.guide, previewBy: own.userId }
+}
+
 /** The signed-in guide, or a 401. The user id always comes from here, never from the request. */
-export function requireSession(request: FastifyRequest, signer: Signer): Session {
+export function requireSession(request: FastifyRequest, signer: Signer): ActingSession {
   const session = sessionOf(request, signer)
   if (!session) throw ApiError.unauthorized()
   return session
+}
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * A preview is read-only on the server: every write under /api answers 403 before any
+ * route runs (so nothing is stored and WeCom is never asked), except ending the preview.
+ */
+export function refuseWritesInPreview(request: FastifyRequest, signer: Signer): void {
+  if (READS.has(request.method) || !request.url.startsWith('/api/')) return
+  if (request.method === 'DELETE' && request.url.split('?')[0] === '/api/preview') return
+  if (sessionOf(request, signer)?.previewBy) {
+    throw new ApiError(403, PREVIEW_READ_ONLY, 'This is a preview of a guide’s view: nothing can be changed or sent')
+  }
 }

@@ -9,6 +9,13 @@ export const SESSION_COOKIE = 'gs_session'
 export const OAUTH_COOKIE = 'gs_oauth'
 export const SESSION_TTL_SECONDS = 7 * 24 * 3600
 export const OAUTH_TTL_SECONDS = 10 * 60
+/**
+ * A manager's preview of a guide's view: a second cookie beside her session, so ending it
+ * (or letting it lapse) gives her own session back untouched. Short, so a preview left
+ * open in a WeCom window does not outlive the morning.
+ */
+export const PREVIEW_COOKIE = 'gs_preview'
+export const PREVIEW_TTL_SECONDS = 2 * 3600
 
 export interface Session {
   userId: string
@@ -66,6 +73,28 @@ export function readSessionToken(signer: Signer, token: string | undefined, now 
   }
   if (payload.exp <= now) return null
   return { userId: payload.userId, iat: payload.iat, exp: payload.exp }
+}
+
+export interface PreviewGrant {
+  /** The manager looking. */
+  by: string
+  /** The guide whose view she sees. */
+  guide: string
+  exp: number
+}
+
+export function createPreviewToken(signer: Signer, by: string, guide: string, now = nowSeconds()): string {
+  const grant: PreviewGrant = { by, guide, exp: now + PREVIEW_TTL_SECONDS }
+  return signer.sign('preview', grant)
+}
+
+export function readPreviewToken(signer: Signer, token: string | undefined, now = nowSeconds()): PreviewGrant | null {
+  const payload = signer.verify('preview', token) as Partial<PreviewGrant> | null
+  if (!payload || typeof payload.by !== 'string' || typeof payload.guide !== 'string' || typeof payload.exp !== 'number') {
+    return null
+  }
+  if (payload.exp <= now) return null
+  return { by: payload.by, guide: payload.guide, exp: payload.exp }
 }
 
 export function createOAuthState(signer: Signer, returnTo: string, now = nowSeconds()): { state: string; cookie: string } {

@@ -11,6 +11,7 @@ import * as customerSearch from './2026_12_04_0009_customer_search'
 import * as couponAudience from './2026_12_04_0010_coupon_audience'
 import * as guideDay from './2026_12_04_0011_guide_day'
 import * as customerList from './2026_12_04_0012_customer_list'
+import * as managerDesk from './2026_12_05_0013_manager_desk'
 
 /** Every migration, by its frozen name. Names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0010_coupon_audience': couponAudience,
   '2026_12_04_0011_guide_day': guideDay,
   '2026_12_04_0012_customer_list': customerList,
+  '2026_12_05_0013_manager_desk': managerDesk,
 }

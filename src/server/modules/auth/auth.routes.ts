@@ -84,7 +84,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     const me = await service.me(session.userId)
     if (!me) throw ApiError.unauthorized('Your session is no longer valid; sign in again')
     reply.header('cache-control', 'no-store')
-    return me
+    if (!session.previewBy) return me
+    // A preview shows her exactly as a guide, whatever else she is.
+    const by = await service.me(session.previewBy)
+    return { ...me, role: 'guide' as const, preview: { by: session.previewBy, name: by?.name ?? session.previewBy } }
   })
 }
 

@@ -1,10 +1,11 @@
 /**
  * What each kind of CRM file holds, how a row is read, and how a batch is written:
  * the registry of kinds, one file a kind under kinds/.
- * Keys come from the CRM (store, member, product and order ids); a row whose key
- * exists updates it.
+ * Keys come from the CRM (store, member, product and order ids, WeCom userids); a row
+ * whose key exists updates it.
  */
 import { customers } from './kinds/customers'
+import { guides } from './kinds/guides'
 import { members } from './kinds/members'
 import { orders } from './kinds/orders'
 import { products } from './kinds/products'
@@ -12,5 +13,5 @@ import { stores } from './kinds/stores'
 
 export type { Column, KindSpec } from './kinds/shared'
 
-export const IMPORT_KINDS = { stores, members, customers, products, orders } as const
+export const IMPORT_KINDS = { stores, guides, members, customers, products, orders } as const
 export type ImportKind = keyof typeof IMPORT_KINDS

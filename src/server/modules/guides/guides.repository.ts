@@ -62,6 +62,31 @@ export class GuidesRepository {
       .execute()
   }
 
+  /** A manager's stores: her own and those `store_managers` gives her. */
+  async managedStoreIds(userId: string): Promise<string[]> {
+    const [own, extra] = await Promise.all([
+      this.storeIdOf(userId),
+      this.db.selectFrom('store_managers').select('store_id').where('user_id', '=', userId).execute(),
+    ])
+    return [...new Set([...(own ? [own] : []), ...extra.map((r) => r.store_id)])]
+  }
+
+  /** Everyone working in these stores (null: every store, and those in none), with the store's name. */
+  team(storeIds: ReadonlySet<string> | null) {
+    let query = this.db
+      .selectFrom('guides as g')
+      .leftJoin('stores as s', 's.id', 'g.store_id')
+      .select(['g.user_id', 'g.name', 'g.avatar', 'g.role', 'g.store_id', 's.name as store_name'])
+      .orderBy('g.store_id')
+      .orderBy('g.name')
+      .orderBy('g.user_id')
+    if (storeIds) {
+      if (storeIds.size === 0) return Promise.resolve([])
+      query = query.where('g.store_id', 'in', [...storeIds])
+    }
+    return query.execute()
+  }
+
   async markCustomersSynced(userId: string, at: number): Promise<void> {
     await this.db.updateTable('guides').set({ customers_synced_at: at }).where('user_id', '=', userId).execute()
   }

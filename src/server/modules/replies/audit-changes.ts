@@ -21,6 +21,8 @@ function tidy(value: unknown): unknown {
 
 export function auditChanges(action: string, before: Fields, after: Fields): AuditChange[] {
   if (action === 'move') return moveChanges(before, after)
+  // A store's till key made or revoked: which key, by its label (the action says which).
+  if ((action === 'create' || action === 'retire') && 'tillKey' in after) return [{ field: 'tillKey', after: after.tillKey }]
   if (action !== 'update') return []
   return Object.keys(after)
     .filter((field) => !NOT_CONTENT.has(field) && after[field] !== undefined)

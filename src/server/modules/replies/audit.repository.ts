@@ -39,8 +39,15 @@ export class AuditRepository {
       .execute()
   }
 
-  /** Names for what audit entries point at: replies, groups, coupon templates, stores. */
-  async names(ids: { replies: string[]; groups: string[]; templates: string[]; stores: string[] }) {
+  /** Names for what audit entries point at: replies, groups, coupon templates, stores, guides, campaigns. */
+  async names(ids: {
+    replies: string[]
+    groups: string[]
+    templates: string[]
+    stores: string[]
+    guides: string[]
+    campaigns: string[]
+  }) {
     const byId = async (list: string[], read: (list: string[]) => Promise<{ id: string; name: string }[]>) =>
       new Map(list.length ? (await read([...new Set(list)])).map((r) => [r.id, r.name]) : [])
     return {
@@ -54,6 +61,12 @@ export class AuditRepository {
         this.db.selectFrom('coupon_templates').select(['id', 'name']).where('id', 'in', list).execute(),
       ),
       stores: await byId(ids.stores, (list) => new StoresRepository(this.db).findMany(list)),
+      guides: await byId(ids.guides, (list) =>
+        this.db.selectFrom('guides').select(['user_id as id', 'name']).where('user_id', 'in', list).execute(),
+      ),
+      campaigns: await byId(ids.campaigns, (list) =>
+        this.db.selectFrom('campaigns').select(['id', 'name']).where('id', 'in', list).execute(),
+      ),
     }
   }
 

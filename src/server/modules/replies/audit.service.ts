@@ -1,6 +1,6 @@
 /**
- * The managers' audit log as they read it: who changed what shared content, only the
- * fields that changed, ids given as names.
+ * The managers' audit log as they read it: who changed what shared content, targets and
+ * store settings, only the fields that changed, ids given as names.
  */
 import type { AuditEntry, AuditPage } from '../../../shared/replies'
 import type { AppContext } from '../../context'
@@ -43,17 +43,22 @@ export class AuditService {
         changes.filter((c) => fields.includes(c.field)).flatMap((c) => [c.before, c.after].flat().filter(isText)),
       )
     const entityIds = (entity: string) => read.filter(({ row }) => row.entity === entity).map(({ row }) => row.entity_id)
+    const targets = entityIds('sales_target').flatMap((id) => {
+      const target = parseTargetId(id)
+      return target ? [target] : []
+    })
     const names = await this.repo.names({
       replies: entityIds('reply'),
       groups: [...entityIds('reply_group'), ...idsOf(['groupId', 'parentId'])],
       templates: entityIds('coupon_template'),
-      stores: idsOf(['storeIds']),
+      stores: [...idsOf(['storeIds']), ...entityIds('store'), ...targets.filter((t) => t.scope === 'store').map((t) => t.id)],
+      guides: targets.filter((t) => t.scope === 'guide').map((t) => t.id),
+      campaigns: entityIds('campaign'),
     })
     const named = (map: Map<string, string>, value: unknown): unknown =>
       Array.isArray(value) ? value.map((v) => named(map, v)) : isText(value) ? (map.get(value) ?? value) : value
     return {
       items: read.map(({ row: r, before: b, after: a, changes }): AuditEntry => {
-        const current = r.entity === 'reply' ? names.replies : r.entity === 'reply_group' ? names.groups : names.templates
         return {
           id: r.id,
           at: iso(Number(r.at)),
@@ -61,7 +66,7 @@ export class AuditService {
           entity: r.entity as AuditEntry['entity'],
           entityId: r.entity_id,
           action: r.action as AuditEntry['action'],
-          summary: nameOf(a) ?? current.get(r.entity_id) ?? nameOf(b) ?? '',
+          summary: summaryOf(r.entity, r.entity_id, a, b, names),
           changes: changes.map((c) => {
             const map =
               c.field === 'storeIds' ? names.stores : c.field === 'groupId' || c.field === 'parentId' ? names.groups : null
@@ -78,6 +83,39 @@ export class AuditService {
         rows.length > limit && last ? Buffer.from(JSON.stringify([Number(last.at), last.id])).toString('base64url') : null,
     }
   }
+}
+
+/** What an entry is about, by name: the content's own name, else the current one, else its id. */
+function summaryOf(
+  entity: string,
+  entityId: string,
+  after: Record<string, unknown>,
+  before: Record<string, unknown>,
+  names: Record<'replies' | 'groups' | 'templates' | 'stores' | 'guides' | 'campaigns', Map<string, string>>,
+): string {
+  if (entity === 'sales_target') {
+    // "李娜 · 2026-12", "上海静安嘉里中心店 · 2026-12"
+    const target = parseTargetId(entityId)
+    if (!target) return entityId
+    const name = (target.scope === 'guide' ? names.guides : names.stores).get(target.id) ?? target.id
+    return `${name} · ${target.month}`
+  }
+  if (entity === 'store') return names.stores.get(entityId) ?? entityId
+  const current =
+    entity === 'reply'
+      ? names.replies
+      : entity === 'reply_group'
+        ? names.groups
+        : entity === 'campaign'
+          ? names.campaigns
+          : names.templates
+  return nameOf(after) ?? current.get(entityId) ?? nameOf(before) ?? ''
+}
+
+/** A target's audit id, `guide:lina:2026-12` (the id itself may hold ':'). */
+function parseTargetId(entityId: string): { scope: 'store' | 'guide'; id: string; month: string } | null {
+  const match = /^(store|guide):(.+):(\d{4}-\d{2})$/.exec(entityId)
+  return match ? { scope: match[1] as 'store' | 'guide', id: match[2]!, month: match[3]! } : null
 }
 
 function parseFields(json: string | null): Record<string, unknown> {

@@ -1,7 +1,8 @@
 /**
- * The counts behind a guide's numbers. Each is one grouped query over an instant range
- * [fromMs, toMs): sales for every guide at once (her rank needs them all), the rest for
- * her alone. PostgreSQL returns sums of integers as numeric text, hence the `Number`s.
+ * The counts behind the guides' numbers. Each is one grouped query over an instant range
+ * [fromMs, toMs), keyed by guide: her own 数据 tab asks for one guide, the manager's desk
+ * for her whole team, and both read the same SQL (so the same definitions) at the same
+ * cost in queries. PostgreSQL returns sums of integers as numeric text, hence the `Number`s.
  */
 import { sql } from 'kysely'
 import type { Db } from '../../db'
@@ -19,6 +20,15 @@ export interface GuideSales {
   salesFen: number
   orders: number
 }
+
+/**
+ * Whose numbers to count: these user ids, or null for everyone. Results are keyed by guide,
+ * so a caller with a very long list may pass null and pick her rows out afterwards.
+ */
+export type GuideFilter = readonly string[] | null
+
+const toMap = (rows: { id: string | null; n: number | string | null }[]) =>
+  new Map(rows.filter((r) => r.id !== null).map((r) => [r.id!, Number(r.n ?? 0)]))
 
 export class StatsRepository {
   constructor(private readonly db: Db) {}
@@ -38,8 +48,9 @@ export class StatsRepository {
     return rows.map((r) => ({ userId: r.user_id, storeId: r.store_id }))
   }
 
-  /** Credited sales and order counts of every guide who sold in the range. */
-  async salesByGuide(range: Range): Promise<GuideSales[]> {
+  /** Credited sales and order counts of every guide (of the filter) who sold in the range. */
+  async salesByGuide(range: Range, guides: GuideFilter = null): Promise<GuideSales[]> {
+    if (guides?.length === 0) return []
     const rows = await this.k
       .selectFrom('orders')
       .select((eb) => [
@@ -48,6 +59,7 @@ export class StatsRepository {
         eb.fn.countAll<number | string>().as('orders'),
       ])
       .where('credited_guide_id', 'is not', null)
+      .$if(guides !== null, (qb) => qb.where('credited_guide_id', 'in', guides!))
       .where('purchased_at', '>=', range.fromMs)
       .where('purchased_at', '<', range.toMs)
       .groupBy('credited_guide_id')
@@ -55,44 +67,56 @@ export class StatsRepository {
     return rows.map((r) => ({ guideId: r.credited_guide_id!, salesFen: Number(r.sales), orders: Number(r.orders) }))
   }
 
-  /** Her credited sales a China day, keyed by day number (see periods.chinaDayNumber). */
-  async dailySales(guideId: string, range: Range): Promise<Map<number, number>> {
+  /** Credited sales a China day, by guide, keyed by day number (see periods.chinaDayNumber). */
+  async dailySales(range: Range, guides: GuideFilter): Promise<Map<string, Map<number, number>>> {
+    const out = new Map<string, Map<number, number>>()
+    if (guides?.length === 0) return out
     // Literals, not parameters: PostgreSQL must see the select and the group by as one expression.
     const day = sql<number>`(purchased_at + ${sql.lit(SHANGHAI_OFFSET_MS)}) / ${sql.lit(DAY_MS)}`
     const rows = await this.k
       .selectFrom('orders')
-      .select((eb) => [day.as('day'), eb.fn.sum<number | string>('total_fen').as('sales')])
-      .where('credited_guide_id', '=', guideId)
+      .select((eb) => ['credited_guide_id', day.as('day'), eb.fn.sum<number | string>('total_fen').as('sales')])
+      .where('credited_guide_id', 'is not', null)
+      .$if(guides !== null, (qb) => qb.where('credited_guide_id', 'in', guides!))
       .where('purchased_at', '>=', range.fromMs)
       .where('purchased_at', '<', range.toMs)
-      .groupBy(day)
+      .groupBy(['credited_guide_id', day])
       .execute()
-    return new Map(rows.map((r) => [Number(r.day), Number(r.sales)]))
+    for (const r of rows) {
+      const days = out.get(r.credited_guide_id!) ?? new Map<number, number>()
+      days.set(Number(r.day), Number(r.sales))
+      out.set(r.credited_guide_id!, days)
+    }
+    return out
   }
 
-  /** Customers she added in WeCom (her follow's add time). */
-  async customersAdded(guideId: string, range: Range): Promise<number> {
-    const row = await this.k
+  /** Customers each added in WeCom (her follow's add time). */
+  async customersAdded(range: Range, guides: GuideFilter): Promise<Map<string, number>> {
+    if (guides?.length === 0) return new Map()
+    const rows = await this.k
       .selectFrom('wecom_follows')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('user_id', '=', guideId)
+      .select((eb) => ['user_id as id', eb.fn.countAll<number | string>().as('n')])
+      .$if(guides !== null, (qb) => qb.where('user_id', 'in', guides!))
       .where('added_at', '>=', range.fromMs)
       .where('added_at', '<', range.toMs)
-      .executeTakeFirstOrThrow()
-    return Number(row.n)
+      .groupBy('user_id')
+      .execute()
+    return toMap(rows)
   }
 
   /** Customers whose follow of hers ended in the range (the `follow_lost` events the WeCom cache leaves). */
-  async customersLost(guideId: string, range: Range): Promise<number> {
-    const row = await this.k
+  async customersLost(range: Range, guides: GuideFilter): Promise<Map<string, number>> {
+    if (guides?.length === 0) return new Map()
+    const rows = await this.k
       .selectFrom('customer_events')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .select((eb) => ['actor_id as id', eb.fn.countAll<number | string>().as('n')])
       .where('kind', '=', 'follow_lost')
-      .where('actor_id', '=', guideId)
+      .$if(guides !== null, (qb) => qb.where('actor_id', 'in', guides!))
       .where('occurred_at', '>=', range.fromMs)
       .where('occurred_at', '<', range.toMs)
-      .executeTakeFirstOrThrow()
-    return Number(row.n)
+      .groupBy('actor_id')
+      .execute()
+    return toMap(rows)
   }
 
   /**
@@ -100,13 +124,15 @@ export class StatsRepository {
    * `overdueDue` (the day before each day of the period) and still open (todo or expired).
    */
   async taskCounts(
-    guideId: string,
     range: Range,
     overdueDue: { from: string; to: string },
-  ): Promise<{ done: number; overdue: number }> {
-    const row = await this.k
+    guides: GuideFilter,
+  ): Promise<Map<string, { done: number; overdue: number }>> {
+    if (guides?.length === 0) return new Map()
+    const rows = await this.k
       .selectFrom('tasks')
       .select((eb) => [
+        'guide_id',
         eb.fn
           .sum<number | string>(
             eb
@@ -134,63 +160,98 @@ export class StatsRepository {
           )
           .as('overdue'),
       ])
-      .where('guide_id', '=', guideId)
-      .executeTakeFirstOrThrow()
-    return { done: Number(row.done ?? 0), overdue: Number(row.overdue ?? 0) }
+      .$if(guides !== null, (qb) => qb.where('guide_id', 'in', guides!))
+      .groupBy('guide_id')
+      .execute()
+    return new Map(rows.map((r) => [r.guide_id, { done: Number(r.done ?? 0), overdue: Number(r.overdue ?? 0) }]))
   }
 
-  /** Replies she sent or copied from the library. */
-  async repliesSent(guideId: string, range: Range): Promise<number> {
-    const row = await this.k
+  /** Replies each sent or copied from the library. */
+  async repliesSent(range: Range, guides: GuideFilter): Promise<Map<string, number>> {
+    if (guides?.length === 0) return new Map()
+    const rows = await this.k
       .selectFrom('reply_sends')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('user_id', '=', guideId)
+      .select((eb) => ['user_id as id', eb.fn.countAll<number | string>().as('n')])
+      .$if(guides !== null, (qb) => qb.where('user_id', 'in', guides!))
       .where('sent_at', '>=', range.fromMs)
       .where('sent_at', '<', range.toMs)
-      .executeTakeFirstOrThrow()
-    return Number(row.n)
+      .groupBy('user_id')
+      .execute()
+    return toMap(rows)
   }
 
-  /** Outfits she sent (confirmed sends), and her sends first opened in the range. */
-  async bundleCounts(guideId: string, range: Range): Promise<{ sent: number; opened: number }> {
+  /** Outfits each sent (confirmed sends), and her sends first opened in the range. */
+  async bundleCounts(range: Range, guides: GuideFilter): Promise<Map<string, { sent: number; opened: number }>> {
+    if (guides?.length === 0) return new Map()
     const within = (column: 'sent_at' | 'first_opened_at') =>
       sql<number>`case when ${sql.ref(column)} >= ${range.fromMs} and ${sql.ref(column)} < ${range.toMs} then 1 else 0 end`
-    const row = await this.k
+    const rows = await this.k
       .selectFrom('bundle_sends')
       .select((eb) => [
+        'guide_id',
         eb.fn.sum<number | string>(sql`case when status = 'sent' then ${within('sent_at')} else 0 end`).as('sent'),
         eb.fn.sum<number | string>(within('first_opened_at')).as('opened'),
       ])
-      .where('guide_id', '=', guideId)
-      .executeTakeFirstOrThrow()
-    return { sent: Number(row.sent ?? 0), opened: Number(row.opened ?? 0) }
+      .$if(guides !== null, (qb) => qb.where('guide_id', 'in', guides!))
+      .groupBy('guide_id')
+      .execute()
+    return new Map(rows.map((r) => [r.guide_id, { sent: Number(r.sent ?? 0), opened: Number(r.opened ?? 0) }]))
   }
 
-  /** Her coupons: sent, claimed and redeemed in the range, each by its own instant. */
-  async couponCounts(guideId: string, range: Range): Promise<{ sent: number; claimed: number; redeemed: number }> {
+  /** Coupons each sent, claimed and redeemed in the range, each by its own instant. */
+  async couponCounts(
+    range: Range,
+    guides: GuideFilter,
+  ): Promise<Map<string, { sent: number; claimed: number; redeemed: number }>> {
+    if (guides?.length === 0) return new Map()
     const within = (column: 'sent_at' | 'claimed_at' | 'redeemed_at') =>
       sql<number>`case when ${sql.ref(column)} >= ${range.fromMs} and ${sql.ref(column)} < ${range.toMs} then 1 else 0 end`
-    const row = await this.k
+    const rows = await this.k
       .selectFrom('coupon_issuances')
       .select((eb) => [
+        'guide_id',
         eb.fn.sum<number | string>(within('sent_at')).as('sent'),
         eb.fn.sum<number | string>(within('claimed_at')).as('claimed'),
         eb.fn.sum<number | string>(within('redeemed_at')).as('redeemed'),
       ])
-      .where('guide_id', '=', guideId)
-      .executeTakeFirstOrThrow()
-    return { sent: Number(row.sent ?? 0), claimed: Number(row.claimed ?? 0), redeemed: Number(row.redeemed ?? 0) }
+      .$if(guides !== null, (qb) => qb.where('guide_id', 'in', guides!))
+      .groupBy('guide_id')
+      .execute()
+    return new Map(
+      rows.map((r) => [
+        r.guide_id,
+        { sent: Number(r.sent ?? 0), claimed: Number(r.claimed ?? 0), redeemed: Number(r.redeemed ?? 0) },
+      ]),
+    )
+  }
+
+  /** The month's targets of these guides or stores (null: all of that scope), keyed by id; ids without one are left out. */
+  async targets(scope: 'guide' | 'store', ids: readonly string[] | null, month: string): Promise<Map<string, number>> {
+    if (ids?.length === 0) return new Map()
+    const rows = await this.k
+      .selectFrom('sales_targets')
+      .select(['scope_id', 'amount_fen'])
+      .where('scope', '=', scope)
+      .where('month', '=', month)
+      .$if(ids !== null, (qb) => qb.where('scope_id', 'in', ids!))
+      .execute()
+    return new Map(rows.map((r) => [r.scope_id, Number(r.amount_fen)]))
   }
 
   async target(scope: 'guide' | 'store', scopeId: string, month: string): Promise<number | null> {
-    const row = await this.k
-      .selectFrom('sales_targets')
-      .select('amount_fen')
-      .where('scope', '=', scope)
-      .where('scope_id', '=', scopeId)
-      .where('month', '=', month)
-      .executeTakeFirst()
-    return row ? Number(row.amount_fen) : null
+    return (await this.targets(scope, [scopeId], month)).get(scopeId) ?? null
+  }
+
+  /** Stores with their name and commission rate; null: every store. Unknown ids are left out. */
+  async stores(ids: readonly string[] | null): Promise<{ id: string; name: string; commissionBp: number | null }[]> {
+    if (ids?.length === 0) return []
+    const rows = await this.k
+      .selectFrom('stores')
+      .select(['id', 'name', 'commission_bp'])
+      .$if(ids !== null, (qb) => qb.where('id', 'in', ids!))
+      .orderBy('id')
+      .execute()
+    return rows.map((r) => ({ id: r.id, name: r.name, commissionBp: r.commission_bp }))
   }
 
   async commissionBasisPoints(storeId: string): Promise<number | null> {

@@ -17,12 +17,23 @@
  *   times her store's rate (预估).
  * - rank: by sales in the period among the guides of her store and among all guides;
  *   ties share a place (periods.rankAmong).
+ *
+ * The manager's desk (team/) shows every one of these but rank for her whole team through
+ * `forTeam`: the same grouped queries, asked for many guides at once.
  */
 import { addDays } from '../../../shared/dates'
 import type { GuideStats, StatsPeriod } from '../../../shared/stats'
 import type { AppContext } from '../../context'
-import { chinaDayNumber, chinaDayStart, commissionFen, monthOf, periodRange, rankAmong } from './periods'
-import { StatsRepository } from './stats.repository'
+import { chinaDayNumber, chinaDayStart, commissionFen, monthOf, periodRange, rankAmong, type PeriodRange } from './periods'
+import { StatsRepository, type GuideFilter, type GuideSales } from './stats.repository'
+
+/** Every number of a guide but her rank: what her tab and her row on the manager's desk share. */
+export type GuideNumbers = Omit<GuideStats, 'period' | 'from' | 'to' | 'rank'>
+
+/** Past this many people, count everyone and pick the rows out: no statement carries thousands of ids. */
+const MAX_FILTER_IDS = 500
+
+type Counts = Awaited<ReturnType<StatsService['counts']>>
 
 export class StatsService {
   private readonly repo: StatsRepository
@@ -33,54 +44,112 @@ export class StatsService {
 
   async forGuide(userId: string, period: StatsPeriod = 'day', now = this.ctx.now()): Promise<GuideStats> {
     const range = periodRange(period, now)
-    const [found, guides, sales, daily, added, lost, tasks, replies, bundles, coupons, targetFen] = await Promise.all([
+    const [found, guides, sales, counts] = await Promise.all([
       this.repo.guide(userId),
       this.repo.guides(),
       this.repo.salesByGuide(range),
-      this.repo.dailySales(userId, range),
-      this.repo.customersAdded(userId, range),
-      this.repo.customersLost(userId, range),
-      this.repo.taskCounts(userId, range, { from: addDays(range.from, -1), to: addDays(range.to, -1) }),
-      this.repo.repliesSent(userId, range),
-      this.repo.bundleCounts(userId, range),
-      this.repo.couponCounts(userId, range),
-      this.repo.target('guide', userId, monthOf(range.to)),
+      this.counts(range, [userId]),
     ])
     // Signed in but not (or no longer) on the guides list: her own numbers, ranked alone in no store.
     const me = found ?? { userId, storeId: null }
     const bp = me.storeId ? await this.repo.commissionBasisPoints(me.storeId) : null
 
     const salesOf = new Map(sales.map((s) => [s.guideId, s.salesFen]))
-    const mine = sales.find((s) => s.guideId === userId)
-    const salesFen = mine?.salesFen ?? 0
     const everyone = guides.map((g) => g.userId)
     const colleagues = me.storeId ? guides.filter((g) => g.storeId === me.storeId).map((g) => g.userId) : [userId]
+    const numbers = this.numbersOf(
+      userId,
+      range,
+      sales.find((s) => s.guideId === userId),
+      counts,
+      bp,
+    )
 
     return {
       period,
       from: range.from,
       to: range.to,
-      salesFen,
-      orders: mine?.orders ?? 0,
-      customersAdded: added,
-      customersLost: lost,
-      tasksDone: tasks.done,
-      tasksOverdue: tasks.overdue,
-      repliesSent: replies,
-      bundlesSent: bundles.sent,
-      bundlesOpened: bundles.opened,
-      couponsSent: coupons.sent,
-      couponsClaimed: coupons.claimed,
-      couponsRedeemed: coupons.redeemed,
-      targetFen,
-      commissionFen: commissionFen(salesFen, bp),
+      ...numbers,
       rank: { store: rankAmong(salesOf, colleagues, userId), brand: rankAmong(salesOf, everyone, userId) },
-      series: range.days.map((date) => ({ date, salesFen: daily.get(chinaDayNumber(chinaDayStart(date))) ?? 0 })),
     }
+  }
+
+  /**
+   * The numbers of each of these people over the period, exactly as her own tab shows them,
+   * in the same dozen grouped queries whether there are two of them or two hundred.
+   */
+  async forTeam(
+    people: readonly { userId: string; storeId: string | null }[],
+    period: StatsPeriod,
+    now = this.ctx.now(),
+  ): Promise<{ range: PeriodRange; numbers: Map<string, GuideNumbers> }> {
+    const range = periodRange(period, now)
+    const ids = people.map((p) => p.userId)
+    const filter: GuideFilter = ids.length <= MAX_FILTER_IDS ? ids : null
+    const storeIds = [...new Set(people.flatMap((p) => (p.storeId ? [p.storeId] : [])))]
+    const [sales, counts, stores] = await Promise.all([
+      this.repo.salesByGuide(range, filter),
+      this.counts(range, filter),
+      this.repo.stores(storeIds),
+    ])
+    const salesOf = new Map(sales.map((s) => [s.guideId, s]))
+    const rateOf = new Map(stores.map((s) => [s.id, s.commissionBp]))
+    const numbers = new Map(
+      people.map((p) => [
+        p.userId,
+        this.numbersOf(p.userId, range, salesOf.get(p.userId), counts, p.storeId ? (rateOf.get(p.storeId) ?? null) : null),
+      ]),
+    )
+    return { range, numbers }
   }
 
   /** Her open tasks due by `date` (the evening report's "tomorrow"). */
   openTasksDueBy(userId: string, date: string): Promise<number> {
     return this.repo.openTasksDueBy(userId, date)
+  }
+
+  private async counts(range: PeriodRange, guides: GuideFilter) {
+    const [daily, added, lost, tasks, replies, bundles, coupons, targets] = await Promise.all([
+      this.repo.dailySales(range, guides),
+      this.repo.customersAdded(range, guides),
+      this.repo.customersLost(range, guides),
+      this.repo.taskCounts(range, { from: addDays(range.from, -1), to: addDays(range.to, -1) }, guides),
+      this.repo.repliesSent(range, guides),
+      this.repo.bundleCounts(range, guides),
+      this.repo.couponCounts(range, guides),
+      this.repo.targets('guide', guides, monthOf(range.to)),
+    ])
+    return { daily, added, lost, tasks, replies, bundles, coupons, targets }
+  }
+
+  private numbersOf(
+    userId: string,
+    range: PeriodRange,
+    sales: GuideSales | undefined,
+    counts: Counts,
+    basisPoints: number | null,
+  ): GuideNumbers {
+    const salesFen = sales?.salesFen ?? 0
+    const tasks = counts.tasks.get(userId)
+    const bundles = counts.bundles.get(userId)
+    const coupons = counts.coupons.get(userId)
+    const daily = counts.daily.get(userId)
+    return {
+      salesFen,
+      orders: sales?.orders ?? 0,
+      customersAdded: counts.added.get(userId) ?? 0,
+      customersLost: counts.lost.get(userId) ?? 0,
+      tasksDone: tasks?.done ?? 0,
+      tasksOverdue: tasks?.overdue ?? 0,
+      repliesSent: counts.replies.get(userId) ?? 0,
+      bundlesSent: bundles?.sent ?? 0,
+      bundlesOpened: bundles?.opened ?? 0,
+      couponsSent: coupons?.sent ?? 0,
+      couponsClaimed: coupons?.claimed ?? 0,
+      couponsRedeemed: coupons?.redeemed ?? 0,
+      targetFen: counts.targets.get(userId) ?? null,
+      commissionFen: commissionFen(salesFen, basisPoints),
+      series: range.days.map((date) => ({ date, salesFen: daily?.get(chinaDayNumber(chinaDayStart(date))) ?? 0 })),
+    }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What the task rules read about customers, set-based: for a few hundred customers at a
  * time, one query per source (birthdays, orders, last contact, coupons), never one per
- * customer. Also the birthday list's reads.
+ * customer. Also the birthday list's reads, and the campaign tasks a send has served.
  */
 import type { Db, Trx } from '../../db'
 import { parseJsonArray } from '../../db/sql'
@@ -47,6 +47,63 @@ export class TaskSourcesRepository {
   async guideIds(): Promise<string[]> {
     const rows = await this.db.selectFrom('guides').select('user_id').orderBy('user_id').execute()
     return rows.map((r) => r.user_id)
+  }
+
+  /** Each guide's store (a campaign runs for the guides of its stores). */
+  async guideStores(): Promise<Map<string, string | null>> {
+    const rows = await this.db.selectFrom('guides').select(['user_id', 'store_id']).execute()
+    return new Map(rows.map((r) => [r.user_id, r.store_id]))
+  }
+
+  /**
+   * Open campaign tasks of these customers that their guide served since the task was
+   * written: she sent the customer a reply, an outfit or a coupon (up to `now`).
+   */
+  async servedCampaignTasks(externalUserIds: readonly string[], now: number): Promise<string[]> {
+    const out: string[] = []
+    for (const ids of chunked(externalUserIds)) {
+      const rows = await this.db
+        .selectFrom('tasks as t')
+        .select('t.id')
+        .where('t.external_user_id', 'in', ids)
+        .where('t.kind', '=', 'campaign')
+        .where('t.status', '=', 'todo')
+        .where((eb) =>
+          eb.or([
+            eb.exists(
+              eb
+                .selectFrom('reply_sends as rs')
+                .select('rs.id')
+                .whereRef('rs.external_user_id', '=', 't.external_user_id')
+                .whereRef('rs.user_id', '=', 't.guide_id')
+                .whereRef('rs.sent_at', '>=', 't.created_at')
+                .where('rs.sent_at', '<=', now),
+            ),
+            eb.exists(
+              eb
+                .selectFrom('bundle_sends as bs')
+                .select('bs.id')
+                .whereRef('bs.external_user_id', '=', 't.external_user_id')
+                .whereRef('bs.guide_id', '=', 't.guide_id')
+                .where('bs.status', '=', 'sent')
+                .whereRef('bs.sent_at', '>=', 't.created_at')
+                .where('bs.sent_at', '<=', now),
+            ),
+            eb.exists(
+              eb
+                .selectFrom('coupon_issuances as ci')
+                .select('ci.id')
+                .whereRef('ci.external_user_id', '=', 't.external_user_id')
+                .whereRef('ci.guide_id', '=', 't.guide_id')
+                .whereRef('ci.sent_at', '>=', 't.created_at')
+                .where('ci.sent_at', '<=', now),
+            ),
+          ]),
+        )
+        .execute()
+      out.push(...rows.map((r) => r.id))
+    }
+    return out
   }
 
   /** Every follow of every customer the guide follows, by guides we know (to tell whose she is). */

@@ -181,7 +181,10 @@ export class TasksRepository {
     return Number(result.numUpdatedRows)
   }
 
-  /** Her guide served her: her open tasks of these kinds due by `dueBy` are done. */
+  /**
+   * Her guide served her: her open tasks of these kinds due by `dueBy` are done. A campaign
+   * task is due on the campaign's last day and is done by any send while it runs.
+   */
   async completeServed(
     trx: Trx | undefined,
     input: { guideId: string; externalUserId: string; kinds: readonly TaskKind[]; dueBy: string; now: number },
@@ -193,7 +196,7 @@ export class TasksRepository {
       .where('external_user_id', '=', input.externalUserId)
       .where('status', '=', 'todo')
       .where('kind', 'in', [...input.kinds])
-      .where('due_date', '<=', input.dueBy)
+      .where((eb) => eb.or([eb('due_date', '<=', input.dueBy), eb('kind', '=', 'campaign')]))
       .executeTakeFirst()
     return Number(result.numUpdatedRows)
   }
