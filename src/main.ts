@@ -1,5 +1,5 @@
 import { createPinia, type Pinia } from 'pinia'
-import { createApp } from 'vue'
+import { createApp, watch } from 'vue'
 import './styles/base.css'
 import { fetchClientConfig, fetchJssdkSignature } from './api/wecom'
 import App from './App.vue'
@@ -13,7 +13,7 @@ import type { ClientConfig } from './shared/wecom'
 import { useCustomersStore } from './stores/customers'
 import { useEntryStore } from './stores/entry'
 import { useSessionStore } from './stores/session'
-import { isWeCom, registerWecom } from './wecom'
+import { isPreviewFrame, isWeCom, registerWecom, setPreviewMode } from './wecom'
 
 /** The server embeds the client config in the page; fetch it only if it is missing. */
 async function clientConfig(): Promise<ClientConfig> {
@@ -27,14 +27,18 @@ async function clientConfig(): Promise<ClientConfig> {
  */
 function warmUp(pinia: Pinia): void {
   // The profile is fetched only once signed in (the router's guard shares this request).
-  const signedIn = useSessionStore(pinia).ensure()
+  const session = useSessionStore(pinia)
+  const signedIn = session.ensure()
   signedIn.catch(() => {})
   // Notes saved while offline go out as soon as we know who is signed in, and whenever the network returns.
-  const flushNotes = () =>
+  // Not in a preview: it acts as the guide and refuses every write, and the queue is hers (the manager's).
+  const flushNotes = () => {
+    if (session.me?.preview) return
     void bestEffort(
       'send the queued notes',
       import('./offline/note-drafts').then((drafts) => drafts.flushQueuedNotes()),
     )
+  }
   void signedIn.then(flushNotes, () => {})
   window.addEventListener('online', flushNotes)
   useEntryStore(pinia)
@@ -56,7 +60,8 @@ function warmUp(pinia: Pinia): void {
 async function start(): Promise<void> {
   // Before the SDK signs the URL: the sign-in marker must not be part of it.
   const cameBackFromLogin = consumeLoginMarker()
-  if (isWeCom) {
+  // The desk's preview frame never asks the JS-SDK (src/wecom answers for it).
+  if (isWeCom && !isPreviewFrame) {
     const config = await clientConfig()
     registerWecom({
       corpId: config.corpId,
@@ -67,8 +72,17 @@ async function start(): Promise<void> {
   const pinia = createPinia()
   const app = createApp(App)
   app.use(pinia)
+  // Nothing acts in WeCom while a manager previews a guide's view: src/wecom hears it from the session.
+  const session = useSessionStore(pinia)
+  watch(
+    () => session.me,
+    (me) => {
+      if (me) setPreviewMode(Boolean(me.preview))
+    },
+    { immediate: true },
+  )
   app.use(createAppRouter({ cameBackFromLogin }))
-  if (isWeCom) warmUp(pinia)
+  if (isWeCom || isPreviewFrame) warmUp(pinia)
   app.mount('#app')
 }
 

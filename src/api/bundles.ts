@@ -24,6 +24,11 @@ export async function fetchBundles(scope?: BundleScope): Promise<Bundle[]> {
   return (await http.get<BundleList>('/bundles', { params: scope ? { scope } : {} })).data.bundles
 }
 
+/** The brand's outfits for the manager's desk, retired ones included (each says which). */
+export async function fetchBrandBundles(): Promise<Bundle[]> {
+  return (await http.get<BundleList>('/bundles', { params: { scope: 'corp', includeRetired: true } })).data.bundles
+}
+
 export async function fetchBundleSuggestions(externalUserId: string): Promise<Suggestions> {
   return (await http.get<Suggestions>(`/customers/${encodeURIComponent(externalUserId)}/bundle-suggestions`)).data
 }

@@ -1,4 +1,6 @@
 import axios, { AxiosError } from 'axios'
+import { t } from '@/i18n'
+import { PREVIEW_READ_ONLY } from '@/shared/auth'
 import { isErrorBody, type ErrorCode } from '@/shared/errors'
 
 export const http = axios.create({
@@ -34,7 +36,9 @@ export function toApiFailure(error: unknown): ApiFailure {
     const body: unknown = error.response?.data
     if (isErrorBody(body)) {
       const detail = typeof body.error.detail === 'string' ? body.error.detail : null
-      return new ApiFailure(status, body.error.code, body.error.message, detail)
+      // Every write in a manager's preview is refused: say so in her words, wherever it shows.
+      const message = body.error.code === PREVIEW_READ_ONLY ? t('preview.readOnly') : body.error.message
+      return new ApiFailure(status, body.error.code, message, detail)
     }
     if (status === 0) return new ApiFailure(0, 'network', error.message)
     return new ApiFailure(status, status >= 500 ? 'internal' : 'bad_request', error.message)

@@ -1,9 +1,16 @@
-import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw } from 'vue-router'
+import {
+  createRouter,
+  createWebHashHistory,
+  type NavigationGuardReturn,
+  type RouteLocationNormalized,
+  type Router,
+  type RouteRecordRaw,
+} from 'vue-router'
 import { isApiFailure } from '@/api/http'
 import type { EntryView } from '@/shared/entry'
 import { loginUrl } from '@/api/session'
 import { useSessionStore } from '@/stores/session'
-import { isWeCom } from '@/wecom'
+import { isPreviewFrame, isWeCom } from '@/wecom'
 import { returnPathWithMarker } from './login-marker'
 
 const CustomerPage = () => import('@/pages/sidebar/CustomerPage.vue')
@@ -47,6 +54,7 @@ export function createAppRouter(options: { cameBackFromLogin: boolean }): Router
   })
 
   router.beforeEach(async (to) => {
+    if (isPreviewFrame) return previewFrameGuard(to)
     if (!isWeCom) return to.name === 'outside' ? true : { name: 'outside', replace: true }
     if (to.meta.public) return to.name === 'outside' ? { name: 'entry', replace: true } : true
     try {
@@ -63,4 +71,20 @@ export function createAppRouter(options: { cameBackFromLogin: boolean }): Router
   })
 
   return router
+}
+
+/**
+ * The desk's preview frame runs outside WeCom, and only for a manager's preview: any other
+ * session (or none) sees the outside page, so `?preview=1` is no way around WeCom. No
+ * sign-in from here either: WeCom's OAuth does not belong in a frame.
+ */
+async function previewFrameGuard(to: RouteLocationNormalized): Promise<NavigationGuardReturn> {
+  if (to.meta.public) return true
+  try {
+    const me = await useSessionStore().ensure()
+    return me.preview ? true : { name: 'outside', replace: true }
+  } catch (error) {
+    if (isApiFailure(error) && error.isUnauthorized) return { name: 'outside', replace: true }
+    return { name: 'problem', params: { kind: 'network' }, query: { to: to.fullPath }, replace: true }
+  }
 }

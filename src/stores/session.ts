@@ -27,7 +27,18 @@ export const useSessionStore = defineStore('session', () => {
     return pending
   }
 
-  return { me, error, ensure }
+  /**
+   * Read who she is again (a preview started or ended changes the answer). Until it comes
+   * `me` stays as it was: screens keyed on her role do not blink through "signed out".
+   */
+  async function refresh(): Promise<Me> {
+    const next = await fetchMe()
+    me.value = next
+    error.value = null
+    return next
+  }
+
+  return { me, error, ensure, refresh }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSessionStore, import.meta.hot))

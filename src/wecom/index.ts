@@ -46,6 +46,39 @@ export interface RegisterOptions {
 
 let registered = false
 
+/**
+ * The manager's desk frames the real app at sidebar size (`?preview=1`). That frame is not
+ * in WeCom's bridge (the simulator installs it only under /simulator, and the JS-SDK's
+ * agentConfig is unreliable in an iframe), so nothing here asks the SDK in it: it stands in
+ * for the chat the guide would have open (`&customer=<externalUserId>`, else her workbench),
+ * and every call that would act is refused. The router lets it run only in a preview session.
+ */
+const frameQuery = typeof window === 'undefined' ? null : new URLSearchParams(window.location.search)
+export const isPreviewFrame: boolean = frameQuery?.get('preview') === '1'
+const previewFrameCustomer: string | null = isPreviewFrame ? frameQuery?.get('customer') || null : null
+
+/** Nothing may act in WeCom while a manager previews a guide's view (the server refuses writes too). */
+export class PreviewRefusal extends Error {
+  override name = 'PreviewRefusal'
+  constructor(readonly api: string) {
+    super(`${api}: nothing is sent in a preview`)
+  }
+}
+
+let previewMode = false
+
+/** Set from the session (`me.preview`) whenever it arrives or changes; src/wecom knows no stores. */
+export function setPreviewMode(on: boolean): void {
+  previewMode = on
+}
+
+export function isPreviewMode(): boolean {
+  return previewMode || isPreviewFrame
+}
+
+/** Calls that put something in a chat or act in WeCom as her: refused in a preview, before the SDK hears of them. */
+const ACTING_APIS = new Set(['sendChatMessage', 'shareToExternalContact', 'openEnterpriseChat'])
+
 function toCallError(api: string, error: unknown): WecomCallError {
   if (error instanceof WecomCallError) return error
   const result = (typeof error === 'object' && error !== null ? error : {}) as { errMsg?: unknown; errCode?: unknown }
@@ -66,7 +99,7 @@ function isAgentConfigFailure(reason: unknown): boolean {
  * what we report. So the stray rejection is swallowed here, and only here.
  */
 export function registerWecom(options: RegisterOptions): void {
-  if (!isWeCom || registered) return
+  if (!isWeCom || isPreviewFrame || registered) return
   registered = true
   window.addEventListener('unhandledrejection', (event) => {
     if (isAgentConfigFailure(event.reason)) event.preventDefault()
@@ -86,7 +119,8 @@ const CALL_TIMEOUT_MS = 8_000
 let firstCallDone = false
 
 async function call<T>(api: string, run: () => Promise<T>, timeoutMs?: number): Promise<T> {
-  if (!isWeCom) throw new WecomCallError(api, 'outside', `${api}:fail not in WeCom`, -1)
+  if (ACTING_APIS.has(api) && isPreviewMode()) throw new PreviewRefusal(api)
+  if (!isWeCom || isPreviewFrame) throw new WecomCallError(api, 'outside', `${api}:fail not in WeCom`, -1)
   const limit = timeoutMs ?? (firstCallDone ? CALL_TIMEOUT_MS : FIRST_CALL_TIMEOUT_MS)
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
@@ -105,6 +139,7 @@ async function call<T>(api: string, run: () => Promise<T>, timeoutMs?: number): 
 
 /** Where WeCom opened the app. Unknown entries from newer clients count as `normal`. */
 export async function getEntry(): Promise<WecomEntry> {
+  if (isPreviewFrame) return previewFrameCustomer ? 'single_chat_tools' : 'normal'
   const result = await call('getContext', () => ww.getContext())
   const entry = String(result.entry)
   return (WECOM_ENTRIES as readonly string[]).includes(entry) ? (entry as WecomEntry) : 'normal'
@@ -112,6 +147,7 @@ export async function getEntry(): Promise<WecomEntry> {
 
 /** The customer whose chat (or profile) is open. Never cached: WeCom has no switch event. */
 export async function getCurrentCustomerId(): Promise<string> {
+  if (previewFrameCustomer) return previewFrameCustomer
   const result = await call('getCurExternalContact', () => ww.getCurExternalContact())
   return result.userId
 }

@@ -62,10 +62,16 @@ beforeEach(() => {
   coupons.fetchCouponTemplates.mockResolvedValue({ templates: [] })
 })
 
+/** The desk opens on the team; these tests are about the content sections, so she goes to the library first. */
 async function mountDesk(role: 'manager' | 'guide' = 'manager') {
   const mounted = await mountPage(ManagePage)
   useSessionStore(mounted.pinia).me = { userId: 'wanglei', name: '王蕾', role }
   await flushPromises()
+  const nav = mounted.wrapper.find('[data-testid=manage-nav-replies]')
+  if (nav.exists()) {
+    await nav.trigger('click')
+    await flushPromises()
+  }
   return mounted
 }
 
@@ -128,13 +134,13 @@ describe('ManagePage', () => {
   it('says why when the server refuses her the library, and hides the coupons', async () => {
     replies.fetchManageLibrary.mockRejectedValueOnce(new ApiFailure(403, 'forbidden', 'Forbidden'))
     const { wrapper } = await mountDesk()
-    expect(wrapper.text()).toContain('只有店长可以管理话术库')
+    expect(wrapper.text()).toContain('只有店长和总部可以打开店长工作台')
     expect(wrapper.find('[data-testid=manage-nav-coupons]').exists()).toBe(false)
   })
 
   it('says why to a guide', async () => {
     const { wrapper } = await mountDesk('guide')
-    expect(wrapper.text()).toContain('只有店长可以管理话术库')
+    expect(wrapper.text()).toContain('只有店长和总部可以打开店长工作台')
     expect(wrapper.find('[data-testid=manage-nav-coupons]').exists()).toBe(false)
     expect(wrapper.find('.manage__cols').exists()).toBe(false)
   })

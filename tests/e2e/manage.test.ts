@@ -44,7 +44,7 @@ describe.skipIf(!chromiumAvailable())('the manager’s reply desk', () => {
   beforeAll(async () => {
     server = await startServer()
     browser = await launchBrowser()
-    desk = await openAs('wanglei', '#/manage')
+    desk = await openAs('wanglei', '#/manage?section=replies')
     await desk.getByTestId('manage-group-g_after').waitFor({ timeout: 20_000 })
   })
 
@@ -106,12 +106,16 @@ describe.skipIf(!chromiumAvailable())('the manager’s reply desk', () => {
     await desk.setViewportSize({ width: 360, height: 640 })
     const nav = desk.locator('nav.manage__nav')
     expect(await nav.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
+    // Nine sections do not fit 360 px: the row scrolls sideways, each one a full-height target once in view.
     for (const id of ['manage-nav-replies', 'manage-nav-coupons', 'manage-nav-audit', 'manage-leave']) {
+      await desk.getByTestId(id).scrollIntoViewIfNeeded()
       const box = (await desk.getByTestId(id).boundingBox())!
       expect(box.height, id).toBeGreaterThanOrEqual(44)
       expect(box.height, id).toBeLessThanOrEqual(48)
+      expect(box.x, id).toBeGreaterThanOrEqual(0)
       expect(box.x + box.width, id).toBeLessThanOrEqual(360)
     }
+    expect(await desk.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     const brand = (await desk.locator('.manage__brand').boundingBox())!
     expect(brand.height).toBeLessThan(30)
     await desk.setViewportSize({ width: 1440, height: 900 })
@@ -241,6 +245,8 @@ describe.skipIf(!chromiumAvailable())('the manager’s reply desk', () => {
     await sidebar.getByTestId('open-manage').click()
 
     const deskWindow = simulator.frameLocator('[data-testid=desk-window-frame]')
+    // The desk opens on the team; the reply library is one click away.
+    await deskWindow.getByTestId('manage-nav-replies').click({ timeout: 20_000 })
     await deskWindow.getByTestId('manage-group-g_after').waitFor({ timeout: 20_000 })
     const frame = (await (await simulator.$('[data-testid=desk-window-frame]'))!.contentFrame())!
     // A desktop-size window, signed in by the same cookie; the sidebar stays where it was.
@@ -263,6 +269,7 @@ describe.skipIf(!chromiumAvailable())('the manager’s reply desk', () => {
     await sidebar.getByTestId('customer-total').waitFor({ timeout: 20_000 })
     await sidebar.getByTestId('tab-mine').click()
     await sidebar.getByTestId('open-manage').click()
+    await sidebar.getByTestId('manage-nav-replies').click({ timeout: 20_000 })
     await sidebar.getByTestId('manage-group-g_after').waitFor({ timeout: 20_000 })
     expect(await simulator.getByTestId('desk-window').count()).toBe(0)
     await sidebar.getByTestId('manage-leave').click()
@@ -272,7 +279,7 @@ describe.skipIf(!chromiumAvailable())('the manager’s reply desk', () => {
 
   it('keeps the desk to managers', async () => {
     const guide = await openAs('lina', '#/manage')
-    await expect.poll(() => guide.textContent('body')).toContain('只有店长可以管理话术库')
+    await expect.poll(() => guide.textContent('body')).toContain('只有店长和总部可以打开店长工作台')
   })
 
   it('raised no page errors', () => {
@@ -303,7 +310,7 @@ describe.skipIf(!chromiumAvailable())('the manager’s coupon desk', () => {
   beforeAll(async () => {
     server = await startServer()
     browser = await launchBrowser()
-    desk = await openAs('wanglei', '#/manage')
+    desk = await openAs('wanglei', '#/manage?section=replies')
     desk.on('request', (request) => {
       if (request.url().includes('/api/coupon-templates') && request.method() !== 'GET')
         writes.push(`${request.method()} ${request.url()}`)
@@ -430,7 +437,7 @@ describe.skipIf(!chromiumAvailable())('the manager’s coupon desk', () => {
 
   it('is not shown to guides', async () => {
     const guide = await openAs('lina', '#/manage')
-    await expect.poll(() => guide.textContent('body')).toContain('只有店长可以管理话术库')
+    await expect.poll(() => guide.textContent('body')).toContain('只有店长和总部可以打开店长工作台')
     expect(await guide.getByTestId('manage-nav-coupons').count()).toBe(0)
     expect(await guide.getByTestId('coupon-list').count()).toBe(0)
     await guide.context().close()

@@ -3,6 +3,7 @@
  * the API's field names or raw JSON.
  */
 import { translate, type AppLocale, type MessageKey } from '@/i18n'
+import { formatMoney, formatNumber } from '@/i18n/format'
 import type { AuditChange, AuditEntry, ReplyPart } from '@/shared/replies'
 
 type Entity = AuditEntry['entity']
@@ -34,6 +35,34 @@ const LABELS: Record<Entity, Record<string, MessageKey>> = {
     online: 'coupons.manage.field.online',
     status: 'manage.field.status',
   },
+  sales_target: { amountFen: 'desk.audit.field.amountFen' },
+  store: {
+    commissionBp: 'desk.audit.field.commissionBp',
+    eveningReportAt: 'desk.audit.field.eveningReportAt',
+    ranking: 'desk.audit.field.ranking',
+    tillKey: 'desk.audit.field.tillKey',
+  },
+  campaign: {
+    name: 'manage.field.name',
+    startsOn: 'desk.audit.field.startsOn',
+    endsOn: 'desk.audit.field.endsOn',
+    note: 'desk.audit.field.note',
+    storeIds: 'coupons.manage.field.stores',
+  },
+}
+
+const ENTITY_LABELS: Record<Entity, MessageKey> = {
+  reply: 'manage.entityReply',
+  reply_group: 'manage.entityGroup',
+  coupon_template: 'manage.entityCoupon',
+  sales_target: 'desk.audit.entity.sales_target',
+  store: 'desk.audit.entity.store',
+  campaign: 'desk.audit.entity.campaign',
+}
+
+/** What an entry is about: 话术, 分组, 优惠券, 销售目标, 门店, 活动. */
+export function entityLabel(entity: Entity, locale: AppLocale): string {
+  return translate(locale, ENTITY_LABELS[entity])
 }
 
 export function fieldLabel(entity: Entity, field: string, locale: AppLocale): string {
@@ -42,6 +71,8 @@ export function fieldLabel(entity: Entity, field: string, locale: AppLocale): st
 }
 
 const MAX_TEXT = 40
+/** When a store without its own time sends the evening report (the server's default). */
+const DEFAULT_EVENING_REPORT_AT = '21:00'
 
 function quote(text: string, locale: AppLocale): string {
   const flat = text.replace(/\s+/g, ' ').trim()
@@ -70,9 +101,40 @@ function list(values: unknown[], locale: AppLocale, each: (value: string) => str
   return texts.length ? texts.map(each).join(translate(locale, 'manage.value.and')) : translate(locale, empty)
 }
 
+/** The desk's settings and targets: money, rates, times and the weekly ranking in words. */
+function settingValue(entity: Entity, field: string, value: unknown, locale: AppLocale): string | undefined {
+  const say = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params)
+  if (entity === 'sales_target' && field === 'amountFen')
+    return typeof value === 'number' ? formatMoney(value, locale) : say('desk.audit.value.unset')
+  if (entity !== 'store') return undefined
+  switch (field) {
+    case 'commissionBp':
+      // Basis points: 250 is 2.5 %.
+      return typeof value === 'number' ? `${formatNumber(value / 100, locale)}%` : say('desk.audit.value.unset')
+    case 'eveningReportAt':
+      return typeof value === 'string' ? value : say('desk.audit.value.defaultTime', { time: DEFAULT_EVENING_REPORT_AT })
+    case 'ranking': {
+      const ranking = value as { weekday?: unknown; at?: unknown; metric?: unknown } | null
+      if (!ranking || typeof ranking !== 'object') return say('desk.audit.value.noRanking')
+      return say('desk.audit.value.ranking', {
+        weekday: say(`desk.audit.weekday.${String(ranking.weekday)}` as MessageKey),
+        at: String(ranking.at),
+        metric: say(`desk.audit.metric.${String(ranking.metric)}` as MessageKey),
+      })
+    }
+    case 'tillKey':
+      return typeof value === 'string' && value.trim() ? quote(value, locale) : say('desk.audit.value.unnamedKey')
+    default:
+      return undefined
+  }
+}
+
 /** A value of a field as the manager would say it. */
 export function formatValue(entity: Entity, field: string, value: unknown, locale: AppLocale): string {
   const say = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params)
+  const setting = settingValue(entity, field, value, locale)
+  if (setting !== undefined) return setting
+  if (entity === 'campaign' && (field === 'startsOn' || field === 'endsOn') && typeof value === 'string') return value
   if (field === 'parts' && Array.isArray(value)) {
     const parts = value.filter(isPart)
     return parts.length ? parts.map((p) => partText(p, locale)).join(' + ') : say('timeline.nothing')

@@ -7,6 +7,7 @@ import 'vant/es/toast/style'
 import { computed, type MaybeRefOrGetter, ref, shallowRef, toValue } from 'vue'
 import { fetchCopyPlan, fetchSendPlan, type SendTarget } from '@/api/replies'
 import { failureReason } from '@/api/status'
+import { refusedInPreview } from '@/components/common/preview'
 import { copyText, planAsText, reportCopied, startSend, type ReplySend } from '@/composables/useReplySender'
 import { t } from '@/i18n'
 import type { CopyablePart, CopyPlan, Reply, SendablePart, SendPlan } from '@/shared/replies'
@@ -88,6 +89,8 @@ export function useReplyDelivery(options: { mode: MaybeRefOrGetter<'send' | 'cop
     }
     // Her own cancel in WeCom's confirm before anything went out: nothing to say.
     if (outcome.kind === 'cancelled' && attempt.sent === 0) return
+    // A manager's preview: nothing goes out, and there is nothing to retry or copy around.
+    if (outcome.kind === 'failed' && refusedInPreview(outcome.error)) return closePreview()
     // Some parts are in the chat already: as after a failure, she may send the rest (never
     // the whole reply again, which would repeat what the customer has), copy it, or stop.
     closePreview()
