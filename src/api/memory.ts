@@ -21,7 +21,8 @@ export async function patchFacts(externalUserId: string, patch: FactsPatch): Pro
 }
 
 export async function revealPhone(externalUserId: string): Promise<string> {
-  return (await http.get<{ phone: string }>(`${customer(externalUserId)}/phone`)).data.phone
+  // A POST: the server records every reveal.
+  return (await http.post<{ phone: string }>(`${customer(externalUserId)}/phone`)).data.phone
 }
 
 export async function patchRemark(externalUserId: string, patch: RemarkPatch): Promise<CustomerProfile> {

@@ -100,6 +100,8 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'wecom.addWay.202': 'Assigned by an admin',
   'wecom.type.2': 'WeCom user',
   'wecom.syncedAt': 'Synced {when}',
+  'wecom.stale': 'WeCom data is temporarily unavailable',
+  'wecom.staleHint': 'showing what was last synced',
 
   'group.title': 'Customer group',
   'group.members': '{count} members',
@@ -811,6 +813,7 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'desk.audit.entity.sales_target': 'Sales target',
   'desk.audit.entity.store': 'Store',
   'desk.audit.entity.campaign': 'Campaign',
+  'desk.audit.entity.sessions': 'Sign-ins',
   'desk.audit.field.amountFen': 'Target',
   'desk.audit.field.commissionBp': 'Commission rate',
   'desk.audit.field.eveningReportAt': 'Evening report time',
@@ -1112,8 +1115,10 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'customerList.share': 'Mass message',
   'customerList.shareTitle': 'Message {count} customers',
   'customerList.sharePlaceholder': 'What would you like to tell them?',
-  'customerList.shareHint': 'Goes to WeCom’s mass-message assistant, where you confirm it; each customer gets at most one mass message a day.',
-  'customerList.shareCopyHint': 'This WeCom version cannot pick the customers for you: the text is copied; paste it in Customer Mass Messaging and choose them there.',
+  'customerList.shareHint':
+    'Goes to WeCom’s mass-message assistant, where you confirm it; each customer gets at most one mass message a day.',
+  'customerList.shareCopyHint':
+    'This WeCom version cannot pick the customers for you: the text is copied; paste it in Customer Mass Messaging and choose them there.',
   'customerList.shareSend': 'Open the assistant',
   'customerList.shareCopy': 'Copy text',
   'customerList.shared': 'Handed to the mass-message assistant: confirm it in WeCom',

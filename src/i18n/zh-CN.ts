@@ -99,6 +99,9 @@ export const zhCN = {
   'wecom.addWay.202': '管理员分配',
   'wecom.type.2': '企业微信用户',
   'wecom.syncedAt': '资料同步于 {when}',
+  // WeCom could not be asked just now: what shows is our last copy.
+  'wecom.stale': '企业微信数据暂不可用',
+  'wecom.staleHint': '显示的是上次同步的资料',
 
   'group.title': '客户群',
   'group.members': '{count} 位成员',
@@ -798,6 +801,7 @@ export const zhCN = {
   'desk.audit.entity.sales_target': '销售目标',
   'desk.audit.entity.store': '门店',
   'desk.audit.entity.campaign': '活动',
+  'desk.audit.entity.sessions': '登录',
   'desk.audit.field.amountFen': '目标金额',
   'desk.audit.field.commissionBp': '返佣比例',
   'desk.audit.field.eveningReportAt': '晚间小结时间',

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fastifyCookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Redis } from 'ioredis'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { ClientConfig } from '../shared/wecom'
 import { BackgroundTasks, type AppContext } from './context'
@@ -12,13 +13,25 @@ import type { Db } from './db'
 import { buildDemoData, type DemoData } from './demo/data'
 import { SIMULATOR_API_PATH, type Config } from './env'
 import { registerBodyTypes } from './http/body-types'
-import { registerErrorHandler } from './http/error-handler'
+import { registerOriginCheck } from './http/csrf'
+import { registerSecurityHeaders } from './http/security-headers'
+import { answerFrameworkError, registerErrorHandler } from './http/error-handler'
+import { requestIdOf, safeLoggerOptions } from './http/logging'
+import { DbCounter, DEFAULT_RATE_LIMITS, RedisCounter, registerRateLimits, type RateLimits } from './http/rate-limits'
+import { registerSimulatorBadge } from './http/simulator-badge'
+import { registerOpenApi } from './http/openapi'
 import { registerValidation } from './http/validation'
 import { Signer } from './http/session'
 import { authRoutes } from './modules/auth/auth.routes'
+import { callbacksRoutes } from './modules/callbacks/callbacks.routes'
+import { CallbacksService } from './modules/callbacks/callbacks.service'
+import { ResyncService } from './modules/callbacks/resync.service'
+import { TransfersService } from './modules/callbacks/transfers.service'
 import { AuthService } from './modules/auth/auth.service'
 import { previewRoutes } from './modules/preview/preview.routes'
-import { refuseWritesInPreview } from './http/auth'
+import { refuseWritesInPreview, registerSessions } from './http/auth'
+import { sessionsRoutes } from './modules/sessions/sessions.routes'
+import { SessionsService, type SessionLimits } from './modules/sessions/sessions.service'
 import { bundlesRoutes } from './modules/bundles/bundles.routes'
 import { BundlesService } from './modules/bundles/bundles.service'
 import { sendsRoutes } from './modules/bundles/sends.routes'
@@ -108,6 +121,20 @@ export interface BuildAppOptions {
    * server listens (tests inject without listening, so it stays off there); 0: never.
    */
   taskJobMs?: number
+  /**
+   * Read every guide's customers from WeCom again this often, so a missed callback heals.
+   * Not given: daily, counted from when the server listens (tests inject without listening,
+   * so it stays off there); 0: never. Instances share one run per period.
+   */
+  wecomResyncMs?: number
+  /** The resync's pause between WeCom calls (default 500 ms); tests pass 0. */
+  wecomResyncPauseMs?: number
+  /** Rate limits per bucket (src/server/http/rate-limits.ts); tests set small ones. Default DEFAULT_RATE_LIMITS. */
+  rateLimits?: Partial<RateLimits>
+  /** Prefix of the rate-limit keys in Redis (REDIS_URL); tests keep their runs apart with it. */
+  rateLimitRedisPrefix?: string
+  /** How long a session lasts (default 12 h from sign-in, 4 h idle: modules/sessions); tests that move the clock by days lengthen it. */
+  sessionLimits?: SessionLimits
 }
 
 export interface BuiltApp {
@@ -123,14 +150,20 @@ export interface BuiltApp {
 
 export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const { config, db } = options
+  const trustProxy = config.trustProxy ?? false
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Secrets, codes and phone numbers never reach the log (http/logging.ts).
+    logger: safeLoggerOptions(options.logger ?? false),
     // Per-request lines would drown the log; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    genReqId: requestIdOf,
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names.
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     // Fastify's default, said out loud: JSON bodies are small forms and lists; anything
     // larger is refused from its content-length, before it is read.
     bodyLimit: 1024 * 1024,
+    // A URL the router cannot read answers like any other bad request.
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const wecom = new WecomClient({
@@ -153,26 +186,58 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     background: new BackgroundTasks(() => app.log),
   }
 
-  await app.register(fastifyCookie)
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff')
-    reply.header('referrer-policy', 'strict-origin-when-cross-origin')
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
   })
+  await app.register(fastifyCookie)
+  if (config.wecom.mode === 'simulator') registerSimulatorBadge(app)
+  // CSP, HSTS (https only), nosniff and the referrer policy: http/security-headers.ts.
+  await registerSecurityHeaders(app, config)
   registerErrorHandler(app)
+  // A cross-site write is refused before it costs a session lookup.
+  registerOriginCheck(app, config)
+  const sessions = new SessionsService(ctx, options.sessionLimits)
+  registerSessions(app, ctx.signer, (id) => sessions.resolve(id))
   app.addHook('onRequest', async (request) => refuseWritesInPreview(request, ctx.signer))
   registerValidation(app)
   registerBodyTypes(app)
+  // Before any route: the description is collected from the routes as they are added.
+  await registerOpenApi(app, config)
+  let counter: DbCounter | RedisCounter = new DbCounter(db, ctx.now)
+  if (config.redisUrl) {
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
+    redis.on('error', (error) => app.log.warn({ err: error }, 'Redis (rate limits) is unreachable'))
+    app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
+    counter = new RedisCounter(redis, ctx.now, options.rateLimitRedisPrefix)
+  }
+  // Before any route: each is given its bucket as it is added.
+  await registerRateLimits(app, { counter, signer: ctx.signer, limits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits } })
 
   const customers = new CustomersService(ctx, { profileCacheSize: options.profileCacheSize })
   // Customers cached before the search kept its keys (an upgraded database) become findable
   // once the server is up; every write keeps them current after that.
   app.server.once('listening', () => ctx.background.run('fill customer search keys', () => fillMissingSearchKeys(db.kysely)))
   await app.register(healthRoutes, { ctx })
-  await app.register(authRoutes, { ctx })
+  await app.register(authRoutes, { ctx, sessions })
+  await app.register(sessionsRoutes, { ctx, service: sessions })
   await app.register(previewRoutes, { ctx, auth: new AuthService(ctx) })
   await app.register(jssdkRoutes, { ctx })
   await app.register(customersRoutes, { ctx, service: customers })
   await app.register(groupsRoutes, { ctx, service: new GroupsService(ctx, customers) })
+  const transfers = new TransfersService(ctx)
+  await app.register(callbacksRoutes, { ctx, service: new CallbacksService(ctx, customers, transfers) })
+  const resync = new ResyncService(ctx, transfers, { pauseMs: options.wecomResyncPauseMs })
+  let resyncTimer: ReturnType<typeof setInterval> | undefined
+  const startResync = (everyMs: number) => {
+    resyncTimer ??= setInterval(() => ctx.background.run('wecom resync', () => resync.runScheduled(everyMs)), everyMs)
+    resyncTimer.unref()
+  }
+  if (options.wecomResyncMs === undefined) app.server.once('listening', () => startResync(24 * 3_600_000))
+  else if (options.wecomResyncMs > 0) startResync(options.wecomResyncMs)
+  app.addHook('onClose', async () => {
+    clearInterval(resyncTimer)
+    resync.stop()
+  })
   const tasks = new TasksService(ctx, customers)
   await app.register(memoryRoutes, { ctx, service: new MemoryService(ctx, customers, tasks) })
   const stores = new StoresService(ctx)

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import path from 'node:path'
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string }
@@ -21,6 +22,8 @@ export interface WecomConfig {
   managerIds: ReadonlySet<string>
   /** Head office: every store (WECOM_ADMIN_IDS). */
   adminIds: ReadonlySet<string>
+  /** WECOM_CALLBACK_TOKEN / _AES_KEY (接收消息) for /api/wecom/callback; null: that route is a 404. */
+  callback: { token: string; aesKey: string } | null
 }
 
 export interface Config {
@@ -45,6 +48,20 @@ export interface Config {
    * simulator mode; in real mode '' when unset, and the pages then name no brand.
    */
   brandName: string
+  /**
+   * TRUST_PROXY: which proxies' X-Forwarded-For to believe (Fastify's trustProxy): false
+   * (the default, the peer is the client), a hop count, or a list of proxy addresses/CIDRs.
+   */
+  trustProxy?: false | number | string[]
+  /** REDIS_URL: rate limits are counted in Redis when set, else in the database. */
+  redisUrl?: string | null
+  /**
+   * IMAGE_FETCH_ALLOW_HOSTS: hosts (exact names or IP literals) collages may fetch pictures
+   * from even though they resolve to a private or loopback address, e.g. an intranet CDN.
+   */
+  imageFetchAllowHosts?: readonly string[]
+  /** The browsable API page /api/docs: always in simulator mode, with API_DOCS=1 in real mode. */
+  apiDocs: boolean
 }
 
 export class ConfigError extends Error {
@@ -153,6 +170,23 @@ function parseBrandName(raw: string | undefined): string | undefined {
   return raw
 }
 
+function parseWecomCallback(env: Env): WecomConfig['callback'] {
+  const [token, aesKey] = [read(env, 'WECOM_CALLBACK_TOKEN'), read(env, 'WECOM_CALLBACK_AES_KEY')]
+  if (token === undefined && aesKey === undefined) return null
+  if (token === undefined || aesKey === undefined)
+    throw new ConfigError(
+      `Set both WECOM_CALLBACK_TOKEN and WECOM_CALLBACK_AES_KEY (接收消息), or neither; missing ${token ? 'WECOM_CALLBACK_AES_KEY' : 'WECOM_CALLBACK_TOKEN'}`,
+    )
+  // The admin console makes both of letters and digits only: anything else was pasted wrong.
+  if (!/^[A-Za-z0-9]{1,32}$/.test(token))
+    throw new ConfigError('WECOM_CALLBACK_TOKEN must be the 接收消息 Token: 1 to 32 letters or digits')
+  if (!/^[A-Za-z0-9]{43}$/.test(aesKey))
+    throw new ConfigError(
+      `WECOM_CALLBACK_AES_KEY must be the 接收消息 EncodingAESKey: exactly 43 letters or digits, got ${aesKey.length}`,
+    )
+  return { token, aesKey }
+}
+
 export interface LoadConfigOptions {
   cwd?: string
   /** Tests pass a fixed secret so nothing is written to disk. */
@@ -177,11 +211,63 @@ function parseLookbookMiniprogram(env: Env): Config['lookbookMiniprogram'] {
   return { appid, page }
 }
 
+function parseTrustProxy(raw: string | undefined): false | number | string[] {
+  if (raw === undefined || /^(0|false|off|no)$/i.test(raw)) return false
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw)
+    if (hops > 10) throw new ConfigError(`TRUST_PROXY as a hop count must be at most 10, got ${hops}`)
+    return hops
+  }
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  for (const entry of entries) {
+    // proxy-addr's names for ranges, or an address with an optional prefix length.
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) continue
+    const [address, prefix, extra] = entry.split('/')
+    const family = isIP(address ?? '')
+    const maxPrefix = family === 4 ? 32 : 128
+    if (family && extra === undefined && (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= maxPrefix))) continue
+    throw new ConfigError(
+      `TRUST_PROXY must be a hop count (e.g. 1) or a comma list of proxy addresses (e.g. 10.0.0.5,10.0.1.0/24), got "${entry}"` +
+        (/^true$/i.test(entry) ? ': trusting every peer would let any client choose its IP' : ''),
+    )
+  }
+  return entries
+}
+
+function parseRedisUrl(raw: string | undefined): string | null {
+  if (raw === undefined) return null
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL')
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${url.protocol}"`)
+  }
+  return raw
+}
+
+function parseHostList(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((host) =>
+      host
+        .trim()
+        .toLowerCase()
+        .replace(/^\[|\]$/g, ''),
+    )
+    .filter(Boolean)
+}
+
 export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd()
   const dataDir = path.resolve(cwd, read(env, 'DATA_DIR') ?? 'data')
   const port = parsePort(read(env, 'PORT'))
-  const host = read(env, 'HOST') ?? '0.0.0.0'
+  const hostRaw = read(env, 'HOST')
 
   const corpId = read(env, 'WECOM_CORP_ID')
   const agentId = read(env, 'WECOM_AGENT_ID')
@@ -201,6 +287,19 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 
   const publicUrlRaw = read(env, 'PUBLIC_URL')
   const publicUrl = publicUrlRaw === undefined ? null : parsePublicUrl(publicUrlRaw)
+  // A public address with the credentials missing is far likelier a deployment that lost
+  // its secrets than a demo: serving the simulator there would let anyone sign in as anyone.
+  if (!real && publicUrl && read(env, 'SIMULATOR') !== '1') {
+    throw new ConfigError(
+      'PUBLIC_URL is set but WECOM_CORP_ID, WECOM_AGENT_ID and WECOM_SECRET are not: set the WeCom credentials, ' +
+        'or SIMULATOR=1 to run the simulator (anyone can sign in as any guide) at that address on purpose',
+    )
+  }
+  // The simulator lets anyone sign in as anyone: only this machine reaches it unless HOST says otherwise.
+  const host = hostRaw ?? (real ? '0.0.0.0' : '127.0.0.1')
+  const trustProxy = parseTrustProxy(read(env, 'TRUST_PROXY'))
+  const redisUrl = parseRedisUrl(read(env, 'REDIS_URL'))
+  const imageFetchAllowHosts = parseHostList(read(env, 'IMAGE_FETCH_ALLOW_HOSTS'))
   const lookbookMiniprogram = parseLookbookMiniprogram(env)
   const database = parseDatabase(read(env, 'DATABASE_URL'), dataDir, real ? 'real' : 'simulator')
   const brandName = parseBrandName(read(env, 'BRAND_NAME'))
@@ -213,6 +312,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     )
   const managerIds = idList('WECOM_MANAGER_IDS')
   const adminIds = idList('WECOM_ADMIN_IDS')
+  const callback = parseWecomCallback(env)
 
   if (real) {
     if (!agentId || !/^\d{1,10}$/.test(agentId)) {
@@ -237,6 +337,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       sessionSecret,
       lookbookMiniprogram,
       brandName: brandName ?? '',
+      trustProxy,
+      redisUrl,
+      imageFetchAllowHosts,
+      apiDocs: read(env, 'API_DOCS') === '1',
       wecom: {
         mode: 'real',
         corpId: corpId!,
@@ -246,6 +350,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
         oauthAuthorizeUrl: WECOM_OAUTH_AUTHORIZE_URL,
         managerIds,
         adminIds,
+        callback,
       },
     }
   }
@@ -264,6 +369,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     dataDir,
     lookbookMiniprogram,
     brandName: brandName ?? DEMO_BRAND_NAME,
+    trustProxy,
+    redisUrl,
+    imageFetchAllowHosts,
+    apiDocs: true,
     sessionSecret:
       explicitSecret ??
       (options.persistSecrets === false ? randomBytes(32).toString('base64url') : simulatorSessionSecret(dataDir)),
@@ -276,6 +385,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       oauthAuthorizeUrl: SIMULATOR_AUTHORIZE_PATH,
       managerIds,
       adminIds,
+      callback,
     },
   }
 }

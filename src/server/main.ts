@@ -47,6 +47,12 @@ async function main(): Promise<void> {
   console.log(`\nGuide Sidebar is running: ${local}/  (${where})`)
   if (config.wecom.mode === 'simulator') {
     console.log(`Simulator mode (no WeCom credentials). Open the WeCom simulator: ${local}/simulator/`)
+    // Anyone who reaches a simulator can sign in as any guide.
+    console.log(
+      config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1'
+        ? `Listening on ${config.host} only (set HOST=0.0.0.0 to open the demo to your network).`
+        : `Listening on ${config.host}: anyone who can reach it can sign in as any guide.`,
+    )
     const keys = Object.entries(DEMO_TILL_KEYS).map(([store, key]) => `${store} ${key}`)
     console.log(`Demo till keys for POST /api/redemptions (Authorization: Bearer <key>): ${keys.join(', ')}\n`)
   } else {

@@ -5,6 +5,7 @@
 import { Type, type Static } from 'typebox'
 import { PRODUCT_CATEGORIES } from './catalog'
 import { Instant, Nullable, StringEnum } from './schema'
+import { Text } from './text'
 
 export const BUNDLE_SCOPES = ['corp', 'personal'] as const
 export type BundleScope = (typeof BUNDLE_SCOPES)[number]
@@ -15,13 +16,13 @@ export const BUNDLE_MAX_ITEMS = 6
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })
 
 export const BundleItemInputSchema = Type.Object(
-  { productId: Id, skuId: Type.String({ minLength: 1, maxLength: 80 }) },
+  { productId: Id, skuId: Text({ minLength: 1, maxLength: 80 }) },
   { additionalProperties: false },
 )
 export type BundleItemInput = Static<typeof BundleItemInputSchema>
 
-const Title = Type.String({ minLength: 1, maxLength: 40, pattern: '\\S' })
-const Note = Type.String({ maxLength: 200 })
+const Title = Text({ minLength: 1, maxLength: 40, notBlank: true })
+const Note = Text({ maxLength: 200, multiline: true })
 const Items = Type.Array(BundleItemInputSchema, { minItems: BUNDLE_MIN_ITEMS, maxItems: BUNDLE_MAX_ITEMS })
 
 export const BundleCreateSchema = Type.Object(

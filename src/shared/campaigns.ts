@@ -31,6 +31,7 @@
 import { Type, type Static } from 'typebox'
 import { BIRTHDAY_MONTH_PATTERN, LAST_CONTACT_FILTERS, LAST_PURCHASE_FILTERS, LEVEL_FILTERS } from './customer'
 import { Instant, Nullable, StringEnum } from './schema'
+import { Text } from './text'
 
 const Day = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' })
 
@@ -43,7 +44,7 @@ const Day = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01
 export const CampaignAudienceSchema = Type.Object(
   {
     /** Corporate tag ids (`et…`): she carries any of them (as her guide's contact). */
-    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20 })),
+    tags: Type.Optional(Type.Array(Text({ minLength: 1, maxLength: 64 }), { maxItems: 20 })),
     levels: Type.Optional(Type.Array(StringEnum(LEVEL_FILTERS), { maxItems: 10 })),
     lastPurchase: Type.Optional(StringEnum(LAST_PURCHASE_FILTERS)),
     lastContact: Type.Optional(StringEnum(LAST_CONTACT_FILTERS)),
@@ -58,23 +59,23 @@ export const CampaignAudienceSchema = Type.Object(
 export type CampaignAudience = Static<typeof CampaignAudienceSchema>
 
 export const CampaignContentSchema = Type.Object(
-  { type: StringEnum(['reply', 'bundle', 'coupon']), id: Type.String({ minLength: 1, maxLength: 64 }) },
+  { type: StringEnum(['reply', 'bundle', 'coupon']), id: Text({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 )
 export type CampaignContent = Static<typeof CampaignContentSchema>
 
 export const CampaignCreateSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 40 }),
+    name: Text({ minLength: 1, maxLength: 40 }),
     startsOn: Day,
     endsOn: Day,
     audience: CampaignAudienceSchema,
     /** null: the task only asks her to talk to the customer. */
     content: Nullable(CampaignContentSchema),
     /** Shown to the guides on each task. */
-    note: Type.Optional(Type.String({ maxLength: 200 })),
+    note: Type.Optional(Text({ maxLength: 200, multiline: true })),
     /** Stores it runs in; left out: every store she looks after. */
-    storeIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 200 })),
+    storeIds: Type.Optional(Type.Array(Text({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 200 })),
   },
   { additionalProperties: false },
 )
@@ -140,13 +141,13 @@ export const CampaignDetailSchema = Type.Object({
 })
 export type CampaignDetail = Static<typeof CampaignDetailSchema>
 
-export const CampaignIdParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
+export const CampaignIdParamsSchema = Type.Object({ id: Text({ minLength: 1, maxLength: 64 }) })
 
 /** The form's live count: an audience and the stores (left out: all of hers). */
 export const CampaignAudienceQuerySchema = Type.Object(
   {
     audience: CampaignAudienceSchema,
-    storeIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 200 })),
+    storeIds: Type.Optional(Type.Array(Text({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 200 })),
   },
   { additionalProperties: false },
 )

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from 'typebox'
 import { Nullable, StringEnum } from './schema'
+import { Text } from './text'
 
 export const PRODUCT_CATEGORIES = ['top', 'bottom', 'dress', 'outerwear', 'shoes', 'bag', 'accessory'] as const
 export type ProductCategory = (typeof PRODUCT_CATEGORIES)[number]
@@ -62,16 +63,16 @@ const Fen = Type.Integer({ minimum: 0, maximum: 100_000_000 })
 
 export const CatalogQuerySchema = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 40 })),
+    q: Type.Optional(Text({ maxLength: 40 })),
     category: Type.Optional(StringEnum(PRODUCT_CATEGORIES)),
     /** Only styles with this size in stock at the guide's store. */
-    size: Type.Optional(Type.String({ minLength: 1, maxLength: 8 })),
+    size: Type.Optional(Text({ minLength: 1, maxLength: 8 })),
     inStock: Type.Optional(Type.Boolean()),
     minPriceFen: Type.Optional(Fen),
     maxPriceFen: Type.Optional(Fen),
-    tag: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    tag: Type.Optional(Text({ minLength: 1, maxLength: 20 })),
     sort: Type.Optional(StringEnum(CATALOG_SORTS)),
-    cursor: Type.Optional(Type.String({ maxLength: 40 })),
+    cursor: Type.Optional(Text({ maxLength: 40 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
   },
   { additionalProperties: false },

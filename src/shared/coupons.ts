@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox'
 import { Instant, Nullable, StringEnum } from './schema'
+import { Text } from './text'
 
 export const COUPON_KINDS = ['amount_off', 'percent_off', 'no_threshold'] as const
 export type CouponKind = (typeof COUPON_KINDS)[number]
@@ -31,8 +32,8 @@ const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })
 
 const templateFields = {
-  name: Type.String({ minLength: 1, maxLength: 40, pattern: '\\S' }),
-  description: Type.Optional(Type.String({ maxLength: 200 })),
+  name: Text({ minLength: 1, maxLength: 40, notBlank: true }),
+  description: Type.Optional(Text({ maxLength: 200, multiline: true })),
   kind: StringEnum(COUPON_KINDS),
   /** fen for amount_off and no_threshold; the percentage off (1–99) for percent_off. */
   value: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
@@ -46,7 +47,7 @@ const templateFields = {
   validFrom: Type.Optional(DateOnly),
   validTo: Type.Optional(DateOnly),
   eligibleLevels: Type.Optional(Type.Array(StringEnum(MEMBER_LEVELS), { maxItems: 4, uniqueItems: true })),
-  eligibleTags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 20, uniqueItems: true })),
+  eligibleTags: Type.Optional(Type.Array(Text({ minLength: 1, maxLength: 30 }), { maxItems: 20, uniqueItems: true })),
   /** For customers with at most this many orders: 0 is new customers only (none yet); null or left out, anyone. */
   maxOrders: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 10_000 }))),
   /** Stores where it can be used; empty: every store. */
@@ -162,7 +163,7 @@ export const CouponOffersSchema = Type.Object({ offers: Type.Array(CouponOfferSc
 export type CouponOffers = Static<typeof CouponOffersSchema>
 
 export const RedemptionRequestSchema = Type.Object(
-  { code: Type.String({ minLength: 4, maxLength: 40 }), orderId: Type.Optional(Type.String({ maxLength: 64 })) },
+  { code: Text({ minLength: 4, maxLength: 40 }), orderId: Type.Optional(Text({ maxLength: 64 })) },
   { additionalProperties: false },
 )
 

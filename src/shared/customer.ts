@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { EXTERNAL_USER_ID_PATTERN } from './ids'
 import { Instant, Nullable, StringEnum } from './schema'
+import { Text } from './text'
 
 export const ExternalUserIdParamsSchema = Type.Object({
   externalUserId: Type.String({ pattern: EXTERNAL_USER_ID_PATTERN }),
@@ -142,6 +143,8 @@ export const CustomerProfileSchema = Type.Object({
   facts: FactsSchema,
   /** When the WeCom part was last read from WeCom. */
   syncedAt: Instant,
+  /** Present (true) when WeCom could not be asked just now and this is our older copy. */
+  wecomStale: Type.Optional(Type.Boolean()),
 })
 export type CustomerProfile = Static<typeof CustomerProfileSchema>
 
@@ -176,9 +179,9 @@ export type LastContactFilter = (typeof LAST_CONTACT_FILTERS)[number]
 export const BIRTHDAY_MONTH_PATTERN = '^(?:this|next|[1-9]|1[0-2])$'
 
 export const CustomerListQuerySchema = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 50 })),
+  q: Type.Optional(Text({ maxLength: 50 })),
   /** A corporate tag id (`et…`), or the name of a personal tag of hers. */
-  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  tag: Type.Optional(Text({ minLength: 1, maxLength: 64 })),
   level: Type.Optional(StringEnum(LEVEL_FILTERS)),
   lastPurchase: Type.Optional(StringEnum(LAST_PURCHASE_FILTERS)),
   lastContact: Type.Optional(StringEnum(LAST_CONTACT_FILTERS)),
@@ -189,7 +192,7 @@ export const CustomerListQuerySchema = Type.Object({
   source: Type.Optional(Type.Integer({ minimum: 0, maximum: 999 })),
   sort: Type.Optional(StringEnum(CUSTOMER_SORTS)),
   /** Only valid with the sort it came from. */
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  cursor: Type.Optional(Text({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 })
 export type CustomerListQuery = Static<typeof CustomerListQuerySchema>

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'payload_too_large',
   'rate_limited',
   'wecom_unavailable',
+  // WeCom asked us to slow down (45009/45033): a 503 with Retry-After, no call is made meanwhile.
+  'wecom_busy',
   'wecom_error',
   'invalid_oauth_state',
   'invalid_oauth_code',
@@ -33,6 +35,8 @@ export const ERROR_CODES = [
   'private_text',
   // A write in a manager's preview of a guide's view (the preview is read-only).
   'preview_read_only',
+  // A write from a page of another origin (its Origin header is not ours): 403.
+  'cross_origin',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

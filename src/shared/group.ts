@@ -24,5 +24,7 @@ export const GroupChatSchema = Type.Object({
   memberCount: Type.Integer(),
   staffCount: Type.Integer(),
   customers: Type.Array(GroupCustomerSchema),
+  /** Present (true) when WeCom could not be asked just now and this is our older copy. */
+  wecomStale: Type.Optional(Type.Boolean()),
 })
 export type GroupChat = Static<typeof GroupChatSchema>

@@ -1,9 +1,25 @@
 import { Type, type Static } from 'typebox'
-import { StringEnum } from './schema'
+import { Instant, Nullable, StringEnum } from './schema'
+
+/** What last went wrong talking to WeCom: shown to admins only, never to guides or strangers. */
+export const WecomLastErrorSchema = Type.Object({
+  /** WeCom's errcode; null when WeCom did not answer (timeout, network, HTTP error). */
+  errcode: Nullable(Type.Integer()),
+  errmsg: Type.String(),
+  /** The API called, e.g. `externalcontact/get`. */
+  api: Type.String(),
+  at: Instant,
+})
+export type WecomLastError = Static<typeof WecomLastErrorSchema>
 
 export const HealthSchema = Type.Object({
   status: Type.Literal('ok'),
   db: StringEnum(['sqlite', 'postgres']),
-  wecom: StringEnum(['real', 'simulator']),
+  wecom: Type.Object({
+    mode: StringEnum(['real', 'simulator']),
+    /** Admins only (WECOM_ADMIN_IDS or the CRM's admin role): this instance's view of WeCom. */
+    lastError: Type.Optional(Nullable(WecomLastErrorSchema)),
+    lastSuccessAt: Type.Optional(Nullable(Instant)),
+  }),
 })
 export type Health = Static<typeof HealthSchema>

@@ -6,6 +6,7 @@ import { Type, type Static } from 'typebox'
 import { COUPON_KINDS } from './coupons'
 import { MemberLevelSchema } from './customer'
 import { Instant, Nullable, StringEnum } from './schema'
+import { Text } from './text'
 
 export { FACT_FIELDS, type FactField } from './customer'
 
@@ -15,8 +16,8 @@ export const BIRTHDAY_PATTERN = '^(?:(?:19|20)\\d{2}-)?(?:0[1-9]|1[0-2])-(?:0[1-
 export const PHONE_PATTERN = '^1\\d{10}$'
 export const DATE_PATTERN = '^\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])$'
 
-const ShortText = (max: number) => Type.String({ maxLength: max })
-const Words = Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 12 })
+const ShortText = (max: number, multiline = false) => Text({ maxLength: max, multiline })
+const Words = Type.Array(Text({ minLength: 1, maxLength: 20 }), { maxItems: 12 })
 
 /** A change to some facts; null clears what the guide had recorded. */
 export const FactsPatchSchema = Type.Object(
@@ -25,14 +26,14 @@ export const FactsPatchSchema = Type.Object(
     sizeBottom: Type.Optional(Nullable(ShortText(10))),
     sizeDress: Type.Optional(Nullable(ShortText(10))),
     sizeShoes: Type.Optional(Nullable(ShortText(10))),
-    fitNotes: Type.Optional(Nullable(ShortText(200))),
+    fitNotes: Type.Optional(Nullable(ShortText(200, true))),
     stylePreferences: Type.Optional(Words),
     colorsLiked: Type.Optional(Words),
     colorsAvoided: Type.Optional(Words),
     materialsAvoided: Type.Optional(Words),
     birthday: Type.Optional(Nullable(Type.String({ pattern: BIRTHDAY_PATTERN }))),
     phone: Type.Optional(Nullable(Type.String({ pattern: PHONE_PATTERN }))),
-    preferredStoreId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
+    preferredStoreId: Type.Optional(Nullable(Text({ minLength: 1, maxLength: 64 }))),
   },
   { additionalProperties: false, minProperties: 1 },
 )
@@ -44,8 +45,8 @@ export const PhoneSchema = Type.Object({ phone: Type.String() })
 
 export const RemarkPatchSchema = Type.Object(
   {
-    remark: Type.Optional(Type.String({ maxLength: 20 })),
-    description: Type.Optional(Type.String({ maxLength: 150 })),
+    remark: Type.Optional(Text({ maxLength: 20 })),
+    description: Type.Optional(Text({ maxLength: 150, multiline: true })),
   },
   { additionalProperties: false, minProperties: 1 },
 )
@@ -62,14 +63,14 @@ export const CorpTagGroupsSchema = Type.Object({
 })
 export type CorpTagGroups = Static<typeof CorpTagGroupsSchema>
 
-const TagIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 30 })
+const TagIds = Type.Array(Text({ minLength: 1, maxLength: 64 }), { maxItems: 30 })
 export const TagsChangeSchema = Type.Object(
   { add: Type.Optional(TagIds), remove: Type.Optional(TagIds) },
   { additionalProperties: false, minProperties: 1 },
 )
 export type TagsChange = Static<typeof TagsChangeSchema>
 
-const TagNames = Type.Array(Type.String({ minLength: 1, maxLength: 15, pattern: '\\S' }), { maxItems: 20 })
+const TagNames = Type.Array(Text({ minLength: 1, maxLength: 15, notBlank: true }), { maxItems: 20 })
 export const PersonalTagsChangeSchema = Type.Object(
   { add: Type.Optional(TagNames), remove: Type.Optional(TagNames) },
   { additionalProperties: false, minProperties: 1 },
@@ -87,7 +88,7 @@ export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 export const NoteCreateSchema = Type.Object(
   {
     id: Type.String({ pattern: UUID_PATTERN }),
-    text: Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S' }),
+    text: Text({ minLength: 1, maxLength: 1000, multiline: true, notBlank: true }),
     nextFollowUp: Type.Optional(Nullable(Type.String({ pattern: DATE_PATTERN }))),
     outcome: Type.Optional(Nullable(StringEnum(NOTE_OUTCOMES))),
   },
@@ -171,7 +172,7 @@ export const TimelineEntrySchema = Type.Object({
 export type TimelineEntry = Static<typeof TimelineEntrySchema>
 
 export const TimelineQuerySchema = Type.Object({
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  cursor: Type.Optional(Text({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
   kind: Type.Optional(StringEnum(TIMELINE_KINDS)),
 })
@@ -202,7 +203,7 @@ export const MemberLookupSchema = Type.Object({ candidates: Type.Array(MemberCan
 export type MemberLookup = Static<typeof MemberLookupSchema>
 
 export const MemberBindSchema = Type.Object(
-  { memberId: Type.String({ minLength: 1, maxLength: 64 }), phone: Type.String({ pattern: PHONE_PATTERN }) },
+  { memberId: Text({ minLength: 1, maxLength: 64 }), phone: Type.String({ pattern: PHONE_PATTERN }) },
   { additionalProperties: false },
 )
 export type MemberBind = Static<typeof MemberBindSchema>

@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox'
 import { Instant, Nullable, StringEnum } from './schema'
+import { Text } from './text'
 
 export const REPLY_SCOPES = ['corp', 'personal'] as const
 export type ReplyScope = (typeof REPLY_SCOPES)[number]
@@ -16,32 +17,32 @@ export type ReplyStage = (typeof REPLY_STAGES)[number]
 /** Variables a text part may contain, filled in just before sending. */
 export const REPLY_VARIABLES = ['{称呼}', '{导购}', '{门店}', '{会员等级}'] as const
 
-export const MINIPROGRAM_PAGE_PATTERN = '^[A-Za-z0-9_\\-./]+\\.html(\\?[^\\s#]*)?$'
+export const MINIPROGRAM_PAGE_PATTERN = '^[A-Za-z0-9_\\-./]+\\.html(\\?[^\\s#\\u0000-\\u001F\\u007F]*)?$'
 export const MINIPROGRAM_APPID_PATTERN = '^wx[0-9a-f]{16}$'
 
-/** Something to read: not empty, not only spaces. */
-const NOT_BLANK = '\\S'
 /**
  * A link a news card opens: http(s) and a host, no spaces. The same check as the manager's
- * editor (`reply-validate.ts`), scheme in either case.
+ * editor (`reply-validate.ts`), scheme in either case; no control characters.
  */
-export const NEWS_URL_PATTERN = '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/$.?#].[^\\s]*$'
+export const NEWS_URL_PATTERN = '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/$.?#\\u0000-\\u001F\\u007F][^\\s\\u0000-\\u001F\\u007F]+$'
+/** A cover: absolute, or a path of ours; no control characters. */
+const COVER_URL_PATTERN = '^(https?://|/)[^\\u0000-\\u001F\\u007F]*$'
 
 const TextPart = Type.Object(
-  { type: Type.Literal('text'), text: Type.String({ minLength: 1, maxLength: 2000, pattern: NOT_BLANK }) },
+  { type: Type.Literal('text'), text: Text({ minLength: 1, maxLength: 2000, multiline: true, notBlank: true }) },
   { additionalProperties: false },
 )
 const ImagePart = Type.Object(
-  { type: Type.Literal('image'), assetId: Type.String({ minLength: 1, maxLength: 64 }) },
+  { type: Type.Literal('image'), assetId: Text({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 )
 const NewsPart = Type.Object(
   {
     type: Type.Literal('news'),
-    title: Type.String({ minLength: 1, maxLength: 64 }),
-    desc: Type.String({ maxLength: 120 }),
+    title: Text({ minLength: 1, maxLength: 64 }),
+    desc: Text({ maxLength: 120, multiline: true }),
     url: Type.String({ minLength: 1, maxLength: 1024, pattern: NEWS_URL_PATTERN }),
-    coverUrl: Type.String({ minLength: 1, maxLength: 1024, pattern: '^(https?://|/)' }),
+    coverUrl: Type.String({ minLength: 1, maxLength: 1024, pattern: COVER_URL_PATTERN }),
   },
   { additionalProperties: false },
 )
@@ -50,8 +51,8 @@ const MiniprogramPart = Type.Object(
     type: Type.Literal('miniprogram'),
     appid: Type.String({ pattern: MINIPROGRAM_APPID_PATTERN }),
     page: Type.String({ minLength: 6, maxLength: 256, pattern: MINIPROGRAM_PAGE_PATTERN }),
-    title: Type.String({ minLength: 1, maxLength: 64 }),
-    coverUrl: Type.String({ minLength: 1, maxLength: 1024, pattern: '^(https?://|/)' }),
+    title: Text({ minLength: 1, maxLength: 64 }),
+    coverUrl: Type.String({ minLength: 1, maxLength: 1024, pattern: COVER_URL_PATTERN }),
   },
   { additionalProperties: false },
 )
@@ -98,15 +99,15 @@ export const ReplyLibrarySchema = Type.Object({
 })
 export type ReplyLibrary = Static<typeof ReplyLibrarySchema>
 
-const Title = Type.String({ minLength: 1, maxLength: 60, pattern: NOT_BLANK })
-const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 20, pattern: NOT_BLANK }), { maxItems: 10 })
+const Title = Text({ minLength: 1, maxLength: 60, notBlank: true })
+const Tags = Type.Array(Text({ minLength: 1, maxLength: 20, notBlank: true }), { maxItems: 10 })
 const Stages = Type.Array(StringEnum(REPLY_STAGES), { maxItems: 3 })
 const Parts = Type.Array(ReplyPartSchema, { minItems: 1, maxItems: 6 })
 
 export const ReplyCreateSchema = Type.Object(
   {
     scope: StringEnum(REPLY_SCOPES),
-    groupId: Type.String({ minLength: 1, maxLength: 64 }),
+    groupId: Text({ minLength: 1, maxLength: 64 }),
     title: Title,
     parts: Parts,
     tags: Type.Optional(Tags),
@@ -136,7 +137,7 @@ export type ReplyUpdate = Static<typeof ReplyUpdateSchema>
 /** Move to a group (or stay) and to a place in it: `position` counts from 0. */
 export const MoveSchema = Type.Object(
   {
-    groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    groupId: Type.Optional(Text({ minLength: 1, maxLength: 64 })),
     position: Type.Integer({ minimum: 0, maximum: 10_000 }),
   },
   { additionalProperties: false },
@@ -146,8 +147,8 @@ export type Move = Static<typeof MoveSchema>
 export const GroupCreateSchema = Type.Object(
   {
     scope: StringEnum(REPLY_SCOPES),
-    parentId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
-    name: Type.String({ minLength: 1, maxLength: 30, pattern: '\\S' }),
+    parentId: Type.Optional(Nullable(Text({ minLength: 1, maxLength: 64 }))),
+    name: Text({ minLength: 1, maxLength: 30, notBlank: true }),
   },
   { additionalProperties: false },
 )
@@ -155,7 +156,7 @@ export type GroupCreate = Static<typeof GroupCreateSchema>
 
 export const GroupUpdateSchema = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 30, pattern: '\\S' })),
+    name: Type.Optional(Text({ minLength: 1, maxLength: 30, notBlank: true })),
     retired: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -164,7 +165,7 @@ export type GroupUpdate = Static<typeof GroupUpdateSchema>
 
 export const GroupMoveSchema = Type.Object(
   {
-    parentId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
+    parentId: Type.Optional(Nullable(Text({ minLength: 1, maxLength: 64 }))),
     position: Type.Integer({ minimum: 0, maximum: 10_000 }),
   },
   { additionalProperties: false },
@@ -248,7 +249,7 @@ export type SendReport = Static<typeof SendReportSchema>
 
 /** A WeCom media id the chat refused (expired, 40007): the server uploads the image again. */
 export const MediaRefreshSchema = Type.Object(
-  { mediaId: Type.String({ minLength: 1, maxLength: 256 }) },
+  { mediaId: Text({ minLength: 1, maxLength: 256 }) },
   { additionalProperties: false },
 )
 
@@ -278,7 +279,7 @@ export const AuditEntrySchema = Type.Object({
   id: Type.String(),
   at: Instant,
   actor: Type.Object({ userId: Type.String(), name: Type.String() }),
-  entity: StringEnum(['reply', 'reply_group', 'coupon_template', 'sales_target', 'store', 'campaign']),
+  entity: StringEnum(['reply', 'reply_group', 'coupon_template', 'sales_target', 'store', 'campaign', 'sessions']),
   entityId: Type.String(),
   action: StringEnum(['create', 'update', 'move', 'retire', 'restore']),
   /** What was changed: the reply's title, the group's or the coupon's name. */

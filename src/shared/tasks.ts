@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox'
 import { Instant, Nullable, StringEnum } from './schema'
+import { Text } from './text'
 
 export const TASK_KINDS = [
   'birthday',
@@ -56,7 +57,7 @@ export const TaskListQuerySchema = Type.Object(
   {
     status: Type.Optional(StringEnum(TASK_STATUSES)),
     kind: Type.Optional(StringEnum(TASK_KINDS)),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    cursor: Type.Optional(Text({ maxLength: 200 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   },
   { additionalProperties: false },
@@ -66,10 +67,10 @@ export type TaskListQuery = Static<typeof TaskListQuerySchema>
 export const TaskListSchema = Type.Object({ items: Type.Array(TaskSchema), nextCursor: Nullable(Type.String()) })
 export type TaskList = Static<typeof TaskListSchema>
 
-export const TaskIdParamsSchema = Type.Object({ taskId: Type.String({ minLength: 1, maxLength: 64 }) })
+export const TaskIdParamsSchema = Type.Object({ taskId: Text({ minLength: 1, maxLength: 64 }) })
 
 export const TaskSkipSchema = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: 100 }) },
+  { reason: Text({ minLength: 1, maxLength: 100, multiline: true }) },
   { additionalProperties: false },
 )
 export type TaskSkip = Static<typeof TaskSkipSchema>

@@ -6,8 +6,9 @@
 import { Type, type Static } from 'typebox'
 import { Instant, Nullable, StringEnum } from './schema'
 import { STATS_PERIODS } from './stats'
+import { Text } from './text'
 
-const StoreId = Type.String({ minLength: 1, maxLength: 64 })
+const StoreId = Text({ minLength: 1, maxLength: 64 })
 const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' })
 
 export const TeamStatsQuerySchema = Type.Object(
@@ -107,7 +108,13 @@ export const ContentUsageSchema = Type.Object({
    * send and credited to the guide who sent it (one order counts once per item).
    */
   replies: Type.Array(
-    Type.Object({ id: Type.String(), title: Type.String(), sends: Type.Integer(), customers: Type.Integer(), salesFen: Type.Integer() }),
+    Type.Object({
+      id: Type.String(),
+      title: Type.String(),
+      sends: Type.Integer(),
+      customers: Type.Integer(),
+      salesFen: Type.Integer(),
+    }),
   ),
   bundles: Type.Array(
     Type.Object({
@@ -160,7 +167,7 @@ export const TargetsUpdateSchema = Type.Object(
       Type.Object(
         {
           scope: StringEnum(['store', 'guide']),
-          id: Type.String({ minLength: 1, maxLength: 64 }),
+          id: Text({ minLength: 1, maxLength: 64 }),
           /** Up to ¥100,000,000; null clears it. */
           amountFen: Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000_000 })),
         },
@@ -236,10 +243,7 @@ export const TillKeySchema = Type.Object({
 export type TillKey = Static<typeof TillKeySchema>
 export const TillKeyListSchema = Type.Object({ items: Type.Array(TillKeySchema) })
 export type TillKeyList = Static<typeof TillKeyListSchema>
-export const TillKeyCreateSchema = Type.Object(
-  { label: Type.Optional(Type.String({ maxLength: 60 })) },
-  { additionalProperties: false },
-)
+export const TillKeyCreateSchema = Type.Object({ label: Type.Optional(Text({ maxLength: 60 })) }, { additionalProperties: false })
 /** The new key, shown once. */
 export const TillKeyCreatedSchema = Type.Object({ id: Type.String(), storeId: Type.String(), key: Type.String() })
 export type TillKeyCreated = Static<typeof TillKeyCreatedSchema>

@@ -1,11 +1,12 @@
 import { Type, type Static } from 'typebox'
 import { StringEnum } from './schema'
+import { Text } from './text'
 
 export const SignatureTypeSchema = StringEnum(['agent', 'corp'])
 export type SignatureType = Static<typeof SignatureTypeSchema>
 
 export const SignatureQuerySchema = Type.Object({
-  url: Type.String({ minLength: 1, maxLength: 4096 }),
+  url: Text({ minLength: 1, maxLength: 4096 }),
   type: Type.Optional(SignatureTypeSchema),
 })
 

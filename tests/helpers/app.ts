@@ -9,6 +9,7 @@ import { buildApp, injectFetch, type BuiltApp } from '../../src/server/app'
 import { buildDemoData, type DemoData } from '../../src/server/demo/data'
 import { seedDemo } from '../../src/server/demo/seed'
 import { loadConfig, type Config } from '../../src/server/env'
+import type { SessionLimits } from '../../src/server/modules/sessions/sessions.service'
 import { wecomApiPlugin } from '../../src/server/simulator/wecom-api'
 import { SimulatorWorld } from '../../src/server/simulator/world'
 import { createTestDb, type DbKind, type TestDb } from './db'
@@ -46,7 +47,14 @@ export interface TestAppOptions {
   env?: Record<string, string>
   /** Run the evening-report check on a timer this often (off unless asked). */
   eveningReportMs?: number
+  /**
+   * How long sessions last. Not given: a year, since many tests move the clock by days and
+   * keep the cookie they signed in with; the session tests ask for production's limits.
+   */
+  sessionLimits?: SessionLimits
 }
+
+const TEST_SESSION_LIMITS: SessionLimits = { maxMs: 365 * 86_400_000, idleMs: 365 * 86_400_000 }
 
 /** The WeCom stand-in as its own Fastify instance, like qyapi.weixin.qq.com. */
 export async function createWecomStandIn(world: SimulatorWorld): Promise<FastifyInstance> {
@@ -97,6 +105,7 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       wecomBusyBackoffMs: [0, 0, 0],
       distDir: '/nonexistent',
       eveningReportMs: options.eveningReportMs ?? 0,
+      sessionLimits: options.sessionLimits ?? TEST_SESSION_LIMITS,
     })
   } else {
     let self: FastifyInstance | null = null
@@ -110,6 +119,7 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       wecomBusyBackoffMs: [0, 0, 0],
       distDir: '/nonexistent',
       eveningReportMs: options.eveningReportMs ?? 0,
+      sessionLimits: options.sessionLimits ?? TEST_SESSION_LIMITS,
     })
     self = built.app
   }
@@ -155,6 +165,10 @@ export async function signIn(t: TestApp, userId: string, returnTo = '/'): Promis
   })
   const session = parseSetCookies(callback.headers['set-cookie']).get('gs_session')
   if (callback.statusCode !== 302 || !session) throw new Error(`sign-in failed: ${callback.statusCode} ${callback.body}`)
+  // A first sign-in resyncs her customers in the background: let it finish, so a test that
+  // writes customers straight into the cache next does not race it (the resync would end
+  // follows WeCom does not list).
+  await t.ctx.background.idle()
   return `gs_session=${session.value}`
 }
 

@@ -82,17 +82,20 @@ describe.each(DB_KINDS)('sign-in through WeCom OAuth, real mode (%s)', (kind) =>
       expect(res.statusCode).toBeLessThan(500)
       expect(parseSetCookies(res.headers['set-cookie']).get('gs_session'), attempt.url).toBeUndefined()
     }
-    // The code was not consumed by the failed attempts above; using it twice fails the second time.
+    // The code was not consumed by the failed attempts above (the state was: a state is
+    // good for one callback); using the code twice fails the second time.
+    const fresh = await startLogin(t, '/')
     const first = await t.app.inject({
       method: 'GET',
-      url: `/api/auth/callback?code=${code}&state=${state}`,
-      headers: { cookie: `gs_oauth=${oauth!.value}` },
+      url: `/api/auth/callback?code=${code}&state=${fresh.state}`,
+      headers: { cookie: `gs_oauth=${fresh.oauth!.value}` },
     })
     expect(first.statusCode).toBe(302)
+    const another = await startLogin(t, '/')
     const again = await t.app.inject({
       method: 'GET',
-      url: `/api/auth/callback?code=${code}&state=${state}`,
-      headers: { cookie: `gs_oauth=${oauth!.value}` },
+      url: `/api/auth/callback?code=${code}&state=${another.state}`,
+      headers: { cookie: `gs_oauth=${another.oauth!.value}` },
     })
     expect(again.statusCode).toBe(400)
     expect(again.json()).toMatchObject({ error: { code: 'invalid_oauth_code' } })

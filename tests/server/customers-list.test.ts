@@ -12,41 +12,9 @@ import { birthdayMonthOf } from '../../src/server/modules/customers/list-query'
 import { shanghaiDate } from '../../src/shared/dates'
 import { DB_KINDS } from '../helpers/db'
 import { addFollowedCustomers, createTestApp, signIn, type TestApp } from '../helpers/app'
+import { insertCouponTemplate } from '../helpers/world'
 
 const DAY = 86_400_000
-
-/** A coupon template for the issuances written below (the demo has none). */
-async function insertCouponTemplate(t: TestApp): Promise<string> {
-  const id = `tpl-${randomUUID()}`
-  await t.testDb.db.kysely
-    .insertInto('coupon_templates')
-    .values({
-      id,
-      name: '满500减50',
-      description: '',
-      kind: 'amount_off',
-      value: 5000,
-      threshold: 50000,
-      total_stock: 1000,
-      stock_left: 1000,
-      per_customer_limit: 1,
-      guide_weekly_quota: 100,
-      valid_days: 30,
-      valid_from: null,
-      valid_to: null,
-      eligible_levels: '[]',
-      eligible_tags: '[]',
-      store_ids: '[]',
-      online: 1,
-      status: 'active',
-      max_orders: null,
-      created_by: 'wanglei',
-      created_at: t.clock.value,
-      updated_at: t.clock.value,
-    })
-    .execute()
-  return id
-}
 
 describe('birthdayMonthOf', () => {
   it('reads this and next month on China’s calendar, and turns December into January', () => {

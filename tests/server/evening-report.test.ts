@@ -121,10 +121,14 @@ describe.each(DB_KINDS)('the evening report (%s)', (kind) => {
   it('tries again at the next check when WeCom is busy', async () => {
     t.clock.value = china('2026-11-27 21:00')
     t.world.injectFault('message/send', 45009, 1, 'api freq out of limit')
-    expect(await t.eveningReports.sendDue()).toEqual(['lina', 'wanglei'])
+    const sendCalls = () => t.world.callCount('message/send')
+    const before = sendCalls()
+    // WeCom's minute block: after the first refusal nobody else is tried until it passes.
+    expect(await t.eveningReports.sendDue()).toEqual([])
+    expect(sendCalls() - before).toBe(1)
     expect(inbox('chenjing')).toHaveLength(2)
     t.clock.advance(60_000)
-    expect(await t.eveningReports.sendDue()).toEqual(['chenjing'])
+    expect((await t.eveningReports.sendDue()).sort()).toEqual(['chenjing', 'lina', 'wanglei'])
     expect(inbox('chenjing')).toHaveLength(3)
   })
 

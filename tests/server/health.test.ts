@@ -17,9 +17,9 @@ describe.each(DB_KINDS)('GET /api/health (%s)', (kind) => {
   it('says which database and which WeCom', async () => {
     const res = await sim.app.inject({ method: 'GET', url: '/api/health' })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toEqual({ status: 'ok', db: kind, wecom: 'simulator' })
+    expect(res.json()).toEqual({ status: 'ok', db: kind, wecom: { mode: 'simulator' } })
     const realRes = await real.app.inject({ method: 'GET', url: '/api/health' })
-    expect(realRes.json()).toEqual({ status: 'ok', db: kind, wecom: 'real' })
+    expect(realRes.json()).toEqual({ status: 'ok', db: kind, wecom: { mode: 'real' } })
   })
 
   it('answers unknown API paths with the error body', async () => {

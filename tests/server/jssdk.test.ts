@@ -91,12 +91,15 @@ describe.each(DB_KINDS)('GET /api/wecom/jssdk-signature (%s)', (kind) => {
   it('turns WeCom trouble into a 502/503 with the error body, never a crash', async () => {
     t.world.injectFault('gettoken', 40001, 1, 'invalid credential')
     const refused = await sign(t, 'https://sidebar.example.com/')
-    expect(refused.statusCode).toBe(502)
-    expect(refused.json()).toMatchObject({ error: { code: 'wecom_error' } })
+    expect(refused.statusCode).toBe(503)
+    expect(refused.json()).toMatchObject({ error: { code: 'wecom_unavailable' } })
     t.world.injectFault('ticket/get', 45009, 1, 'api freq out of limit')
     const limited = await sign(t, 'https://sidebar.example.com/')
     expect(limited.statusCode).toBe(503)
-    expect(limited.json()).toMatchObject({ error: { code: 'rate_limited' } })
+    expect(limited.json()).toMatchObject({ error: { code: 'wecom_busy' } })
+    expect(limited.headers['retry-after']).toBe('60')
+    // WeCom's minute block: no call until it has passed.
+    t.clock.advance(60_000)
     const ok = await sign(t, 'https://sidebar.example.com/')
     expect(ok.statusCode).toBe(200)
   })

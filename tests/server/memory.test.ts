@@ -77,11 +77,11 @@ describe.each(DB_KINDS)('the guide’s memory of a customer (%s)', (kind) => {
       const p = await profile()
       expect(p.facts.phoneMasked).toBe(`${member.phone.slice(0, 3)}****${member.phone.slice(-4)}`)
       expect(JSON.stringify(p)).not.toContain(member.phone)
-      const reveal = await call('GET', `/api/customers/${customerId}/phone`)
+      const reveal = await call('POST', `/api/customers/${customerId}/phone`)
       expect(reveal.json()).toEqual({ phone: member.phone })
       await call('PATCH', `/api/customers/${customerId}/facts`, { phone: '13911112222' })
-      expect((await call('GET', `/api/customers/${customerId}/phone`)).json()).toEqual({ phone: '13911112222' })
-      expect((await call('GET', `/api/customers/${customerId}/phone`, undefined, chenjing)).statusCode).toBe(403)
+      expect((await call('POST', `/api/customers/${customerId}/phone`)).json()).toEqual({ phone: '13911112222' })
+      expect((await call('POST', `/api/customers/${customerId}/phone`, undefined, chenjing)).statusCode).toBe(403)
       const events = await t.testDb.db.kysely
         .selectFrom('customer_events')
         .select('actor_id')
@@ -183,7 +183,10 @@ describe.each(DB_KINDS)('the guide’s memory of a customer (%s)', (kind) => {
       const anyTag = t.demo.tagGroups[0]!.tags.find((tag) => !before.follow.tags.some((x) => x.tagId === tag.id))!
       t.world.injectFault('externalcontact/mark_tag', 45009, 1, 'api freq out of limit')
       const refused = await call('POST', `/api/customers/${customerId}/tags`, { add: [anyTag.id] })
-      expect(refused.statusCode).toBe(502)
+      expect(refused.statusCode).toBe(503)
+      expect(refused.json()).toMatchObject({ error: { code: 'wecom_busy' } })
+      // WeCom's minute block passes before the next tag change.
+      t.clock.advance(60_000)
       expect((await profile()).follow.tags).toEqual(before.follow.tags)
       expect((await call('POST', `/api/customers/${customerId}/tags`, { add: ['etNoSuchTag'] })).statusCode).toBe(400)
       expect((await call('POST', `/api/customers/${customerId}/tags`, { add: [anyTag.id] }, chenjing)).statusCode).toBe(403)
@@ -371,7 +374,8 @@ describe.each(DB_KINDS)('the guide’s memory of a customer (%s)', (kind) => {
       expect(other.statusCode).toBe(409)
       const candidates = (await call('GET', `/api/customers/${customerId}/member-candidates?phone=${free.phone}`)).json()
         .candidates
-      expect(candidates[0].boundElsewhere).toBe(true)
+      // Bound to another customer now: not shown at all (issue 14; tests/server/member-candidates.test.ts).
+      expect(candidates).toEqual([])
       const entry = (await call('GET', `/api/customers/${unboundId}/timeline?kind=member_bound`)).json().items[0]
       expect(entry).toMatchObject({ member: { memberId: free.id, name: free.name }, actor: { userId: 'lina' } })
       expect((await call('GET', `/api/customers/${unboundId}/member-candidates?phone=123`)).statusCode).toBe(400)

@@ -1,30 +1,12 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/server/app'
 import { loadConfig } from '../../src/server/env'
 import { createTestDb, type TestDb } from '../helpers/db'
+import { fakeDist } from '../helpers/dist'
 import { SESSION_SECRET } from '../helpers/app'
-
-/** A fake build: the page and manifest shapes Vite writes. */
-function fakeDist(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gs-dist-'))
-  mkdirSync(path.join(dir, 'assets'))
-  mkdirSync(path.join(dir, '.vite'))
-  mkdirSync(path.join(dir, 'src', 'simulator'), { recursive: true })
-  writeFileSync(
-    path.join(dir, 'index.html'),
-    '<!doctype html><html><head><script type="module" src="/assets/index-abc.js"></script></head><body><div id="app"></div></body></html>',
-  )
-  writeFileSync(path.join(dir, 'assets', 'index-abc.js'), 'console.log(1)')
-  writeFileSync(path.join(dir, 'src', 'simulator', 'index.html'), '<!doctype html><title>simulator</title>')
-  writeFileSync(
-    path.join(dir, '.vite', 'manifest.json'),
-    JSON.stringify({ 'src/simulator/bridge.ts': { file: 'assets/bridge-xyz.js' } }),
-  )
-  return dir
-}
 
 describe('serving the app', () => {
   let testDb: TestDb

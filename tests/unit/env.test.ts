@@ -14,7 +14,8 @@ describe('loadConfig', () => {
   it('runs the simulator with no WeCom credentials, on SQLite in the data folder', () => {
     const config = loadConfig({}, opts)
     expect(config.port).toBe(8080)
-    expect(config.host).toBe('0.0.0.0')
+    // Anyone who reaches a simulator can sign in as anyone: this machine only, by default.
+    expect(config.host).toBe('127.0.0.1')
     expect(config.wecom.mode).toBe('simulator')
     expect(config.wecom.apiBase).toBe('http://127.0.0.1:8080/simulator/wecom-api')
     expect(config.database).toEqual({ kind: 'sqlite', file: '/srv/app/data/guide-sidebar-demo.db' })
@@ -104,6 +105,51 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ LOOKBOOK_MINIPROGRAM_APPID: 'wx0123456789abcdef', LOOKBOOK_MINIPROGRAM_PAGE: 'pages/lookbook/index' }, opts),
     ).toThrow(/\.html/)
+  })
+
+  it('listens on every interface in real mode, on loopback in simulator mode, and where HOST says in either', () => {
+    expect(loadConfig(real, opts).host).toBe('0.0.0.0')
+    expect(loadConfig({}, opts).host).toBe('127.0.0.1')
+    expect(loadConfig({ HOST: '0.0.0.0' }, opts).host).toBe('0.0.0.0')
+    expect(loadConfig({ ...real, HOST: '10.0.0.5' }, opts).host).toBe('10.0.0.5')
+  })
+
+  it('refuses to serve the simulator at a PUBLIC_URL unless SIMULATOR=1 says so', () => {
+    const lost = { PUBLIC_URL: 'https://sidebar.example.com', SESSION_SECRET: 'k'.repeat(32) }
+    expect(() => loadConfig(lost, opts)).toThrow(ConfigError)
+    expect(() => loadConfig(lost, opts)).toThrow(/SIMULATOR=1/)
+    expect(() => loadConfig({ ...lost, SIMULATOR: 'yes' }, opts)).toThrow(/SIMULATOR=1/)
+    const demo = loadConfig({ ...lost, SIMULATOR: '1' }, opts)
+    expect(demo.wecom.mode).toBe('simulator')
+    expect(demo.publicUrl).toBe('https://sidebar.example.com')
+    expect(demo.host).toBe('127.0.0.1')
+    // Without PUBLIC_URL the simulator needs no such word.
+    expect(loadConfig({}, opts).wecom.mode).toBe('simulator')
+  })
+
+  it('believes X-Forwarded-For only from the proxies TRUST_PROXY names', () => {
+    expect(loadConfig({}, opts).trustProxy).toBe(false)
+    expect(loadConfig({ TRUST_PROXY: 'off' }, opts).trustProxy).toBe(false)
+    expect(loadConfig({ TRUST_PROXY: '1' }, opts).trustProxy).toBe(1)
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.5, 10.0.1.0/24 ,loopback, fd00::/8' }, opts).trustProxy).toEqual([
+      '10.0.0.5',
+      '10.0.1.0/24',
+      'loopback',
+      'fd00::/8',
+    ])
+    expect(() => loadConfig({ TRUST_PROXY: 'true' }, opts)).toThrow(/any client choose its IP/)
+    for (const bad of ['10.0.0.300', '10.0.0.0/33', 'proxy.internal', '11'])
+      expect(() => loadConfig({ TRUST_PROXY: bad }, opts), bad).toThrow(/TRUST_PROXY/)
+  })
+
+  it('takes REDIS_URL and IMAGE_FETCH_ALLOW_HOSTS', () => {
+    expect(loadConfig({}, opts).redisUrl).toBeNull()
+    expect(loadConfig({ REDIS_URL: 'redis://10.0.0.9:6379/2' }, opts).redisUrl).toBe('redis://10.0.0.9:6379/2')
+    expect(() => loadConfig({ REDIS_URL: 'http://10.0.0.9' }, opts)).toThrow(/REDIS_URL/)
+    expect(loadConfig({}, opts).imageFetchAllowHosts).toEqual([])
+    expect(
+      loadConfig({ IMAGE_FETCH_ALLOW_HOSTS: ' img.intranet.example, [fd00::5],10.0.0.8 ' }, opts).imageFetchAllowHosts,
+    ).toEqual(['img.intranet.example', 'fd00::5', '10.0.0.8'])
   })
 
   it('does not print database passwords in errors', () => {

@@ -2,33 +2,40 @@ import { describe, expect, it } from 'vitest'
 import {
   Signer,
   createOAuthState,
-  createSessionToken,
+  createSessionCookie,
+  newSessionId,
   randomAlphanumeric,
   readOAuthState,
-  readSessionToken,
+  readSessionCookie,
   safeReturnPath,
 } from '../../src/server/http/session'
 
 const signer = new Signer('s'.repeat(40))
 
-describe('session tokens', () => {
-  it('round-trips and expires', () => {
-    const token = createSessionToken(signer, 'lina', 1000)
-    expect(readSessionToken(signer, token, 1001)).toMatchObject({ userId: 'lina', iat: 1000 })
-    expect(readSessionToken(signer, token, 1000 + 7 * 24 * 3600)).toBeNull()
+describe('session cookies', () => {
+  it('carry a random session id and nothing else (whether it counts is the database’s to say)', () => {
+    const id = newSessionId()
+    expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(newSessionId()).not.toBe(id)
+    const cookie = createSessionCookie(signer, id)
+    expect(readSessionCookie(signer, cookie)).toBe(id)
+    expect(JSON.parse(Buffer.from(cookie.split('.')[0]!, 'base64url').toString())).toEqual({ sid: id })
   })
 
-  it('rejects tampering, another secret and another purpose', () => {
-    const token = createSessionToken(signer, 'lina', 1000)
-    const [data, mac] = token.split('.')
-    const forged = Buffer.from(JSON.stringify({ userId: 'wanglei', iat: 1000, exp: 9e9 })).toString('base64url')
-    expect(readSessionToken(signer, `${forged}.${mac}`, 1001)).toBeNull()
-    expect(readSessionToken(signer, `${data}.${mac}x`, 1001)).toBeNull()
-    expect(readSessionToken(new Signer('t'.repeat(40)), token, 1001)).toBeNull()
+  it('rejects tampering, another secret, another purpose and the old stateless tokens', () => {
+    const cookie = createSessionCookie(signer, newSessionId())
+    const [data, mac] = cookie.split('.')
+    const forged = Buffer.from(JSON.stringify({ sid: newSessionId() })).toString('base64url')
+    expect(readSessionCookie(signer, `${forged}.${mac}`)).toBeNull()
+    expect(readSessionCookie(signer, `${data}.${mac}x`)).toBeNull()
+    expect(readSessionCookie(new Signer('t'.repeat(40)), cookie)).toBeNull()
     const oauth = createOAuthState(signer, '/', 1000).cookie
-    expect(readSessionToken(signer, oauth, 1001)).toBeNull()
-    expect(readSessionToken(signer, undefined)).toBeNull()
-    expect(readSessionToken(signer, 'garbage')).toBeNull()
+    expect(readSessionCookie(signer, oauth)).toBeNull()
+    // What a session cookie was before sessions had rows: validly signed, and worthless now.
+    expect(readSessionCookie(signer, signer.sign('session', { userId: 'lina', iat: 1000, exp: 9e9 }))).toBeNull()
+    expect(readSessionCookie(signer, signer.sign('session', { sid: 'short' }))).toBeNull()
+    expect(readSessionCookie(signer, undefined)).toBeNull()
+    expect(readSessionCookie(signer, 'garbage')).toBeNull()
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { WecomClient, type FetchLike } from '../../src/server/wecom/client'
-import { WecomError, WecomUnavailableError } from '../../src/server/wecom/errors'
+import { WecomBusyError, WecomError, WecomUnavailableError } from '../../src/server/wecom/errors'
 import { ExpiringValue, KeyedSingleFlight, refreshMargin } from '../../src/server/wecom/expiring'
 
 /** A scripted WeCom: counts calls per API and answers from handlers. */
@@ -21,7 +21,7 @@ function fakeWecom(handlers: Record<string, (url: URL, n: number) => unknown>, d
   return { fetch, calls, tokensSeen }
 }
 
-function client(fetch: FetchLike, now = () => 1_000_000) {
+function client(fetch: FetchLike, now = () => 1_000_000, timeoutMs?: number) {
   return new WecomClient({
     corpId: 'corp',
     agentId: '1000002',
@@ -30,6 +30,7 @@ function client(fetch: FetchLike, now = () => 1_000_000) {
     fetch,
     now,
     busyBackoffMs: [0, 0, 0],
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
   })
 }
 
@@ -172,6 +173,162 @@ describe('WecomClient token and tickets', () => {
     await c.getUser('u')
     expect(urls[0]).toBe('https://wecom.test/cgi-bin/gettoken?corpid=corp&corpsecret=s')
     expect(urls[1]).toBe('https://wecom.test/cgi-bin/user/get?access_token=token-1&userid=u')
+  })
+})
+
+describe('WecomClient when WeCom misbehaves', () => {
+  const okUser = { errcode: 0, errmsg: 'ok', userid: 'u' }
+
+  it.each([45009, 45033, 40001, 48002, 60020, 40096, 60011, 40058])(
+    'calls once on errcode %i: only -1 is retried',
+    async (errcode) => {
+      const wecom = fakeWecom({ gettoken: (_, n) => okToken(n), 'user/get': () => ({ errcode, errmsg: 'no' }) }, 0)
+      await expect(client(wecom.fetch).getUser('u')).rejects.toMatchObject({ errcode })
+      expect(wecom.calls['user/get']).toBe(1)
+    },
+  )
+
+  it('retries -1 three times, then gives up', async () => {
+    const wecom = fakeWecom({ gettoken: (_, n) => okToken(n), 'user/get': () => ({ errcode: -1, errmsg: 'system busy' }) }, 0)
+    await expect(client(wecom.fetch).getUser('u')).rejects.toMatchObject({ errcode: -1 })
+    expect(wecom.calls['user/get']).toBe(4)
+  })
+
+  it('makes no call to an API under a frequency limit (45009) until its minute has passed', async () => {
+    let now = 5_000_000
+    let refuse = true
+    const wecom = fakeWecom(
+      {
+        gettoken: (_, n) => okToken(n),
+        'user/get': () => (refuse ? { errcode: 45009, errmsg: 'api freq out of limit' } : okUser),
+        'externalcontact/list': () => ({ errcode: 0, errmsg: 'ok', external_userid: [] }),
+      },
+      0,
+    )
+    const c = client(wecom.fetch, () => now)
+    const first = await c.getUser('u').catch((e: unknown) => e)
+    expect(first).toBeInstanceOf(WecomBusyError)
+    expect(first).toMatchObject({ errcode: 45009, made: true, retryAfterSeconds: 60, blockedUntil: now + 60_000 })
+    refuse = false
+    now += 59_000
+    for (let i = 0; i < 10; i++) {
+      await expect(c.getUser('u')).rejects.toMatchObject({ errcode: 45009, made: false, retryAfterSeconds: 1 })
+    }
+    expect(wecom.calls['user/get']).toBe(1)
+    // Another API is not blocked by this one's limit.
+    await expect(c.listExternalContacts('u')).resolves.toEqual([])
+    now += 1_000
+    await expect(c.getUser('u')).resolves.toMatchObject({ userid: 'u' })
+    expect(wecom.calls['user/get']).toBe(2)
+  })
+
+  it('pauses briefly on a concurrency limit (45033)', async () => {
+    let now = 5_000_000
+    const wecom = fakeWecom(
+      {
+        gettoken: (_, n) => okToken(n),
+        'user/get': (_, n) => (n === 1 ? { errcode: 45033, errmsg: 'api concurrent out of limit' } : okUser),
+      },
+      0,
+    )
+    const c = client(wecom.fetch, () => now)
+    await expect(c.getUser('u')).rejects.toMatchObject({ errcode: 45033, made: true, retryAfterSeconds: 2 })
+    await expect(c.getUser('u')).rejects.toMatchObject({ errcode: 45033, made: false })
+    expect(wecom.calls['user/get']).toBe(1)
+    now += 1_500
+    await expect(c.getUser('u')).resolves.toMatchObject({ userid: 'u' })
+  })
+
+  it('keeps the last set-up refusal and last success for admins, and says when it is degraded', async () => {
+    let now = 5_000_000
+    let errcode = 0
+    const wecom = fakeWecom(
+      { gettoken: (_, n) => okToken(n), 'user/get': () => (errcode ? { errcode, errmsg: 'refused' } : okUser) },
+      0,
+    )
+    const c = client(wecom.fetch, () => now)
+    expect(c.status()).toEqual({ lastSuccessAt: null, lastError: null })
+    await c.getUser('u')
+    expect(c.status()).toEqual({ lastSuccessAt: now, lastError: null })
+    expect(c.degraded()).toBe(false)
+    now += 1000
+    errcode = 60020
+    await expect(c.getUser('u')).rejects.toBeInstanceOf(WecomError)
+    expect(c.status().lastError).toEqual({ errcode: 60020, errmsg: 'refused', api: 'user/get', at: now })
+    expect(c.degraded()).toBe(true)
+    now += 1000
+    errcode = 60111
+    // A call-specific refusal (no such user) means WeCom itself is fine.
+    await expect(c.getUser('u')).rejects.toMatchObject({ errcode: 60111 })
+    expect(c.degraded()).toBe(false)
+    expect(c.status()).toMatchObject({ lastSuccessAt: now, lastError: { errcode: 60020 } })
+  })
+
+  it('records an unreachable WeCom with errcode null', async () => {
+    const c = client(async () => {
+      throw new TypeError('fetch failed')
+    })
+    await expect(c.getAccessToken()).rejects.toBeInstanceOf(WecomUnavailableError)
+    expect(c.status().lastError).toMatchObject({ errcode: null, api: 'gettoken' })
+    expect(c.degraded()).toBe(true)
+  })
+
+  it('times out a WeCom that sends headers and then stalls the body', async () => {
+    let aborted = false
+    const c = client(
+      async (_input, init) => {
+        init?.signal?.addEventListener('abort', () => (aborted = true))
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"errcode":0,'))
+          },
+        })
+        return new Response(body, { status: 200 })
+      },
+      () => 1_000_000,
+      30,
+    )
+    const started = performance.now()
+    await expect(c.getAccessToken()).rejects.toThrow(/no answer within 30 ms/)
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(aborted).toBe(true)
+  })
+
+  it('times out a WeCom that never answers at all', async () => {
+    const c = client(
+      () => new Promise<Response>(() => {}),
+      () => 1_000_000,
+      20,
+    )
+    await expect(c.getAccessToken()).rejects.toBeInstanceOf(WecomUnavailableError)
+  })
+
+  it('remembers an unknown customer or group for five minutes', async () => {
+    let now = 5_000_000
+    const wecom = fakeWecom(
+      {
+        gettoken: (_, n) => okToken(n),
+        'externalcontact/get': () => ({ errcode: 40096, errmsg: 'invalid external userid' }),
+        'externalcontact/groupchat/get': () => ({ errcode: 40050, errmsg: 'invalid chatid' }),
+      },
+      0,
+    )
+    const c = client(wecom.fetch, () => now)
+    for (let i = 0; i < 20; i++) {
+      await expect(c.getExternalContact('wmBogus')).rejects.toMatchObject({ errcode: 40096 })
+      await expect(c.getGroupChat('wrBogus')).rejects.toMatchObject({ errcode: 40050 })
+    }
+    expect(wecom.calls['externalcontact/get']).toBe(1)
+    expect(wecom.calls['externalcontact/groupchat/get']).toBe(1)
+    // Another id is asked about; an event saying she exists makes us ask again.
+    await expect(c.getExternalContact('wmOther')).rejects.toMatchObject({ errcode: 40096 })
+    expect(wecom.calls['externalcontact/get']).toBe(2)
+    c.forgetUnknown('contact', 'wmBogus')
+    await expect(c.getExternalContact('wmBogus')).rejects.toMatchObject({ errcode: 40096 })
+    expect(wecom.calls['externalcontact/get']).toBe(3)
+    now += 5 * 60_000
+    await expect(c.getGroupChat('wrBogus')).rejects.toMatchObject({ errcode: 40050 })
+    expect(wecom.calls['externalcontact/groupchat/get']).toBe(2)
   })
 })
 

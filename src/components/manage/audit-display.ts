@@ -49,6 +49,8 @@ const LABELS: Record<Entity, Record<string, MessageKey>> = {
     note: 'desk.audit.field.note',
     storeIds: 'coupons.manage.field.stores',
   },
+  // An admin ended a member's sessions: the entry names her, there are no fields.
+  sessions: {},
 }
 
 const ENTITY_LABELS: Record<Entity, MessageKey> = {
@@ -58,9 +60,10 @@ const ENTITY_LABELS: Record<Entity, MessageKey> = {
   sales_target: 'desk.audit.entity.sales_target',
   store: 'desk.audit.entity.store',
   campaign: 'desk.audit.entity.campaign',
+  sessions: 'desk.audit.entity.sessions',
 }
 
-/** What an entry is about: 话术, 分组, 优惠券, 销售目标, 门店, 活动. */
+/** What an entry is about: 话术, 分组, 优惠券, 销售目标, 门店, 活动, 登录. */
 export function entityLabel(entity: Entity, locale: AppLocale): string {
   return translate(locale, ENTITY_LABELS[entity])
 }

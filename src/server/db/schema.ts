@@ -62,6 +62,8 @@ export interface GuidesTable {
   role: 'guide' | 'manager' | 'admin'
   /** When this guide's customer list was last read from WeCom (null: never). */
   customers_synced_at: Millis | null
+  /** When she left the company (WeCom's delete_user, the CRM import); null while she works here. */
+  left_at: Millis | null
   created_at: Millis
   updated_at: Millis
 }
@@ -328,6 +330,73 @@ export interface WecomGroupChatsTable {
   fetched_at: Millis
 }
 
+/** A WeCom change event, stored once by its key (WeCom retries; instances share the table). */
+export interface WecomCallbackEventsTable {
+  key: string
+  event: string
+  change_type: string | null
+  user_id: string | null
+  /** ExternalUserID, ChatId or TagId, whichever the event is about. */
+  target_id: string | null
+  /** WeCom's CreateTime. */
+  created_at: Millis
+  received_at: Millis
+  processed_at: Millis | null
+  outcome: string | null
+}
+
+export type FollowEndReason = 'customer_deleted' | 'guide_deleted' | 'transferred' | 'lost'
+
+/** A guide's follow of a customer that ended; the follow itself is gone from wecom_follows. */
+export interface WecomFollowEndsTable {
+  external_user_id: string
+  user_id: string
+  ended_at: Millis
+  reason: FollowEndReason
+  /** The guide her notes, tasks and coupons moved to, once they did. */
+  transferred_to: string | null
+  transferred_at: Millis | null
+}
+
+/** One rate-limited key's count in its current window (migration 0016). */
+export interface RateLimitsTable {
+  key: string
+  window_start: Millis
+  count: number
+  expires_at: Millis
+}
+
+/** A guide's lookup of members by phone (migration 0016). */
+export interface MemberLookupsTable {
+  id: string
+  guide_id: string
+  external_user_id: string
+  phone_masked: string
+  /** JSON: member ids shown. */
+  shown: string
+  hidden: number
+  at: Millis
+}
+
+/** An OAuth state or code already used, by sha256 digest (migration 0017). */
+export interface OAuthSpentTable {
+  kind: 'state' | 'code'
+  digest: string
+  expires_at: Millis
+}
+
+/** A signed-in member's session (migration 0015); the cookie carries the signed id. */
+export interface SessionsTable {
+  id: string
+  user_id: string
+  created_at: Millis
+  last_seen_at: Millis
+  /** The absolute end, fixed at sign-in. */
+  expires_at: Millis
+  revoked_at: Millis | null
+  revoked_reason: 'logout' | 'rotated' | 'admin' | 'departed' | null
+}
+
 export interface SyncStateTable {
   key: string
   value: string
@@ -506,6 +575,12 @@ export interface Database {
   wecom_corp_tags: WecomCorpTagsTable
   wecom_group_chats: WecomGroupChatsTable
   sync_state: SyncStateTable
+  sessions: SessionsTable
+  oauth_spent: OAuthSpentTable
+  rate_limits: RateLimitsTable
+  member_lookups: MemberLookupsTable
+  wecom_callback_events: WecomCallbackEventsTable
+  wecom_follow_ends: WecomFollowEndsTable
   reply_groups: ReplyGroupsTable
   replies: RepliesTable
   media_assets: MediaAssetsTable

@@ -1,8 +1,31 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { PREVIEW_READ_ONLY } from '../../shared/auth'
 import type { Signer } from './session'
-import { PREVIEW_COOKIE, SESSION_COOKIE, readPreviewToken, readSessionToken, type Session } from './session'
+import { PREVIEW_COOKIE, SESSION_COOKIE, readPreviewToken, readSessionCookie, type Session } from './session'
 import { ApiError } from './errors'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The member's own session, looked up once per API request (null: none that counts). */
+    ownSession: Session | null
+  }
+}
+
+/** Whether the session row behind a cookie still counts, and whose it is. */
+export type SessionResolver = (sessionId: string) => Promise<Session | null>
+
+/**
+ * Looks the session up once, before any route runs, so routes read it synchronously. Only
+ * under /api/: nothing else asks who is signed in, and the app's assets need no query.
+ */
+export function registerSessions(app: FastifyInstance, signer: Signer, resolve: SessionResolver): void {
+  app.decorateRequest('ownSession', null)
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return
+    const sessionId = readSessionCookie(signer, request.cookies[SESSION_COOKIE])
+    if (sessionId) request.ownSession = await resolve(sessionId)
+  })
+}
 
 /** The session a request acts as. In a preview, `userId` is the guide's and `previewBy` the manager's. */
 export interface ActingSession extends Session {
@@ -10,8 +33,8 @@ export interface ActingSession extends Session {
 }
 
 /** The signed-in member's own session, ignoring any preview (to start or end one). */
-export function ownSessionOf(request: FastifyRequest, signer: Signer): Session | null {
-  return readSessionToken(signer, request.cookies[SESSION_COOKIE])
+export function ownSessionOf(request: FastifyRequest, _signer?: Signer): Session | null {
+  return request.ownSession
 }
 
 /**
@@ -19,7 +42,7 @@ export function ownSessionOf(request: FastifyRequest, signer: Signer): Session |
  * it was given to: a cookie copied into another browser is worth nothing.
  */
 export function sessionOf(request: FastifyRequest, signer: Signer): ActingSession | null {
-  const own = ownSessionOf(request, signer)
+  const own = ownSessionOf(request)
   if (!own) return null
   const grant = readPreviewToken(signer, request.cookies[PREVIEW_COOKIE])
   if (!grant || grant.by !== own.userId) return own

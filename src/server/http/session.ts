@@ -1,13 +1,25 @@
 /**
- * Sessions are stateless signed cookies (HMAC-SHA256 with SESSION_SECRET): any API
- * instance can verify them without a shared store, and nothing survives in the browser
- * except the cookie, which is what WeCom keeps (its webviews wipe localStorage).
+ * Cookies signed with SESSION_SECRET (HMAC-SHA256). The session cookie carries only a
+ * signed random id; whether it still counts is the `sessions` row's to say, read on every
+ * request by every instance alike (modules/sessions), so logging out, an admin or a guide's
+ * departure ends it everywhere at once. The signature keeps made-up ids from reaching the
+ * database at all. Nothing survives in the browser except cookies, which is what WeCom
+ * keeps (its webviews wipe localStorage).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 
 export const SESSION_COOKIE = 'gs_session'
 export const OAUTH_COOKIE = 'gs_oauth'
-export const SESSION_TTL_SECONDS = 7 * 24 * 3600
+/**
+ * A session ends 12 hours after sign-in whatever happens (a working day; WeCom signs her
+ * in again without a word, so the cost is one redirect), and sooner after 4 hours without
+ * a request: a sidebar left through lunch and a quiet afternoon still works, a phone left
+ * on the counter overnight does not.
+ */
+export const SESSION_MAX_MS = 12 * 3_600_000
+export const SESSION_IDLE_MS = 4 * 3_600_000
+/** `last_seen_at` moves at most this often: a busy sidebar is not a write per request. */
+export const SESSION_TOUCH_MS = 5 * 60_000
 export const OAUTH_TTL_SECONDS = 10 * 60
 /**
  * A manager's preview of a guide's view: a second cookie beside her session, so ending it
@@ -17,11 +29,15 @@ export const OAUTH_TTL_SECONDS = 10 * 60
 export const PREVIEW_COOKIE = 'gs_preview'
 export const PREVIEW_TTL_SECONDS = 2 * 3600
 
+/** A live session, as the `sessions` row vouches for it. */
 export interface Session {
   userId: string
-  /** Issued at, epoch seconds. */
-  iat: number
-  exp: number
+  /** The row's id (never sent back to the browser except inside the signed cookie). */
+  sessionId: string
+  /** Signed in at, ms. */
+  createdAt: number
+  /** The absolute end, ms. */
+  expiresAt: number
 }
 
 export interface OAuthState {
@@ -61,18 +77,20 @@ export class Signer {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000)
 
-export function createSessionToken(signer: Signer, userId: string, now = nowSeconds()): string {
-  const session: Session = { userId, iat: now, exp: now + SESSION_TTL_SECONDS }
-  return signer.sign('session', session)
+/** A new session id: 256 random bits. */
+export function newSessionId(): string {
+  return randomBytes(32).toString('base64url')
 }
 
-export function readSessionToken(signer: Signer, token: string | undefined, now = nowSeconds()): Session | null {
-  const payload = signer.verify('session', token) as Partial<Session> | null
-  if (!payload || typeof payload.userId !== 'string' || typeof payload.exp !== 'number' || typeof payload.iat !== 'number') {
-    return null
-  }
-  if (payload.exp <= now) return null
-  return { userId: payload.userId, iat: payload.iat, exp: payload.exp }
+export function createSessionCookie(signer: Signer, sessionId: string): string {
+  return signer.sign('session', { sid: sessionId })
+}
+
+/** The session id the cookie carries, if we signed it; whether it still counts is the database's to say. */
+export function readSessionCookie(signer: Signer, token: string | undefined): string | null {
+  const payload = signer.verify('session', token) as { sid?: unknown } | null
+  if (!payload || typeof payload.sid !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(payload.sid)) return null
+  return payload.sid
 }
 
 export interface PreviewGrant {

@@ -1,11 +1,25 @@
 /**
  * The one client for WeCom's server API. It owns the access token and the JS-SDK tickets
  * (cached, single-flight, refreshed before expiry), recovers from a dead token once, and
- * retries WeCom's "system busy" a few times. It uses Node's own fetch; tests and the
- * simulator change only where the requests go (`apiBase`) or the fetch function itself.
+ * retries WeCom's "system busy" a few times. Nothing else is retried: a limit (45009/45033)
+ * blocks the API for a while and calls fail fast meanwhile, a configuration refusal
+ * (40001/48002/60020) is recorded for admins (`status()`), and ids WeCom does not know
+ * are remembered for a few minutes. Every call, body included, has a time limit. It uses
+ * Node's own fetch; tests and the simulator change only where the requests go
+ * (`apiBase`) or the fetch function itself.
  */
-import { WecomError, WecomErrcode, WecomUnavailableError, isTokenError } from './errors'
+import {
+  CONFIG_ERRCODES,
+  UNKNOWN_CHAT_ERRCODES,
+  UNKNOWN_CONTACT_ERRCODES,
+  WecomError,
+  WecomErrcode,
+  WecomUnavailableError,
+  isTokenError,
+} from './errors'
 import { ExpiringValue } from './expiring'
+import { fetchJson, type FetchLike } from './fetch-json'
+import { UnknownIds, WecomGuard, type WecomStatus } from './guard'
 import type {
   AppMessage,
   AppMessageResult,
@@ -22,7 +36,7 @@ import type {
   WecomResult,
 } from './types'
 
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
+export type { FetchLike } from './fetch-json'
 
 export interface WecomClientOptions {
   corpId: string
@@ -62,6 +76,8 @@ export class WecomClient {
   private readonly warn: (message: string, detail: Record<string, unknown>) => void
   private readonly token: ExpiringValue<string>
   private readonly tickets: Record<TicketType, ExpiringValue<string>>
+  private readonly guard: WecomGuard
+  private readonly unknownIds: UnknownIds
 
   constructor(options: WecomClientOptions) {
     this.corpId = options.corpId
@@ -73,6 +89,8 @@ export class WecomClient {
     this.busyBackoffMs = options.busyBackoffMs ?? [200, 500, 1000]
     this.warn = options.onWarning ?? (() => {})
     const now = options.now ?? Date.now
+    this.guard = new WecomGuard(now)
+    this.unknownIds = new UnknownIds(now)
     this.token = new ExpiringValue(async () => {
       const result = await this.send<TokenResult>('gettoken', {
         query: { corpid: this.corpId, corpsecret: this.secret },
@@ -90,6 +108,24 @@ export class WecomClient {
         return { value: result.ticket, expiresIn: result.expires_in }
       }, now),
     }
+  }
+
+  /** When WeCom last answered normally and what last went wrong: for admins (`/api/health`). */
+  status(): WecomStatus {
+    return this.guard.status()
+  }
+
+  /** WeCom's last word was a failure, or it has us blocked: copies we serve may be behind. */
+  degraded(): boolean {
+    return this.guard.degraded()
+  }
+
+  /**
+   * Forget that WeCom did not know this customer or group chat (an event just told us it
+   * exists), so the next read asks again.
+   */
+  forgetUnknown(kind: 'contact' | 'chat', id: string): void {
+    this.unknownIds.forget(`${kind}\u0000${id}`)
   }
 
   getAccessToken(): Promise<string> {
@@ -126,45 +162,75 @@ export class WecomClient {
     }
     const method = options.method ?? (options.body === undefined && options.raw === undefined ? 'GET' : 'POST')
     for (let attempt = 0; ; attempt++) {
-      const result = await this.fetchJson<T>(api, url, method, options.body, options.raw)
-      if (result.errcode === 0 || result.errcode === undefined) return result
-      if (result.errcode === WecomErrcode.busy && attempt < this.busyBackoffMs.length) {
+      this.guard.checkBlocked(api)
+      let result: T
+      try {
+        result = await fetchJson<T>(this.fetchImpl, api, url, {
+          method,
+          headers: options.raw
+            ? { 'content-type': options.raw.contentType }
+            : options.body === undefined
+              ? undefined
+              : { 'content-type': 'application/json' },
+          body: options.raw
+            ? (options.raw.bytes as Uint8Array<ArrayBuffer>)
+            : options.body === undefined
+              ? undefined
+              : JSON.stringify(options.body),
+          timeoutMs: this.timeoutMs,
+        })
+      } catch (error) {
+        if (error instanceof WecomUnavailableError) this.guard.unreachable(api, error.message)
+        throw error
+      }
+      const errcode = result.errcode ?? 0
+      if (errcode === WecomErrcode.busy && attempt < this.busyBackoffMs.length) {
         await sleep(this.busyBackoffMs[attempt] ?? 0)
         continue
       }
-      if (result.errcode === WecomErrcode.invalidSecret || result.errcode === WecomErrcode.ipNotTrusted) {
-        // Configuration problems: loud, and never retried in a loop (bad secrets get the IP blocked).
-        this.warn('WeCom refused our credentials or IP; check WECOM_* settings and the trusted IP list', {
+      const limited = this.guard.answered(api, errcode, result.errmsg ?? '')
+      if (errcode === 0) return result
+      if (limited) {
+        this.warn('WeCom is limiting our calls; pausing this API', {
           api,
-          errcode: result.errcode,
+          errcode,
+          retryAfterSeconds: limited.retryAfterSeconds,
+        })
+        throw limited
+      }
+      if (CONFIG_ERRCODES.has(errcode)) {
+        // Configuration problems: loud, kept for admins, and never retried in a loop (bad secrets get the IP blocked).
+        this.warn('WeCom refused our credentials, IP or app permissions; check WECOM_* settings and the WeCom admin console', {
+          api,
+          errcode,
           errmsg: result.errmsg,
         })
       }
-      throw new WecomError(api, result.errcode, result.errmsg ?? '')
+      throw new WecomError(api, errcode, result.errmsg ?? '')
     }
   }
 
-  private async fetchJson<T>(api: string, url: URL, method: string, body: unknown, raw?: RequestOptions['raw']): Promise<T> {
-    let response: Response
+  /**
+   * A read of one customer or group: WeCom's "no such id" is remembered for a few minutes
+   * and answered again without a call.
+   */
+  private async lookup<T>(
+    kind: 'contact' | 'chat',
+    id: string,
+    unknownErrcodes: ReadonlySet<number>,
+    read: () => Promise<T>,
+  ): Promise<T> {
+    const key = `${kind}\u0000${id}`
+    const api = kind === 'contact' ? 'externalcontact/get' : 'externalcontact/groupchat/get'
+    const known = this.unknownIds.get(key)
+    if (known) throw new WecomError(api, known.errcode, known.errmsg)
     try {
-      response = await this.fetchImpl(url.href, {
-        method,
-        headers: raw
-          ? { 'content-type': raw.contentType }
-          : body === undefined
-            ? undefined
-            : { 'content-type': 'application/json' },
-        body: raw ? (raw.bytes as Uint8Array<ArrayBuffer>) : body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      })
+      return await read()
     } catch (error) {
-      throw new WecomUnavailableError(api, error instanceof Error ? error.message : String(error))
-    }
-    if (!response.ok) throw new WecomUnavailableError(api, `HTTP ${response.status}`)
-    try {
-      return (await response.json()) as T
-    } catch {
-      throw new WecomUnavailableError(api, 'response is not JSON')
+      if (error instanceof WecomError && unknownErrcodes.has(error.errcode)) {
+        this.unknownIds.remember(key, error.errcode, error.errmsg)
+      }
+      throw error
     }
   }
 
@@ -183,9 +249,9 @@ export class WecomClient {
 
   /** A customer with every follower (WeCom pages `follow_user` past 500; we read them all). */
   async getExternalContact(externalUserId: string): Promise<ExternalContactResult> {
-    const first = await this.request<ExternalContactResult>('externalcontact/get', {
-      query: { external_userid: externalUserId },
-    })
+    const first = await this.lookup('contact', externalUserId, UNKNOWN_CONTACT_ERRCODES, () =>
+      this.request<ExternalContactResult>('externalcontact/get', { query: { external_userid: externalUserId } }),
+    )
     let cursor = first.next_cursor
     const followUser = [...(first.follow_user ?? [])]
     while (cursor) {
@@ -283,7 +349,9 @@ export class WecomClient {
   }
 
   getGroupChat(chatId: string): Promise<GroupChatResult> {
-    return this.request<GroupChatResult>('externalcontact/groupchat/get', { body: { chat_id: chatId, need_name: 1 } })
+    return this.lookup('chat', chatId, UNKNOWN_CHAT_ERRCODES, () =>
+      this.request<GroupChatResult>('externalcontact/groupchat/get', { body: { chat_id: chatId, need_name: 1 } }),
+    )
   }
 }
 

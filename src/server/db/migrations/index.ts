@@ -12,6 +12,10 @@ import * as couponAudience from './2026_12_04_0010_coupon_audience'
 import * as guideDay from './2026_12_04_0011_guide_day'
 import * as customerList from './2026_12_04_0012_customer_list'
 import * as managerDesk from './2026_12_05_0013_manager_desk'
+import * as sessions from './2026_12_05_0015_sessions'
+import * as wecomSync from './2026_12_05_0014_wecom_sync'
+import * as wecomResilience from './2026_12_05_0017_wecom_resilience'
+import * as rateLimits from './2026_12_05_0016_rate_limits'
 
 /** Every migration, by its frozen name. Names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +32,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0011_guide_day': guideDay,
   '2026_12_04_0012_customer_list': customerList,
   '2026_12_05_0013_manager_desk': managerDesk,
+  '2026_12_05_0015_sessions': sessions,
+  '2026_12_05_0014_wecom_sync': wecomSync,
+  '2026_12_05_0017_wecom_resilience': wecomResilience,
+  '2026_12_05_0016_rate_limits': rateLimits,
 }

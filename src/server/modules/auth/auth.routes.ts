@@ -9,16 +9,18 @@ import {
   OAUTH_COOKIE,
   OAUTH_TTL_SECONDS,
   SESSION_COOKIE,
-  SESSION_TTL_SECONDS,
   createOAuthState,
-  createSessionToken,
   readOAuthState,
   safeEqual,
   safeReturnPath,
 } from '../../http/session'
+import type { SessionsService } from '../sessions/sessions.service'
 import { AuthService } from './auth.service'
 
-export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; sessions: SessionsService }> = async (
+  app,
+  { ctx, sessions },
+) => {
   const service = new AuthService(ctx)
   const secureCookies = (ctx.config.publicUrl ?? '').startsWith('https:')
   const cookieBase = { httpOnly: true, sameSite: 'lax' as const, secure: secureCookies }
@@ -61,20 +63,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     }
     let userId: string
     try {
-      userId = await service.signInWithCode(code)
+      userId = await service.signInWithCode(code, saved.state)
     } catch (error) {
       if (error instanceof ApiError) return failSignIn(request, reply, error, saved.returnTo)
       throw error
     }
-    reply.setCookie(SESSION_COOKIE, createSessionToken(ctx.signer, userId), {
+    // A new session every sign-in; the one this browser brought (if any) ends here.
+    reply.setCookie(SESSION_COOKIE, await sessions.start(userId, request.cookies[SESSION_COOKIE]), {
       ...cookieBase,
       path: '/',
-      maxAge: SESSION_TTL_SECONDS,
+      maxAge: sessions.limits.maxMs / 1000,
     })
     return reply.redirect(safeReturnPath(saved.returnTo), 302)
   })
 
-  app.post('/api/auth/logout', async (_request, reply) => {
+  app.post('/api/auth/logout', async (request, reply) => {
+    // The row ends, so a copy of the cookie kept anywhere is worth nothing either.
+    await sessions.end(request.cookies[SESSION_COOKIE])
     reply.clearCookie(SESSION_COOKIE, { ...cookieBase, path: '/' })
     return reply.status(204).send()
   })

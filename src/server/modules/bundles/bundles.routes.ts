@@ -14,10 +14,8 @@ import { requireSession } from '../../http/auth'
 import { ApiError } from '../../http/errors'
 import type { BundlesService } from './bundles.service'
 import type { LoadedImage } from './collage'
+import { fetchImage, ImageFetchRefused, type FetchedImage } from './image-fetch'
 import type { SuggestionsService } from './suggestions.service'
-
-const IMAGE_TIMEOUT_MS = 5000
-const IMAGE_MAX_BYTES = 8 * 1024 * 1024
 
 function imageMime(contentType: string | undefined): LoadedImage['mime'] | null {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
@@ -33,10 +31,14 @@ export const bundlesRoutes: FastifyPluginAsyncTypebox<{
   const guide = (request: Parameters<typeof requireSession>[0]) => requireSession(request, ctx.signer).userId
 
   // Collages draw our own pictures (demo art, uploaded assets) through the app itself and
-  // catalogue pictures hosted elsewhere over HTTP, with a deadline and a size cap.
-  // A missing or unusable picture is null (drawn as a placeholder, for good); a passing
-  // failure throws, so the collage is not kept and the next request tries again.
-  service.setImageLoader(async (url) => {
+  // catalogue pictures hosted elsewhere over HTTP (image-fetch.ts: public addresses only,
+  // a deadline and a size cap). A missing, refused or unusable picture is null (drawn as a
+  // placeholder, for good); a passing failure throws, so the collage is not kept and the
+  // next request tries again.
+  const self = ctx.config.publicUrl ? `${ctx.config.publicUrl}/` : null
+  service.setImageLoader(async (address) => {
+    // Our own pictures by their full address are read in-process too, not over the network.
+    const url = self && address.startsWith(self) ? address.slice(self.length - 1) : address
     if (url.startsWith('/') && !url.startsWith('//')) {
       const response = await app.inject({ method: 'GET', url })
       if (response.statusCode >= 500) throw new Error(`${url}: ${response.statusCode}`)
@@ -44,18 +46,17 @@ export const bundlesRoutes: FastifyPluginAsyncTypebox<{
       return response.statusCode === 200 && mime ? { mime, data: response.rawPayload } : null
     }
     if (!/^https?:\/\//i.test(url)) return null
-    let response: Response
+    let response: FetchedImage
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS), redirect: 'follow' })
+      response = await fetchImage(url, { allowHosts: ctx.config.imageFetchAllowHosts })
     } catch (error) {
       ctx.log.warn({ err: error, url }, 'Could not load a picture for a collage')
+      if (error instanceof ImageFetchRefused) return null
       throw error
     }
     if (response.status >= 500 || response.status === 429) throw new Error(`${url}: ${response.status}`)
-    const mime = imageMime(response.headers.get('content-type') ?? undefined)
-    if (!response.ok || !mime) return null
-    const data = Buffer.from(await response.arrayBuffer())
-    return data.length <= IMAGE_MAX_BYTES ? { mime, data } : null
+    const mime = imageMime(response.contentType)
+    return response.status >= 200 && response.status < 300 && mime ? { mime, data: response.data } : null
   })
 
   app.get(

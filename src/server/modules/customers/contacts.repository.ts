@@ -1,5 +1,6 @@
 import type { CustomerTag } from '../../../shared/customer'
 import type { Db, Trx } from '../../db'
+import type { FollowEndReason } from '../../db/schema'
 import { bumped } from '../../db/sql'
 import { refreshSearchKeys } from './customers.repository'
 
@@ -90,12 +91,26 @@ export class ContactsRepository {
             })),
           )
           .execute()
+        // Friends again: an end recorded earlier no longer stands.
+        await trx
+          .deleteFrom('wecom_follow_ends')
+          .where('external_user_id', '=', contact.externalUserId)
+          .where(
+            'user_id',
+            'in',
+            contact.follows.map((f) => f.userId),
+          )
+          .execute()
       }
       await refreshSearchKeys(trx, [contact.externalUserId])
     })
   }
 
-  /** WeCom says the customer is gone (deleted, or never ours): forget the cached copy. */
+  /**
+   * WeCom says the customer is gone (deleted, or never ours): her follows end. Her record
+   * stays while a guide had her (the sidebar marks her, her history keeps its name);
+   * a copy nobody followed is forgotten.
+   */
   async forgetContact(externalUserId: string, now: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const follows = await trx
@@ -109,7 +124,12 @@ export class ContactsRepository {
         now,
       )
       await trx.deleteFrom('wecom_follows').where('external_user_id', '=', externalUserId).execute()
-      await trx.deleteFrom('wecom_customers').where('external_user_id', '=', externalUserId).execute()
+      const ended = await trx
+        .selectFrom('wecom_follow_ends')
+        .select('user_id')
+        .where('external_user_id', '=', externalUserId)
+        .executeTakeFirst()
+      if (!ended) await trx.deleteFrom('wecom_customers').where('external_user_id', '=', externalUserId).execute()
     })
   }
 
@@ -158,6 +178,15 @@ export class ContactsRepository {
           )
           .execute()
       }
+      await trx
+        .deleteFrom('wecom_follow_ends')
+        .where('user_id', '=', userId)
+        .where(
+          'external_user_id',
+          'in',
+          contacts.map((c) => c.externalUserId),
+        )
+        .execute()
       await refreshSearchKeys(
         trx,
         contacts.map((c) => c.externalUserId),
@@ -183,15 +212,91 @@ export class ContactsRepository {
       })
     }
   }
+
+  /**
+   * A change event says this follow ended (`reason`). Unless the guide and she are friends
+   * again since the event (`eventAt`), the follow goes and its end is kept with the reason;
+   * an end noticed earlier (a refresh) learns its reason. False when the event was stale.
+   */
+  async endFollow(input: {
+    userId: string
+    externalUserId: string
+    reason: FollowEndReason
+    eventAt: number
+    now: number
+  }): Promise<boolean> {
+    const { userId, externalUserId, reason, now } = input
+    return this.db.transaction().execute(async (trx) => {
+      const follow = await trx
+        .selectFrom('wecom_follows')
+        .select('added_at')
+        .where('external_user_id', '=', externalUserId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst()
+      if (follow) {
+        if (follow.added_at !== null && Number(follow.added_at) > input.eventAt) return false
+        await recordLost(trx, [{ userId, externalUserId }], now, reason)
+        await trx
+          .deleteFrom('wecom_follows')
+          .where('external_user_id', '=', externalUserId)
+          .where('user_id', '=', userId)
+          .execute()
+        return true
+      }
+      await trx
+        .updateTable('wecom_follow_ends')
+        .set({ reason })
+        .where('external_user_id', '=', externalUserId)
+        .where('user_id', '=', userId)
+        .where('transferred_to', 'is', null)
+        .execute()
+      return true
+    })
+  }
+
+  /** Why and when this guide's follow of her ended; undefined while it lasts (or never was). */
+  followEnd(userId: string, externalUserId: string): Promise<{ endedAt: number; reason: FollowEndReason } | undefined> {
+    return this.db
+      .selectFrom('wecom_follow_ends')
+      .select(['ended_at as endedAt', 'reason'])
+      .where('external_user_id', '=', externalUserId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst()
+      .then((row) => (row ? { endedAt: Number(row.endedAt), reason: row.reason } : undefined))
+  }
 }
 
 /**
  * A follow that ended (she deleted the guide, or WeCom no longer lists her) leaves a
- * `follow_lost` event, so the guide's numbers can count customers lost; the cached follow
- * itself is gone. Not a timeline kind: her 动态 does not show it.
+ * `follow_lost` event, so the guide's numbers can count customers lost, and an end in
+ * `wecom_follow_ends` (why and when: the sidebar says so, a takeover inherits her records);
+ * the cached follow itself is gone. Not a timeline kind: her 动态 does not show it.
  */
-async function recordLost(trx: Trx, lost: { userId: string; externalUserId: string }[], now: number): Promise<void> {
+async function recordLost(
+  trx: Trx,
+  lost: { userId: string; externalUserId: string }[],
+  now: number,
+  reason: FollowEndReason = 'lost',
+): Promise<void> {
   if (lost.length === 0) return
+  await trx
+    .insertInto('wecom_follow_ends')
+    .values(
+      lost.map(({ userId, externalUserId }) => ({
+        external_user_id: externalUserId,
+        user_id: userId,
+        ended_at: now,
+        reason,
+        transferred_to: null,
+        transferred_at: null,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['external_user_id', 'user_id'])
+        .doUpdateSet({ ended_at: now, reason, transferred_to: null, transferred_at: null }),
+    )
+    .execute()
   await trx
     .insertInto('customer_events')
     .values(

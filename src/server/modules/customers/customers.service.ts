@@ -4,12 +4,14 @@ import { MEMBER_LEVELS } from '../../../shared/customer'
 import type { AppContext } from '../../context'
 import { iso, isoOrNull, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
-import { WecomError, WecomErrcode } from '../../wecom/errors'
+import { WecomError, WecomErrcode, isWecomOutage } from '../../wecom/errors'
 import { KeyedSingleFlight } from '../../wecom/expiring'
 import { GuidesRepository } from '../guides/guides.repository'
-import { mapBatchEntry, mapExternalContact } from './customers.mapper'
+import { mapExternalContact } from './customers.mapper'
 import { ContactsRepository } from './contacts.repository'
 import { CustomersRepository } from './customers.repository'
+import { followEndDetail } from './follow-end'
+import { syncGuideCustomers } from './guide-sync'
 import { decodeCursor, encodeCursor, listFilter } from './list-query'
 import { ProfileCache } from './profile-cache'
 import { ProfileRepository } from './profile.repository'
@@ -35,7 +37,6 @@ export class CustomersService {
   private readonly profileRepo: ProfileRepository
   private readonly guides: GuidesRepository
   private readonly refreshes = new KeyedSingleFlight<string, boolean>()
-  private readonly syncs = new KeyedSingleFlight<string, void>()
   private readonly profiles: ProfileCache
   private readonly lastBackgroundRefresh = new Map<string, number>()
 
@@ -97,7 +98,10 @@ export class CustomersService {
         if (current) cached.checkedAt = version
       }
       if (current) {
-        if (this.ctx.now() - cached.fetchedAt > PROFILE_STALE_MS) this.refreshInBackground(externalUserId)
+        if (this.ctx.now() - cached.fetchedAt > PROFILE_STALE_MS) {
+          this.refreshInBackground(externalUserId)
+          if (this.ctx.wecom.degraded()) return withWecomStale(cached.body)
+        }
         return cached.body
       }
       this.profiles.delete(userId, externalUserId)
@@ -111,7 +115,8 @@ export class CustomersService {
     const body = JSON.stringify(profile)
     const tokenAfter = await this.profileRepo.profileToken(externalUserId, userId)
     const versionAfter = this.ctx.db.changeVersion?.() ?? null
-    if (tokenBefore && tokenAfter && tokenBefore.token === tokenAfter.token) {
+    // A body flagged stale is not kept: once WeCom answers again the flag must go.
+    if (tokenBefore && tokenAfter && tokenBefore.token === tokenAfter.token && !profile.wecomStale) {
       this.profiles.set(userId, externalUserId, {
         token: tokenAfter.token,
         body,
@@ -126,27 +131,56 @@ export class CustomersService {
   /**
    * The customer's cached row for this guide: read from WeCom first if we do not have
    * her, re-checked with WeCom before refusing a guide she may have added since. 404 for
-   * a customer WeCom does not know, 403 for one this guide does not follow.
+   * a customer WeCom does not know, 403 for one this guide does not follow. When WeCom
+   * cannot be asked (down, limiting us, refusing our set-up) a copy we hold is used as
+   * it is, and `wecomStale` says so.
    */
   private async followedRow(userId: string, externalUserId: string) {
     const now = this.ctx.now()
     let row = await this.profileRepo.findProfileRow(externalUserId, userId)
+    let wecomStale = false
     let refreshedNow = false
     const refreshAndReread = async () => {
-      if (!(await this.refresh(externalUserId))) throw ApiError.notFound('No such customer')
+      if (!(await this.refresh(externalUserId))) {
+        throw (await this.endedFollowError(userId, externalUserId)) ?? ApiError.notFound('No such customer')
+      }
       refreshedNow = true
       row = await this.profileRepo.findProfileRow(externalUserId, userId)
       if (!row) throw ApiError.notFound('No such customer')
       return row
     }
-    if (!row || row.fetched_at === 0) row = await refreshAndReread()
+    if (!row || row.fetched_at === 0) {
+      // A customer known only from her guide's list (fetched_at 0) is still worth showing.
+      const listed = row
+      try {
+        row = await refreshAndReread()
+      } catch (error) {
+        if (!listed || !isWecomOutage(error)) throw error
+        row = listed
+        wecomStale = true
+      }
+    }
     if (row.follow_user_id === null && !refreshedNow && now - row.fetched_at > FOLLOW_RECHECK_MS) {
       // She may have added this guide since we cached her: ask WeCom before refusing.
       row = await refreshAndReread()
     }
-    if (row.follow_user_id === null) throw ApiError.forbidden('This customer is not one of your contacts')
-    if (!refreshedNow && now - row.fetched_at > PROFILE_STALE_MS) this.refreshInBackground(externalUserId)
-    return row
+    if (row.follow_user_id === null) {
+      throw (
+        (await this.endedFollowError(userId, externalUserId)) ?? ApiError.forbidden('This customer is not one of your contacts')
+      )
+    }
+    if (!refreshedNow && now - row.fetched_at > PROFILE_STALE_MS) {
+      this.refreshInBackground(externalUserId)
+      if (this.ctx.wecom.degraded()) wecomStale = true
+    }
+    return { row, wecomStale }
+  }
+
+  /** A customer she once had is marked as such (deleted, handed over), not just refused. */
+  private async endedFollowError(userId: string, externalUserId: string): Promise<ApiError | null> {
+    const end = await this.contacts.followEnd(userId, externalUserId)
+    if (!end) return null
+    return new ApiError(403, 'forbidden', 'This customer is not one of your contacts any more', followEndDetail(end))
   }
 
   /** Every write about a customer goes through this: only her guides may make it. */
@@ -155,7 +189,7 @@ export class CustomersService {
   }
 
   async getProfile(userId: string, externalUserId: string): Promise<CustomerProfile> {
-    const row = await this.followedRow(userId, externalUserId)
+    const { row, wecomStale } = await this.followedRow(userId, externalUserId)
     const [personalTags, factChanges] = await Promise.all([
       this.profileRepo.personalTags(externalUserId, userId),
       this.profileRepo.factChanges(externalUserId),
@@ -212,29 +246,15 @@ export class CustomersService {
       member,
       facts: factsOf(row, factChanges),
       syncedAt: iso(row.fetched_at),
+      ...(wecomStale ? { wecomStale: true } : {}),
     }
   }
 
   // --- The guide's own customers ------------------------------------------------------
 
-  /** Read every customer of the guide from WeCom, page by page, and drop those she lost. */
+  /** Read every customer of the guide from WeCom, page by page, and end the follows she lost. */
   syncGuideCustomers(userId: string): Promise<void> {
-    return this.syncs.run(userId, async () => {
-      const seen = new Set<string>()
-      let cursor = ''
-      do {
-        const page = await this.ctx.wecom.batchGetByUser([userId], cursor, 100)
-        const contacts = (page.external_contact_list ?? []).map((entry) =>
-          mapBatchEntry(entry.external_contact, entry.follow_info),
-        )
-        for (const c of contacts) seen.add(c.externalUserId)
-        await this.contacts.saveGuidePage(userId, contacts, this.ctx.now())
-        cursor = page.next_cursor ?? ''
-      } while (cursor)
-      const gone = (await this.contacts.followedIds(userId)).filter((id) => !seen.has(id))
-      await this.contacts.removeFollows(userId, gone, this.ctx.now())
-      await this.guides.markCustomersSynced(userId, this.ctx.now())
-    })
+    return syncGuideCustomers(this.ctx, userId)
   }
 
   /**
@@ -291,6 +311,11 @@ export class CustomersService {
       syncing,
     }
   }
+}
+
+/** A cached body, marked as served while WeCom could not be asked (rare: parsed, not spliced). */
+function withWecomStale(body: string): string {
+  return JSON.stringify({ ...(JSON.parse(body) as CustomerProfile), wecomStale: true })
 }
 
 function memberLevelOf(level: string): MemberLevel {

@@ -5,6 +5,7 @@
  */
 import type { CustomerListQuery, CustomerSort } from '../../../shared/customer'
 import { shanghaiDate } from '../../../shared/dates'
+import { hasControlCharacters } from '../../../shared/text'
 import { ApiError } from '../../http/errors'
 import type { CustomerFilter, ListCursor } from './customers.repository'
 
@@ -72,7 +73,8 @@ export function decodeCursor(raw: string | undefined, sort: CustomerSort): ListC
     value.length !== 3 ||
     typeof value[0] !== 'string' ||
     !Number.isSafeInteger(value[1]) ||
-    typeof value[2] !== 'string'
+    typeof value[2] !== 'string' ||
+    hasControlCharacters(value[2])
   ) {
     throw ApiError.badRequest('cursor is not one this API returned')
   }

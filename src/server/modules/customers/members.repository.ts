@@ -36,6 +36,30 @@ export class MembersRepository {
       .executeTakeFirst()
   }
 
+  /** Keep a lookup by phone on record: who asked, about which customer, and what she was shown. */
+  async recordLookup(entry: {
+    id: string
+    guideId: string
+    externalUserId: string
+    phoneMasked: string
+    shown: string[]
+    hidden: number
+    at: number
+  }): Promise<void> {
+    await this.db
+      .insertInto('member_lookups')
+      .values({
+        id: entry.id,
+        guide_id: entry.guideId,
+        external_user_id: entry.externalUserId,
+        phone_masked: entry.phoneMasked,
+        shown: JSON.stringify(entry.shown),
+        hidden: entry.hidden,
+        at: entry.at,
+      })
+      .execute()
+  }
+
   /** Claim the member for this customer only if nobody holds her: true when it took. */
   async bind(trx: Trx, memberId: string, externalUserId: string, now: number): Promise<boolean> {
     const result = await trx

@@ -40,7 +40,8 @@ export const memoryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; service:
     service.patchFacts(guide(request), request.params.externalUserId, request.body),
   )
 
-  app.get('/api/customers/:externalUserId/phone', { schema: { params, response: { 200: PhoneSchema } } }, async (request) =>
+  // A POST: each reveal writes an audit entry, and a GET must not (a link or a prefetch could make one).
+  app.post('/api/customers/:externalUserId/phone', { schema: { params, response: { 200: PhoneSchema } } }, async (request) =>
     service.revealPhone(guide(request), request.params.externalUserId),
   )
 

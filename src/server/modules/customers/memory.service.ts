@@ -22,7 +22,7 @@ import { isCalendarDate, shanghaiDate } from '../../../shared/dates'
 import type { AppContext } from '../../context'
 import { isUniqueViolation, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
-import { WecomError, WecomUnavailableError } from '../../wecom/errors'
+import { WecomBusyError, WecomError, WecomUnavailableError } from '../../wecom/errors'
 import { StoresRepository } from '../stores/stores.repository'
 import { TasksService } from '../tasks/tasks.service'
 import { CorpTags } from './corp-tags.service'
@@ -203,6 +203,8 @@ export class MemoryService {
     try {
       await write()
     } catch (error) {
+      // WeCom asked us to wait: the error handler answers 503 with Retry-After.
+      if (error instanceof WecomBusyError) throw error
       if (error instanceof WecomError) {
         throw new ApiError(502, 'wecom_error', `WeCom refused to change ${what} (errcode ${error.errcode}: ${error.errmsg})`)
       }
@@ -281,16 +283,31 @@ export class MemoryService {
 
   // --- Binding to a member ------------------------------------------------------------------------
 
+  /**
+   * Members with this phone, for the guide to confirm one. A member already bound to another
+   * customer is not shown at all (her name, level and store are not this guide's to read),
+   * and every lookup is kept in member_lookups; the route limits how often a guide may ask.
+   */
   async memberCandidates(userId: string, externalUserId: string, phone: string): Promise<MemberCandidate[]> {
     await this.customers.assertFollower(userId, externalUserId)
     const rows = await this.members.byPhone(phone)
-    return rows.map((r) => ({
+    const free = rows.filter((r) => r.external_user_id === null || r.external_user_id === externalUserId)
+    await this.members.recordLookup({
+      id: randomUUID(),
+      guideId: userId,
+      externalUserId,
+      phoneMasked: maskPhone(phone),
+      shown: free.map((r) => r.id),
+      hidden: rows.length - free.length,
+      at: this.ctx.now(),
+    })
+    return free.map((r) => ({
       memberId: r.id,
       name: r.name,
       phoneMasked: maskPhone(r.phone ?? ''),
       level: (MEMBER_LEVELS as readonly string[]).includes(r.level) ? (r.level as MemberLevel) : 'normal',
       storeName: r.store_name,
-      boundElsewhere: r.external_user_id !== null && r.external_user_id !== externalUserId,
+      boundElsewhere: false,
     }))
   }
 

@@ -2,6 +2,7 @@
  * The timeline's cursor: the time and source-prefixed id of the last entry a page showed,
  * opaque to the app.
  */
+import { hasControlCharacters } from '../../../shared/text'
 import { ApiError } from '../../http/errors'
 
 export interface Cursor {
@@ -17,12 +18,17 @@ export function decodeTimelineCursor(raw: string | undefined): Cursor | null {
   if (!raw) return null
   try {
     const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string')
+    // A safe integer and clean text, or PostgreSQL would refuse the query (a 500, not a 400).
+    if (Array.isArray(value) && isInstant(value[0]) && typeof value[1] === 'string' && !hasControlCharacters(value[1]))
       return { at: value[0], id: value[1] }
   } catch {
     // fall through
   }
   throw ApiError.badRequest('cursor is not one this API returned')
+}
+
+function isInstant(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0
 }
 
 export type AfterCursor = { before: number; sameTime: 'all' | 'none' | { below: string } }

@@ -5,7 +5,7 @@
  */
 import type { AppContext } from '../../context'
 import { ApiError } from '../../http/errors'
-import { WecomError } from '../../wecom/errors'
+import { UNKNOWN_CHAT_ERRCODES, WecomError } from '../../wecom/errors'
 import { KeyedSingleFlight } from '../../wecom/expiring'
 import { GroupsRepository, type CachedGroup } from './groups.repository'
 
@@ -14,8 +14,6 @@ export type { CachedGroup } from './groups.repository'
 export const GROUP_STALE_MS = 5 * 60 * 1000
 /** A guide missing from a cached group older than this is looked up again before a 403. */
 export const GROUP_RECHECK_MS = 30 * 1000
-/** WeCom's answers for a chat id that is not one of the company's customer groups. */
-const UNKNOWN_CHAT_ERRCODES: ReadonlySet<number> = new Set([40050, 40058, 90500, 701008])
 
 export class GroupChats {
   private readonly flight = new KeyedSingleFlight<string, CachedGroup | null>()

@@ -4,7 +4,8 @@ import type { AppContext } from '../../context'
 import { isoOrNull } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import type { CustomersService } from '../customers/customers.service'
-import { GROUP_RECHECK_MS, GroupChats } from './group-chats'
+import { isWecomOutage } from '../../wecom/errors'
+import { GROUP_RECHECK_MS, GROUP_STALE_MS, GroupChats } from './group-chats'
 import { GroupsRepository, type CachedGroup } from './groups.repository'
 
 export class GroupsService {
@@ -21,6 +22,8 @@ export class GroupsService {
 
   async chat(userId: string, chatId: string): Promise<GroupChat> {
     let chat = await this.groups.get(chatId)
+    // An old copy while WeCom fails us: shown, and marked so the guide knows.
+    let wecomStale = this.ctx.now() - chat.fetchedAt > GROUP_STALE_MS && this.ctx.wecom.degraded()
     // She may have joined since we cached the group: ask WeCom again before refusing.
     if (!isStaff(chat, userId) && this.ctx.now() - chat.fetchedAt > GROUP_RECHECK_MS) {
       chat = (await this.groups.refresh(chatId)) ?? chat
@@ -29,7 +32,12 @@ export class GroupsService {
     const members = chat.members
     const staff = members.filter((m) => m.type === 1)
     // Which of them are hers decides what she can open: know her customers first.
-    await this.customers.ensureGuideCustomers(userId)
+    try {
+      await this.customers.ensureGuideCustomers(userId)
+    } catch (error) {
+      if (!isWecomOutage(error)) throw error
+      wecomStale = true
+    }
     const externals = members.filter((m) => m.type === 2)
     const known = await this.repo.knownMembers(
       userId,
@@ -55,6 +63,7 @@ export class GroupsService {
           }
         }),
       ),
+      ...(wecomStale ? { wecomStale: true } : {}),
     }
   }
 }

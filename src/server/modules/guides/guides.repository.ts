@@ -87,6 +87,11 @@ export class GuidesRepository {
     return query.execute()
   }
 
+  /** She left the company; the first departure's time is kept (nothing happens for an unknown id). */
+  async markLeft(userId: string, at: number): Promise<void> {
+    await this.db.updateTable('guides').set({ left_at: at }).where('user_id', '=', userId).where('left_at', 'is', null).execute()
+  }
+
   async markCustomersSynced(userId: string, at: number): Promise<void> {
     await this.db.updateTable('guides').set({ customers_synced_at: at }).where('user_id', '=', userId).execute()
   }

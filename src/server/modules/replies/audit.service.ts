@@ -3,6 +3,7 @@
  * store settings, only the fields that changed, ids given as names.
  */
 import type { AuditEntry, AuditPage } from '../../../shared/replies'
+import { hasControlCharacters } from '../../../shared/text'
 import type { AppContext } from '../../context'
 import { iso } from '../../db/sql'
 import { ApiError } from '../../http/errors'
@@ -23,7 +24,9 @@ export class AuditService {
     if (cursor) {
       try {
         const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [number, string]
-        if (typeof at !== 'number' || typeof id !== 'string') throw new Error('bad cursor')
+        // A safe integer and clean text, or PostgreSQL would refuse the query (a 500, not a 400).
+        if (!Number.isSafeInteger(at) || at < 0 || typeof id !== 'string' || hasControlCharacters(id))
+          throw new Error('bad cursor')
         before = { at, id }
       } catch {
         throw ApiError.badRequest('cursor is not one this API returned')
@@ -52,7 +55,7 @@ export class AuditService {
       groups: [...entityIds('reply_group'), ...idsOf(['groupId', 'parentId'])],
       templates: entityIds('coupon_template'),
       stores: [...idsOf(['storeIds']), ...entityIds('store'), ...targets.filter((t) => t.scope === 'store').map((t) => t.id)],
-      guides: targets.filter((t) => t.scope === 'guide').map((t) => t.id),
+      guides: [...targets.filter((t) => t.scope === 'guide').map((t) => t.id), ...entityIds('sessions')],
       campaigns: entityIds('campaign'),
     })
     const named = (map: Map<string, string>, value: unknown): unknown =>
@@ -101,6 +104,8 @@ function summaryOf(
     return `${name} · ${target.month}`
   }
   if (entity === 'store') return names.stores.get(entityId) ?? entityId
+  // An admin ended these sessions: whose.
+  if (entity === 'sessions') return names.guides.get(entityId) ?? entityId
   const current =
     entity === 'reply'
       ? names.replies

@@ -12,6 +12,7 @@ import {
   SendPlanQuerySchema,
   SendReportSchema,
 } from '../../../shared/replies'
+import { Text } from '../../../shared/text'
 import type { AppContext } from '../../context'
 import { requireSession } from '../../http/auth'
 import type { AuditService } from './audit.service'
@@ -95,7 +96,7 @@ export const repliesRoutes: FastifyPluginAsyncTypebox<{
     {
       schema: {
         querystring: Type.Object({
-          cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          cursor: Type.Optional(Text({ maxLength: 200 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
         }),
         response: { 200: AuditPageSchema },

@@ -6,6 +6,7 @@
  */
 import type { BirthdayList, Task, TaskList, TaskListQuery } from '../../../shared/tasks'
 import { addDays, shanghaiDate } from '../../../shared/dates'
+import { hasControlCharacters } from '../../../shared/text'
 import type { AppContext } from '../../context'
 import type { Trx } from '../../db'
 import { iso } from '../../db/sql'
@@ -172,11 +173,18 @@ export function decodeTaskCursor(raw: string | undefined, status: string): TaskC
   if (!raw) return undefined
   try {
     const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
-    if (Array.isArray(value) && value.length === 3 && value[0] === status && typeof value[2] === 'string') {
+    // A safe integer and clean text, or PostgreSQL would refuse the query (a 500, not a 400).
+    if (
+      Array.isArray(value) &&
+      value.length === 3 &&
+      value[0] === status &&
+      typeof value[2] === 'string' &&
+      !hasControlCharacters(value[2])
+    ) {
       if ((status === 'todo' || status === 'expired') && typeof value[1] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value[1])) {
         return { status, dueDate: value[1], id: value[2] }
       }
-      if ((status === 'done' || status === 'skipped') && typeof value[1] === 'number') {
+      if ((status === 'done' || status === 'skipped') && Number.isSafeInteger(value[1]) && value[1] >= 0) {
         return { status, doneAt: value[1], id: value[2] }
       }
     }

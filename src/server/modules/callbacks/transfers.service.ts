@@ -1,0 +1,46 @@
+/**
+ * Noticing a handover. WeCom moves a transferred customer's follow from one guide to
+ * another and tells each side separately (an add for the takeover, a delete or nothing for
+ * the handover), in either order, possibly a day apart, and a missed event is only healed
+ * by the nightly resync. So the rule looks at the state, not at one event: a follow that
+ * ended (not because she deleted the guide) and a follow by another guide that began
+ * around then make a handover, and the handover guide's records of her move.
+ */
+import type { AppContext } from '../../context'
+import { TransfersRepository, type MovedRecords } from './transfers.repository'
+
+/** How long an ended follow waits for a takeover to show up. */
+export const HANDOVER_PENDING_MS = 7 * 24 * 3600 * 1000
+/**
+ * How much earlier than the end we noticed the takeover's follow may begin: WeCom ends the
+ * handover's follow when the takeover's begins, and we may notice the end a day late.
+ */
+export const TAKEOVER_WINDOW_MS = 3 * 24 * 3600 * 1000
+
+export interface Handover extends MovedRecords {
+  externalUserId: string
+  from: string
+  to: string
+}
+
+export class TransfersService {
+  private readonly repo: TransfersRepository
+
+  constructor(private readonly ctx: AppContext) {
+    this.repo = new TransfersRepository(ctx.db)
+  }
+
+  /** Move the records of every handover now visible (of these customers, or of anyone). */
+  async settle(externalUserIds?: readonly string[]): Promise<Handover[]> {
+    const now = this.ctx.now()
+    const done: Handover[] = []
+    for (const end of await this.repo.pendingEnds(now - HANDOVER_PENDING_MS, externalUserIds)) {
+      const to = await this.repo.takeover(end.externalUserId, end.userId, end.endedAt - TAKEOVER_WINDOW_MS)
+      if (!to) continue
+      const moved = await this.repo.move({ externalUserId: end.externalUserId, from: end.userId, to, now })
+      this.ctx.log.info({ externalUserId: end.externalUserId, from: end.userId, to, ...moved }, 'Customer handed over')
+      done.push({ externalUserId: end.externalUserId, from: end.userId, to, ...moved })
+    }
+    return done
+  }
+}

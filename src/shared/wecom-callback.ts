@@ -1,0 +1,18 @@
+/**
+ * The query WeCom adds to its callback URL (接收消息): the signature over the ciphertext,
+ * the signing time (seconds) and a nonce; the URL check adds the encrypted `echostr`.
+ */
+import { Type } from 'typebox'
+
+const signed = {
+  msg_signature: Type.String({ pattern: '^[0-9a-fA-F]{40}$' }),
+  timestamp: Type.String({ pattern: '^[0-9]{1,12}$' }),
+  nonce: Type.String({ minLength: 1, maxLength: 64 }),
+}
+
+export const CallbackQuerySchema = Type.Object(signed)
+
+export const CallbackVerifyQuerySchema = Type.Object({
+  ...signed,
+  echostr: Type.String({ minLength: 1, maxLength: 4096 }),
+})
