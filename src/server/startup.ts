@@ -62,15 +62,12 @@ export async function prepareDatabase(db: Db, config: Config, now: number): Prom
   if (marked === null && (await markDeployment(db.kysely, 'demo', now)) === 'real') throw realDataRefusal(config.database)
 
   const demo = buildDemoData(now)
-  if (await isEmpty(db)) {
-    await seedDemo(db, demo, now)
-    return { demo, seeded: true }
-  }
+  if ((await isEmpty(db)) && (await seedDemo(db, demo, now))) return { demo, seeded: true }
   const manager = demo.guides.find((g) => g.role === 'manager') ?? demo.guides[0]!
   // A demo database from before quick replies existed.
-  if (!(await hasReplies(db))) await seedDemoReplies(db, buildDemoReplies(), manager.userId, now)
+  if (!(await hasReplies(db.kysely))) await seedDemoReplies(db, buildDemoReplies(), manager.userId, now)
   // A demo database from before the catalogue (SKUs, pictures, stock) and bundles existed.
-  if (!(await hasCatalog(db))) await seedDemoCatalog(db, demo, now)
+  if (!(await hasCatalog(db.kysely))) await seedDemoCatalog(db, demo, now)
   if (!(await hasCoupons(db.kysely))) await seedDemoCoupons(db.kysely, manager.userId, now)
   return { demo, seeded: false }
 }

@@ -64,6 +64,14 @@ describe.each(DB_KINDS)('which mode a database may serve (%s)', (kind) => {
     expect(await deploymentKind(db.kysely)).toBe('demo')
   })
 
+  it('seeds the demo once when two simulator instances start on one empty database at the same moment', async () => {
+    const db = await fresh()
+    const results = await Promise.all([prepareDatabase(db, simulator, FIXED_NOW), prepareDatabase(db, simulator, FIXED_NOW)])
+    expect(results.filter((r) => r.seeded)).toHaveLength(1)
+    const guides = await db.kysely.selectFrom('guides').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    expect(Number(guides.n)).toBe(buildDemoData(FIXED_NOW).guides.length)
+  })
+
   it('recognises a demo database seeded before the mark existed', async () => {
     const db = await fresh()
     await seedDemo(db, buildDemoData(FIXED_NOW), FIXED_NOW)

@@ -3,11 +3,18 @@ import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Db } from '../db'
 import { markDeployment } from '../db/deployment'
+import { lockKey, writeTransaction } from '../db/dialect'
 import { imageInfo } from '../modules/media/image-info'
 import type { DemoData } from './data'
 import { buildDemoReplies, type DemoReplies } from './replies'
 import { seedDemoTasks } from './tasks'
 import type { Database } from '../db/schema'
+
+/**
+ * Held while any part of the demo is written: simulator instances starting together on one
+ * database each check, under it, that the part is still missing.
+ */
+const DEMO_SEED_LOCK = 'demo seed'
 
 /** Rows a statement: well under SQLite's 32766 bound parameters (and PostgreSQL's 65535). */
 const CHUNK = 200
@@ -24,14 +31,14 @@ export async function isEmpty(db: Db): Promise<boolean> {
   return row === undefined
 }
 
-export async function hasReplies(db: Db): Promise<boolean> {
-  const row = await db.kysely.selectFrom('reply_groups').select('id').limit(1).executeTakeFirst()
+export async function hasReplies(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('reply_groups').select('id').limit(1).executeTakeFirst()
   return row !== undefined
 }
 
 /** True when the catalogue has SKUs: a demo database from before the catalogue has none. */
-export async function hasCatalog(db: Db): Promise<boolean> {
-  const row = await db.kysely.selectFrom('product_skus').select('id').limit(1).executeTakeFirst()
+export async function hasCatalog(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('product_skus').select('id').limit(1).executeTakeFirst()
   return row !== undefined
 }
 
@@ -40,8 +47,12 @@ export async function hasCatalog(db: Db): Promise<boolean> {
  * side (customers, remarks, tags, groups) is not written here: it lives in the simulator
  * and reaches our database the way real WeCom data does, through the WeCom client.
  */
-export async function seedDemo(db: Db, data: DemoData, now: number): Promise<void> {
-  await db.kysely.transaction().execute(async (trx) => {
+export async function seedDemo(db: Db, data: DemoData, now: number): Promise<boolean> {
+  const seeded = await writeTransaction(db, async (trx) => {
+    // Two simulator processes starting at once on an empty database: one seeds, the other
+    // waits here and then finds the guides there.
+    await lockKey(db.kind, trx, DEMO_SEED_LOCK)
+    if ((await trx.selectFrom('guides').select('user_id').limit(1).executeTakeFirst()) !== undefined) return false
     // With the demo's first rows: whatever holds them is the demo, and real mode refuses it.
     await markDeployment(trx, 'demo', now)
     await trx
@@ -146,11 +157,14 @@ export async function seedDemo(db: Db, data: DemoData, now: number): Promise<voi
         )
         .execute()
     }
+    return true
   })
+  if (!seeded) return false
   const manager = data.guides.find((g) => g.role === 'manager') ?? data.guides[0]!
   await seedDemoReplies(db, buildDemoReplies(), manager.userId, now)
   await seedDemoCoupons(db.kysely, manager.userId, now)
   await seedDemoTasks(db, data, now)
+  return true
 }
 
 /**
@@ -183,7 +197,11 @@ function demoCredit(data: DemoData): (order: DemoData['orders'][number]) => stri
  * that row and gains its season, tags and description.
  */
 export async function seedDemoCatalog(db: Db, data: DemoData, now: number): Promise<void> {
-  await db.kysely.transaction().execute((trx) => writeCatalog(trx, data, now))
+  await writeTransaction(db, async (trx) => {
+    await lockKey(db.kind, trx, DEMO_SEED_LOCK)
+    if (await hasCatalog(trx)) return
+    await writeCatalog(trx, data, now)
+  })
 }
 
 async function writeCatalog(trx: Kysely<Database>, data: DemoData, now: number): Promise<void> {
@@ -276,7 +294,9 @@ async function writeCatalog(trx: Kysely<Database>, data: DemoData, now: number):
 
 /** The demo's reply library: its images, groups (corporate and a guide's own) and replies. */
 export async function seedDemoReplies(db: Db, library: DemoReplies, managerId: string, now: number): Promise<void> {
-  await db.kysely.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
+    await lockKey(db.kind, trx, DEMO_SEED_LOCK)
+    if (await hasReplies(trx)) return
     for (const asset of library.assets) {
       const info = imageInfo(asset.bytes)
       await trx
