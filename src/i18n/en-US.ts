@@ -36,6 +36,9 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'customer.forbiddenHint': 'Only guides who added this customer can see this profile.',
   'customer.notFound': 'Customer not found',
   'customer.notFoundHint': 'The customer may have removed you as a contact.',
+  // She deleted the guide: still in the list and readable, marked.
+  'customer.deletedYou': 'She removed you on {date}',
+  'customer.deletedYouHint': 'Your notes and history are kept; messages will not reach her until she adds you again.',
   'customer.loadFailed': 'Could not load the profile',
   'customer.wechatName': 'WeChat name: {name}',
   'customer.fromCorp': '@{corp}',
@@ -1108,6 +1111,7 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'customerList.loadFailed': 'The customer list did not load',
   'customerList.loadFailedHint': 'Check the network and try again',
   'customerList.totalSpend': 'Spent {amount} in total',
+  'customerList.deletedYou': 'Removed you',
   'customerList.select': 'Select',
   'customerList.selectDone': 'Done',
   'customerList.selected': '{count} selected',

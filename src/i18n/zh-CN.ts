@@ -35,6 +35,9 @@ export const zhCN = {
   'customer.forbiddenHint': '只有添加了这位客户的导购才能查看其资料。',
   'customer.notFound': '找不到这位客户',
   'customer.notFoundHint': '客户可能已删除好友关系。',
+  // She deleted the guide: still in the list and readable, marked.
+  'customer.deletedYou': '她于 {date} 删除了你',
+  'customer.deletedYouHint': '之前的记录都还在；她重新添加你之前，消息发不到她那里。',
   'customer.loadFailed': '客户资料加载失败',
   'customer.wechatName': '微信昵称：{name}',
   'customer.fromCorp': '@{corp}',
@@ -1096,6 +1099,7 @@ export const zhCN = {
   'customerList.loadFailed': '客户列表没有加载出来',
   'customerList.loadFailedHint': '请检查网络后重试',
   'customerList.totalSpend': '累计消费 {amount}',
+  'customerList.deletedYou': '已删除你',
   'customerList.select': '选择',
   'customerList.selectDone': '完成',
   'customerList.selected': '已选 {count} 位',

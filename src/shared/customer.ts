@@ -30,6 +30,8 @@ export const FollowSchema = Type.Object({
   addedAt: Nullable(Instant),
   /** WeCom's `add_way` code: 1 QR code, 2 phone search, 3 card share, 4 group chat, … */
   addWay: Type.Integer(),
+  /** She deleted this guide then (her history stays); null while they are friends. */
+  deletedByCustomerAt: Nullable(Instant),
 })
 export type Follow = Static<typeof FollowSchema>
 
@@ -160,6 +162,8 @@ export const CustomerSummarySchema = Type.Object({
   totalSpendFen: Nullable(Type.Integer()),
   /** When this guide last sent her something or wrote a note about her. */
   lastContactAt: Nullable(Instant),
+  /** She deleted this guide then; null while they are friends. */
+  deletedByCustomerAt: Nullable(Instant),
 })
 export type CustomerSummary = Static<typeof CustomerSummarySchema>
 

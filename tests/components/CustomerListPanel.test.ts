@@ -34,6 +34,7 @@ function summary(n: number, overrides: Partial<CustomerSummary> = {}): CustomerS
     lastPurchaseAt: daysAgo(12),
     totalSpendFen: 128_800,
     lastContactAt: null,
+    deletedByCustomerAt: null,
     ...overrides,
   }
 }
@@ -106,6 +107,14 @@ describe('CustomerListPanel', () => {
     expect(lastQuery()).toEqual({ tag: '老客户', limit: 30 })
     expect(wrapper.get('[data-testid=customer-chip-tag]').text()).toBe('标签：老客户')
     expect(wrapper.text()).toContain('没有符合条件的客户')
+  })
+
+  it('marks a customer who deleted her, and only her', async () => {
+    api.fetchCustomers.mockResolvedValue(page([summary(1, { deletedByCustomerAt: daysAgo(3) }), summary(2)]))
+    const { wrapper } = await mountPage(CustomerListPanel)
+    await flushPromises()
+    expect(wrapper.get('[data-testid=customer-item-wm1]').get('[data-testid=customer-deleted-you]').text()).toBe('已删除你')
+    expect(wrapper.get('[data-testid=customer-item-wm2]').find('[data-testid=customer-deleted-you]').exists()).toBe(false)
   })
 
   it('renders only the rows in view of a long list', async () => {

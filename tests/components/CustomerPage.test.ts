@@ -69,6 +69,23 @@ describe('CustomerPage for a given customer', () => {
     expect(api.fetchCustomer).toHaveBeenCalledWith('wmAlice')
   })
 
+  it('keeps a customer who deleted her readable, and says what happened and what it means', async () => {
+    api.fetchCustomer.mockResolvedValue(
+      profile({ externalUserId: 'wmAlice', follow: { ...alice.follow, deletedByCustomerAt: '2026-11-20T02:00:00.000Z' } }),
+    )
+    const { wrapper } = await mountPage(CustomerPage, { externalUserId: 'wmAlice' })
+    const notice = wrapper.get('[data-testid=customer-deleted-you]')
+    expect(notice.text()).toMatch(/她于 .*11.*20.* 删除了你/)
+    expect(notice.text()).toContain('之前的记录都还在')
+    expect(wrapper.find('[data-testid=purchases-card]').text()).toContain('双面羊毛大衣')
+  })
+
+  it('shows no such notice for a customer who is still her friend', async () => {
+    api.fetchCustomer.mockResolvedValue(alice)
+    const { wrapper } = await mountPage(CustomerPage, { externalUserId: 'wmAlice' })
+    expect(wrapper.find('[data-testid=customer-deleted-you]').exists()).toBe(false)
+  })
+
   it('says plainly when the customer is not hers', async () => {
     api.fetchCustomer.mockRejectedValueOnce(new ApiFailure(403, 'forbidden', 'no'))
     const { wrapper } = await mountPage(CustomerPage, { externalUserId: 'wmAlice' })

@@ -61,6 +61,7 @@ function customer(n: number, extra: Partial<CustomerSummary> = {}): CustomerSumm
     lastPurchaseAt: null,
     totalSpendFen: null,
     lastContactAt: null,
+    deletedByCustomerAt: null,
     ...extra,
   }
 }

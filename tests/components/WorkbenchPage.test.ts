@@ -26,6 +26,7 @@ function summary(n: number, overrides: Partial<CustomerSummary> = {}): CustomerS
     lastPurchaseAt: daysAgo(12),
     totalSpendFen: 120_000,
     lastContactAt: null,
+    deletedByCustomerAt: null,
     ...overrides,
   }
 }

@@ -78,6 +78,7 @@ export function profile(overrides: Partial<CustomerProfile> = {}): CustomerProfi
       tags: [tag('通勤'), tag('高净值', { groupName: '客户价值' })],
       addedAt: daysAgo(300),
       addWay: 1,
+      deletedByCustomerAt: null,
     },
     member: member(),
     facts: facts(),

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { encrypt, getSignature } from '@wecom/crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig, ConfigError } from '../../src/server/env'
+import { PROFILE_STALE_MS } from '../../src/server/modules/customers/customers.service'
+import { syncGuideCustomers } from '../../src/server/modules/customers/guide-sync'
 import { DB_KINDS } from '../helpers/db'
 import { createTestApp, FIXED_NOW, REAL_CORP_ID, signIn, type TestApp } from '../helpers/app'
 import { addWorldCustomer, insertCouponTemplate } from '../helpers/world'
@@ -325,7 +327,18 @@ describe.each(DB_KINDS)('WeCom callbacks: events (%s)', (kind) => {
     t.world.contacts.get(id)!.follows = []
     await deliver(contactEvent('del_follow_user', 'lina', id))
 
-    expect(await listIds()).not.toContain(id)
+    // Still in her list and readable, marked with when she did it.
+    const deletedAt = new Date(seconds(t.clock.value) * 1000).toISOString()
+    const listed = await t.app.inject({ method: 'GET', url: '/api/customers?limit=100', headers: { cookie } })
+    const item = (listed.json().items as { externalUserId: string; deletedByCustomerAt: string | null }[]).find(
+      (c) => c.externalUserId === id,
+    )
+    expect(item?.deletedByCustomerAt).toBe(deletedAt)
+    expect(
+      (listed.json().items as { externalUserId: string; deletedByCustomerAt: string | null }[])
+        .filter((c) => c.externalUserId !== id)
+        .every((c) => c.deletedByCustomerAt === null),
+    ).toBe(true)
     const end = await db()
       .selectFrom('wecom_follow_ends')
       .selectAll()
@@ -333,9 +346,27 @@ describe.each(DB_KINDS)('WeCom callbacks: events (%s)', (kind) => {
       .executeTakeFirstOrThrow()
     expect(end).toMatchObject({ user_id: 'lina', reason: 'customer_deleted', transferred_to: null })
     expect(Number(end.ended_at)).toBe(t.clock.value)
+    const lost = () =>
+      db()
+        .selectFrom('customer_events')
+        .select('id')
+        .where('external_user_id', '=', id)
+        .where('kind', '=', 'follow_lost')
+        .execute()
+    expect(await lost()).toHaveLength(1)
+    // A refresh from WeCom (which no longer lists her for lina) and WeCom's retry keep the mark, counted once.
+    const reads = t.world.callCount('externalcontact/get')
+    t.clock.advance(PROFILE_STALE_MS + 1000)
     const profile = await t.app.inject({ method: 'GET', url: `/api/customers/${id}`, headers: { cookie } })
-    expect(profile.statusCode).toBe(403)
-    expect(profile.json().error.detail).toMatch(/删除了你/)
+    expect(profile.statusCode).toBe(200)
+    expect(profile.json().follow.deletedByCustomerAt).toBe(deletedAt)
+    await t.ctx.background.idle()
+    expect(t.world.callCount('externalcontact/get')).toBe(reads + 1)
+    const again = await t.app.inject({ method: 'GET', url: `/api/customers/${id}`, headers: { cookie } })
+    expect(again.json().follow.deletedByCustomerAt).toBe(deletedAt)
+    await deliver(contactEvent('del_follow_user', 'lina', id))
+    expect(await listIds()).toContain(id)
+    expect(await lost()).toHaveLength(1)
     // Her history stays: the customer record and the guide's note.
     expect(
       await db().selectFrom('wecom_customers').select('name').where('external_user_id', '=', id).executeTakeFirst(),
@@ -343,6 +374,27 @@ describe.each(DB_KINDS)('WeCom callbacks: events (%s)', (kind) => {
     expect(await db().selectFrom('customer_notes').select('text').where('external_user_id', '=', id).execute()).toEqual([
       { text: '喜欢宽松款' },
     ])
+  })
+
+  it('keeps a customer who deleted the guide through a full resync, and drops the mark when she adds the guide again', async () => {
+    const id = 'wmcbdel001'
+    await syncGuideCustomers(t.ctx, 'lina')
+    const mark = () =>
+      db()
+        .selectFrom('wecom_follows')
+        .select('deleted_by_customer_at')
+        .where('external_user_id', '=', id)
+        .where('user_id', '=', 'lina')
+        .executeTakeFirst()
+    // Depends on the test before: she deleted lina, and WeCom lists her for nobody.
+    expect(Number((await mark())?.deleted_by_customer_at)).toBeGreaterThan(0)
+    t.clock.advance(60_000)
+    addWorldCustomer(t, id, [{ userId: 'lina', createtime: seconds(t.clock.value) }])
+    await deliver(contactEvent('add_external_contact', 'lina', id))
+    expect(await mark()).toEqual({ deleted_by_customer_at: null })
+    expect(await db().selectFrom('wecom_follow_ends').select('reason').where('external_user_id', '=', id).execute()).toEqual([])
+    const profile = await t.app.inject({ method: 'GET', url: `/api/customers/${id}`, headers: { cookie } })
+    expect(profile.json().follow.deletedByCustomerAt).toBeNull()
   })
 
   it('marks a customer the guide deleted, and ignores a deletion older than a re-add', async () => {

@@ -68,7 +68,10 @@ describe.each(DB_KINDS)('which mode a database may serve (%s)', (kind) => {
     const db = await fresh()
     const results = await Promise.all([prepareDatabase(db, simulator, FIXED_NOW), prepareDatabase(db, simulator, FIXED_NOW)])
     expect(results.filter((r) => r.seeded)).toHaveLength(1)
-    const guides = await db.kysely.selectFrom('guides').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const guides = await db.kysely
+      .selectFrom('guides')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     expect(Number(guides.n)).toBe(buildDemoData(FIXED_NOW).guides.length)
   })
 

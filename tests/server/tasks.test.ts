@@ -4,6 +4,7 @@ import { addDays, shanghaiDate } from '../../src/shared/dates'
 import { TASK_KINDS, type BirthdayList, type Task, type TaskList } from '../../src/shared/tasks'
 import { importText } from '../../src/server/modules/crm-import/importer'
 import { TaskGenerator } from '../../src/server/modules/tasks/task-generator.service'
+import { TaskSourcesRepository } from '../../src/server/modules/tasks/task-sources.repository'
 import { TasksRepository } from '../../src/server/modules/tasks/tasks.repository'
 import { createTestApp, FIXED_NOW, signIn, type TestApp } from '../helpers/app'
 import { createTestDb, DB_KINDS } from '../helpers/db'
@@ -305,6 +306,29 @@ describe.each(DB_KINDS)('tasks that write themselves (%s)', (kind) => {
       true,
     )
     expect((await call('GET', '/api/tasks/birthdays?month=later')).statusCode).toBe(400)
+  })
+
+  it('leaves out a customer who deleted her: no birthday on her list, no task written for her', async () => {
+    const next = (await call('GET', '/api/tasks/birthdays?month=next')).json() as BirthdayList
+    const gone = next.items[0]!.customer.externalUserId
+    const sources = new TaskSourcesRepository(t.testDb.db)
+    expect((await sources.followsAround('lina')).some((f) => f.externalUserId === gone)).toBe(true)
+    const mark = (at: number | null) =>
+      db()
+        .updateTable('wecom_follows')
+        .set({ deleted_by_customer_at: at })
+        .where('external_user_id', '=', gone)
+        .where('user_id', '=', 'lina')
+        .execute()
+    await mark(t.clock.value)
+    try {
+      const after = (await call('GET', '/api/tasks/birthdays?month=next')).json() as BirthdayList
+      expect(after.items.map((x) => x.customer.externalUserId)).not.toContain(gone)
+      expect(after.items).toHaveLength(next.items.length - 1)
+      expect((await sources.followsAround('lina')).some((f) => f.externalUserId === gone)).toBe(false)
+    } finally {
+      await mark(null)
+    }
   })
 
   it('expires what is past due plus 3 days, by the job and before listing', async () => {

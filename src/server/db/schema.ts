@@ -98,6 +98,8 @@ export interface WecomFollowsTable {
   search_text: ColumnType<string | null, string | null | undefined, string | null>
   /** `|8000|1234|`: the last four digits of her phones; null until filled. */
   search_phones: ColumnType<string | null, string | null | undefined, string | null>
+  /** She deleted the guide then (WeCom's del_follow_user): the follow stays, marked, until she adds the guide again. */
+  deleted_by_customer_at: ColumnType<Millis | null, Millis | null | undefined, Millis | null>
 }
 
 export interface MembersTable {
@@ -347,7 +349,10 @@ export interface WecomCallbackEventsTable {
 
 export type FollowEndReason = 'customer_deleted' | 'guide_deleted' | 'transferred' | 'lost'
 
-/** A guide's follow of a customer that ended; the follow itself is gone from wecom_follows. */
+/**
+ * A guide's follow of a customer that ended. The follow itself is gone from wecom_follows,
+ * except when she deleted the guide (`wecom_follows.deleted_by_customer_at`).
+ */
 export interface WecomFollowEndsTable {
   external_user_id: string
   user_id: string

@@ -55,22 +55,28 @@ export class ContactsRepository {
           oc.column('external_user_id').doUpdateSet({ ...values, updated_at: bumped('wecom_customers.updated_at', now) }),
         )
         .execute()
-      const previous = new Map(
-        (
-          await trx
-            .selectFrom('wecom_follows')
-            .select(['user_id', 'updated_at'])
-            .where('external_user_id', '=', contact.externalUserId)
-            .execute()
-        ).map((r) => [r.user_id, Number(r.updated_at)]),
+      const rows = await trx
+        .selectFrom('wecom_follows')
+        .select(['user_id', 'updated_at', 'deleted_by_customer_at'])
+        .where('external_user_id', '=', contact.externalUserId)
+        .execute()
+      const previous = new Map(rows.map((r) => [r.user_id, Number(r.updated_at)]))
+      const deletedAt = new Map(
+        rows.map((r) => [r.user_id, r.deleted_by_customer_at === null ? null : Number(r.deleted_by_customer_at)]),
       )
-      await trx.deleteFrom('wecom_follows').where('external_user_id', '=', contact.externalUserId).execute()
       const still = new Set(contact.follows.map((f) => f.userId))
+      // A guide she deleted keeps her, marked, whether or not WeCom still lists her there.
+      const kept = rows.filter((r) => !still.has(r.user_id) && r.deleted_by_customer_at !== null).map((r) => r.user_id)
+      await trx
+        .deleteFrom('wecom_follows')
+        .where('external_user_id', '=', contact.externalUserId)
+        .$if(kept.length > 0, (q) => q.where('user_id', 'not in', kept))
+        .execute()
       await recordLost(
         trx,
-        [...previous.keys()]
-          .filter((userId) => !still.has(userId))
-          .map((userId) => ({ userId, externalUserId: contact.externalUserId })),
+        rows
+          .filter((r) => !still.has(r.user_id) && r.deleted_by_customer_at === null)
+          .map((r) => ({ userId: r.user_id, externalUserId: contact.externalUserId })),
         now,
       )
       if (contact.follows.length > 0) {
@@ -88,19 +94,11 @@ export class ContactsRepository {
               state: f.state,
               remark_mobiles: JSON.stringify(f.remarkMobiles),
               updated_at: Math.max(now, (previous.get(f.userId) ?? 0) + 1),
+              deleted_by_customer_at: deletedAt.get(f.userId) ?? null,
             })),
           )
           .execute()
-        // Friends again: an end recorded earlier no longer stands.
-        await trx
-          .deleteFrom('wecom_follow_ends')
-          .where('external_user_id', '=', contact.externalUserId)
-          .where(
-            'user_id',
-            'in',
-            contact.follows.map((f) => f.userId),
-          )
-          .execute()
+        await settleFriendsAgain(trx, [contact.externalUserId])
       }
       await refreshSearchKeys(trx, [contact.externalUserId])
     })
@@ -113,17 +111,24 @@ export class ContactsRepository {
    */
   async forgetContact(externalUserId: string, now: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      // A guide she deleted keeps her, marked (WeCom answers 84061 once she has deleted every
+      // guide): that end was counted then, and keeps its reason.
       const follows = await trx
         .selectFrom('wecom_follows')
         .select('user_id')
         .where('external_user_id', '=', externalUserId)
+        .where('deleted_by_customer_at', 'is', null)
         .execute()
       await recordLost(
         trx,
         follows.map((f) => ({ userId: f.user_id, externalUserId })),
         now,
       )
-      await trx.deleteFrom('wecom_follows').where('external_user_id', '=', externalUserId).execute()
+      await trx
+        .deleteFrom('wecom_follows')
+        .where('external_user_id', '=', externalUserId)
+        .where('deleted_by_customer_at', 'is', null)
+        .execute()
       const ended = await trx
         .selectFrom('wecom_follow_ends')
         .select('user_id')
@@ -178,15 +183,11 @@ export class ContactsRepository {
           )
           .execute()
       }
-      await trx
-        .deleteFrom('wecom_follow_ends')
-        .where('user_id', '=', userId)
-        .where(
-          'external_user_id',
-          'in',
-          contacts.map((c) => c.externalUserId),
-        )
-        .execute()
+      await settleFriendsAgain(
+        trx,
+        contacts.map((c) => c.externalUserId),
+        userId,
+      )
       await refreshSearchKeys(
         trx,
         contacts.map((c) => c.externalUserId),
@@ -194,8 +195,14 @@ export class ContactsRepository {
     })
   }
 
+  /** Her customers WeCom should list for her: not those who deleted her (kept, marked, whatever WeCom says). */
   async followedIds(userId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('wecom_follows').select('external_user_id').where('user_id', '=', userId).execute()
+    const rows = await this.db
+      .selectFrom('wecom_follows')
+      .select('external_user_id')
+      .where('user_id', '=', userId)
+      .where('deleted_by_customer_at', 'is', null)
+      .execute()
     return rows.map((r) => r.external_user_id)
   }
 
@@ -229,18 +236,39 @@ export class ContactsRepository {
     return this.db.transaction().execute(async (trx) => {
       const follow = await trx
         .selectFrom('wecom_follows')
-        .select('added_at')
+        .select(['added_at', 'deleted_by_customer_at'])
         .where('external_user_id', '=', externalUserId)
         .where('user_id', '=', userId)
         .executeTakeFirst()
       if (follow) {
         if (follow.added_at !== null && Number(follow.added_at) > input.eventAt) return false
-        await recordLost(trx, [{ userId, externalUserId }], now, reason)
-        await trx
-          .deleteFrom('wecom_follows')
-          .where('external_user_id', '=', externalUserId)
-          .where('user_id', '=', userId)
-          .execute()
+        if (follow.deleted_by_customer_at !== null) {
+          // Counted lost when she deleted him; WeCom repeating it changes nothing.
+          if (reason === 'customer_deleted') return true
+          await trx
+            .updateTable('wecom_follow_ends')
+            .set({ reason })
+            .where('external_user_id', '=', externalUserId)
+            .where('user_id', '=', userId)
+            .execute()
+        } else {
+          await recordLost(trx, [{ userId, externalUserId }], now, reason)
+        }
+        // She deleted him: she stays in his list, marked. Any other end takes the follow away.
+        if (reason === 'customer_deleted') {
+          await trx
+            .updateTable('wecom_follows')
+            .set({ deleted_by_customer_at: input.eventAt })
+            .where('external_user_id', '=', externalUserId)
+            .where('user_id', '=', userId)
+            .execute()
+        } else {
+          await trx
+            .deleteFrom('wecom_follows')
+            .where('external_user_id', '=', externalUserId)
+            .where('user_id', '=', userId)
+            .execute()
+        }
         return true
       }
       await trx
@@ -267,10 +295,43 @@ export class ContactsRepository {
 }
 
 /**
+ * Friends again: a mark of her deleting the guide goes once WeCom shows she added him after
+ * it (a later `createtime`), and an end recorded earlier no longer stands for a follow that
+ * exists unmarked. `userId` narrows it to one guide's follows.
+ */
+async function settleFriendsAgain(trx: Trx, externalUserIds: string[], userId?: string): Promise<void> {
+  if (externalUserIds.length === 0) return
+  await trx
+    .updateTable('wecom_follows')
+    .set({ deleted_by_customer_at: null })
+    .where('external_user_id', 'in', externalUserIds)
+    .$if(userId !== undefined, (q) => q.where('user_id', '=', userId!))
+    .where('deleted_by_customer_at', 'is not', null)
+    .where('added_at', 'is not', null)
+    .whereRef('added_at', '>', 'deleted_by_customer_at')
+    .execute()
+  await trx
+    .deleteFrom('wecom_follow_ends')
+    .where('external_user_id', 'in', externalUserIds)
+    .$if(userId !== undefined, (q) => q.where('user_id', '=', userId!))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('wecom_follows as f')
+          .select('f.user_id')
+          .whereRef('f.external_user_id', '=', 'wecom_follow_ends.external_user_id')
+          .whereRef('f.user_id', '=', 'wecom_follow_ends.user_id')
+          .where('f.deleted_by_customer_at', 'is', null),
+      ),
+    )
+    .execute()
+}
+
+/**
  * A follow that ended (she deleted the guide, or WeCom no longer lists her) leaves a
  * `follow_lost` event, so the guide's numbers can count customers lost, and an end in
- * `wecom_follow_ends` (why and when: the sidebar says so, a takeover inherits her records);
- * the cached follow itself is gone. Not a timeline kind: her 动态 does not show it.
+ * `wecom_follow_ends` (why and when: the sidebar says so, a takeover inherits her records).
+ * The cached follow itself is gone, or marked when she deleted the guide. Not a timeline kind: her 动态 does not show it.
  */
 async function recordLost(
   trx: Trx,

@@ -51,6 +51,7 @@ export interface CustomerListRow {
   lastPurchaseAt: number | null
   totalSpendFen: number | null
   lastContactAt: number | null
+  deletedByCustomerAt: number | null
 }
 
 type ListTables = Database & {
@@ -152,6 +153,7 @@ export class CustomersRepository {
           'm.id as memberId',
           't.last_purchase_at as lastPurchaseAt',
           't.total_fen as totalSpendFen',
+          'f.deleted_by_customer_at as deletedByCustomerAt',
         ])
         .where('f.user_id', '=', userId)
         .where('f.external_user_id', 'in', ids)
@@ -174,6 +176,7 @@ export class CustomersRepository {
           // A member without orders has spent nothing; a customer who is not a member: unknown.
           totalSpendFen: d.memberId === null ? null : Number(d.totalSpendFen ?? 0),
           lastContactAt: contacts.get(id) ?? null,
+          deletedByCustomerAt: d.deletedByCustomerAt === null ? null : Number(d.deletedByCustomerAt),
         },
       ]
     })

@@ -242,6 +242,7 @@ export class CustomersService {
         ],
         addedAt: isoOrNull(row.added_at),
         addWay: row.add_way ?? 0,
+        deletedByCustomerAt: isoOrNull(row.deleted_by_customer_at),
       },
       member,
       facts: factsOf(row, factChanges),
@@ -302,6 +303,7 @@ export class CustomersService {
         lastPurchaseAt: isoOrNull(r.lastPurchaseAt),
         totalSpendFen: r.totalSpendFen,
         lastContactAt: isoOrNull(r.lastContactAt),
+        deletedByCustomerAt: isoOrNull(r.deletedByCustomerAt),
       })),
       nextCursor:
         rows.length > limit && last

@@ -159,6 +159,7 @@ function prepareProfileRow(database: Db) {
         'f.tags',
         'f.added_at',
         'f.add_way',
+        'f.deleted_by_customer_at',
         'm.id as member_id',
         'm.level',
         'm.points',

@@ -114,6 +114,9 @@ export class TaskSourcesRepository {
       .innerJoin('guides as g', 'g.user_id', 'f.user_id')
       .select(['f.external_user_id', 'f.user_id', 'f.added_at'])
       .where('mine.user_id', '=', guideId)
+      // A customer who deleted a guide is not hers to look after any more: no tasks for it.
+      .where('mine.deleted_by_customer_at', 'is', null)
+      .where('f.deleted_by_customer_at', 'is', null)
       .execute()
     return rows.map((r) => ({
       externalUserId: r.external_user_id,
@@ -258,6 +261,7 @@ export class TaskSourcesRepository {
       .leftJoin('customer_facts as cf', 'cf.external_user_id', 'f.external_user_id')
       .select(['f.external_user_id', 'f.remark', 'c.name', 'c.avatar', 'm.birthday', 'cf.birthday as own_birthday'])
       .where('f.user_id', '=', guideId)
+      .where('f.deleted_by_customer_at', 'is', null)
       .where((eb) => eb.or([eb('m.birthday', 'is not', null), eb('cf.birthday', 'is not', null)]))
       .execute()
     return rows.flatMap((r) => {
