@@ -47,6 +47,8 @@ export interface TestAppOptions {
   env?: Record<string, string>
   /** Run the evening-report check on a timer this often (off unless asked). */
   eveningReportMs?: number
+  /** Run the scheduled WeCom resync on a timer this often (off unless asked). */
+  wecomResyncMs?: number
   /**
    * How long sessions last. Not given: a year, since many tests move the clock by days and
    * keep the cookie they signed in with; the session tests ask for production's limits.
@@ -105,6 +107,8 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       wecomBusyBackoffMs: [0, 0, 0],
       distDir: '/nonexistent',
       eveningReportMs: options.eveningReportMs ?? 0,
+      wecomResyncMs: options.wecomResyncMs ?? 0,
+      wecomResyncPauseMs: 0,
       sessionLimits: options.sessionLimits ?? TEST_SESSION_LIMITS,
     })
   } else {
@@ -119,6 +123,8 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       wecomBusyBackoffMs: [0, 0, 0],
       distDir: '/nonexistent',
       eveningReportMs: options.eveningReportMs ?? 0,
+      wecomResyncMs: options.wecomResyncMs ?? 0,
+      wecomResyncPauseMs: 0,
       sessionLimits: options.sessionLimits ?? TEST_SESSION_LIMITS,
     })
     self = built.app

@@ -90,6 +90,25 @@ describe.each(DB_KINDS)('when WeCom misbehaves (%s)', (kind) => {
     expect(again.json().wecomStale).toBeUndefined()
   })
 
+  it('serves a customer known only from her list while WeCom cannot be asked, dated when the list was read', async () => {
+    const customer = linasCustomer(5)
+    const row = await t.testDb.db.kysely
+      .selectFrom('wecom_customers')
+      .select(['fetched_at', 'updated_at'])
+      .where('external_user_id', '=', customer.externalUserId)
+      .executeTakeFirstOrThrow()
+    expect(Number(row.fetched_at)).toBe(0)
+    t.world.injectFault('externalcontact/get', 60020, 100, 'not allow to access from your ip')
+    try {
+      const res = await get(`/api/customers/${customer.externalUserId}`)
+      expect(res.statusCode).toBe(200)
+      expect(res.json()).toMatchObject({ name: customer.name, wecomStale: true })
+      expect(res.json().syncedAt).toBe(new Date(Number(row.updated_at)).toISOString())
+    } finally {
+      t.world.clearFaults()
+    }
+  })
+
   it('still answers 503 for a customer we hold no copy of', async () => {
     t.world.injectFault('externalcontact/get', -1, 4, 'system busy')
     const res = await get('/api/customers/wmNeverSeenBefore')

@@ -190,6 +190,28 @@ describe.each(DB_KINDS)('WeCom resync (%s)', (kind) => {
     expect(await resync.runScheduled(day)).toBe(false)
   })
 
+  it('runs on a timer when the app is asked to, reading every guide’s list from WeCom', async () => {
+    const timed = await createTestApp(kind, { mode: 'real', wecomResyncMs: 20 })
+    try {
+      const guides = await timed.testDb.db.kysely.selectFrom('guides').select('user_id').execute()
+      expect(guides.length).toBeGreaterThan(1)
+      const deadline = Date.now() + 5_000
+      while (Date.now() < deadline && timed.world.callCount('externalcontact/batch/get_by_user') < guides.length) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      expect(timed.world.callCount('externalcontact/batch/get_by_user')).toBeGreaterThanOrEqual(guides.length)
+      await timed.ctx.background.idle()
+      const synced = await timed.testDb.db.kysely
+        .selectFrom('guides')
+        .select('customers_synced_at')
+        .where('customers_synced_at', 'is', null)
+        .execute()
+      expect(synced).toEqual([])
+    } finally {
+      await timed.close()
+    }
+  })
+
   it('keeps going when one guide fails, and stops when the server shuts down', async () => {
     t.world.injectFault('externalcontact/batch/get_by_user', 60011, 1)
     const result = await resync.resyncAll()

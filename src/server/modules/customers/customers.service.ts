@@ -246,7 +246,8 @@ export class CustomersService {
       },
       member,
       facts: factsOf(row, factChanges),
-      syncedAt: iso(row.fetched_at),
+      // Known only from her guide's list (fetched_at 0, served while WeCom is away): when that list was read.
+      syncedAt: iso(Number(row.fetched_at) || Number(row.customer_updated_at)),
       ...(wecomStale ? { wecomStale: true } : {}),
     }
   }

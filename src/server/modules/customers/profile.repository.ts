@@ -153,6 +153,7 @@ function prepareProfileRow(database: Db) {
         'c.gender',
         'c.corp_name',
         'c.fetched_at',
+        'c.updated_at as customer_updated_at',
         'f.user_id as follow_user_id',
         'f.remark',
         'f.description',
