@@ -18,6 +18,11 @@ export function isCalendarDate(date: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date
 }
 
+/** A birthday as `YYYY-MM-DD` or `MM-DD`: a real day (29 February only in a leap year, or with no year). */
+export function isBirthday(value: string): boolean {
+  return isCalendarDate(/^\d{2}-\d{2}$/.test(value) ? `2000-${value}` : value)
+}
+
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
 }

@@ -12,6 +12,13 @@ const signed = {
 
 export const CallbackQuerySchema = Type.Object(signed)
 
+/** The POST body: WeCom's XML envelope, its event encrypted inside `Encrypt`. */
+export const CallbackBodySchema = Type.String({
+  minLength: 1,
+  description:
+    'XML: <xml><ToUserName>corp id</ToUserName><Encrypt>base64 AES-256-CBC ciphertext</Encrypt><AgentID>…</AgentID></xml>',
+})
+
 export const CallbackVerifyQuerySchema = Type.Object({
   ...signed,
   echostr: Type.String({ minLength: 1, maxLength: 4096 }),

@@ -222,7 +222,8 @@ describe.each(DB_KINDS)('WeCom callbacks: refused input (%s)', (kind) => {
       url: `${URL_PATH}?msg_signature=${'a'.repeat(40)}&timestamp=1&nonce=1`,
       payload: { Encrypt: 'x' },
     })
-    expect(json.statusCode).toBe(400)
+    expect(json.statusCode).toBe(415)
+    expect(json.json().error.message).toMatch(/send text\/xml or application\/xml$/)
     const form = await t.app.inject({
       method: 'POST',
       url: `${URL_PATH}?msg_signature=${'a'.repeat(40)}&timestamp=1&nonce=1`,
@@ -230,6 +231,14 @@ describe.each(DB_KINDS)('WeCom callbacks: refused input (%s)', (kind) => {
       payload: 'a=1',
     })
     expect(form.statusCode).toBe(415)
+    expect(form.json().error.message).not.toContain('application/json')
+    const empty = await t.app.inject({
+      method: 'POST',
+      url: `${URL_PATH}?msg_signature=${'a'.repeat(40)}&timestamp=1&nonce=1`,
+      headers: { 'content-type': 'text/xml' },
+      payload: '',
+    })
+    expect(empty.statusCode).toBe(400)
     const huge = await t.app.inject({
       method: 'POST',
       url: `${URL_PATH}?msg_signature=${'a'.repeat(40)}&timestamp=1&nonce=1`,

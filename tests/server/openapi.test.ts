@@ -100,6 +100,13 @@ describe('the OpenAPI description', () => {
     expect(routesOf(sim.app).some(({ url }) => url.startsWith('/simulator/'))).toBe(true)
   })
 
+  it('describes the WeCom callback’s XML body', async () => {
+    const doc = await documentOf(real)
+    const post = (doc.paths['/api/wecom/callback'] as Record<string, { requestBody?: { content?: Record<string, unknown> } }>)
+      .post
+    expect(Object.keys(post?.requestBody?.content ?? {}).sort()).toEqual(['application/xml', 'text/xml'])
+  })
+
   it('declares every path parameter its paths name', async () => {
     const doc = await documentOf(sim)
     const missing = Object.entries(doc.paths).flatMap(([url, item]) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { followUpPicks, followUpToday } from '../../src/components/memory/follow-up-dates'
-import { addDays, addMonths, isCalendarDate, shanghaiDate } from '../../src/shared/dates'
+import { addDays, addMonths, isBirthday, isCalendarDate, shanghaiDate } from '../../src/shared/dates'
 
 describe('dates in China', () => {
   it('counts the day in Shanghai, whatever the zone of the machine', () => {
@@ -34,5 +34,13 @@ describe('follow-up quick picks', () => {
       { pick: 'nextWeek', date: '2026-02-07' },
       { pick: 'nextMonth', date: '2026-02-28' },
     ])
+  })
+})
+
+describe('isBirthday', () => {
+  it('takes a real day with or without a year, 29 February without one or in a leap year', () => {
+    for (const ok of ['01-31', '02-29', '2024-02-29', '1990-12-31', '04-30']) expect(isBirthday(ok), ok).toBe(true)
+    for (const bad of ['02-30', '02-31', '04-31', '2023-02-29', '2020-04-31', '13-01', '00-10', '1-1', '2024-2-29'])
+      expect(isBirthday(bad), bad).toBe(false)
   })
 })

@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Media types this route reads besides JSON, e.g. `multipart/form-data`. */
     bodyTypes?: readonly string[]
+    /** False on a route that reads only its `bodyTypes` (WeCom's XML callback). */
+    json?: boolean
   }
 }
 
@@ -29,13 +31,15 @@ export function registerBodyTypes(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     // Fastify never reads a GET or HEAD body, and an empty one costs nothing to read.
     if (request.method === 'GET' || request.method === 'HEAD' || !hasBody(request)) return
+    const config = request.routeOptions.config
     const type = bodyMediaType(request)
-    if (type === 'application/json') return
-    if (type !== '' && request.routeOptions.config.bodyTypes?.includes(type)) return
+    if (type === 'application/json' && config.json !== false) return
+    if (type !== '' && config.bodyTypes?.includes(type)) return
+    const accepted = [...(config.json === false ? [] : ['application/json']), ...(config.bodyTypes ?? [])].join(' or ')
     throw new ApiError(
       415,
       'unsupported_media_type',
-      type ? `This endpoint does not read ${type} bodies; send application/json` : 'Name the body type: send application/json',
+      type ? `This endpoint does not read ${type} bodies; send ${accepted}` : `Name the body type: send ${accepted}`,
     )
   })
 }

@@ -4,7 +4,7 @@
  * XML is read here only, as a string of at most 64 KB: WeCom's events are a few hundred bytes.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { CallbackQuerySchema, CallbackVerifyQuerySchema } from '../../../shared/wecom-callback'
+import { CallbackBodySchema, CallbackQuerySchema, CallbackVerifyQuerySchema } from '../../../shared/wecom-callback'
 import type { AppContext } from '../../context'
 import { ApiError } from '../../http/errors'
 import type { CallbacksService } from './callbacks.service'
@@ -35,12 +35,11 @@ export const callbacksRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; servi
     CALLBACK_PATH,
     {
       onRequest: configured,
-      config: { bodyTypes: XML_TYPES },
+      config: { bodyTypes: XML_TYPES, json: false },
       bodyLimit: CALLBACK_BODY_LIMIT,
-      schema: { querystring: CallbackQuerySchema },
+      schema: { querystring: CallbackQuerySchema, body: CallbackBodySchema, consumes: XML_TYPES },
     },
     async (request, reply) => {
-      if (typeof request.body !== 'string') throw ApiError.badRequest('send the callback as XML (text/xml)')
       service.receive(request.query, request.body)
       // WeCom wants an answer within seconds; the event is acted on in the background.
       return reply.type('text/plain; charset=utf-8').send('success')

@@ -18,7 +18,7 @@ import type {
   TimelineQuery,
 } from '../../../shared/memory'
 import { maskPhone } from '../../../shared/memory'
-import { isCalendarDate, shanghaiDate } from '../../../shared/dates'
+import { isBirthday, isCalendarDate, shanghaiDate } from '../../../shared/dates'
 import type { AppContext } from '../../context'
 import { isUniqueViolation, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
@@ -66,6 +66,8 @@ export class MemoryService {
     const before = await this.customers.getProfile(userId, externalUserId)
     const store = patch.preferredStoreId ? await this.stores.find(patch.preferredStoreId) : undefined
     if (patch.preferredStoreId && !store) throw ApiError.badRequest(`preferredStoreId: no store ${patch.preferredStoreId}`)
+    if (patch.birthday && !isBirthday(patch.birthday))
+      throw ApiError.badRequest(`birthday: ${patch.birthday} is not a day of the year`)
     const values: Partial<Record<FactColumn, string>> = {}
     const changes: { field: string; from: string; to: string }[] = []
     for (const [field, raw] of Object.entries(patch) as [keyof FactsPatch, unknown][]) {
