@@ -4,6 +4,7 @@ import './styles/base.css'
 import { fetchClientConfig, fetchJssdkSignature } from './api/wecom'
 import App from './App.vue'
 import { embeddedClientConfig } from './app-config'
+import { loadLocale, locale } from './i18n'
 import { primeCurrentContact } from './composables/useCurrentContact'
 import { bestEffort } from './offline/best-effort'
 import { createAppRouter, preloadView } from './router'
@@ -58,6 +59,10 @@ function warmUp(pinia: Pinia): void {
 }
 
 async function start(): Promise<void> {
+  // The page names this dictionary's chunk, so it is usually here before anything waits on it.
+  const dictionary = loadLocale(locale.value).catch(() => {
+    // The screens still work (they show message keys); the next load tries again.
+  })
   // Before the SDK signs the URL: the sign-in marker must not be part of it.
   const cameBackFromLogin = consumeLoginMarker()
   // The desk's preview frame never asks the JS-SDK (src/wecom answers for it).
@@ -83,6 +88,7 @@ async function start(): Promise<void> {
   )
   app.use(createAppRouter({ cameBackFromLogin }))
   if (isWeCom || isPreviewFrame) warmUp(pinia)
+  await dictionary
   app.mount('#app')
 }
 

@@ -9,7 +9,7 @@ import type {
   TeamMembers,
   TeamStats,
 } from '@/shared/team'
-import { http } from './http'
+import { apiUrl, http } from './http'
 
 /** The desk's filters: a period and, left out, every store she looks after. */
 export interface TeamFilter {
@@ -34,8 +34,7 @@ export async function fetchTeamStats(filter: TeamFilter, options: Options = {}):
  * WeCom's webview) downloads it with the session cookie and names the file itself.
  */
 export function teamStatsCsvUrl(filter: TeamFilter): string {
-  const base = (http.defaults.baseURL ?? '/api').replace(/\/$/, '')
-  return `${base}/team/stats.csv?${new URLSearchParams(filterParams(filter)).toString()}`
+  return apiUrl('/team/stats.csv', filterParams(filter))
 }
 
 export async function fetchTeamMembers(storeId?: string | null, options: Options = {}): Promise<TeamMembers> {

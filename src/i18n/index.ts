@@ -2,31 +2,31 @@
  * A small typed i18n layer: keys are checked at compile time, `{name}` placeholders are
  * filled from params, and switching the locale re-renders everything that called `t`.
  * (vue-i18n would cost a fifth of the sidebar's JS budget for features we do not use.)
+ *
+ * Only the active language's dictionary is loaded (each is ~15 KB gzip, as much as the
+ * rest of the app's own code): `main.ts` awaits `loadLocale` before mounting, and the
+ * server names the right chunk in the page so it downloads beside the entry script.
  */
 import { Locale as VantLocale } from 'vant'
-import vantEnUS from 'vant/es/locale/lang/en-US'
-import vantZhCN from 'vant/es/locale/lang/zh-CN'
 import { ref } from 'vue'
-import { enUS } from './en-US'
-import { zhCN } from './zh-CN'
+import { detectLocale, LOCALE_COOKIE, type AppLocale } from '@/shared/locale'
+import type { zhCN } from './zh-CN'
+
+export { detectLocale, LOCALES, type AppLocale } from '@/shared/locale'
 
 export type MessageKey = keyof typeof zhCN
-export const LOCALES = ['zh-CN', 'en-US'] as const
-export type AppLocale = (typeof LOCALES)[number]
+type Catalog = Record<MessageKey, string>
 
-const catalogs: Record<AppLocale, Record<MessageKey, string>> = { 'zh-CN': zhCN, 'en-US': enUS }
-const vantCatalogs = { 'zh-CN': vantZhCN, 'en-US': vantEnUS }
-const COOKIE = 'gs_lang'
+const catalogs: Partial<Record<AppLocale, Catalog>> = {}
+const loading: Partial<Record<AppLocale, Promise<void>>> = {}
 
-/**
- * Simplified Chinese unless the guide chose English here, or her WeCom itself runs in
- * English (WeCom puts `Language/en` in its user agent).
- */
-export function detectLocale(cookie: string, userAgent: string): AppLocale {
-  const chosen = /(?:^|;\s*)gs_lang=([^;]+)/.exec(cookie)?.[1]
-  if (chosen === 'zh-CN' || chosen === 'en-US') return chosen
-  return /\bLanguage\/en\b/i.test(userAgent) ? 'en-US' : 'zh-CN'
+// Vant's own words (date pickers, dialogs' buttons) come with each dictionary; its
+// Chinese is built into Vant, so only English is fetched.
+const loaders: Record<AppLocale, () => Promise<[Catalog, Record<string, unknown>]>> = {
+  'zh-CN': () => import('./zh-CN').then((m) => [m.zhCN, {}]),
+  'en-US': () => Promise.all([import('./en-US').then((m) => m.enUS), import('vant/es/locale/lang/en-US').then((m) => m.default)]),
 }
+const vantCatalogs: Partial<Record<AppLocale, Record<string, unknown>>> = {}
 
 const initial =
   typeof document === 'undefined'
@@ -34,14 +34,31 @@ const initial =
     : detectLocale(document.cookie, typeof navigator === 'undefined' ? '' : navigator.userAgent)
 
 export const locale = ref<AppLocale>(initial)
-VantLocale.use(initial, vantCatalogs[initial])
 
-export function setLocale(next: AppLocale): void {
+/** Fetches a language's dictionary once; later calls share the first. */
+export function loadLocale(target: AppLocale): Promise<void> {
+  loading[target] ??= loaders[target]().then(
+    ([messages, vant]) => {
+      catalogs[target] = messages
+      vantCatalogs[target] = vant
+      if (target === locale.value) VantLocale.use(target, vant)
+    },
+    (error: unknown) => {
+      // A failed chunk load (flaky network) may be tried again.
+      delete loading[target]
+      throw error
+    },
+  )
+  return loading[target]
+}
+
+export async function setLocale(next: AppLocale): Promise<void> {
+  await loadLocale(next)
   locale.value = next
-  VantLocale.use(next, vantCatalogs[next])
+  VantLocale.use(next, vantCatalogs[next]!)
   if (typeof document !== 'undefined') {
     // A cookie, not localStorage: WeCom on Mac wipes localStorage between sessions.
-    document.cookie = `${COOKIE}=${next}; path=/; max-age=${365 * 24 * 3600}; samesite=lax`
+    document.cookie = `${LOCALE_COOKIE}=${next}; path=/; max-age=${365 * 24 * 3600}; samesite=lax`
     document.documentElement.lang = next
   }
 }
@@ -49,7 +66,8 @@ export function setLocale(next: AppLocale): void {
 export type MessageParams = Record<string, string | number>
 
 export function translate(target: AppLocale, key: MessageKey, params?: MessageParams): string {
-  const template = catalogs[target][key] ?? zhCN[key]
+  // Before any dictionary arrives (it always has by the first render) the key itself shows.
+  const template = (catalogs[target] ?? catalogs[locale.value])?.[key] ?? key
   if (!params) return template
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
 }
@@ -59,5 +77,6 @@ export function t(key: MessageKey, params?: MessageParams): string {
 }
 
 export function hasMessage(key: string): key is MessageKey {
-  return key in zhCN
+  const catalog = catalogs[locale.value]
+  return catalog !== undefined && key in catalog
 }

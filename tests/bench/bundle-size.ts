@@ -1,13 +1,18 @@
 /**
- * The sidebar's initial JS: the entry script in index.html and every chunk it
- * modulepreloads (what must arrive before the first screen can start), gzipped.
+ * The sidebar's initial JS: the entry script in index.html, every chunk it modulepreloads
+ * and the default language's dictionary (the app waits for it before mounting; the server
+ * names it in the page), gzipped. And what painting her profile needs on top: the customer
+ * screen's chunk and its static imports (each tab's panel loads on first use, after paint).
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 
-export const INITIAL_JS_BUDGET_KB = 90
+export const INITIAL_JS_BUDGET_KB = 84
+export const PROFILE_PAINT_JS_BUDGET_KB = 110
+/** The dictionary a guide gets unless she or her WeCom chose English. */
+const DEFAULT_DICTIONARY = 'src/i18n/zh-CN.ts'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const dist = path.join(root, 'dist')
@@ -36,6 +41,7 @@ export interface BundleReport {
   initialJsKb: number
   initialCssKb: number
   customerScreenJsKb: number
+  profilePaintJsKb: number
   ok: boolean
 }
 
@@ -43,13 +49,22 @@ export function measureBundle(options: { build?: boolean } = {}): BundleReport {
   if (options.build !== false) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
   const manifest = JSON.parse(readFileSync(path.join(dist, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>
   const initial = closure(manifest, 'index.html')
+  if (!manifest[DEFAULT_DICTIONARY]) throw new Error(`${DEFAULT_DICTIONARY} is no longer a chunk of its own: update this bench`)
+  closure(manifest, DEFAULT_DICTIONARY, initial)
   const files = (keys: Iterable<string>) => [...keys].map((k) => manifest[k]!.file)
   const initialJsKb = files(initial).reduce((sum, f) => sum + gzipKb(f), 0)
   const initialCssKb = [...initial].flatMap((k) => manifest[k]!.css ?? []).reduce((sum, f) => sum + gzipKb(f), 0)
   const customerKey = Object.keys(manifest).find((k) => k.endsWith('pages/sidebar/CustomerPage.vue'))!
   const customerOnly = [...closure(manifest, customerKey)].filter((k) => !initial.has(k))
   const customerScreenJsKb = files(customerOnly).reduce((sum, f) => sum + gzipKb(f), 0)
-  return { initialJsKb, initialCssKb, customerScreenJsKb, ok: initialJsKb <= INITIAL_JS_BUDGET_KB }
+  const profilePaintJsKb = initialJsKb + customerScreenJsKb
+  return {
+    initialJsKb,
+    initialCssKb,
+    customerScreenJsKb,
+    profilePaintJsKb,
+    ok: initialJsKb <= INITIAL_JS_BUDGET_KB && profilePaintJsKb <= PROFILE_PAINT_JS_BUDGET_KB,
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

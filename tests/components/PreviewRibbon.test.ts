@@ -1,7 +1,6 @@
-import { AxiosError, AxiosHeaders } from 'axios'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
-import { ApiFailure, toApiFailure } from '../../src/api/http'
+import { ApiFailure, failureFromResponse } from '../../src/api/http'
 import { failureReason } from '../../src/api/status'
 import PreviewRibbon from '../../src/components/common/PreviewRibbon.vue'
 import { isPreviewRefusal } from '../../src/components/common/preview'
@@ -108,26 +107,20 @@ describe('PreviewRibbon', () => {
 
 describe('a write refused in a preview', () => {
   const refusal = (code: string) =>
-    new AxiosError('Request failed with status code 403', 'ERR_BAD_REQUEST', undefined, undefined, {
-      status: 403,
-      statusText: 'Forbidden',
-      headers: {},
-      config: { headers: new AxiosHeaders() },
-      data: { error: { code, message: 'This is a preview of a guide’s view: nothing can be changed or sent' } },
-    })
+    failureFromResponse(403, { error: { code, message: 'This is a preview of a guide’s view: nothing can be changed or sent' } })
 
   it('says 预览中不能修改 wherever the failure shows, not the server’s English', () => {
-    const failure = toApiFailure(refusal('preview_read_only'))
+    const failure = refusal('preview_read_only')
     expect(failure).toMatchObject({ status: 403, code: 'preview_read_only', message: '预览中不能修改' })
     expect(failureReason(failure)).toBe('预览中不能修改')
     // Any other 403 keeps the server's words.
-    expect(toApiFailure(refusal('forbidden')).message).toContain('nothing can be changed')
+    expect(refusal('forbidden').message).toContain('nothing can be changed')
   })
 
   it('is told apart from a failure: by the server, or by src/wecom before WeCom was asked', () => {
-    expect(isPreviewRefusal(toApiFailure(refusal('preview_read_only')))).toBe(true)
+    expect(isPreviewRefusal(refusal('preview_read_only'))).toBe(true)
     expect(isPreviewRefusal(new PreviewRefusal('sendChatMessage'))).toBe(true)
-    expect(isPreviewRefusal(toApiFailure(refusal('forbidden')))).toBe(false)
+    expect(isPreviewRefusal(refusal('forbidden'))).toBe(false)
     expect(isPreviewRefusal(new WecomCallError('sendChatMessage', 'fail', 'sendChatMessage:fail', -1))).toBe(false)
   })
 })
