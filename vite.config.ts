@@ -18,6 +18,13 @@ export default defineConfig({
     manifest: true,
     chunkSizeWarningLimit: 400,
     rollupOptions: {
+      // The app imports types and constants from src/shared, whose schemas (TypeBox calls
+      // at module level) only the server validates with: building them is free of side
+      // effects, so the ones the app never reads are left out (~4 KB gzip of her profile).
+      treeshake: {
+        manualPureFunctions: ['Type', 'Nullable', 'StringEnum', 'Text'],
+        moduleSideEffects: (id) => !id.includes('/node_modules/typebox/'),
+      },
       input: {
         index: fileURLToPath(new URL('./index.html', import.meta.url)),
         simulator: fileURLToPath(new URL('./src/simulator/index.html', import.meta.url)),

@@ -3,7 +3,7 @@ import { createApp, watch } from 'vue'
 import './styles/base.css'
 import { fetchClientConfig, fetchJssdkSignature } from './api/wecom'
 import App from './App.vue'
-import { embeddedClientConfig } from './app-config'
+import { embeddedClientConfig, embeddedSignature } from './app-config'
 import { loadLocale, locale } from './i18n'
 import { primeCurrentContact } from './composables/useCurrentContact'
 import { bestEffort } from './offline/best-effort'
@@ -71,7 +71,8 @@ async function start(): Promise<void> {
     registerWecom({
       corpId: config.corpId,
       agentId: config.agentId,
-      getAgentConfigSignature: (url) => fetchJssdkSignature(url, 'agent'),
+      // The page usually carries it (no round trip before the SDK can start).
+      getAgentConfigSignature: async (url) => embeddedSignature(url) ?? fetchJssdkSignature(url, 'agent'),
     })
   }
   const pinia = createPinia()

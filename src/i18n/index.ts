@@ -6,19 +6,24 @@
  * Only the active language's dictionary is loaded (each is ~15 KB gzip, as much as the
  * rest of the app's own code): `main.ts` awaits `loadLocale` before mounting, and the
  * server names the right chunk in the page so it downloads beside the entry script.
+ * The desk's words (a third of each dictionary, never shown beside a chat) come with the
+ * desk's route: `loadDeskWords`.
  */
 import { Locale as VantLocale } from 'vant'
 import { ref } from 'vue'
 import { detectLocale, LOCALE_COOKIE, type AppLocale } from '@/shared/locale'
+import type { zhCNDesk } from './desk.zh-CN'
 import type { zhCN } from './zh-CN'
 
 export { detectLocale, LOCALES, type AppLocale } from '@/shared/locale'
 
-export type MessageKey = keyof typeof zhCN
-type Catalog = Record<MessageKey, string>
+export type MessageKey = keyof typeof zhCN | keyof typeof zhCNDesk
+type Catalog = Partial<Record<MessageKey, string>>
 
 const catalogs: Partial<Record<AppLocale, Catalog>> = {}
+const deskCatalogs: Partial<Record<AppLocale, Catalog>> = {}
 const loading: Partial<Record<AppLocale, Promise<void>>> = {}
+const deskLoading: Partial<Record<AppLocale, Promise<void>>> = {}
 
 // Vant's own words (date pickers, dialogs' buttons) come with each dictionary; its
 // Chinese is built into Vant, so only English is fetched.
@@ -27,6 +32,10 @@ const loaders: Record<AppLocale, () => Promise<[Catalog, Record<string, unknown>
   'en-US': () => Promise.all([import('./en-US').then((m) => m.enUS), import('vant/es/locale/lang/en-US').then((m) => m.default)]),
 }
 const vantCatalogs: Partial<Record<AppLocale, Record<string, unknown>>> = {}
+const deskLoaders: Record<AppLocale, () => Promise<Catalog>> = {
+  'zh-CN': () => import('./desk.zh-CN').then((m) => m.zhCNDesk),
+  'en-US': () => import('./desk.en-US').then((m) => m.enUSDesk),
+}
 
 const initial =
   typeof document === 'undefined'
@@ -37,23 +46,38 @@ export const locale = ref<AppLocale>(initial)
 
 /** Fetches a language's dictionary once; later calls share the first. */
 export function loadLocale(target: AppLocale): Promise<void> {
-  loading[target] ??= loaders[target]().then(
-    ([messages, vant]) => {
-      catalogs[target] = messages
-      vantCatalogs[target] = vant
-      if (target === locale.value) VantLocale.use(target, vant)
-    },
-    (error: unknown) => {
-      // A failed chunk load (flaky network) may be tried again.
-      delete loading[target]
-      throw error
-    },
-  )
+  loading[target] ??= retryable(loading, target, async () => {
+    const [messages, vant] = await loaders[target]()
+    catalogs[target] = messages
+    vantCatalogs[target] = vant
+    if (target === locale.value) VantLocale.use(target, vant)
+  })
   return loading[target]
 }
 
+/** The desk's words in a language (the desk's route waits for them); fetched once. */
+export function loadDeskWords(target: AppLocale = locale.value): Promise<void> {
+  deskLoading[target] ??= retryable(deskLoading, target, async () => {
+    deskCatalogs[target] = await deskLoaders[target]()
+  })
+  return deskLoading[target]
+}
+
+/** A failed chunk load (flaky network) may be tried again: the failure is not kept. */
+function retryable(
+  pending: Partial<Record<AppLocale, Promise<void>>>,
+  target: AppLocale,
+  load: () => Promise<void>,
+): Promise<void> {
+  return load().catch((error: unknown) => {
+    delete pending[target]
+    throw error
+  })
+}
+
 export async function setLocale(next: AppLocale): Promise<void> {
-  await loadLocale(next)
+  // The desk open in another language switches with everything else.
+  await Promise.all([loadLocale(next), Object.keys(deskLoading).length ? loadDeskWords(next) : undefined])
   locale.value = next
   VantLocale.use(next, vantCatalogs[next]!)
   if (typeof document !== 'undefined') {
@@ -67,9 +91,13 @@ export type MessageParams = Record<string, string | number>
 
 export function translate(target: AppLocale, key: MessageKey, params?: MessageParams): string {
   // Before any dictionary arrives (it always has by the first render) the key itself shows.
-  const template = (catalogs[target] ?? catalogs[locale.value])?.[key] ?? key
+  const template = lookup(target, key) ?? lookup(locale.value, key) ?? key
   if (!params) return template
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+}
+
+function lookup(target: AppLocale, key: MessageKey): string | undefined {
+  return catalogs[target]?.[key] ?? deskCatalogs[target]?.[key]
 }
 
 export function t(key: MessageKey, params?: MessageParams): string {
@@ -77,6 +105,5 @@ export function t(key: MessageKey, params?: MessageParams): string {
 }
 
 export function hasMessage(key: string): key is MessageKey {
-  const catalog = catalogs[locale.value]
-  return catalog !== undefined && key in catalog
+  return lookup(locale.value, key as MessageKey) !== undefined
 }

@@ -7,6 +7,7 @@ import {
   type RouteRecordRaw,
 } from 'vue-router'
 import { isApiFailure } from '@/api/http'
+import { loadDeskWords } from '@/i18n'
 import type { EntryView } from '@/shared/entry'
 import { loginUrl } from '@/api/session'
 import { useSessionStore } from '@/stores/session'
@@ -33,7 +34,12 @@ const routes: RouteRecordRaw[] = [
   { path: '/customers/:externalUserId', name: 'customer', component: CustomerPage, props: true },
   { path: '/group', name: 'current-group', component: GroupPage },
   { path: '/workbench', name: 'workbench', component: WorkbenchPage },
-  { path: '/manage', name: 'manage', component: () => import('@/pages/manage/ManagePage.vue') },
+  {
+    path: '/manage',
+    name: 'manage',
+    // The desk's words are not in the sidebar's dictionary: they arrive with the desk.
+    component: () => Promise.all([import('@/pages/manage/ManagePage.vue'), loadDeskWords()]).then(([page]) => page),
+  },
   { path: '/outside', name: 'outside', component: () => import('@/pages/outside/OutsidePage.vue'), meta: { public: true } },
   {
     path: '/problem/:kind',

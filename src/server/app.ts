@@ -56,7 +56,7 @@ import { CustomersService } from './modules/customers/customers.service'
 import { groupsRoutes } from './modules/groups/groups.routes'
 import { GroupsService } from './modules/groups/groups.service'
 import { healthRoutes } from './modules/health/health.routes'
-import { jssdkRoutes } from './modules/jssdk/jssdk.routes'
+import { jssdkRoutes, signPageForWecom } from './modules/jssdk/jssdk.routes'
 import { mediaAssetRoutes } from './modules/media/assets.routes'
 import { demoArtRoutes } from './modules/media/demo-art.routes'
 import { mediaRoutes } from './modules/media/media.routes'
@@ -82,6 +82,7 @@ import { TargetsService } from './modules/targets/targets.service'
 import { tasksRoutes } from './modules/tasks/tasks.routes'
 import { TasksService } from './modules/tasks/tasks.service'
 import { createPageFallback, loadWebAssets, registerStatic } from './modules/web/web'
+import { detectLocale } from '../shared/locale'
 import { simulatorRoutes } from './simulator/routes'
 import { wecomApiPlugin } from './simulator/wecom-api'
 import { SimulatorWorld } from './simulator/world'
@@ -341,7 +342,10 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const clientConfig: ClientConfig = { corpId: config.wecom.corpId, agentId: config.wecom.agentId, mode: config.wecom.mode }
   const assets = loadWebAssets(options.distDir ?? DEFAULT_DIST_DIR, clientConfig)
   await registerStatic(app, assets)
-  const pageFallback = createPageFallback(assets, config.dataDir, config.wecom.mode === 'simulator')
+  const pageFallback = createPageFallback(assets, config.dataDir, config.wecom.mode === 'simulator', async (request) => ({
+    locale: detectLocale(request.headers.cookie ?? '', request.headers['user-agent'] ?? ''),
+    signature: await signPageForWecom(ctx, request),
+  }))
   app.setNotFoundHandler(async (request, reply) => {
     if (await pageFallback(request, reply)) return reply
     return reply

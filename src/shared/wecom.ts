@@ -20,6 +20,11 @@ export const JssdkSignatureSchema = Type.Object({
 })
 export type JssdkSignature = Static<typeof JssdkSignatureSchema>
 
+/** A signature the server put in the page, for the page's URL as requested (no hash). */
+export interface EmbeddedSignature extends JssdkSignature {
+  url: string
+}
+
 /** What the app needs before it can call `ww.register`; public, no session needed. */
 export const ClientConfigSchema = Type.Object({
   corpId: Type.String(),

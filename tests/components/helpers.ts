@@ -2,7 +2,7 @@ import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { Component } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { afterEach } from 'vitest'
+import { afterEach, vi } from 'vitest'
 
 // A page left mounted keeps listening for focus/visibility and would answer for the next test.
 enableAutoUnmount(afterEach)
@@ -24,6 +24,8 @@ export async function mountPage(component: Component, props: Record<string, unkn
   await router.push('/')
   await router.isReady()
   const wrapper = mount(component, { props, global: { plugins: [pinia, router] }, attachTo: document.body })
+  // Editors and panels are async components: their code arrives just after the first render.
+  await vi.dynamicImportSettled()
   await flushPromises()
   return { wrapper, router, pinia }
 }

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeEach, vi } from 'vitest'
 // happy-dom has no IndexedDB; the app keeps note drafts there.
 import 'fake-indexeddb/auto'
-import { loadLocale } from '../../src/i18n'
+import { loadAllWords } from '../helpers/i18n'
 import { NOW } from '../helpers/fixtures'
 
 // The app loads one dictionary before it mounts; tests switch languages, so both are here.
-await Promise.all([loadLocale('zh-CN'), loadLocale('en-US')])
+await loadAllWords()
 
 // Components measure "3 天前" and "生日还有 5 天" against the clock, and the fixtures are
 // dated around NOW: every test reads NOW as today, whatever day the suite runs on. Only

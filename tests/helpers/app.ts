@@ -54,6 +54,8 @@ export interface TestAppOptions {
    * keep the cookie they signed in with; the session tests ask for production's limits.
    */
   sessionLimits?: SessionLimits
+  /** A build to serve (see `fakeDist`); none by default. */
+  distDir?: string
 }
 
 const TEST_SESSION_LIMITS: SessionLimits = { maxMs: 365 * 86_400_000, idleMs: 365 * 86_400_000 }
@@ -105,7 +107,7 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       now: clock.now,
       fetch: injectFetch(() => standIn),
       wecomBusyBackoffMs: [0, 0, 0],
-      distDir: '/nonexistent',
+      distDir: options.distDir ?? '/nonexistent',
       eveningReportMs: options.eveningReportMs ?? 0,
       wecomResyncMs: options.wecomResyncMs ?? 0,
       wecomResyncPauseMs: 0,
@@ -121,7 +123,7 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       demo,
       fetch: injectFetch(() => self!),
       wecomBusyBackoffMs: [0, 0, 0],
-      distDir: '/nonexistent',
+      distDir: options.distDir ?? '/nonexistent',
       eveningReportMs: options.eveningReportMs ?? 0,
       wecomResyncMs: options.wecomResyncMs ?? 0,
       wecomResyncPauseMs: 0,

@@ -10,13 +10,20 @@ export function fakeDist(): string {
   mkdirSync(path.join(dir, 'src', 'simulator'), { recursive: true })
   writeFileSync(
     path.join(dir, 'index.html'),
-    '<!doctype html><html><head><script type="module" src="/assets/index-abc.js"></script></head><body><div id="app"></div></body></html>',
+    '<!doctype html><html lang="zh-CN"><head><script type="module" src="/assets/index-abc.js"></script><link rel="modulepreload" href="/assets/vue-def.js"></head><body><div id="app"></div></body></html>',
   )
   writeFileSync(path.join(dir, 'assets', 'index-abc.js'), 'console.log(1)')
   writeFileSync(path.join(dir, 'src', 'simulator', 'index.html'), '<!doctype html><title>simulator</title>')
   writeFileSync(
     path.join(dir, '.vite', 'manifest.json'),
-    JSON.stringify({ 'src/simulator/bridge.ts': { file: 'assets/bridge-xyz.js' } }),
+    JSON.stringify({
+      'index.html': { file: 'assets/index-abc.js', isEntry: true, imports: ['_vue-def.js'] },
+      '_vue-def.js': { file: 'assets/vue-def.js' },
+      'src/i18n/zh-CN.ts': { file: 'assets/zh-CN-111.js', isDynamicEntry: true },
+      'src/i18n/en-US.ts': { file: 'assets/en-US-222.js', isDynamicEntry: true, imports: ['_vue-def.js', '_vant-en-333.js'] },
+      '_vant-en-333.js': { file: 'assets/vant-en-333.js' },
+      'src/simulator/bridge.ts': { file: 'assets/bridge-xyz.js' },
+    }),
   )
   return dir
 }

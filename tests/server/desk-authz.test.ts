@@ -102,7 +102,11 @@ describe.each(DB_KINDS)('who may use the desk (%s)', (kind) => {
     }
     for (const who of ['lina', 'chenjing', 'wanglei', 'zhaomin', 'hq']) cookie[who] = await signIn(t, who)
     // What the CRM's guides import would say: zhaomin manages S002; head office is in no store.
-    await t.testDb.db.kysely.updateTable('guides').set({ role: 'manager', store_id: 'S002' }).where('user_id', '=', 'zhaomin').execute()
+    await t.testDb.db.kysely
+      .updateTable('guides')
+      .set({ role: 'manager', store_id: 'S002' })
+      .where('user_id', '=', 'zhaomin')
+      .execute()
   })
 
   afterAll(async () => {
@@ -110,17 +114,21 @@ describe.each(DB_KINDS)('who may use the desk (%s)', (kind) => {
   })
 
   async function prepare(endpoint: Endpoint, store: Store): Promise<void> {
-    if (endpoint.name === 'campaign progress' || endpoint.name === 'end a campaign') campaignOf[store] = await freshCampaign(store)
+    if (endpoint.name === 'campaign progress' || endpoint.name === 'end a campaign')
+      campaignOf[store] = await freshCampaign(store)
     if (endpoint.name === 'revoke a till key') keyOf[store] = await freshKey(store)
   }
 
-  it.each(endpoints.map((e) => [e.name, e] as const))('%s: a guide is refused, in her store and the other', async (_n, endpoint) => {
-    for (const store of ['S001', 'S002'] as const) {
-      await prepare(endpoint, store)
-      const res = await call('lina', endpoint.method, endpoint.url(store), endpoint.body?.(store))
-      expect(res.statusCode, `${store}: ${res.body}`).toBe(403)
-    }
-  })
+  it.each(endpoints.map((e) => [e.name, e] as const))(
+    '%s: a guide is refused, in her store and the other',
+    async (_n, endpoint) => {
+      for (const store of ['S001', 'S002'] as const) {
+        await prepare(endpoint, store)
+        const res = await call('lina', endpoint.method, endpoint.url(store), endpoint.body?.(store))
+        expect(res.statusCode, `${store}: ${res.body}`).toBe(403)
+      }
+    },
+  )
 
   it.each(endpoints.map((e) => [e.name, e] as const))(
     '%s: a manager may for her store, not for the other; head office for both',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { changeLines } from '../../src/components/manage/audit-display'
-import { loadLocale } from '../../src/i18n'
+import { loadAllWords } from '../helpers/i18n'
 import type { Issuance } from '../../src/shared/coupons'
 import type { StoreList } from '../../src/shared/memory'
 import type { AuditPage } from '../../src/shared/replies'
@@ -9,7 +9,7 @@ import { DB_KINDS } from '../helpers/db'
 import { createTestApp, signIn, type TestApp } from '../helpers/app'
 
 // The desk words audit lines from loaded dictionaries; the app loads its own before mounting.
-await Promise.all([loadLocale('zh-CN'), loadLocale('en-US')])
+await loadAllWords()
 
 describe.each(DB_KINDS)('stores and their tills (%s)', (kind) => {
   let t: TestApp

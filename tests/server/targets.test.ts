@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { changeLines } from '../../src/components/manage/audit-display'
-import { loadLocale } from '../../src/i18n'
+import { loadAllWords } from '../helpers/i18n'
 import type { AuditEntry, AuditPage } from '../../src/shared/replies'
 import type { GuideStats } from '../../src/shared/stats'
 import type { Targets } from '../../src/shared/team'
@@ -8,7 +8,7 @@ import { createTestApp, signIn, type TestApp } from '../helpers/app'
 import { DB_KINDS } from '../helpers/db'
 
 // The desk words audit lines from loaded dictionaries; the app loads its own before mounting.
-await Promise.all([loadLocale('zh-CN'), loadLocale('en-US')])
+await loadAllWords()
 
 /**
  * Monthly targets on the desk: GET /api/targets and PUT /api/targets. The people: lina

@@ -1,12 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/server/app'
 import { loadConfig } from '../../src/server/env'
 import { createTestDb, type TestDb } from '../helpers/db'
 import { fakeDist } from '../helpers/dist'
-import { SESSION_SECRET } from '../helpers/app'
+import { REAL_CORP_ID, SESSION_SECRET, createTestApp } from '../helpers/app'
+import type { EmbeddedSignature } from '../../src/shared/wecom'
 
 describe('serving the app', () => {
   let testDb: TestDb
@@ -94,5 +96,73 @@ describe('serving the app', () => {
     expect((await app.inject({ method: 'GET', url: '/media/demo/garment/robot-0-e8bfc4.svg' })).statusCode).toBe(404)
     expect((await app.inject({ method: 'GET', url: '/media/demo/avatar/lina.svg' })).statusCode).toBe(200)
     await app.close()
+  })
+})
+
+describe('the page, completed per request', () => {
+  const WXWORK = 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile wxwork/4.1.30 MicroMessenger/7.0.1'
+  const signatureIn = (html: string): EmbeddedSignature | null => {
+    const json = /<script id="gs-signature" type="application\/json">(.*?)<\/script>/.exec(html)?.[1]
+    return json ? (JSON.parse(json) as EmbeddedSignature) : null
+  }
+
+  it('speaks her language and preloads that dictionary only, beside what the entry loads', async () => {
+    const t = await createTestApp('sqlite', { mode: 'real', distDir: fakeDist() })
+    try {
+      const zh = (await t.app.inject({ method: 'GET', url: '/' })).body
+      expect(zh).toContain('<html lang="zh-CN"')
+      expect(zh).toContain('<link rel="modulepreload" crossorigin href="/assets/zh-CN-111.js">')
+      expect(zh).not.toContain('en-US-222')
+      const en = await t.app.inject({ method: 'GET', url: '/workbench', headers: { 'user-agent': `${WXWORK} Language/en` } })
+      expect(en.body).toContain('<html lang="en-US"')
+      expect(en.body).toContain('href="/assets/en-US-222.js"')
+      expect(en.body).toContain('href="/assets/vant-en-333.js"')
+      // Vite's own tag already preloads what the entry imports: not named twice.
+      expect(en.body.match(/vue-def\.js/g)).toHaveLength(1)
+      expect(en.headers.vary).toContain('cookie')
+      // Her own choice beats her WeCom's language.
+      const chosen = await t.app.inject({ method: 'GET', url: '/', headers: { 'user-agent': WXWORK, cookie: 'gs_lang=en-US' } })
+      expect(chosen.body).toContain('<html lang="en-US"')
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('carries agentConfig’s signature for the URL requested, in WeCom only', async () => {
+    const t = await createTestApp('sqlite', { mode: 'real', distDir: fakeDist() })
+    try {
+      const res = await t.app.inject({ method: 'GET', url: '/?from=chat', headers: { 'user-agent': WXWORK } })
+      const signed = signatureIn(res.body)!
+      expect(signed).toMatchObject({ corpId: REAL_CORP_ID, url: 'https://sidebar.example.com/?from=chat' })
+      expect(signed.timestamp).toBe(Math.floor(t.clock.value / 1000))
+      const ticket = t.world.currentTicket('agent')!
+      const expected = createHash('sha1')
+        .update(`jsapi_ticket=${ticket}&noncestr=${signed.nonceStr}&timestamp=${signed.timestamp}&url=${signed.url}`)
+        .digest('hex')
+      expect(signed.signature).toBe(expected)
+      // A fresh nonce each time the page is served.
+      const again = signatureIn(
+        (await t.app.inject({ method: 'GET', url: '/?from=chat', headers: { 'user-agent': WXWORK } })).body,
+      )!
+      expect(again.nonceStr).not.toBe(signed.nonceStr)
+      // Outside WeCom the SDK signs nothing: no ticket is spent on a plain browser.
+      expect(signatureIn((await t.app.inject({ method: 'GET', url: '/' })).body)).toBeNull()
+      expect(t.world.callCount('ticket/get')).toBe(1)
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('serves the page without a signature when WeCom will not give a ticket, and the app asks the endpoint instead', async () => {
+    const t = await createTestApp('sqlite', { mode: 'real', distDir: fakeDist() })
+    try {
+      t.world.injectFault('ticket/get', 48002)
+      const res = await t.app.inject({ method: 'GET', url: '/', headers: { 'user-agent': WXWORK } })
+      expect(res.statusCode).toBe(200)
+      expect(signatureIn(res.body)).toBeNull()
+      expect(res.body).toContain('<div id="app">')
+    } finally {
+      await t.close()
+    }
   })
 })

@@ -1,17 +1,55 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { enUSDesk } from '../../src/i18n/desk.en-US'
+import { zhCNDesk } from '../../src/i18n/desk.zh-CN'
 import { enUS } from '../../src/i18n/en-US'
 import { formatDate, formatMoney, formatRelative } from '../../src/i18n/format'
 import { detectLocale, translate } from '../../src/i18n'
 import { zhCN } from '../../src/i18n/zh-CN'
 import { NOW } from '../helpers/fixtures'
 
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+
+/** Every source file outside the desk: what a guide's screens can show. */
+function sidebarSources(dir = path.resolve(import.meta.dirname, '../../src')): string[] {
+  const desk = ['i18n', 'components/desk', 'components/manage', 'pages/manage', 'server'].map((d) =>
+    path.resolve(import.meta.dirname, '../../src', d),
+  )
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name)
+    if (desk.includes(full)) return []
+    if (entry.isDirectory()) return sidebarSources(full)
+    return /\.(vue|ts)$/.test(entry.name) ? [full] : []
+  })
+}
+
 describe('messages', () => {
   it('has every key in both languages, with the same placeholders', () => {
     expect(Object.keys(enUS).sort()).toEqual(Object.keys(zhCN).sort())
-    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
     for (const key of Object.keys(zhCN) as (keyof typeof zhCN)[]) {
       expect(placeholders(enUS[key]), key).toEqual(placeholders(zhCN[key]))
     }
+  })
+
+  it('has every desk key in both languages, and none in the sidebar dictionary too', () => {
+    expect(Object.keys(enUSDesk).sort()).toEqual(Object.keys(zhCNDesk).sort())
+    for (const key of Object.keys(zhCNDesk) as (keyof typeof zhCNDesk)[]) {
+      expect(placeholders(enUSDesk[key]), key).toEqual(placeholders(zhCNDesk[key]))
+      expect(key in zhCN, key).toBe(false)
+    }
+  })
+
+  it('keeps the words a guide can see in the dictionary she loads: no screen outside the desk uses a desk-only key', () => {
+    const deskKeys = new Set(Object.keys(zhCNDesk))
+    const files = sidebarSources()
+    expect(files.length).toBeGreaterThan(50)
+    const misplaced = files.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/'([\w.]+)'/g)]
+        .filter((m) => deskKeys.has(m[1]!))
+        .map((m) => `${path.relative(process.cwd(), file)}: ${m[1]}`),
+    )
+    expect(misplaced).toEqual([])
   })
 
   it('fills placeholders and leaves unknown ones visible', () => {

@@ -1,4 +1,4 @@
-import { loadLocale } from '../../src/i18n'
+import { loadAllWords } from '../helpers/i18n'
 
 // The app loads one dictionary before it mounts; display helpers are tested in both languages.
-await Promise.all([loadLocale('zh-CN'), loadLocale('en-US')])
+await loadAllWords()

@@ -7,12 +7,11 @@ import {
   emptyState,
   groupTasks,
   localDay,
-  parseSuggestion,
   profileRoute,
   skipReason,
   suggestionAction,
-  suggestionQuery,
 } from '../../src/components/tasks/task-display'
+import { parseSuggestion, suggestionQuery } from '../../src/components/tasks/task-suggestion'
 import type { Task } from '../../src/shared/tasks'
 
 function task(id: string, dueDate: string, overrides: Partial<Task> = {}): Task {

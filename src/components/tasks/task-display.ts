@@ -4,6 +4,7 @@
  * profile with that suggestion pre-selected. Pure: tests pass `today` and `locale`.
  */
 import type { RouteLocationRaw } from 'vue-router'
+import { suggestionQuery } from './task-suggestion'
 import { translate, type AppLocale, type MessageKey } from '@/i18n'
 import type { Task, TaskCustomerSchema, TaskKind, TaskStatus, TaskSuggestion } from '@/shared/tasks'
 import type { Static } from 'typebox'
@@ -83,19 +84,6 @@ export function dueText(dueDate: string, today: string, target: AppLocale): stri
   if (days === 1) return translate(target, 'tasks.due.tomorrow')
   if (days < 0) return translate(target, 'tasks.due.overdue', { n: -days })
   return translate(target, 'tasks.due.on', { date: birthdayText(dueDate.slice(5), target) })
-}
-
-/** A suggestion in a route query: `coupon:<templateId>`, `bundle:<id>`, `reply:<id>`. */
-export function suggestionQuery(suggestion: TaskSuggestion): string {
-  return `${suggestion.type}:${suggestion.id}`
-}
-
-/** Back from a route query; anything else (a hand-edited link) is no suggestion. */
-export function parseSuggestion(value: unknown): TaskSuggestion | null {
-  if (typeof value !== 'string') return null
-  const match = /^(reply|coupon|bundle):(.{1,64})$/.exec(value)
-  if (!match) return null
-  return { type: match[1] as TaskSuggestion['type'], id: match[2]! }
 }
 
 /** Her profile, with the task and its suggestion riding along so the right tab opens on it. */

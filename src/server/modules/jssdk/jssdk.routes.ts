@@ -1,9 +1,48 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ClientConfigSchema, JssdkSignatureSchema, SignatureQuerySchema, type ClientConfig } from '../../../shared/wecom'
+import type { FastifyRequest } from 'fastify'
+import {
+  ClientConfigSchema,
+  JssdkSignatureSchema,
+  SignatureQuerySchema,
+  type ClientConfig,
+  type EmbeddedSignature,
+  type JssdkSignature,
+  type SignatureType,
+} from '../../../shared/wecom'
 import type { AppContext } from '../../context'
 import { ApiError } from '../../http/errors'
 import { publicOrigin } from '../../http/origin'
 import { jsapiSignature, makeNonce, urlForSignature } from '../../wecom/signature'
+
+async function sign(ctx: AppContext, type: SignatureType, url: string): Promise<JssdkSignature> {
+  const ticket = await ctx.wecom.getJsapiTicket(type)
+  const timestamp = Math.floor(ctx.now() / 1000)
+  const nonceStr = makeNonce()
+  return {
+    corpId: ctx.config.wecom.corpId,
+    agentId: ctx.config.wecom.agentId,
+    timestamp,
+    nonceStr,
+    signature: jsapiSignature({ ticket, nonceStr, timestamp, url: urlForSignature(url) }),
+  }
+}
+
+/**
+ * agentConfig's signature for the page being served, when WeCom's webview asks for it (its
+ * user agent says `wxwork/`, as the JS-SDK itself decides): the URL is the one requested,
+ * on our public origin. Null outside WeCom, or when the ticket cannot be had just now (the
+ * app then asks `/api/wecom/jssdk-signature`, which reports the failure properly).
+ */
+export async function signPageForWecom(ctx: AppContext, request: FastifyRequest): Promise<EmbeddedSignature | null> {
+  if (!/wxwork\//i.test(request.headers['user-agent'] ?? '')) return null
+  const url = urlForSignature(`${publicOrigin(ctx.config, request)}${request.url}`)
+  try {
+    return { url, ...(await sign(ctx, 'agent', url)) }
+  } catch (error) {
+    request.log.warn({ err: error }, 'no agentConfig signature in the page')
+    return null
+  }
+}
 
 export const jssdkRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const clientConfig: ClientConfig = {
@@ -31,17 +70,9 @@ export const jssdkRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       if ((page.protocol !== 'https:' && page.protocol !== 'http:') || page.host !== trusted.host) {
         throw ApiError.badRequest(`url must be a page on ${trusted.host}`)
       }
-      const ticket = await ctx.wecom.getJsapiTicket(type)
-      const timestamp = Math.floor(ctx.now() / 1000)
-      const nonceStr = makeNonce()
+      const signature = await sign(ctx, type, url)
       reply.header('cache-control', 'no-store')
-      return {
-        corpId: ctx.config.wecom.corpId,
-        agentId: ctx.config.wecom.agentId,
-        timestamp,
-        nonceStr,
-        signature: jsapiSignature({ ticket, nonceStr, timestamp, url: urlForSignature(url) }),
-      }
+      return signature
     },
   )
 }

@@ -2,18 +2,37 @@
  * Serving the built app. The HTML is read once and completed per mode: the client config
  * (corp id, agent id) is embedded so the app can register the JS-SDK without a round
  * trip, and in simulator mode the WeixinJSBridge stand-in is loaded before the app.
+ * Then per request: the page speaks the guide's language (`<html lang>`, and her
+ * dictionary's chunk preloaded beside the entry script), and inside WeCom it carries the
+ * agentConfig signature for the very URL it was requested with, so the SDK starts without
+ * asking us first.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { ClientConfig } from '../../../shared/wecom'
+import { LOCALES, type AppLocale } from '../../../shared/locale'
+import type { ClientConfig, EmbeddedSignature } from '../../../shared/wecom'
 
 export interface WebAssets {
   distDir: string
   appHtml: string | null
   simulatorHtml: string | null
+  /** Each language's dictionary chunk and the chunks it imports (`/assets/…`). */
+  dictionaries: Record<AppLocale, string[]>
+}
+
+/** What one request's page is completed with. */
+export interface PageExtras {
+  locale: AppLocale
+  /** Inside WeCom: agentConfig's signature for the URL the page was requested with. */
+  signature: EmbeddedSignature | null
+}
+
+interface ManifestChunk {
+  file: string
+  imports?: string[]
 }
 
 const BRIDGE_ENTRY = 'src/simulator/bridge.ts'
@@ -23,17 +42,31 @@ function escapeJsonForHtml(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c')
 }
 
+/** A chunk's file and the files of everything it imports, in load order. */
+function chunkFiles(manifest: Record<string, ManifestChunk>, key: string, seen = new Set<string>()): string[] {
+  if (seen.has(key) || !manifest[key]) return []
+  seen.add(key)
+  const chunk = manifest[key]
+  return [`/${chunk.file}`, ...(chunk.imports ?? []).flatMap((dep) => chunkFiles(manifest, dep, seen))]
+}
+
 export function loadWebAssets(distDir: string, clientConfig: ClientConfig): WebAssets {
   const indexFile = path.join(distDir, 'index.html')
-  if (!existsSync(indexFile)) return { distDir, appHtml: null, simulatorHtml: null }
+  const none = { 'zh-CN': [], 'en-US': [] }
+  if (!existsSync(indexFile)) return { distDir, appHtml: null, simulatorHtml: null, dictionaries: none }
   let html = readFileSync(indexFile, 'utf8')
   const configTag = `<script id="gs-config" type="application/json">${escapeJsonForHtml(clientConfig)}</script>`
+  const manifestFile = path.join(distDir, '.vite', 'manifest.json')
+  const manifest = existsSync(manifestFile)
+    ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, ManifestChunk>)
+    : {}
+  // What the entry already loads is preloaded by Vite's own tags: only the rest is named.
+  const initial = new Set(chunkFiles(manifest, 'index.html'))
+  const dictionaries = Object.fromEntries(
+    LOCALES.map((locale) => [locale, chunkFiles(manifest, `src/i18n/${locale}.ts`).filter((file) => !initial.has(file))]),
+  ) as Record<AppLocale, string[]>
   let headStart = ''
   if (clientConfig.mode === 'simulator') {
-    const manifestFile = path.join(distDir, '.vite', 'manifest.json')
-    const manifest = existsSync(manifestFile)
-      ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, { file: string }>)
-      : {}
     const bridge = manifest[BRIDGE_ENTRY]?.file
     // Module scripts run in document order: the bridge is in place before the SDK looks.
     if (bridge) headStart = `<script type="module" src="/${bridge}"></script>`
@@ -44,7 +77,22 @@ export function loadWebAssets(distDir: string, clientConfig: ClientConfig): WebA
     distDir,
     appHtml: html,
     simulatorHtml: clientConfig.mode === 'simulator' && existsSync(simulatorFile) ? readFileSync(simulatorFile, 'utf8') : null,
+    dictionaries,
   }
+}
+
+/** The app's page for one request: its language, its dictionary preloaded, its signature. */
+export function renderAppPage(assets: WebAssets, extras: PageExtras): string | null {
+  if (!assets.appHtml) return null
+  const preload = assets.dictionaries[extras.locale]
+    .map((file) => `<link rel="modulepreload" crossorigin href="${file}">`)
+    .join('')
+  const signature = extras.signature
+    ? `<script id="gs-signature" type="application/json">${escapeJsonForHtml(extras.signature)}</script>`
+    : ''
+  return assets.appHtml
+    .replace(/<html lang="[^"]*"/i, `<html lang="${extras.locale}"`)
+    .replace(/<\/head>/i, `${preload}${signature}</head>`)
 }
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Guide Sidebar</title>
@@ -72,7 +120,12 @@ const VERIFY_FILE = /^\/(WW_verify_[A-Za-z0-9]{1,64}\.txt)$/
  * What a GET that matched no route gets: WeCom's domain verify file, the simulator page,
  * or the app itself (client-side routes). Returns false for anything else (API 404s).
  */
-export function createPageFallback(assets: WebAssets, dataDir: string, simulator: boolean) {
+export function createPageFallback(
+  assets: WebAssets,
+  dataDir: string,
+  simulator: boolean,
+  extrasFor: (request: FastifyRequest) => Promise<PageExtras>,
+) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false
     const pathname = request.url.split('?')[0] ?? '/'
@@ -99,11 +152,15 @@ export function createPageFallback(assets: WebAssets, dataDir: string, simulator
     // A missing file (favicon.png, a stale chunk) is a 404, not the app.
     if (/\.[a-z0-9]{1,8}$/i.test(pathname) && !pathname.endsWith('.html')) return false
 
+    const page = assets.appHtml ? renderAppPage(assets, await extrasFor(request)) : null
     await reply
       .type('text/html; charset=utf-8')
+      // Completed per request (a signature, a language): always asked for again, and a
+      // shared cache keeps one guide's language apart from another's.
       .header('cache-control', 'no-cache')
-      .status(assets.appHtml ? 200 : 503)
-      .send(assets.appHtml ?? NOT_BUILT)
+      .header('vary', 'cookie, user-agent')
+      .status(page ? 200 : 503)
+      .send(page ?? NOT_BUILT)
     return true
   }
 }

@@ -1,0 +1,230 @@
+/**
+ * From navigation to her name on screen in the sidebar, as a ratio to the first
+ * contentful paint of a bare page of the same stack (`bare-page/`), both cold (a new
+ * browser context: empty cache), in Chromium with the CPU slowed 4× at 360×640, in the
+ * same run, interleaved so drift hits both alike.
+ *
+ * The sidebar runs as in production: real mode against a stand-in for WeCom's servers,
+ * the WeCom client played by a `wxwork` user agent and an injected WeixinJSBridge whose
+ * chat has this customer open, the guide already signed in (her session cookie, as in a
+ * kept WeCom). "On screen" is the browser's own paint time for the name (Element Timing).
+ */
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { VantResolver } from '@vant/auto-import-resolver'
+import vue from '@vitejs/plugin-vue'
+import type { FastifyInstance } from 'fastify'
+import type { Browser, BrowserContext } from 'playwright-core'
+import Components from 'unplugin-vue-components/vite'
+import { build } from 'vite'
+import { buildDemoData } from '../../src/server/demo/data'
+import { SimulatorWorld } from '../../src/server/simulator/world'
+import { createWecomStandIn } from '../helpers/app'
+import { chromiumAvailable, freePort, launchBrowser, ROOT, startServer, type RunningServer } from '../e2e/helpers'
+import { percentile } from './percentile'
+
+export const NAME_PAINT_RATIO_BUDGET = 1.25
+const CPU_SLOWDOWN = 4
+const VIEWPORT = { width: 360, height: 640 }
+const CORP_ID = 'wwbench00000000001'
+const AGENT_ID = '1000010'
+const SECRET = 'bench-secret'
+const UA =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36 wxwork/4.1.30 MicroMessenger/7.0.1 Language/zh'
+
+export interface NamePaintReport {
+  runs: number
+  barePaintMs: { p50: number; min: number; max: number }
+  namePaintMs: { p50: number; min: number; max: number }
+  /** Per run (name ÷ bare paint of the same round), then their median and spread. */
+  ratio: { p50: number; min: number; max: number }
+  ok: boolean
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+}
+
+/** The bare page's build, served as our server serves the app's assets (one origin, HTTP/1.1). */
+async function serveBarePage(): Promise<{ url: string; server: Server }> {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'gs-bare-'))
+  await build({
+    configFile: false,
+    root: path.join(ROOT, 'tests/bench/bare-page'),
+    logLevel: 'warn',
+    plugins: [vue(), Components({ resolvers: [VantResolver()], dts: false, dirs: [] })],
+    build: { outDir, emptyOutDir: true, target: 'es2020' },
+  })
+  const server = createServer((req, res) => {
+    const pathname = (req.url ?? '/').split('?')[0]!
+    const file = path.join(outDir, pathname === '/' ? 'index.html' : path.normalize(pathname))
+    try {
+      const body = readFileSync(file)
+      res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' })
+      res.end(body)
+    } catch {
+      res.writeHead(404).end()
+    }
+  })
+  const port = await freePort()
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${port}/`, server }
+}
+
+/** Paint times the page reports: first contentful paint, and each `elementtiming` element's. */
+const PAINT_PROBE = () => {
+  const seen: Record<string, number> = {}
+  ;(window as unknown as { __paints: typeof seen }).__paints = seen
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.name === 'first-contentful-paint') seen.fcp = entry.startTime
+    }
+  }).observe({ type: 'paint', buffered: true })
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as (PerformanceEntry & { identifier: string; renderTime: number })[]) {
+      seen[entry.identifier] ??= entry.renderTime || entry.startTime
+    }
+  }).observe({ type: 'element', buffered: true })
+}
+
+/** WeCom's client as far as the page can tell: a chat with this customer is open. */
+const BRIDGE = (userId: string) => {
+  ;(window as unknown as { WeixinJSBridge: unknown }).WeixinJSBridge = {
+    invoke(name: string, _params: unknown, callback: (r: Record<string, unknown>) => void) {
+      const answers: Record<string, Record<string, unknown>> = {
+        agentConfig: { err_msg: 'agentConfig:ok', checkResult: {} },
+        getContext: { err_msg: 'getContext:ok', entry: 'single_chat_tools' },
+        getCurExternalContact: { err_msg: 'getCurExternalContact:ok', userId },
+      }
+      // The client answers on a later task, as WeCom's does.
+      setTimeout(() => callback(answers[name] ?? { err_msg: `${name}:fail not supported` }), 0)
+    },
+    on() {},
+  }
+}
+
+async function coldPage(browser: Browser, options: { cookies?: Parameters<BrowserContext['addCookies']>[0]; userId?: string }) {
+  const context = await browser.newContext({ userAgent: UA, viewport: VIEWPORT, deviceScaleFactor: 2 })
+  if (options.cookies) await context.addCookies(options.cookies)
+  await context.addInitScript(PAINT_PROBE)
+  if (options.userId) await context.addInitScript(BRIDGE, options.userId)
+  const page = await context.newPage()
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN })
+  return { context, page }
+}
+
+async function paintTime(page: import('playwright-core').Page, key: string): Promise<number> {
+  const handle = await page.waitForFunction(
+    (k) => (window as unknown as { __paints?: Record<string, number> }).__paints?.[k],
+    key,
+    { timeout: 60_000, polling: 50 },
+  )
+  return (await handle.jsonValue()) as number
+}
+
+export async function measureNamePaint(options: { runs?: number; build?: boolean } = {}): Promise<NamePaintReport | null> {
+  if (!chromiumAvailable()) return null
+  const runs = options.runs ?? Number(process.env.NAME_PAINT_RUNS ?? 9)
+  if (options.build !== false) {
+    const { execFileSync } = await import('node:child_process')
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' })
+  }
+  const demo = buildDemoData()
+  const world = SimulatorWorld.fromDemo(demo, { corpId: CORP_ID, agentId: AGENT_ID, secret: SECRET })
+  const customer = demo.customers.find((c) => c.follows[0]!.userId === 'lina')!
+  let wecom: FastifyInstance | undefined
+  let server: RunningServer | undefined
+  let bare: Server | undefined
+  let browser: Browser | undefined
+  try {
+    const barePage = await serveBarePage()
+    bare = barePage.server
+    wecom = await createWecomStandIn(world)
+    await wecom.listen({ port: 0, host: '127.0.0.1' })
+    const address = wecom.server.address()
+    const port = await freePort()
+    const publicUrl = `http://127.0.0.1:${port}`
+    server = await startServer({
+      PORT: String(port),
+      WECOM_CORP_ID: CORP_ID,
+      WECOM_AGENT_ID: AGENT_ID,
+      WECOM_SECRET: SECRET,
+      WECOM_API_BASE: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+      PUBLIC_URL: publicUrl,
+      SESSION_SECRET: 'bench-session-secret-that-is-long-enough',
+    })
+    browser = await launchBrowser()
+
+    // Sign in once through WeCom's OAuth (answered with a code), as on her first open.
+    const signIn = await browser.newContext({ userAgent: UA, viewport: VIEWPORT })
+    await signIn.route('https://open.weixin.qq.com/connect/oauth2/authorize**', async (route) => {
+      const params = new URL(route.request().url()).searchParams
+      const back = new URL(params.get('redirect_uri')!)
+      back.searchParams.set('code', world.issueCode('lina'))
+      back.searchParams.set('state', params.get('state')!)
+      await route.fulfill({ status: 302, headers: { location: back.href } })
+    })
+    await signIn.addInitScript(BRIDGE, customer.externalUserId)
+    await signIn.addInitScript(PAINT_PROBE)
+    const first = await signIn.newPage()
+    await first.goto(`${publicUrl}/`)
+    await paintTime(first, 'customer-name')
+    const cookies = await signIn.cookies()
+    await signIn.close()
+
+    const bareMs: number[] = []
+    const nameMs: number[] = []
+    const ratios: number[] = []
+    // One warm-up round each (the server's caches, Chromium's own start), not counted.
+    for (let round = -1; round < runs; round++) {
+      const times: Record<'bare' | 'name', number> = { bare: 0, name: 0 }
+      const order = round % 2 === 0 ? (['bare', 'name'] as const) : (['name', 'bare'] as const)
+      for (const which of order) {
+        const { context, page } =
+          which === 'bare' ? await coldPage(browser, {}) : await coldPage(browser, { cookies, userId: customer.externalUserId })
+        await page.goto(which === 'bare' ? barePage.url : `${publicUrl}/`)
+        times[which] = await paintTime(page, which === 'bare' ? 'fcp' : 'customer-name')
+        if (which === 'name') {
+          const shown = await page.getByTestId('customer-name').textContent()
+          if (shown !== customer.follows[0]!.remark) throw new Error(`the sidebar showed "${shown}", not her name`)
+        }
+        await context.close()
+      }
+      if (round < 0) continue
+      bareMs.push(times.bare)
+      nameMs.push(times.name)
+      ratios.push(times.name / times.bare)
+    }
+    const spread = (values: number[]) => ({ p50: percentile(values, 50), min: Math.min(...values), max: Math.max(...values) })
+    const ratio = spread(ratios)
+    return { runs, barePaintMs: spread(bareMs), namePaintMs: spread(nameMs), ratio, ok: ratio.p50 <= NAME_PAINT_RATIO_BUDGET }
+  } finally {
+    await browser?.close()
+    await server?.stop()
+    await wecom?.close()
+    bare?.close()
+  }
+}
+
+export function formatNamePaint(report: NamePaintReport | null): string {
+  if (!report) return '\nHer name on screen: no Chromium at /usr/bin/chromium (apt-get install -y chromium), not measured'
+  const ms = (s: { p50: number; min: number; max: number }) => `${s.p50.toFixed(0)} ms (${s.min.toFixed(0)}–${s.max.toFixed(0)})`
+  return (
+    `\nHer name on screen, cold, Chromium with the CPU ${CPU_SLOWDOWN}× slower, ${VIEWPORT.width}×${VIEWPORT.height}, ${report.runs} interleaved rounds:\n` +
+    `  bare page first paint: ${ms(report.barePaintMs)}\n` +
+    `  her name in the sidebar: ${ms(report.namePaintMs)}\n` +
+    `  ratio: ${report.ratio.p50.toFixed(2)}× (${report.ratio.min.toFixed(2)}–${report.ratio.max.toFixed(2)}; budget ≤ ${NAME_PAINT_RATIO_BUDGET}×)`
+  )
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const report = await measureNamePaint()
+  console.log(formatNamePaint(report))
+  process.exit(report && !report.ok ? 1 : 0)
+}
