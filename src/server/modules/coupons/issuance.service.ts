@@ -189,11 +189,14 @@ export class IssuanceService {
     const template = await this.templates.texts(templateId)
     // An unknown template is answered under the lock, as before.
     if (!template) return
-    await this.guard.assertNothingPrivate(
+    // The same template, guide and customer are checked again only once something private
+    // changed: the verdict is remembered under the version (see the guard).
+    await this.guard.assertNothingPrivateFor(
       userId,
-      [externalUserId],
+      externalUserId,
       [template.name, template.description],
-      await this.guard.pageWords(userId, this.ctx.config.brandName),
+      this.ctx.config.brandName,
+      template.privacyVersion,
     )
   }
 
