@@ -1,80 +1,129 @@
 /**
- * Coupon issuing under load: `POST /api/coupons/:id/issue` (reserve: lock, checks, stock,
- * insert) at 20 requests in flight, as throughput and p99 beside `GET /api/health` in the
- * same run, in process (Fastify inject, so the figures are the API's, not the network's).
- * Reported, no budget: the concurrency tests hold correctness, this says what it costs.
+ * Coupon issuing in the flash-sale case (a whole brand sends one coupon at 10:00):
+ * `POST /api/coupons/:id/issue` (reserve: privacy check, lock, quotas, stock, insert) by
+ * 50 guides on one hot template, at 50 connections over real HTTP against the server in its
+ * own process, beside `GET /api/health` on the same server in the same run. Goal (issue 15):
+ * issue ≥ 15 % of health with p99 ≤ 100 ms. Reported; the concurrency tests hold correctness.
  */
 import { randomUUID } from 'node:crypto'
-import { addFollowedCustomers, createTestApp, signIn } from '../helpers/app'
-import type { DbKind } from '../helpers/db'
-import { percentile } from './percentile'
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import autocannon from 'autocannon'
 
-const IN_FLIGHT = 20
+export const COUPON_RATIO_GOAL = 0.15
+export const COUPON_P99_GOAL_MS = 100
+const root = path.resolve(import.meta.dirname, '../..')
 
-async function drive(
-  seconds: number,
-  request: () => Promise<number>,
-): Promise<{ perSecond: number; p99Ms: number; failures: number }> {
-  const latencies: number[] = []
-  let failures = 0
-  const end = performance.now() + seconds * 1000
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (performance.now() < end) {
-        const started = performance.now()
-        const status = await request()
-        latencies.push(performance.now() - started)
-        if (status >= 300) failures++
-      }
-    }),
-  )
-  return { perSecond: latencies.length / seconds, p99Ms: percentile(latencies, 99), failures }
+interface Run {
+  requestsPerSecond: number
+  p99Ms: number
+  non2xx: number
+}
+
+type Request = { path: string; headers: Record<string, string>; body: string }
+
+async function load(url: string, next: (() => Request) | null, seconds: number): Promise<Run> {
+  const result = await autocannon({
+    url,
+    connections: 50,
+    duration: seconds,
+    requests: next
+      ? [
+          {
+            method: 'POST',
+            setupRequest: (request) => {
+              const { path, headers, body } = next()
+              return { ...request, path, headers: { ...request.headers, ...headers }, body }
+            },
+          },
+        ]
+      : undefined,
+  })
+  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx + result.errors }
 }
 
 export interface CouponBenchReport {
-  db: DbKind
-  health: { perSecond: number; p99Ms: number }
-  issue: { perSecond: number; p99Ms: number; failures: number }
+  db: string
+  health: Run
+  issue: Run
   ratio: number
+  rounds: number[]
 }
 
-export async function measureCoupons(kind: DbKind, seconds = 5): Promise<CouponBenchReport> {
-  const t = await createTestApp(kind)
-  try {
-    const lina = await signIn(t, 'lina')
-    const manager = await signIn(t, 'wanglei')
-    const template = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/coupon-templates',
-        headers: { cookie: manager },
-        payload: {
-          name: '压测券',
-          kind: 'no_threshold',
-          value: 1000,
-          threshold: 0,
-          totalStock: 10_000_000,
-          perCustomerLimit: 100,
-          guideWeeklyQuota: 100_000,
-          validDays: 7,
-        },
-      })
-    ).json() as { id: string }
-    const ids = await addFollowedCustomers(t, 'lina', 1000, 'bench')
-    let next = 0
-    const health = await drive(seconds, async () => (await t.app.inject({ method: 'GET', url: '/api/health' })).statusCode)
-    const issue = await drive(seconds, async () => {
-      const externalUserId = ids[next++ % ids.length]!
-      const response = await t.app.inject({
-        method: 'POST',
-        url: `/api/coupons/${template.id}/issue`,
-        headers: { cookie: lina },
-        payload: { externalUserId, idempotencyKey: randomUUID() },
-      })
-      return response.statusCode
-    })
-    return { db: kind, health, issue, ratio: issue.perSecond / health.perSecond }
-  } finally {
-    await t.close()
+export async function measureCoupons(options: { seconds?: number; databaseUrl?: string } = {}): Promise<CouponBenchReport> {
+  const seconds = options.seconds ?? 10
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/coupons-server.ts'], {
+    cwd: root,
+    env: { ...process.env, BENCH_DATABASE_URL: options.databaseUrl ?? '', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const line = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! })
+    lines.once('line', resolve)
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)))
+  })
+  const { port, cookies, pairs, templateId, db } = JSON.parse(line) as {
+    port: number
+    cookies: string[]
+    pairs: { guide: number; customer: string }[]
+    templateId: string
+    db: string
   }
+  const base = `http://127.0.0.1:${port}`
+  let i = 0
+  const next = (): Request => {
+    const pair = pairs[i++ % pairs.length]!
+    return {
+      path: `/api/coupons/${templateId}/issue`,
+      headers: { cookie: cookies[pair.guide]!, 'content-type': 'application/json' },
+      body: JSON.stringify({ externalUserId: pair.customer, idempotencyKey: randomUUID() }),
+    }
+  }
+  try {
+    const probe = next()
+    const first = await fetch(`${base}${probe.path}`, { method: 'POST', headers: probe.headers, body: probe.body })
+    if (first.status !== 201) throw new Error(`issue answered ${first.status}: ${await first.text()}`)
+    // Warm up (JIT, connections, caches), then alternate rounds and keep the median: this
+    // machine's throughput drifts from minute to minute, so the ratio compares like with like.
+    await load(`${base}/api/health`, null, 2)
+    await load(base, next, 2)
+    const rounds: { health: Run; issue: Run; ratio: number }[] = []
+    for (let round = 0; round < 3; round++) {
+      const health = await load(`${base}/api/health`, null, seconds / 2)
+      const issue = await load(base, next, seconds / 2)
+      rounds.push({ health, issue, ratio: issue.requestsPerSecond / health.requestsPerSecond })
+    }
+    const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[1]!
+    const non2xx = rounds.reduce((sum, r) => sum + r.issue.non2xx, 0)
+    return {
+      db,
+      health: median.health,
+      issue: { ...median.issue, non2xx },
+      ratio: median.ratio,
+      rounds: rounds.map((r) => r.ratio),
+    }
+  } finally {
+    child.kill('SIGTERM')
+    await new Promise((resolve) => child.once('exit', resolve))
+  }
+}
+
+export function formatCoupons(report: CouponBenchReport): string {
+  return (
+    `\nCoupon issue (reserve) on ${report.db}, flash sale: 50 guides, one template, 50 connections:\n` +
+    `  health: ${report.health.requestsPerSecond.toFixed(0)} req/s, p99 ${report.health.p99Ms} ms\n` +
+    `  issue : ${report.issue.requestsPerSecond.toFixed(0)} req/s, p99 ${report.issue.p99Ms} ms, non-2xx ${report.issue.non2xx}\n` +
+    `  ratio : ${(report.ratio * 100).toFixed(1)} % (rounds ${report.rounds.map((r) => (r * 100).toFixed(1)).join(' / ')}; ` +
+    `goal ≥ ${COUPON_RATIO_GOAL * 100} %, p99 ≤ ${COUPON_P99_GOAL_MS} ms, reported)`
+  )
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const report = await measureCoupons({
+    databaseUrl: process.env.BENCH_DATABASE_URL,
+    seconds: Number(process.env.BENCH_SECONDS ?? 10),
+  })
+  console.log(formatCoupons(report))
+  process.exit(report.issue.non2xx === 0 ? 0 : 1)
 }

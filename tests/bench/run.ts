@@ -1,6 +1,6 @@
 /** `npm run bench`: every benchmark, its figures, and whether each budget holds. */
 import { INITIAL_JS_BUDGET_KB, PROFILE_PAINT_JS_BUDGET_KB, measureBundle } from './bundle-size'
-import { measureCoupons } from './coupons'
+import { formatCoupons, measureCoupons } from './coupons'
 import { formatCustomerList, measureCustomerList } from './customers'
 import { CATALOG_SEARCH_BUDGET_MS, LOOKBOOK_HTML_BUDGET_KB, LOOKBOOK_JS_BUDGET_KB, measureBundles } from './bundles'
 import { PROFILE_RATIO_BUDGET, measureProfile } from './customer-profile'
@@ -45,15 +45,10 @@ if (!outfits.ok) failures.push('outfit bundles')
 
 // The test helpers open PostgreSQL through TEST_DATABASE_URL.
 if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL ??= process.env.BENCH_DATABASE_URL
-for (const kind of process.env.BENCH_DATABASE_URL ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)) {
-  const report = await measureCoupons(kind)
-  console.log(
-    `\nCoupon issue (reserve) on ${report.db}, 20 in flight, in process:\n` +
-      `  health: ${report.health.perSecond.toFixed(0)} req/s, p99 ${report.health.p99Ms.toFixed(1)} ms\n` +
-      `  issue : ${report.issue.perSecond.toFixed(0)} req/s, p99 ${report.issue.p99Ms.toFixed(1)} ms, refused ${report.issue.failures}\n` +
-      `  ratio : ${(report.ratio * 100).toFixed(0)} % (reported, no budget)`,
-  )
-  if (report.issue.failures > 0) failures.push(`coupon issue on ${report.db} refused requests`)
+for (const databaseUrl of [undefined, process.env.BENCH_DATABASE_URL].filter((url, i) => i === 0 || url)) {
+  const report = await measureCoupons({ databaseUrl, seconds: Number(process.env.BENCH_SECONDS ?? 10) })
+  console.log(formatCoupons(report))
+  if (report.issue.non2xx > 0) failures.push(`coupon issue on ${report.db} refused requests`)
 }
 
 for (const kind of process.env.BENCH_DATABASE_URL ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)) {

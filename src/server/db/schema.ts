@@ -557,6 +557,13 @@ export interface DeploymentTable {
   marked_at: Millis
 }
 
+/** One row (id 1): moves on, by triggers, whenever anything the privacy check reads changes. */
+export interface PrivateTextVersionTable {
+  id: number
+  /** bigint: PostgreSQL may return it as a string. */
+  version: number | string
+}
+
 export interface Database {
   stores: StoresTable
   guides: GuidesTable
@@ -570,6 +577,7 @@ export interface Database {
   customer_facts: CustomerFactsTable
   customer_events: CustomerEventsTable
   customer_notes: CustomerNotesTable
+  private_text_version: PrivateTextVersionTable
   personal_tags: PersonalTagsTable
   tasks: TasksTable
   sales_targets: SalesTargetsTable

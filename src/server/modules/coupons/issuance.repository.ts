@@ -59,31 +59,36 @@ export class IssuanceRepository {
     await trx.insertInto('coupon_issuances').values(issuanceRow(issuance)).execute()
   }
 
-  /** Her issuances of a coupon that count against her limit. */
-  async countHolds(trx: Trx, templateId: string, externalUserId: string, now: number): Promise<number> {
+  /**
+   * In one statement: her issuances of a coupon that count against her limit, and this
+   * guide's of it since `weekStart` (given-back reservations aside in both).
+   */
+  async quotaCounts(
+    trx: Trx,
+    q: { templateId: string; guideId: string; externalUserId: string; now: number; weekStart: number },
+  ): Promise<{ holds: number; guideUsed: number }> {
     const row = await trx
-      .selectFrom('coupon_issuances')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('template_id', '=', templateId)
-      .where('external_user_id', '=', externalUserId)
-      .where('status', '!=', 'released')
-      // A coupon that ran out unused no longer counts against her limit.
-      .where((eb) => eb.or([eb('status', '=', 'redeemed'), eb('valid_until', 'is', null), eb('valid_until', '>=', now)]))
+      .selectNoFrom((eb) => [
+        eb
+          .selectFrom('coupon_issuances')
+          .select((e) => e.fn.countAll<number | string>().as('n'))
+          .where('template_id', '=', q.templateId)
+          .where('external_user_id', '=', q.externalUserId)
+          .where('status', '!=', 'released')
+          // A coupon that ran out unused no longer counts against her limit.
+          .where((e) => e.or([e('status', '=', 'redeemed'), e('valid_until', 'is', null), e('valid_until', '>=', q.now)]))
+          .as('holds'),
+        eb
+          .selectFrom('coupon_issuances')
+          .select((e) => e.fn.countAll<number | string>().as('n'))
+          .where('template_id', '=', q.templateId)
+          .where('guide_id', '=', q.guideId)
+          .where('issued_at', '>=', q.weekStart)
+          .where('status', '!=', 'released')
+          .as('guide_used'),
+      ])
       .executeTakeFirstOrThrow()
-    return Number(row.n)
-  }
-
-  /** A guide's issuances of a coupon since `since` (given-back reservations aside). */
-  async countByGuideSince(trx: Trx, templateId: string, guideId: string, since: number): Promise<number> {
-    const row = await trx
-      .selectFrom('coupon_issuances')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('template_id', '=', templateId)
-      .where('guide_id', '=', guideId)
-      .where('issued_at', '>=', since)
-      .where('status', '!=', 'released')
-      .executeTakeFirstOrThrow()
-    return Number(row.n)
+    return { holds: Number(row.holds), guideUsed: Number(row.guide_used) }
   }
 
   /** The templates with a reservation overdue at `now`. */

@@ -36,6 +36,13 @@ function refusal(code: CouponRefusal): ApiError {
   return new ApiError(409, code, REFUSAL_MESSAGES[code])
 }
 
+/** Thrown inside an issuing transaction to roll it back and answer with what the key made. */
+class SameKey extends Error {
+  constructor(readonly issuance: IssuanceRecord) {
+    super('idempotency key already used')
+  }
+}
+
 export class IssuanceService {
   private readonly guard: PrivateTextGuard
   private readonly guides: GuidesRepository
@@ -55,13 +62,8 @@ export class IssuanceService {
   }
 
   /** Her member level and tags, as eligibility reads them (403/404 as the profile answers). */
-  private async customerFacts(userId: string, externalUserId: string): Promise<CustomerFacts> {
-    const profile = await this.customers.getProfile(userId, externalUserId)
-    return {
-      level: profile.member?.level ?? null,
-      tags: profile.follow.tags.map((t) => t.name),
-      orderCount: profile.member?.stats.orderCount ?? 0,
-    }
+  private customerFacts(userId: string, externalUserId: string): Promise<CustomerFacts> {
+    return this.customers.eligibilityFacts(userId, externalUserId)
   }
 
   /**
@@ -90,11 +92,7 @@ export class IssuanceService {
   /** What counts against this coupon for her and this guide now. Run inside the lock. */
   private async quotaCounts(trx: Trx, templateId: string, userId: string, externalUserId: string): Promise<QuotaCounts> {
     const now = this.ctx.now()
-    const [holds, guideUsed] = await Promise.all([
-      this.issuances.countHolds(trx, templateId, externalUserId, now),
-      this.issuances.countByGuideSince(trx, templateId, userId, weekStart(now)),
-    ])
-    return { holds, guideUsed }
+    return this.issuances.quotaCounts(trx, { templateId, guideId: userId, externalUserId, now, weekStart: weekStart(now) })
   }
 
   async offers(userId: string, externalUserId: string): Promise<CouponOffer[]> {
@@ -133,15 +131,20 @@ export class IssuanceService {
     const attempt = this.issuances.transaction(async (trx) => {
       const template = await this.templates.lock(trx, templateId)
       if (!template) throw ApiError.notFound('No such coupon')
-      const again = await this.issuances.findByKey(userId, input.idempotencyKey, trx)
-      if (again) return { issuance: this.sameKey(again, templateId, input.externalUserId), created: false }
+      // A key that did its work since the look above is rare: it is looked for again only
+      // when this attempt would be refused, and an insert under it fails on the unique
+      // index (caught below). Either way the attempt rolls back, as if it had looked first.
+      const refuse = async (code: CouponRefusal): Promise<never> => {
+        const again = await this.issuances.findByKey(userId, input.idempotencyKey, trx)
+        throw again ? new SameKey(again) : refusal(code)
+      }
       // Overdue reservations of this coupon go back first; the row we hold counts them in.
       const released = await this.releaseExpiredOf(trx, templateId)
       const fresh: TemplateRecord = { ...template, stockLeft: template.stockLeft + released }
       const quota = await this.quotaCounts(trx, templateId, userId, input.externalUserId)
       const reason = refusalReason(fresh, facts, quota, this.ctx.now())
-      if (reason) throw refusal(reason)
-      if (!(await this.templates.takeOne(trx, templateId))) throw refusal('out_of_stock')
+      if (reason) return refuse(reason)
+      if (!(await this.templates.takeOne(trx, templateId))) return refuse('out_of_stock')
       const now = this.ctx.now()
       const validity = validityOf(fresh, now)
       const issuance: IssuanceRecord = {
@@ -171,12 +174,16 @@ export class IssuanceService {
     try {
       result = await attempt
     } catch (error) {
-      // The same key for another coupon at the same moment: the other transaction holds a
-      // different row lock, so the unique index is what catches it (and this one rolled back).
-      if (!isUniqueViolation(error)) throw error
-      const winner = await this.issuances.findByKey(userId, input.idempotencyKey)
-      if (!winner) throw error
-      result = { issuance: this.sameKey(winner, templateId, input.externalUserId), created: false }
+      if (error instanceof SameKey) {
+        result = { issuance: this.sameKey(error.issuance, templateId, input.externalUserId), created: false }
+      } else {
+        // The same key at the same moment (for this coupon, or another whose row lock is not
+        // ours): the unique index is what catches it, and this attempt rolled back.
+        if (!isUniqueViolation(error)) throw error
+        const winner = await this.issuances.findByKey(userId, input.idempotencyKey)
+        if (!winner) throw error
+        result = { issuance: this.sameKey(winner, templateId, input.externalUserId), created: false }
+      }
     }
     return { issuance: await this.view(result.issuance, origin), created: result.created }
   }
@@ -189,11 +196,14 @@ export class IssuanceService {
     const template = await this.templates.texts(templateId)
     // An unknown template is answered under the lock, as before.
     if (!template) return
-    await this.guard.assertNothingPrivate(
+    // The same template, guide and customer are checked again only once something private
+    // changed: the verdict is remembered under the version (see the guard).
+    await this.guard.assertNothingPrivateFor(
       userId,
-      [externalUserId],
+      externalUserId,
       [template.name, template.description],
-      await this.guard.pageWords(userId, this.ctx.config.brandName),
+      this.ctx.config.brandName,
+      template.privacyVersion,
     )
   }
 

@@ -41,9 +41,18 @@ export class TemplatesRepository {
     return row && toTemplateRecord(row)
   }
 
-  /** The words her card and page would carry. */
-  texts(id: string): Promise<{ name: string; description: string } | undefined> {
-    return this.db.selectFrom('coupon_templates').select(['name', 'description']).where('id', '=', id).executeTakeFirst()
+  /**
+   * The words her card and page would carry, with the privacy check's version read in the
+   * same round trip (before the check reads anything else, as it needs).
+   */
+  async texts(id: string): Promise<{ name: string; description: string; privacyVersion: string } | undefined> {
+    const row = await this.db
+      .selectFrom('coupon_templates as t')
+      .innerJoin('private_text_version as v', (join) => join.on('v.id', '=', 1))
+      .select(['t.name', 't.description', 'v.version'])
+      .where('t.id', '=', id)
+      .executeTakeFirst()
+    return row && { name: row.name, description: row.description, privacyVersion: String(row.version) }
   }
 
   /** Issued (given-back reservations aside) and redeemed, for each template asked. */

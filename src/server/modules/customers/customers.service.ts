@@ -188,6 +188,26 @@ export class CustomersService {
     await this.followedRow(userId, externalUserId)
   }
 
+  /**
+   * What coupon eligibility reads of her profile (member level, every tag, order count),
+   * answered as `getProfile` answers (403/404, a refresh from WeCom) without assembling
+   * the rest: her facts and recent orders are not read.
+   */
+  async eligibilityFacts(
+    userId: string,
+    externalUserId: string,
+  ): Promise<{ level: MemberLevel | null; tags: string[]; orderCount: number }> {
+    const { row } = await this.followedRow(userId, externalUserId)
+    const personalTags = await this.profileRepo.personalTags(externalUserId, userId)
+    const member = row.member_id !== null
+    return {
+      level: member ? memberLevelOf(row.level ?? 'normal') : null,
+      tags: [...parseJsonArray<CustomerTag>(row.tags).map((t) => t.name), ...personalTags],
+      // PostgreSQL returns count as a string (bigint).
+      orderCount: member ? Number(row.order_count ?? 0) : 0,
+    }
+  }
+
   async getProfile(userId: string, externalUserId: string): Promise<CustomerProfile> {
     const { row, wecomStale } = await this.followedRow(userId, externalUserId)
     const [personalTags, factChanges] = await Promise.all([

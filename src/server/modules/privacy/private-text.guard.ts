@@ -20,9 +20,47 @@ const KIND_WORDS: Record<PrivateKind, string> = {
   phone: 'a phone number',
 }
 
+/** Enough for every pair a brand sends to in a busy hour; past it, memory starts over. */
+const MAX_REMEMBERED = 100_000
+
+type FollowRow = Awaited<ReturnType<PrivateTextRepository['book']>>[number]
+
+function bookSecrets(book: readonly FollowRow[]): PrivateText[] {
+  const secrets: PrivateText[] = []
+  for (const c of book) {
+    if (c.remark) secrets.push({ kind: 'remark', text: c.remark })
+    if (c.description) secrets.push({ kind: 'description', text: c.description })
+    if (c.name) secrets.push({ kind: 'member', text: c.name })
+    if (c.fit_notes) secrets.push({ kind: 'note', text: c.fit_notes })
+    for (const phone of [c.phone, c.own_phone, ...parseJsonArray<string>(c.remark_mobiles)]) {
+      if (phone) secrets.push({ kind: 'phone', text: phone })
+    }
+  }
+  return secrets
+}
+
+function customerSecrets(
+  members: readonly { name: string; phone: string | null }[],
+  notes: readonly { text: string }[],
+  tags: readonly { name: string }[],
+): PrivateText[] {
+  const secrets: PrivateText[] = []
+  for (const m of members) {
+    if (m.name) secrets.push({ kind: 'member', text: m.name })
+    if (m.phone) secrets.push({ kind: 'phone', text: m.phone })
+  }
+  for (const n of notes) secrets.push({ kind: 'note', text: n.text })
+  for (const t of tags) secrets.push({ kind: 'personal_tag', text: t.name })
+  return secrets
+}
+
 export class PrivateTextGuard {
   private readonly repo: PrivateTextRepository
   private readonly guides: GuidesRepository
+  /** Verdicts found clean, and each guide's page words, keyed by version; `seenVersion` the latest. */
+  private seenVersion = ''
+  private readonly clean = new Set<string>()
+  private readonly pageWordsOf = new Map<string, string[]>()
 
   constructor(db: Db | Trx) {
     this.repo = new PrivateTextRepository(db)
@@ -44,23 +82,19 @@ export class PrivateTextGuard {
       this.repo.notes(ids),
       this.repo.personalTags(ids),
     ])
-    const secrets: PrivateText[] = []
-    for (const c of book) {
-      if (c.remark) secrets.push({ kind: 'remark', text: c.remark })
-      if (c.description) secrets.push({ kind: 'description', text: c.description })
-      if (c.name) secrets.push({ kind: 'member', text: c.name })
-      if (c.fit_notes) secrets.push({ kind: 'note', text: c.fit_notes })
-      for (const phone of [c.phone, c.own_phone, ...parseJsonArray<string>(c.remark_mobiles)]) {
-        if (phone) secrets.push({ kind: 'phone', text: phone })
-      }
-    }
-    for (const m of members) {
-      if (m.name) secrets.push({ kind: 'member', text: m.name })
-      if (m.phone) secrets.push({ kind: 'phone', text: m.phone })
-    }
-    for (const n of notes) secrets.push({ kind: 'note', text: n.text })
-    for (const t of tags) secrets.push({ kind: 'personal_tag', text: t.name })
-    return secrets
+    return [...bookSecrets(book), ...customerSecrets(members, notes, tags)]
+  }
+
+  /** `secretsFor` less the guide's own book: every guide's follow rows of her and the rest. */
+  private async secretsAbout(customerId: string): Promise<PrivateText[]> {
+    const ids = [customerId]
+    const [follows, members, notes, tags] = await Promise.all([
+      this.repo.followsOf(ids),
+      this.repo.members(ids),
+      this.repo.notes(ids),
+      this.repo.personalTags(ids),
+    ])
+    return [...bookSecrets(follows), ...customerSecrets(members, notes, tags)]
   }
 
   /** Words every customer page says anyway: the brand, the guide's name, her store's name. */
@@ -88,6 +122,55 @@ export class PrivateTextGuard {
         `The title or note holds ${KIND_WORDS[found.kind]} ("${found.fragment}"): customers never see that. Change it before sending`,
         found.fragment,
       )
+    }
+  }
+
+  /** What the database's private data was when last read (see `assertNothingPrivateFor`). */
+  version(): Promise<string> {
+    return this.repo.version()
+  }
+
+  /**
+   * `assertNothingPrivate` for one customer, with the page's own words, answered from
+   * memory while nothing private has changed. The guide's book is most of what is read and
+   * is the same whoever she sends to, so its verdict is kept apart from the verdict on
+   * what is kept about her. Each is kept only when clean, keyed by `version` (read by the
+   * caller before anything else, so data read after it is never older than it): any write
+   * to private data moves the version on, on every instance. Clean parts make a clean
+   * whole; a part that is not goes to the full check, which words the refusal as ever.
+   */
+  async assertNothingPrivateFor(
+    guideId: string,
+    customerId: string,
+    outgoing: readonly string[],
+    brand: string,
+    version: string,
+  ): Promise<void> {
+    // Verdicts of an older version are never asked for again: let them go.
+    if (version !== this.seenVersion || this.clean.size > MAX_REMEMBERED) {
+      this.seenVersion = version
+      this.clean.clear()
+      this.pageWordsOf.clear()
+    }
+    // The version is in every key: a request that read an older one may finish after a
+    // newer one has been seen, and what it found must not pass for the newer.
+    const text = JSON.stringify([version, brand, ...outgoing])
+    const pageKey = `${version}\u0000${guideId}\u0000${brand}`
+    let allowed = this.pageWordsOf.get(pageKey)
+    if (!allowed) {
+      allowed = await this.pageWords(guideId, brand)
+      this.pageWordsOf.set(pageKey, allowed)
+    }
+    const parts: [string, () => Promise<PrivateText[]>][] = [
+      [`book\u0000${guideId}\u0000${text}`, async () => bookSecrets(await this.repo.guideBook(guideId))],
+      [`her\u0000${guideId}\u0000${customerId}\u0000${text}`, () => this.secretsAbout(customerId)],
+    ]
+    for (const [key, secrets] of parts) {
+      if (this.clean.has(key)) continue
+      if (findPrivateText(outgoing, await secrets(), allowed)) {
+        return this.assertNothingPrivate(guideId, [customerId], outgoing, allowed)
+      }
+      this.clean.add(key)
     }
   }
 }

@@ -1,0 +1,199 @@
+/**
+ * The server for the coupon benchmark, in its own process: the flash-sale case, a whole
+ * brand sending one coupon at once. 50 guides, each with a book of 1,000 customers (remarks,
+ * descriptions, member records, as in a real book), one hot template with stock for the
+ * whole run, and a line of JSON on stdout saying where, with each guide's session cookie.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { sql } from 'kysely'
+import { buildApp } from '../../src/server/app'
+import { migrateToLatest, openDb } from '../../src/server/db'
+import { loadConfig } from '../../src/server/env'
+import { SessionsService } from '../../src/server/modules/sessions/sessions.service'
+
+const GUIDES = Number(process.env.BENCH_GUIDES ?? 50)
+const BOOK = Number(process.env.BENCH_BOOK ?? 1000)
+const now = Date.now()
+const databaseUrl = process.env.BENCH_DATABASE_URL
+const dataDir = mkdtempSync(path.join(tmpdir(), 'gs-bench-'))
+const env: Record<string, string> = {
+  SESSION_SECRET: 'bench-session-secret-that-is-long-enough',
+  DATA_DIR: dataDir,
+  PORT: '0',
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+}
+const config = loadConfig(env, { persistSecrets: false })
+let schema: string | undefined
+if (config.database.kind === 'postgres') {
+  schema = `bench_${randomBytes(4).toString('hex')}`
+  const pg = await import('pg')
+  const admin = new pg.default.Client({ connectionString: config.database.url })
+  await admin.connect()
+  await admin.query(`create schema ${schema}`)
+  await admin.end()
+}
+const db = openDb(config.database, { searchPath: schema, poolSize: 20 })
+await migrateToLatest(db)
+
+await db.kysely.insertInto('stores').values({ id: 'S1', name: '基准门店', city: '上海' }).execute()
+const guideIds = Array.from({ length: GUIDES }, (_, g) => `benchguide${g}`)
+await db.kysely
+  .insertInto('guides')
+  .values([
+    ...guideIds.map((id, g) => ({
+      user_id: id,
+      name: `导购${g}`,
+      avatar: null,
+      store_id: 'S1',
+      role: 'guide' as const,
+      customers_synced_at: now,
+      created_at: now,
+      updated_at: now,
+    })),
+    {
+      user_id: 'benchmanager',
+      name: '基准店长',
+      avatar: null,
+      store_id: 'S1',
+      role: 'manager' as const,
+      customers_synced_at: now,
+      created_at: now,
+      updated_at: now,
+    },
+  ])
+  .execute()
+
+const books: string[][] = []
+for (const [g, guide] of guideIds.entries()) {
+  const rows = Array.from({ length: BOOK }, (_, n) => `wmC${String(g).padStart(3, '0')}${String(n).padStart(22, '0')}`)
+  books.push(rows)
+  await db.kysely.transaction().execute(async (trx) => {
+    for (let start = 0; start < rows.length; start += 500) {
+      const batch = rows.slice(start, start + 500)
+      await trx
+        .insertInto('wecom_customers')
+        .values(
+          batch.map((id) => ({
+            external_user_id: id,
+            name: '顾客',
+            avatar: null,
+            type: 1,
+            gender: 2,
+            corp_name: null,
+            unionid: null,
+            fetched_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute()
+      await trx
+        .insertInto('wecom_follows')
+        .values(
+          batch.map((id, i) => ({
+            external_user_id: id,
+            user_id: guide,
+            remark: `张女士${g}x${start + i} 静安`,
+            description: '喜欢宽松版型',
+            tags: '[]',
+            added_at: now - i * 1000,
+            add_way: 1,
+            state: null,
+            remark_mobiles: '["13800138000"]',
+            updated_at: now,
+          })),
+        )
+        .execute()
+      const members = batch.filter((_, i) => i % 10 < 8)
+      await trx
+        .insertInto('members')
+        .values(
+          members.map((id) => ({
+            id: `M${id}`,
+            external_user_id: id,
+            phone: '13900139000',
+            name: '张女士',
+            level: 'gold',
+            points: 1200,
+            store_id: 'S1',
+            size_top: 'M',
+            size_bottom: '27',
+            size_dress: 'M',
+            size_shoes: '37',
+            style_preferences: '[]',
+            birthday: '05-12',
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute()
+    }
+  })
+}
+await sql`analyze`.execute(db.kysely)
+
+const { app, ctx } = await buildApp({ config, db, distDir: '/nonexistent' })
+await app.listen({ port: 0, host: '127.0.0.1' })
+const address = app.server.address()
+const port = typeof address === 'object' && address ? address.port : 0
+// Session rows as a sign-in makes them: every request below pays its lookup, as in production.
+const sessions = new SessionsService(ctx)
+const cookies = await Promise.all(guideIds.map(async (id) => `gs_session=${await sessions.start(id, undefined)}`))
+const manager = `gs_session=${await sessions.start('benchmanager', undefined)}`
+const created = await app.inject({
+  method: 'POST',
+  url: '/api/coupon-templates',
+  headers: { cookie: manager },
+  payload: {
+    name: '十点闪购券',
+    description: '全场满额可用',
+    kind: 'no_threshold',
+    value: 1000,
+    threshold: 0,
+    totalStock: 10_000_000,
+    perCustomerLimit: 100,
+    guideWeeklyQuota: 100_000,
+    validDays: 7,
+  },
+})
+if (created.statusCode !== 201) throw new Error(`template: ${created.statusCode} ${created.body}`)
+const templateId = (created.json() as { id: string }).id
+// Each guide sends to her own customers: (cookie, customer) pairs, guides interleaved.
+const pairs = Array.from({ length: GUIDES * BOOK }, (_, i) => {
+  const g = i % GUIDES
+  return { guide: g, customer: books[g]![Math.floor(i / GUIDES) % BOOK]! }
+})
+const profileFile = process.env.BENCH_CPU_PROFILE
+const inspector = profileFile ? await import('node:inspector/promises') : null
+const session = inspector ? new inspector.Session() : null
+if (session) {
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+}
+console.log(JSON.stringify({ port, cookies, pairs, templateId, db: db.kind }))
+
+process.on('SIGTERM', async () => {
+  if (session && profileFile) {
+    const { profile } = await session.post('Profiler.stop')
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(profileFile, JSON.stringify(profile))
+  }
+  const issued = await db.kysely
+    .selectFrom('coupon_issuances')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow()
+  process.stderr.write(`bench server: ${Number(issued.n)} issuances\n`)
+  await app.close()
+  await db.close()
+  if (schema && config.database.kind === 'postgres') {
+    const pg = await import('pg')
+    const admin = new pg.default.Client({ connectionString: config.database.url })
+    await admin.connect()
+    await admin.query(`drop schema ${schema} cascade`)
+    await admin.end()
+  }
+  process.exit(0)
+})
