@@ -1,7 +1,7 @@
 /**
  * "Was anything the profile reads written since?" on PostgreSQL, answered without a query
  * per request. Migration 0019's triggers `NOTIFY gs_changes` (payload: the schema) when
- * a statement writes one of those tables; one connection per instance LISTENs and counts.
+ * a row of one of those tables is written; one connection per instance LISTENs and counts.
  *
  * A notification arrives some time after its commit, so the count alone could miss a
  * write that committed a moment ago on another instance. `settled()` closes that gap
