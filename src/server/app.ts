@@ -190,6 +190,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  if (db.changes) db.changes.warn = (message, error) => app.log.warn({ err: error }, message)
   await app.register(fastifyCookie)
   if (config.wecom.mode === 'simulator') registerSimulatorBadge(app)
   // CSP, HSTS (https only), nosniff and the referrer policy: http/security-headers.ts.

@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../env'
+import { PgChangeWatch, type ChangeVersion } from './change-watch'
 import { migrations } from './migrations'
 import type { Database } from './schema'
 
@@ -30,10 +31,11 @@ export interface Db {
    */
   queryPrepared?: <Row>(name: string, sql: string, parameters: readonly unknown[]) => Promise<Row[]>
   /**
-   * SQLite only: a value that changes whenever anything in the database changed, from
-   * this process or another. Equal values mean nothing was written in between.
+   * A value that moves on whenever something was written, from this process or another:
+   * on SQLite anything at all, on PostgreSQL the tables a customer's profile reads
+   * (migration 0019, change-watch.ts). Equal values mean nothing was written in between.
    */
-  changeVersion?: () => string
+  changes?: ChangeVersion
   close(): Promise<void>
 }
 
@@ -122,12 +124,21 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
     sqlite.pragma('temp_store = memory')
     const { database, changeVersion } = instrumentSqlite(sqlite)
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
-    return { kysely, kind: 'sqlite', changeVersion, close: () => kysely.destroy() }
+    return {
+      kysely,
+      kind: 'sqlite',
+      // SQLite answers at once, for this process and any other on the file.
+      changes: { current: changeVersion, settled: changeVersion },
+      close: () => kysely.destroy(),
+    }
+  }
+  const connection = {
+    connectionString: config.url,
+    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   }
   const pool = new pg.Pool({
-    connectionString: config.url,
+    ...connection,
     max: options.poolSize ?? 10,
-    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
     // bigint columns hold epoch milliseconds, well inside Number's exact range.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -137,12 +148,18 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
     },
   })
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  // Connects on first use: a command-line import never asks.
+  const changes = new PgChangeWatch(connection)
   return {
     kysely,
     kind: 'postgres',
     queryPrepared: async <Row>(name: string, text: string, values: readonly unknown[]) =>
       (await pool.query<Row & pg.QueryResultRow>({ name, text, values: [...values] })).rows,
-    close: () => kysely.destroy(),
+    changes,
+    close: async () => {
+      await changes.close()
+      await kysely.destroy()
+    },
   }
 }
 

@@ -17,6 +17,7 @@ import * as wecomSync from './2026_12_05_0014_wecom_sync'
 import * as wecomResilience from './2026_12_05_0017_wecom_resilience'
 import * as rateLimits from './2026_12_05_0016_rate_limits'
 import * as privateTextVersion from './2026_12_06_0018_private_text_version'
+import * as changeNotify from './2026_12_06_0019_change_notify'
 
 /** Every migration, by its frozen name. Names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0017_wecom_resilience': wecomResilience,
   '2026_12_05_0016_rate_limits': rateLimits,
   '2026_12_06_0018_private_text_version': privateTextVersion,
+  '2026_12_06_0019_change_notify': changeNotify,
 }

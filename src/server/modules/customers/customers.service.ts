@@ -84,15 +84,17 @@ export class CustomersService {
 
   /**
    * The profile as the JSON the API sends. A revisit whose data has not changed is a
-   * string from memory, after one indexed read (or none, when SQLite says nothing was
-   * written since); anything else assembles the profile afresh.
+   * string from memory, after one indexed read (or none, when the database says nothing
+   * was written since: db/change-watch.ts); anything else assembles the profile afresh.
    */
   async getProfileJson(userId: string, externalUserId: string): Promise<string> {
-    const version = this.ctx.db.changeVersion?.() ?? null
+    const changes = this.ctx.db.changes
     const cached = this.profiles.get(userId, externalUserId)
     if (cached) {
-      let current = version !== null && cached.checkedAt === version
+      let current = cached.checkedAt !== null && cached.checkedAt === (await changes?.settled())
       if (!current) {
+        // Taken before the read, so a write the read misses moves it on.
+        const version = changes?.current() ?? null
         const token = await this.profileRepo.profileToken(externalUserId, userId)
         current = token?.token === cached.token
         if (current) cached.checkedAt = version
@@ -109,12 +111,12 @@ export class CustomersService {
     // The token is read before assembling and again after: the body is cached only if
     // nothing changed in between, so a write racing this read can never leave an old
     // body filed under the new token.
-    const versionBefore = this.ctx.db.changeVersion?.() ?? null
+    const versionBefore = changes?.current() ?? null
     const tokenBefore = await this.profileRepo.profileToken(externalUserId, userId)
     const profile = await this.getProfile(userId, externalUserId)
     const body = JSON.stringify(profile)
     const tokenAfter = await this.profileRepo.profileToken(externalUserId, userId)
-    const versionAfter = this.ctx.db.changeVersion?.() ?? null
+    const versionAfter = changes?.current() ?? null
     // A body flagged stale is not kept: once WeCom answers again the flag must go.
     if (tokenBefore && tokenAfter && tokenBefore.token === tokenAfter.token && !profile.wecomStale) {
       this.profiles.set(userId, externalUserId, {

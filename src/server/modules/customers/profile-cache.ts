@@ -3,8 +3,9 @@
  * only while the customer's version token still matches the database (one indexed read:
  * the WeCom copy, her follow entry, the member record, which order changes touch through
  * triggers), so an edit made anywhere — this instance, another one, an import — is seen
- * on the next read. Where the database can say cheaply that nothing at all was written
- * since the token was last checked (SQLite), even that read is skipped. The age limit
+ * on the next read. Where the database can say cheaply that nothing was written since the
+ * token was last checked (SQLite's own counters; PostgreSQL's notifications, db/change-watch.ts),
+ * even that read is skipped. The age limit
  * is a backstop for what the token does not cover (a store or product renamed).
  */
 export const PROFILE_CACHE_MAX_ENTRIES = 5000

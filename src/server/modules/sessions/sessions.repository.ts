@@ -1,4 +1,5 @@
 import type { Db, Trx } from '../../db'
+import { prepareQuery, type PreparedQuery } from '../../db/prepared'
 import type { SessionsTable } from '../../db/schema'
 
 export type RevokeReason = NonNullable<SessionsTable['revoked_reason']>
@@ -21,9 +22,17 @@ export interface SessionLookup {
  */
 export class SessionsRepository {
   private readonly db: Trx
+  /** Every API request runs this lookup: built once, and a named prepared statement on PostgreSQL. */
+  private readonly lookup: PreparedQuery<{ id: string }, RawLookup> | null
 
   constructor(database: Db | Trx) {
-    this.db = 'kysely' in database ? database.kysely : database
+    if ('kysely' in database) {
+      this.db = database.kysely
+      this.lookup = prepareQuery(database, (p: { id: string }) => lookupQuery(database.kysely, p.id))
+    } else {
+      this.db = database
+      this.lookup = null
+    }
   }
 
   async insert(row: { id: string; userId: string; now: number; expiresAt: number }): Promise<void> {
@@ -43,12 +52,7 @@ export class SessionsRepository {
 
   /** One primary-key lookup joined to her guide row: the only query a signed-in request costs. */
   async find(id: string): Promise<SessionLookup | undefined> {
-    const row = await this.db
-      .selectFrom('sessions as s')
-      .innerJoin('guides as g', 'g.user_id', 's.user_id')
-      .select(['s.id', 's.user_id', 's.created_at', 's.last_seen_at', 's.expires_at', 's.revoked_at', 'g.left_at'])
-      .where('s.id', '=', id)
-      .executeTakeFirst()
+    const row = this.lookup ? (await this.lookup({ id }))[0] : await lookupQuery(this.db, id).executeTakeFirst()
     if (!row) return undefined
     // PostgreSQL's bigint may arrive as a string; the comparisons need numbers.
     return {
@@ -102,3 +106,13 @@ export class SessionsRepository {
     await this.db.deleteFrom('sessions').where('user_id', '=', userId).where('expires_at', '<', before).execute()
   }
 }
+
+function lookupQuery(db: Trx, id: string) {
+  return db
+    .selectFrom('sessions as s')
+    .innerJoin('guides as g', 'g.user_id', 's.user_id')
+    .select(['s.id', 's.user_id', 's.created_at', 's.last_seen_at', 's.expires_at', 's.revoked_at', 'g.left_at'])
+    .where('s.id', '=', id)
+}
+
+type RawLookup = Awaited<ReturnType<ReturnType<typeof lookupQuery>['executeTakeFirstOrThrow']>>

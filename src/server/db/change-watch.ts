@@ -1,0 +1,179 @@
+/**
+ * "Was anything the profile reads written since?" on PostgreSQL, answered without a query
+ * per request. Migration 0019's triggers `NOTIFY gs_changes` (payload: the schema) when
+ * a row of one of those tables is written; one connection per instance LISTENs and counts.
+ *
+ * A notification arrives some time after its commit, so the count alone could miss a
+ * write that committed a moment ago on another instance. `settled()` closes that gap
+ * with a round trip on the listening connection: PostgreSQL sends a listener every
+ * notification of a transaction committed before the statement ran ahead of the
+ * statement's ReadyForQuery (the committing backend signals listeners before its own
+ * client hears "committed"). One such round trip answers every request that arrived
+ * before it started, so under load it costs a fraction of a query per request.
+ *
+ * While the connection is down (or before it is up) both answers are null, which sends
+ * callers back to reading what they need; a reconnect starts a new epoch, so nothing
+ * checked before the gap counts as current after it.
+ */
+import pg from 'pg'
+
+export interface ChangeVersion {
+  /** This instance's count now. Taken before a read, it dates the read (null: cannot say). */
+  current(): string | null
+  /**
+   * The count once every write committed before this call is in it: equal to an earlier
+   * `current()` means none of those tables was written since (null: cannot say).
+   */
+  settled(): string | null | Promise<string | null>
+  /** Told when the watch stops working for a while (PostgreSQL: its connection is lost). */
+  warn?: (message: string, error: unknown) => void
+}
+
+export const CHANGES_CHANNEL = 'gs_changes'
+/** A round trip that takes longer than this counts as the connection being down. */
+const SETTLE_TIMEOUT_MS = 2000
+const RECONNECT_MS = [100, 1000, 5000] as const
+
+interface Round {
+  promise: Promise<string | null>
+  resolve: (version: string | null) => void
+}
+
+export class PgChangeWatch implements ChangeVersion {
+  private client: pg.Client | null = null
+  private connecting: Promise<void> | null = null
+  private live = false
+  private closed = false
+  private epoch = 0
+  private count = 0
+  private failures = 0
+  private schema = ''
+  private running: Round | null = null
+  private next: Round | null = null
+  private retryTimer: NodeJS.Timeout | undefined
+
+  warn?: (message: string, error: unknown) => void
+  /** The listening connection's server process, while there is one (tests end it). */
+  backendPid: number | null = null
+
+  constructor(private readonly clientConfig: pg.ClientConfig) {}
+
+  current(): string | null {
+    if (!this.live) {
+      this.start()
+      return null
+    }
+    return `${this.epoch}:${this.count}`
+  }
+
+  settled(): string | null | Promise<string | null> {
+    if (!this.live) {
+      this.start()
+      return null
+    }
+    // A round already under way may have started before this call: wait for the one after.
+    if (!this.running) return this.round((this.running = makeRound())).promise
+    this.next ??= makeRound()
+    return this.next.promise
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    clearTimeout(this.retryTimer)
+    this.goDown()
+    await this.connecting?.catch(() => undefined)
+  }
+
+  /** Connect and LISTEN, once at a time; every caller meanwhile gets null. */
+  private start(): void {
+    if (this.connecting || this.live || this.closed || this.retryTimer) return
+    this.connecting = this.connect().finally(() => (this.connecting = null))
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ ...this.clientConfig, application_name: 'guide-sidebar change watch' })
+    client.on('error', (error) => this.lost(client, error))
+    client.on('end', () => this.lost(client, new Error('connection ended')))
+    client.on('notification', (message) => {
+      if (client === this.client && message.channel === CHANGES_CHANNEL && message.payload === this.schema) this.count++
+    })
+    try {
+      await client.connect()
+      const { rows } = await client.query<{ schema: string; pid: number }>(
+        'select current_schema() as schema, pg_backend_pid() as pid',
+      )
+      await client.query(`listen ${CHANGES_CHANNEL}`)
+      if (this.closed) throw new Error('closed while connecting')
+      this.schema = rows[0]!.schema
+      this.backendPid = rows[0]!.pid
+      this.client = client
+      // A new epoch: whatever was counted before the gap says nothing about it.
+      this.epoch++
+      this.count = 0
+      this.failures = 0
+      this.live = true
+    } catch (error) {
+      await client.end().catch(() => undefined)
+      if (!this.closed) this.lost(client, error)
+    }
+  }
+
+  /** One round trip on the listening connection; then the next round, if anyone joined it. */
+  private round(round: Round): Round {
+    const client = this.client
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), SETTLE_TIMEOUT_MS)))
+    const trip = client
+      ? client.query('select 1').then(
+          () => 'done' as const,
+          (error: unknown) => error,
+        )
+      : Promise.resolve(new Error('not connected'))
+    void Promise.race([trip, timeout]).then((outcome) => {
+      clearTimeout(timer)
+      // Gone down meanwhile: this round was answered null then.
+      if (this.running !== round) return
+      if (outcome === 'done' && this.live && client === this.client) {
+        round.resolve(`${this.epoch}:${this.count}`)
+      } else {
+        round.resolve(null)
+        if (client) this.lost(client, outcome === 'timeout' ? new Error('no answer in time') : outcome)
+        if (this.running !== round) return
+      }
+      this.running = this.next
+      this.next = null
+      if (this.running) this.round(this.running)
+    })
+    return round
+  }
+
+  private lost(client: pg.Client, error: unknown): void {
+    if (this.closed || (this.client !== null && client !== this.client)) return
+    if (this.live) this.warn?.('Lost the change notifications connection; profiles are checked by query until it is back', error)
+    this.goDown()
+    if (this.retryTimer) return
+    const delay = RECONNECT_MS[Math.min(this.failures++, RECONNECT_MS.length - 1)]
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined
+      this.start()
+    }, delay)
+    this.retryTimer.unref()
+  }
+
+  private goDown(): void {
+    this.live = false
+    this.backendPid = null
+    const client = this.client
+    this.client = null
+    if (client) void client.end().catch(() => undefined)
+    for (const round of [this.running, this.next]) round?.resolve(null)
+    this.running = null
+    this.next = null
+  }
+}
+
+function makeRound(): Round {
+  let resolve!: (version: string | null) => void
+  const promise = new Promise<string | null>((r) => (resolve = r))
+  return { promise, resolve }
+}
