@@ -9,6 +9,8 @@ import { createLatest } from './useLatest'
  * this page shows at once and is refreshed quietly; a new customer shows a skeleton. The
  * profile is looked up by id, so switching customers can never show the previous one.
  */
+const JUST_LOADED_MS = 3_000
+
 export function useCustomerProfile(externalUserId: MaybeRefOrGetter<string | null>) {
   const store = useCustomersStore()
   const status = ref<LoadStatus>('idle')
@@ -30,7 +32,9 @@ export function useCustomerProfile(externalUserId: MaybeRefOrGetter<string | nul
     error.value = null
     status.value = 'loading'
     await latest.run(
-      () => store.load(id),
+      // Just loaded (the start-up warm-up fetched her while the screen's code came): shown
+      // as it is, not fetched twice in the same second.
+      () => store.load(id, { freshForMs: JUST_LOADED_MS }),
       () => {
         status.value = 'done'
       },

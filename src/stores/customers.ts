@@ -28,6 +28,8 @@ export const useCustomersStore = defineStore('customers', () => {
   const profiles = shallowReactive(new Map<string, CustomerProfile>())
   const inflight = new Map<string, Promise<CustomerProfile>>()
   const sequences = new Map<string, WriteSequence>()
+  /** When each profile last came from the server (by this page's clock). */
+  const loadedAt = new Map<string, number>()
 
   function sequenceOf(externalUserId: string): WriteSequence {
     let sequence = sequences.get(externalUserId)
@@ -48,6 +50,7 @@ export const useCustomersStore = defineStore('customers', () => {
         // write's own answer (or the reload after it) is the newer truth.
         const current = sequence.seq === seqAtStart && quietAtStart
         if (current || !profiles.has(externalUserId)) profiles.set(externalUserId, profile)
+        loadedAt.set(externalUserId, Date.now())
         return profiles.get(externalUserId) ?? profile
       })
       .catch((failure: unknown) => {
@@ -62,9 +65,18 @@ export const useCustomersStore = defineStore('customers', () => {
     return pending
   }
 
-  /** Her profile from the server; a load already on its way is shared. */
-  function load(externalUserId: string): Promise<CustomerProfile> {
-    return inflight.get(externalUserId) ?? fetchProfile(externalUserId)
+  /**
+   * Her profile from the server; a load already on its way is shared. `freshForMs`: a
+   * profile that came less than that long ago is answered as it is (the screen opening
+   * right after the start-up load asked for her need not ask again).
+   */
+  function load(externalUserId: string, options: { freshForMs?: number } = {}): Promise<CustomerProfile> {
+    const pending = inflight.get(externalUserId)
+    if (pending) return pending
+    const known = profiles.get(externalUserId)
+    const age = Date.now() - (loadedAt.get(externalUserId) ?? -Infinity)
+    if (known && options.freshForMs && age >= 0 && age < options.freshForMs) return Promise.resolve(known)
+    return fetchProfile(externalUserId)
   }
 
   /**

@@ -190,6 +190,16 @@ export async function measureNamePaint(options: { runs?: number; build?: boolean
           which === 'bare' ? await coldPage(browser, {}) : await coldPage(browser, { cookies, userId: customer.externalUserId })
         await page.goto(which === 'bare' ? barePage.url : `${publicUrl}/`)
         times[which] = await paintTime(page, which === 'bare' ? 'fcp' : 'customer-name')
+        // NAME_PAINT_TRACE=1: what the sidebar fetched, and when, for finding what it waits on.
+        if (which === 'name' && process.env.NAME_PAINT_TRACE) {
+          const trace = await page.evaluate(() =>
+            performance
+              .getEntriesByType('resource')
+              .map((e) => e as PerformanceResourceTiming)
+              .map((e) => `${e.startTime.toFixed(0)}→${e.responseEnd.toFixed(0)} ${e.name.replace(location.origin, '')}`),
+          )
+          console.log(`name at ${times.name.toFixed(0)} ms; requests:\n  ${trace.join('\n  ')}`)
+        }
         if (which === 'name') {
           const shown = await page.getByTestId('customer-name').textContent()
           if (shown !== customer.follows[0]!.remark) throw new Error(`the sidebar showed "${shown}", not her name`)

@@ -6,8 +6,10 @@ import { CATALOG_SEARCH_BUDGET_MS, LOOKBOOK_HTML_BUDGET_KB, LOOKBOOK_JS_BUDGET_K
 import { PROFILE_RATIO_BUDGET, measureProfile } from './customer-profile'
 import { IMPORT_BUDGET_SECONDS, measureImport } from './import'
 import { SEARCH_BUDGET_MS, measureReplySearch } from './reply-search'
+import { formatNamePaint, measureNamePaint } from './name-paint'
 
 const failures: string[] = []
+const PG_PROFILE_RATIO_BUDGET = 0.35
 
 const bundle = measureBundle()
 console.log(
@@ -16,6 +18,11 @@ console.log(
     `${bundle.profilePaintJsKb.toFixed(1)} KB to paint her profile (budget ${PROFILE_PAINT_JS_BUDGET_KB} KB)`,
 )
 if (!bundle.ok) failures.push('sidebar JS over budget')
+
+// The app was just built by the bundle bench.
+const namePaint = await measureNamePaint({ build: false })
+console.log(formatNamePaint(namePaint))
+if (namePaint && !namePaint.ok) failures.push('her name on screen')
 
 const search = await measureReplySearch()
 const fmt = (t: { indexMs: number; p95Ms: number; maxMs: number }) =>
@@ -61,15 +68,16 @@ const databases = [undefined, process.env.BENCH_DATABASE_URL].filter((url, i) =>
 for (const databaseUrl of databases) {
   for (const profileCache of [true, false]) {
     const report = await measureProfile({ databaseUrl, profileCache, seconds: Number(process.env.BENCH_SECONDS ?? 10) })
+    // Revisits: the embedded default (SQLite) keeps 40 % of health, PostgreSQL 35 %.
+    const budget = report.db === 'sqlite' ? PROFILE_RATIO_BUDGET : PG_PROFILE_RATIO_BUDGET
     console.log(
       `\nGET /api/customers/:id on ${report.db}, 100k customers, warm cache, 50 connections, ` +
         `${profileCache ? 'revisits (profile cache on)' : 'every read from the database (profile cache off)'}:\n` +
         `  health : ${report.health.requestsPerSecond.toFixed(0)} req/s, p99 ${report.health.p99Ms} ms\n` +
         `  profile: ${report.profile.requestsPerSecond.toFixed(0)} req/s, p99 ${report.profile.p99Ms} ms, non-2xx ${report.profile.non2xx}\n` +
-        `  ratio  : ${(report.ratio * 100).toFixed(0)} %${profileCache && report.db === 'sqlite' ? ` (budget ≥ ${PROFILE_RATIO_BUDGET * 100} %)` : ' (reported, no budget)'}`,
+        `  ratio  : ${(report.ratio * 100).toFixed(0)} %${profileCache ? ` (budget ≥ ${budget * 100} %)` : ' (reported, no budget)'}`,
     )
-    // The budget is the embedded default's (SQLite); PostgreSQL is reported alongside.
-    if (profileCache && report.db === 'sqlite' && !report.ok) failures.push(`profile throughput on ${report.db}`)
+    if (profileCache && report.ratio < budget) failures.push(`profile throughput on ${report.db}`)
   }
 }
 

@@ -24,7 +24,12 @@ export async function mountPage(component: Component, props: Record<string, unkn
   await router.push('/')
   await router.isReady()
   const wrapper = mount(component, { props, global: { plugins: [pinia, router] }, attachTo: document.body })
-  // Editors and panels are async components: their code arrives just after the first render.
+  // Editors mount once the page is idle, and they and the panels are async components:
+  // their code arrives just after. A test starts from the page as she would find it.
+  // (happy-dom has no idle callback: useAfterPaint waits for a frame and a task.)
+  // A test on fake timers drives time itself (and opens no editor).
+  if (!vi.isFakeTimers()) await new Promise<void>((resolve) => window.requestAnimationFrame(() => setTimeout(resolve, 1)))
+  await flushPromises()
   await vi.dynamicImportSettled()
   await flushPromises()
   return { wrapper, router, pinia }
