@@ -4,39 +4,15 @@
  * descriptions, member records, as in a real book), one hot template with stock for the
  * whole run, and a line of JSON on stdout saying where, with each guide's session cookie.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { sql } from 'kysely'
-import { buildApp } from '../../src/server/app'
-import { migrateToLatest, openDb } from '../../src/server/db'
-import { loadConfig } from '../../src/server/env'
 import { SessionsService } from '../../src/server/modules/sessions/sessions.service'
+import { listenWhenIdle, openBenchDatabase, serveUntilStopped } from './bench-server'
 
 const GUIDES = Number(process.env.BENCH_GUIDES ?? 50)
 const BOOK = Number(process.env.BENCH_BOOK ?? 1000)
 const now = Date.now()
-const databaseUrl = process.env.BENCH_DATABASE_URL
-const dataDir = mkdtempSync(path.join(tmpdir(), 'gs-bench-'))
-const env: Record<string, string> = {
-  SESSION_SECRET: 'bench-session-secret-that-is-long-enough',
-  DATA_DIR: dataDir,
-  PORT: '0',
-  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-}
-const config = loadConfig(env, { persistSecrets: false })
-let schema: string | undefined
-if (config.database.kind === 'postgres') {
-  schema = `bench_${randomBytes(4).toString('hex')}`
-  const pg = await import('pg')
-  const admin = new pg.default.Client({ connectionString: config.database.url })
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  await admin.end()
-}
-const db = openDb(config.database, { searchPath: schema, poolSize: 20 })
-await migrateToLatest(db)
+const bench = await openBenchDatabase()
+const { db } = bench
 
 await db.kysely.insertInto('stores').values({ id: 'S1', name: '基准门店', city: '上海' }).execute()
 const guideIds = Array.from({ length: GUIDES }, (_, g) => `benchguide${g}`)
@@ -134,10 +110,7 @@ for (const [g, guide] of guideIds.entries()) {
 }
 await sql`analyze`.execute(db.kysely)
 
-const { app, ctx } = await buildApp({ config, db, distDir: '/nonexistent' })
-await app.listen({ port: 0, host: '127.0.0.1' })
-const address = app.server.address()
-const port = typeof address === 'object' && address ? address.port : 0
+const { app, ctx, port, ...built } = await listenWhenIdle(bench)
 // Session rows as a sign-in makes them: every request below pays its lookup, as in production.
 const sessions = new SessionsService(ctx)
 const cookies = await Promise.all(guideIds.map(async (id) => `gs_session=${await sessions.start(id, undefined)}`))
@@ -165,35 +138,10 @@ const pairs = Array.from({ length: GUIDES * BOOK }, (_, i) => {
   const g = i % GUIDES
   return { guide: g, customer: books[g]![Math.floor(i / GUIDES) % BOOK]! }
 })
-const profileFile = process.env.BENCH_CPU_PROFILE
-const inspector = profileFile ? await import('node:inspector/promises') : null
-const session = inspector ? new inspector.Session() : null
-if (session) {
-  session.connect()
-  await session.post('Profiler.enable')
-  await session.post('Profiler.start')
-}
-console.log(JSON.stringify({ port, cookies, pairs, templateId, db: db.kind }))
-
-process.on('SIGTERM', async () => {
-  if (session && profileFile) {
-    const { profile } = await session.post('Profiler.stop')
-    const { writeFileSync } = await import('node:fs')
-    writeFileSync(profileFile, JSON.stringify(profile))
-  }
+await serveUntilStopped(bench, { app, ctx, ...built }, { port, cookies, pairs, templateId }, async () => {
   const issued = await db.kysely
     .selectFrom('coupon_issuances')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow()
   process.stderr.write(`bench server: ${Number(issued.n)} issuances\n`)
-  await app.close()
-  await db.close()
-  if (schema && config.database.kind === 'postgres') {
-    const pg = await import('pg')
-    const admin = new pg.default.Client({ connectionString: config.database.url })
-    await admin.connect()
-    await admin.query(`drop schema ${schema} cascade`)
-    await admin.end()
-  }
-  process.exit(0)
 })

@@ -3,40 +3,16 @@
  * customers of one guide (eight in ten members with three orders each, as in a real book), the app listening on a free
  * port, and a line of JSON on stdout saying where and with which session cookie.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { sql } from 'kysely'
-import { buildApp } from '../../src/server/app'
-import { migrateToLatest, openDb } from '../../src/server/db'
-import { loadConfig } from '../../src/server/env'
 import { searchText } from '../../src/server/modules/customers/search-key'
 import { SessionsService } from '../../src/server/modules/sessions/sessions.service'
+import { listenWhenIdle, openBenchDatabase, serveUntilStopped } from './bench-server'
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000)
 const GUIDE = 'benchguide'
 const now = Date.now()
-const databaseUrl = process.env.BENCH_DATABASE_URL
-const dataDir = mkdtempSync(path.join(tmpdir(), 'gs-bench-'))
-const env: Record<string, string> = {
-  SESSION_SECRET: 'bench-session-secret-that-is-long-enough',
-  DATA_DIR: dataDir,
-  PORT: '0',
-  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-}
-const config = loadConfig(env, { persistSecrets: false })
-let schema: string | undefined
-if (config.database.kind === 'postgres') {
-  schema = `bench_${randomBytes(4).toString('hex')}`
-  const pg = await import('pg')
-  const admin = new pg.default.Client({ connectionString: config.database.url })
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  await admin.end()
-}
-const db = openDb(config.database, { searchPath: schema, poolSize: 20 })
-await migrateToLatest(db)
+const bench = await openBenchDatabase()
+const { db } = bench
 
 const ids: string[] = []
 await db.kysely.insertInto('stores').values({ id: 'S1', name: '基准门店', city: '上海' }).execute()
@@ -180,45 +156,9 @@ await db.kysely.updateTable('wecom_customers').set({ fetched_at: Date.now() }).e
 await sql`analyze`.execute(db.kysely)
 
 const profileCacheSize = process.env.BENCH_PROFILE_CACHE === 'off' ? 0 : undefined
-const { app, ctx } = await buildApp({ config, db, distDir: '/nonexistent', profileCacheSize })
-await app.listen({ port: 0, host: '127.0.0.1' })
-// Listening starts the server's own jobs (today's tasks for all 100k customers, search
-// keys, order credits): measured alongside, they would steal the CPU the requests need.
-const jobsStarted = Date.now()
-await ctx.background.idle()
-process.stderr.write(`bench server: startup jobs done in ${((Date.now() - jobsStarted) / 1000).toFixed(1)} s\n`)
-const address = app.server.address()
-const port = typeof address === 'object' && address ? address.port : 0
+const built = await listenWhenIdle(bench, { profileCacheSize })
 // A session row as a sign-in makes it: every request below pays its lookup, as in production.
-const cookie = `gs_session=${await new SessionsService(ctx).start(GUIDE, undefined)}`
+const cookie = `gs_session=${await new SessionsService(built.ctx).start(GUIDE, undefined)}`
 // The sample mixes member and WeCom-only profiles in the proportions of the book.
 const sample = Array.from({ length: 2000 }, (_, i) => ids[(i * 7919) % ids.length]!)
-// BENCH_CPU_PROFILE=file.cpuprofile records the server's CPU while it is under load
-// (seeding excluded), for finding where a request's time goes.
-const profileFile = process.env.BENCH_CPU_PROFILE
-const inspector = profileFile ? await import('node:inspector/promises') : null
-const session = inspector ? new inspector.Session() : null
-if (session) {
-  session.connect()
-  await session.post('Profiler.enable')
-  await session.post('Profiler.start')
-}
-console.log(JSON.stringify({ port, cookie, sample, db: db.kind }))
-
-process.on('SIGTERM', async () => {
-  if (session && profileFile) {
-    const { profile } = await session.post('Profiler.stop')
-    const { writeFileSync } = await import('node:fs')
-    writeFileSync(profileFile, JSON.stringify(profile))
-  }
-  await app.close()
-  await db.close()
-  if (schema && config.database.kind === 'postgres') {
-    const pg = await import('pg')
-    const admin = new pg.default.Client({ connectionString: config.database.url })
-    await admin.connect()
-    await admin.query(`drop schema ${schema} cascade`)
-    await admin.end()
-  }
-  process.exit(0)
-})
+await serveUntilStopped(bench, built, { port: built.port, cookie, sample })
