@@ -45,6 +45,7 @@ describe.skipIf(!DATABASE)(
     const demo = buildDemoData(clock.value)
     const dbs: Db[] = []
     const apps: FastifyInstance[] = []
+    const contexts: { background: { idle(): Promise<void> } }[] = []
     let world: SimulatorWorld
     let cookie: string
 
@@ -94,8 +95,12 @@ describe.skipIf(!DATABASE)(
         self = built.app
         await built.app.ready()
         apps.push(built.app)
+        contexts.push(built.ctx)
       }
       cookie = await signIn(apps[0]!)
+      // Her first sign-in resyncs her customers in the background: those writes notify too,
+      // and one landing mid-test would look like a change nobody made.
+      for (const ctx of contexts) await ctx.background.idle()
       // Start listening on both and wait until they do: the tests are of the no-query path.
       for (const db of dbs) {
         db.changes!.current()
