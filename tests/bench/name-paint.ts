@@ -9,7 +9,7 @@
  * chat has this customer open, the guide already signed in (her session cookie, as in a
  * kept WeCom). "On screen" is the browser's own paint time for the name (Element Timing).
  */
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -80,14 +80,20 @@ async function serveBarePage(): Promise<{ url: string; server: Server }> {
 const PAINT_PROBE = () => {
   const seen: Record<string, number> = {}
   ;(window as unknown as { __paints: typeof seen }).__paints = seen
+  // Only recorded while the bench's CPU profiler listens (NAME_PAINT_PROFILE): until the paint.
+  // (No named helpers in here: tsx would wrap them in a `__name` the page does not have.)
+  console.profile('until-paint')
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       if (entry.name === 'first-contentful-paint') seen.fcp = entry.startTime
+      // The bare page (no WeCom bridge) is done at its first paint.
+      if (entry.name === 'first-contentful-paint' && !('WeixinJSBridge' in window)) console.profileEnd('until-paint')
     }
   }).observe({ type: 'paint', buffered: true })
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries() as (PerformanceEntry & { identifier: string; renderTime: number })[]) {
       seen[entry.identifier] ??= entry.renderTime || entry.startTime
+      if (entry.identifier === 'customer-name') console.profileEnd('until-paint')
     }
   }).observe({ type: 'element', buffered: true })
 }
@@ -96,6 +102,7 @@ const PAINT_PROBE = () => {
 const BRIDGE = (userId: string) => {
   ;(window as unknown as { WeixinJSBridge: unknown }).WeixinJSBridge = {
     invoke(name: string, _params: unknown, callback: (r: Record<string, unknown>) => void) {
+      ;((window as unknown as { __bridge?: string[] }).__bridge ??= []).push(`${performance.now().toFixed(0)} ${name}`)
       const answers: Record<string, Record<string, unknown>> = {
         agentConfig: { err_msg: 'agentConfig:ok', checkResult: {} },
         getContext: { err_msg: 'getContext:ok', entry: 'single_chat_tools' },
@@ -116,16 +123,48 @@ async function coldPage(browser: Browser, options: { cookies?: Parameters<Browse
   const page = await context.newPage()
   const cdp = await context.newCDPSession(page)
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN })
-  return { context, page }
+  return { context, page, cdp }
+}
+
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number }
+}
+
+/** NAME_PAINT_PROFILE=1: where the page's main thread spent its time, by script (self time). */
+function summarizeProfile(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }): string {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]))
+  const byScript = new Map<string, number>()
+  const byFunction = new Map<string, number>()
+  profile.samples.forEach((id, i) => {
+    const frame = byNode.get(id)!.callFrame
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000
+    const script = frame.url.replace(/^https?:\/\/[^/]+/, '') || `(${frame.functionName || 'native'})`
+    byScript.set(script, (byScript.get(script) ?? 0) + ms)
+    const fn = `${frame.functionName || '(anonymous)'} ${script}:${frame.lineNumber}`
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms)
+  })
+  const top = (map: Map<string, number>, n: number) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, ms]) => `  ${ms.toFixed(0).padStart(5)} ms  ${name}`)
+      .join('\n')
+  return `self time by script:\n${top(byScript, 15)}\nby function:\n${top(byFunction, 20)}`
 }
 
 async function paintTime(page: import('playwright-core').Page, key: string): Promise<number> {
-  const handle = await page.waitForFunction(
-    (k) => (window as unknown as { __paints?: Record<string, number> }).__paints?.[k],
-    key,
-    { timeout: 60_000, polling: 50 },
-  )
-  return (await handle.jsonValue()) as number
+  try {
+    const handle = await page.waitForFunction(
+      (k) => (window as unknown as { __paints?: Record<string, number> }).__paints?.[k],
+      key,
+      { timeout: 60_000, polling: 50 },
+    )
+    return (await handle.jsonValue()) as number
+  } catch (error) {
+    const shown = await page.evaluate(() => document.body.innerText.slice(0, 300)).catch(() => '(page gone)')
+    throw new Error(`no ${key} paint at ${page.url()}; the page shows: ${shown}`, { cause: error })
+  }
 }
 
 export async function measureNamePaint(options: { runs?: number; build?: boolean } = {}): Promise<NamePaintReport | null> {
@@ -186,10 +225,25 @@ export async function measureNamePaint(options: { runs?: number; build?: boolean
       const times: Record<'bare' | 'name', number> = { bare: 0, name: 0 }
       const order = round % 2 === 0 ? (['bare', 'name'] as const) : (['name', 'bare'] as const)
       for (const which of order) {
-        const { context, page } =
+        const { context, page, cdp } =
           which === 'bare' ? await coldPage(browser, {}) : await coldPage(browser, { cookies, userId: customer.externalUserId })
+        // NAME_PAINT_PROFILE=1: where the main thread's time went until the paint (the page
+        // ends the profile itself when it sees the paint, see PAINT_PROBE).
+        const profiled = process.env.NAME_PAINT_PROFILE
+          ? new Promise<unknown>((resolve) => cdp.on('Profiler.consoleProfileFinished', (event) => resolve(event.profile)))
+          : null
+        if (profiled) {
+          await cdp.send('Profiler.enable')
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+        }
         await page.goto(which === 'bare' ? barePage.url : `${publicUrl}/`)
         times[which] = await paintTime(page, which === 'bare' ? 'fcp' : 'customer-name')
+        if (profiled) {
+          const profile = await profiled
+          const file = process.env.NAME_PAINT_PROFILE!
+          if (file.endsWith('.json')) writeFileSync(file.replace('.json', `-${which}.json`), JSON.stringify(profile))
+          console.log(`${which} painted at ${times[which].toFixed(0)} ms; ${summarizeProfile(profile as never)}`)
+        }
         // NAME_PAINT_TRACE=1: what the sidebar fetched, and when, for finding what it waits on.
         if (which === 'name' && process.env.NAME_PAINT_TRACE) {
           const trace = await page.evaluate(() =>
@@ -198,7 +252,10 @@ export async function measureNamePaint(options: { runs?: number; build?: boolean
               .map((e) => e as PerformanceResourceTiming)
               .map((e) => `${e.startTime.toFixed(0)}→${e.responseEnd.toFixed(0)} ${e.name.replace(location.origin, '')}`),
           )
-          console.log(`name at ${times.name.toFixed(0)} ms; requests:\n  ${trace.join('\n  ')}`)
+          const bridge = await page.evaluate(() => (window as unknown as { __bridge?: string[] }).__bridge ?? [])
+          console.log(
+            `name at ${times.name.toFixed(0)} ms; bridge calls: ${bridge.join(', ')}; requests:\n  ${trace.join('\n  ')}`,
+          )
         }
         if (which === 'name') {
           const shown = await page.getByTestId('customer-name').textContent()
