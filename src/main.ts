@@ -46,12 +46,17 @@ function warmUp(pinia: Pinia): void {
     .resolve()
     .then(async (entry): Promise<void> => {
       const view = viewForEntry(entry)
+      // Asked before the screen's code is requested: that request inserts a few dozen
+      // preload links, which on a slow phone would hold WeCom's answer back.
+      const contact =
+        view === 'customer' ? primeCurrentContact('customer') : view === 'group' ? primeCurrentContact('chat') : null
       preloadView(view)
       if (view === 'customer') {
-        const externalUserId = await primeCurrentContact('customer')
-        await signedIn
+        const externalUserId = await contact!
+        // Not waiting for /api/me: the cookie is sent either way, and if she is signed out
+        // this fails quietly while the router sends her to sign in.
         await useCustomersStore(pinia).load(externalUserId)
-      } else if (view === 'group') await primeCurrentContact('chat')
+      }
     })
     .catch(() => {
       // Each screen reports its own failure with a way to retry.
@@ -87,9 +92,13 @@ async function start(): Promise<void> {
     },
     { immediate: true },
   )
-  app.use(createAppRouter({ cameBackFromLogin }))
+  const router = createAppRouter({ cameBackFromLogin })
+  app.use(router)
   if (isWeCom || isPreviewFrame) warmUp(pinia)
   await dictionary
+  // Mounted once the first screen is known and its code is here, so it renders in one go;
+  // until then the page's own placeholder (index.html) is what she sees.
+  await router.isReady().catch(() => {})
   app.mount('#app')
 }
 

@@ -8,8 +8,9 @@ import {
 } from 'vue-router'
 import { isApiFailure } from '@/api/http'
 import { loadDeskWords } from '@/i18n'
-import type { EntryView } from '@/shared/entry'
+import { viewForEntry, type EntryView } from '@/shared/entry'
 import { loginUrl } from '@/api/session'
+import { useEntryStore } from '@/stores/entry'
 import { useSessionStore } from '@/stores/session'
 import { isPreviewFrame, isWeCom } from '@/wecom'
 import { returnPathWithMarker } from './login-marker'
@@ -65,7 +66,6 @@ export function createAppRouter(options: { cameBackFromLogin: boolean }): Router
     if (to.meta.public) return to.name === 'outside' ? { name: 'entry', replace: true } : true
     try {
       await useSessionStore().ensure()
-      return true
     } catch (error) {
       if (isApiFailure(error) && error.isUnauthorized) {
         if (options.cameBackFromLogin) return { name: 'problem', params: { kind: 'auth' }, replace: true }
@@ -74,9 +74,26 @@ export function createAppRouter(options: { cameBackFromLogin: boolean }): Router
       }
       return { name: 'problem', params: { kind: 'network' }, query: { to: to.fullPath }, replace: true }
     }
+    return to.name === 'entry' ? screenForEntry() : true
   })
 
   return router
+}
+
+const ROUTE_FOR_VIEW = { customer: 'current-customer', group: 'current-group', workbench: 'workbench' } as const
+
+/**
+ * Straight to the screen WeCom's entry leads to (the start-up warm-up is already asking):
+ * no entry screen to load and mount first. Only when the entry cannot be read does the
+ * entry screen show, with its retry.
+ */
+async function screenForEntry(): Promise<NavigationGuardReturn> {
+  try {
+    const entry = await useEntryStore().resolve()
+    return { name: ROUTE_FOR_VIEW[viewForEntry(entry)], replace: true }
+  } catch {
+    return true
+  }
 }
 
 /**
@@ -88,7 +105,8 @@ async function previewFrameGuard(to: RouteLocationNormalized): Promise<Navigatio
   if (to.meta.public) return true
   try {
     const me = await useSessionStore().ensure()
-    return me.preview ? true : { name: 'outside', replace: true }
+    if (!me.preview) return { name: 'outside', replace: true }
+    return to.name === 'entry' ? screenForEntry() : true
   } catch (error) {
     if (isApiFailure(error) && error.isUnauthorized) return { name: 'outside', replace: true }
     return { name: 'problem', params: { kind: 'network' }, query: { to: to.fullPath }, replace: true }

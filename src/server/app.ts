@@ -56,7 +56,7 @@ import { CustomersService } from './modules/customers/customers.service'
 import { groupsRoutes } from './modules/groups/groups.routes'
 import { GroupsService } from './modules/groups/groups.service'
 import { healthRoutes } from './modules/health/health.routes'
-import { jssdkRoutes, signPageForWecom } from './modules/jssdk/jssdk.routes'
+import { isWecomClient, jssdkRoutes, signPageForWecom } from './modules/jssdk/jssdk.routes'
 import { mediaAssetRoutes } from './modules/media/assets.routes'
 import { demoArtRoutes } from './modules/media/demo-art.routes'
 import { mediaRoutes } from './modules/media/media.routes'
@@ -345,6 +345,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await registerStatic(app, assets)
   const pageFallback = createPageFallback(assets, config.dataDir, config.wecom.mode === 'simulator', async (request) => ({
     locale: detectLocale(request.headers.cookie ?? '', request.headers['user-agent'] ?? ''),
+    wecom: isWecomClient(request),
     signature: await signPageForWecom(ctx, request),
   }))
   app.setNotFoundHandler(async (request, reply) => {

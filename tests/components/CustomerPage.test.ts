@@ -3,7 +3,7 @@ import { ApiFailure } from '../../src/api/http'
 import CustomerPage from '../../src/pages/sidebar/CustomerPage.vue'
 import type { CustomerProfile } from '../../src/shared/customer'
 import { profile } from '../helpers/fixtures'
-import { deferred, flushPromises, mountPage } from './helpers'
+import { deferred, flushPromises, mountPage, nextPaint } from './helpers'
 
 const api = vi.hoisted(() => ({ fetchCustomer: vi.fn() }))
 const wecom = vi.hoisted(() => ({ getCurrentCustomerId: vi.fn() }))
@@ -56,14 +56,19 @@ describe('CustomerPage for a given customer', () => {
     scrollTo.mockRestore()
   })
 
-  it('shows a skeleton, then the profile', async () => {
+  it('shows a skeleton, then her header, then her cards a frame later', async () => {
     const pending = deferred<CustomerProfile>()
     api.fetchCustomer.mockReturnValueOnce(pending.promise)
     const { wrapper } = await mountPage(CustomerPage, { externalUserId: 'wmAlice' })
     expect(wrapper.find('[data-testid=customer-header-skeleton]').exists()).toBe(true)
     pending.resolve(alice)
     await flushPromises()
+    // Her name is drawn alone first: building her cards does not hold it back.
     expect(wrapper.get('[data-testid=customer-name]').text()).toBe('爱丽丝')
+    expect(wrapper.find('[data-testid=facts-card]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid=customer-profile-skeleton]').exists()).toBe(true)
+    await nextPaint()
+    expect(wrapper.find('[data-testid=customer-profile-skeleton]').exists()).toBe(false)
     expect(wrapper.find('[data-testid=facts-card]').exists()).toBe(true)
     expect(wrapper.find('[data-testid=purchases-card]').text()).toContain('双面羊毛大衣')
     expect(api.fetchCustomer).toHaveBeenCalledWith('wmAlice')

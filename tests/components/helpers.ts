@@ -35,6 +35,12 @@ export async function mountPage(component: Component, props: Record<string, unkn
   return { wrapper, router, pinia }
 }
 
+/** One painted frame later (a frame callback, then a task), and whatever that set off. */
+export async function nextPaint(): Promise<void> {
+  await new Promise<void>((resolve) => window.requestAnimationFrame(() => setTimeout(resolve, 1)))
+  await flushPromises()
+}
+
 export function deferred<T>() {
   let resolve!: (value: T) => void
   let reject!: (error: unknown) => void

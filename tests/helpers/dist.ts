@@ -17,8 +17,15 @@ export function fakeDist(): string {
   writeFileSync(
     path.join(dir, '.vite', 'manifest.json'),
     JSON.stringify({
-      'index.html': { file: 'assets/index-abc.js', isEntry: true, imports: ['_vue-def.js'] },
+      'index.html': { file: 'assets/index-abc.js', isEntry: true, imports: ['_vue-def.js'], css: ['assets/index-abc.css'] },
       '_vue-def.js': { file: 'assets/vue-def.js' },
+      'src/pages/sidebar/CustomerPage.vue': {
+        file: 'assets/CustomerPage-444.js',
+        isDynamicEntry: true,
+        imports: ['_vue-def.js', '_avatar-555.js'],
+        css: ['assets/CustomerPage-444.css'],
+      },
+      '_avatar-555.js': { file: 'assets/avatar-555.js', css: ['assets/avatar-555.css', 'assets/index-abc.css'] },
       'src/i18n/zh-CN.ts': { file: 'assets/zh-CN-111.js', isDynamicEntry: true },
       'src/i18n/en-US.ts': { file: 'assets/en-US-222.js', isDynamicEntry: true, imports: ['_vue-def.js', '_vant-en-333.js'] },
       '_vant-en-333.js': { file: 'assets/vant-en-333.js' },

@@ -153,6 +153,33 @@ describe('the page, completed per request', () => {
     }
   })
 
+  it('preloads the customer screen inside WeCom (even without a signature), and nowhere else', async () => {
+    const t = await createTestApp('sqlite', { mode: 'real', distDir: fakeDist() })
+    try {
+      const screen = [
+        '<link rel="modulepreload" crossorigin href="/assets/CustomerPage-444.js">',
+        '<link rel="modulepreload" crossorigin href="/assets/avatar-555.js">',
+        '<link rel="preload" as="style" crossorigin href="/assets/CustomerPage-444.css">',
+        '<link rel="preload" as="style" crossorigin href="/assets/avatar-555.css">',
+      ]
+      t.world.injectFault('ticket/get', 48002)
+      const unsigned = (await t.app.inject({ method: 'GET', url: '/', headers: { 'user-agent': WXWORK } })).body
+      expect(signatureIn(unsigned)).toBeNull()
+      for (const tag of screen) expect(unsigned).toContain(tag)
+      const inWecom = (await t.app.inject({ method: 'GET', url: '/', headers: { 'user-agent': WXWORK } })).body
+      expect(signatureIn(inWecom)).not.toBeNull()
+      for (const tag of screen) expect(inWecom).toContain(tag)
+      // What the entry already loads is not named twice.
+      expect(inWecom.match(/href="\/assets\/vue-def.js"/g)).toHaveLength(1)
+      expect(inWecom).not.toContain('href="/assets/index-abc.css"')
+      // A plain browser (the desk, a customer's link) is not a chat's sidebar.
+      const browser = (await t.app.inject({ method: 'GET', url: '/' })).body
+      expect(browser).not.toContain('CustomerPage-444')
+    } finally {
+      await t.close()
+    }
+  })
+
   it('serves the page without a signature when WeCom will not give a ticket, and the app asks the endpoint instead', async () => {
     const t = await createTestApp('sqlite', { mode: 'real', distDir: fakeDist() })
     try {

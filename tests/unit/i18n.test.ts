@@ -85,6 +85,28 @@ describe('formatting', () => {
     expect(formatRelative(ago(400 * 86_400_000), 'en-US', NOW)).toBe('last year')
   })
 
+  it('words relative times exactly as Intl.RelativeTimeFormat does, in both languages', () => {
+    const units = [
+      ['minute', 60_000, [1, 2, 3, 59]],
+      ['hour', 3_600_000, [1, 2, 5, 23]],
+      ['day', 86_400_000, [1, 2, 3, 29]],
+      ['month', 30 * 86_400_000, [1, 2, 11]],
+      ['year', 365 * 86_400_000, [1, 2, 5]],
+    ] as const
+    // Noon, so whole hours back stay today and whole days back land on their calendar day.
+    const noon = new Date(2026, 5, 15, 12).getTime()
+    for (const target of ['zh-CN', 'en-US'] as const) {
+      const intl = new Intl.RelativeTimeFormat(target, { numeric: 'auto' })
+      expect(formatRelative(new Date(noon).toISOString(), target, noon)).toBe(intl.format(0, 'second'))
+      for (const [unit, ms, counts] of units) {
+        for (const n of counts) {
+          if (unit === 'hour' && n > 11) continue
+          expect(formatRelative(new Date(noon - n * ms).toISOString(), target, noon), `${n} ${unit}`).toBe(intl.format(-n, unit))
+        }
+      }
+    }
+  })
+
   it('leaves the year out for dates this year', () => {
     expect(formatDate('2026-03-02T04:00:00.000Z', 'zh-CN', NOW)).toBe('3月2日')
     expect(formatDate('2025-03-02T04:00:00.000Z', 'zh-CN', NOW)).toBe('2025年3月2日')

@@ -33,8 +33,13 @@ async function sign(ctx: AppContext, type: SignatureType, url: string): Promise<
  * on our public origin. Null outside WeCom, or when the ticket cannot be had just now (the
  * app then asks `/api/wecom/jssdk-signature`, which reports the failure properly).
  */
+/** WeCom's own webview (its user agent says `wxwork/<version>`). */
+export function isWecomClient(request: FastifyRequest): boolean {
+  return /wxwork\//i.test(request.headers['user-agent'] ?? '')
+}
+
 export async function signPageForWecom(ctx: AppContext, request: FastifyRequest): Promise<EmbeddedSignature | null> {
-  if (!/wxwork\//i.test(request.headers['user-agent'] ?? '')) return null
+  if (!isWecomClient(request)) return null
   const url = urlForSignature(`${publicOrigin(ctx.config, request)}${request.url}`)
   try {
     return { url, ...(await sign(ctx, 'agent', url)) }

@@ -21,11 +21,15 @@ export interface WebAssets {
   simulatorHtml: string | null
   /** Each language's dictionary chunk and the chunks it imports (`/assets/…`). */
   dictionaries: Record<AppLocale, string[]>
+  /** The customer screen's chunks and styles beyond what the entry loads (preloaded inside WeCom). */
+  customerScreen: { scripts: string[]; styles: string[] }
 }
 
 /** What one request's page is completed with. */
 export interface PageExtras {
   locale: AppLocale
+  /** Requested by WeCom's webview. */
+  wecom: boolean
   /** Inside WeCom: agentConfig's signature for the URL the page was requested with. */
   signature: EmbeddedSignature | null
 }
@@ -33,9 +37,11 @@ export interface PageExtras {
 interface ManifestChunk {
   file: string
   imports?: string[]
+  css?: string[]
 }
 
 const BRIDGE_ENTRY = 'src/simulator/bridge.ts'
+const CUSTOMER_SCREEN = 'src/pages/sidebar/CustomerPage.vue'
 const SIMULATOR_HTML = 'src/simulator/index.html'
 
 function escapeJsonForHtml(value: unknown): string {
@@ -50,10 +56,24 @@ function chunkFiles(manifest: Record<string, ManifestChunk>, key: string, seen =
   return [`/${chunk.file}`, ...(chunk.imports ?? []).flatMap((dep) => chunkFiles(manifest, dep, seen))]
 }
 
+/** The stylesheets of a chunk and of everything it imports. */
+function chunkStyles(manifest: Record<string, ManifestChunk>, key: string, seen = new Set<string>()): string[] {
+  if (seen.has(key) || !manifest[key]) return []
+  seen.add(key)
+  const chunk = manifest[key]
+  return [
+    ...(chunk.css ?? []).map((file) => `/${file}`),
+    ...(chunk.imports ?? []).flatMap((dep) => chunkStyles(manifest, dep, seen)),
+  ]
+}
+
 export function loadWebAssets(distDir: string, clientConfig: ClientConfig): WebAssets {
   const indexFile = path.join(distDir, 'index.html')
   const none = { 'zh-CN': [], 'en-US': [] }
-  if (!existsSync(indexFile)) return { distDir, appHtml: null, simulatorHtml: null, dictionaries: none }
+  const noScreen = { scripts: [], styles: [] }
+  if (!existsSync(indexFile)) {
+    return { distDir, appHtml: null, simulatorHtml: null, dictionaries: none, customerScreen: noScreen }
+  }
   let html = readFileSync(indexFile, 'utf8')
   const configTag = `<script id="gs-config" type="application/json">${escapeJsonForHtml(clientConfig)}</script>`
   const manifestFile = path.join(distDir, '.vite', 'manifest.json')
@@ -65,6 +85,11 @@ export function loadWebAssets(distDir: string, clientConfig: ClientConfig): WebA
   const dictionaries = Object.fromEntries(
     LOCALES.map((locale) => [locale, chunkFiles(manifest, `src/i18n/${locale}.ts`).filter((file) => !initial.has(file))]),
   ) as Record<AppLocale, string[]>
+  const initialStyles = new Set(chunkStyles(manifest, 'index.html'))
+  const customerScreen = {
+    scripts: chunkFiles(manifest, CUSTOMER_SCREEN).filter((file) => !initial.has(file)),
+    styles: chunkStyles(manifest, CUSTOMER_SCREEN).filter((file) => !initialStyles.has(file)),
+  }
   let headStart = ''
   if (clientConfig.mode === 'simulator') {
     const bridge = manifest[BRIDGE_ENTRY]?.file
@@ -78,15 +103,22 @@ export function loadWebAssets(distDir: string, clientConfig: ClientConfig): WebA
     appHtml: html,
     simulatorHtml: clientConfig.mode === 'simulator' && existsSync(simulatorFile) ? readFileSync(simulatorFile, 'utf8') : null,
     dictionaries,
+    customerScreen,
   }
 }
 
 /** The app's page for one request: its language, its dictionary preloaded, its signature. */
 export function renderAppPage(assets: WebAssets, extras: PageExtras): string | null {
   if (!assets.appHtml) return null
-  const preload = assets.dictionaries[extras.locale]
-    .map((file) => `<link rel="modulepreload" crossorigin href="${file}">`)
-    .join('')
+  // Inside WeCom the page is a chat's sidebar, almost always on a customer: her screen's
+  // code comes with the entry's instead of after WeCom has said who is open.
+  const screen = extras.wecom ? assets.customerScreen : { scripts: [], styles: [] }
+  const preload = [
+    ...[...assets.dictionaries[extras.locale], ...screen.scripts].map(
+      (file) => `<link rel="modulepreload" crossorigin href="${file}">`,
+    ),
+    ...screen.styles.map((file) => `<link rel="preload" as="style" crossorigin href="${file}">`),
+  ].join('')
   const signature = extras.signature
     ? `<script id="gs-signature" type="application/json">${escapeJsonForHtml(extras.signature)}</script>`
     : ''
