@@ -5,7 +5,7 @@ import { fetchClientConfig, fetchJssdkSignature } from './api/wecom'
 import App from './App.vue'
 import { embeddedClientConfig, embeddedSignature } from './app-config'
 import { loadLocale, locale } from './i18n'
-import { primeCurrentContact } from './composables/useCurrentContact'
+import { forgetPrimed, primeCurrentContact } from './composables/useCurrentContact'
 import { bestEffort } from './offline/best-effort'
 import { createAppRouter, preloadView } from './router'
 import { consumeLoginMarker } from './router/login-marker'
@@ -42,21 +42,20 @@ function warmUp(pinia: Pinia): void {
   }
   void signedIn.then(flushNotes, () => {})
   window.addEventListener('online', flushNotes)
+  // Most opens are from a chat's toolbar, on a customer: who is open is asked alongside
+  // where the app was opened, and her profile is requested the moment WeCom names her
+  // (WeCom names a customer only in her chat or profile). Elsewhere the ask just fails.
+  const customer = primeCurrentContact('customer')
+  // Not waiting for /api/me: the cookie is sent either way, and if she is signed out this
+  // fails quietly while the router sends her to sign in.
+  void customer.then((externalUserId) => useCustomersStore(pinia).load(externalUserId)).catch(() => {})
   useEntryStore(pinia)
     .resolve()
-    .then(async (entry): Promise<void> => {
+    .then((entry) => {
       const view = viewForEntry(entry)
-      // Asked before the screen's code is requested: that request inserts a few dozen
-      // preload links, which on a slow phone would hold WeCom's answer back.
-      const contact =
-        view === 'customer' ? primeCurrentContact('customer') : view === 'group' ? primeCurrentContact('chat') : null
+      if (view !== 'customer') forgetPrimed('customer')
+      if (view === 'group') primeCurrentContact('chat')
       preloadView(view)
-      if (view === 'customer') {
-        const externalUserId = await contact!
-        // Not waiting for /api/me: the cookie is sent either way, and if she is signed out
-        // this fails quietly while the router sends her to sign in.
-        await useCustomersStore(pinia).load(externalUserId)
-      }
     })
     .catch(() => {
       // Each screen reports its own failure with a way to retry.

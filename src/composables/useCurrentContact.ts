@@ -26,6 +26,11 @@ export function primeCurrentContact(kind: 'customer' | 'chat'): Promise<string> 
   return pending
 }
 
+/** An early ask that no screen will take (the app was not opened on a customer). */
+export function forgetPrimed(kind: 'customer' | 'chat'): void {
+  primed[kind] = null
+}
+
 function takePrimed(kind: 'customer' | 'chat'): Promise<string> | null {
   const pending = primed[kind]
   primed[kind] = null
