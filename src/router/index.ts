@@ -80,7 +80,8 @@ export function createAppRouter(options: { cameBackFromLogin: boolean }): Router
   return router
 }
 
-const ROUTE_FOR_VIEW = { customer: 'current-customer', group: 'current-group', workbench: 'workbench' } as const
+/** The route each entry's screen lives at. */
+export const ROUTE_FOR_VIEW = { customer: 'current-customer', group: 'current-group', workbench: 'workbench' } as const
 
 /**
  * Straight to the screen WeCom's entry leads to (the start-up warm-up is already asking):

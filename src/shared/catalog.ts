@@ -49,8 +49,9 @@ export type ProductSummary = Static<typeof ProductSummarySchema>
 export const ProductImageSchema = Type.Object({ url: Type.String(), color: Nullable(Type.String()) })
 export type ProductImage = Static<typeof ProductImageSchema>
 
-export const ProductDetailSchema = Type.Object({
-  ...ProductSummarySchema.properties,
+// Built on the summary with Type.Interface rather than by spreading its properties: a
+// spread keeps every catalogue schema in the app's bundle, where none is needed.
+export const ProductDetailSchema = Type.Interface([ProductSummarySchema], {
   description: Type.String(),
   /** What it is made of, as the label says (羊毛, 棉…). */
   materials: Type.Array(Type.String()),

@@ -31,46 +31,60 @@ const MEMBER_LEVELS = ['normal', 'silver', 'gold', 'platinum'] as const
 const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })
 
-const templateFields = {
-  name: Text({ minLength: 1, maxLength: 40, notBlank: true }),
-  description: Type.Optional(Text({ maxLength: 200, multiline: true })),
-  kind: StringEnum(COUPON_KINDS),
-  /** fen for amount_off and no_threshold; the percentage off (1–99) for percent_off. */
-  value: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
-  /** Spend (fen) the order must reach; 0 for no_threshold. */
-  threshold: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
-  totalStock: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
-  perCustomerLimit: Type.Integer({ minimum: 1, maximum: 100 }),
-  guideWeeklyQuota: Type.Integer({ minimum: 1, maximum: 100_000 }),
-  /** Valid for N days from issue; or fixed dates with validFrom/validTo (then validDays may be omitted). */
-  validDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-  validFrom: Type.Optional(DateOnly),
-  validTo: Type.Optional(DateOnly),
-  eligibleLevels: Type.Optional(Type.Array(StringEnum(MEMBER_LEVELS), { maxItems: 4, uniqueItems: true })),
-  eligibleTags: Type.Optional(Type.Array(Text({ minLength: 1, maxLength: 30 }), { maxItems: 20, uniqueItems: true })),
-  /** For customers with at most this many orders: 0 is new customers only (none yet); null or left out, anyone. */
-  maxOrders: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 10_000 }))),
-  /** Stores where it can be used; empty: every store. */
-  storeIds: Type.Optional(Type.Array(Id, { maxItems: 200, uniqueItems: true })),
-  online: Type.Optional(Type.Boolean()),
-}
+// Each field a const of its own, shared by the two schemas below: reading one schema's
+// fields off an object would keep both schemas in the app's bundle, which needs neither.
+const name = Text({ minLength: 1, maxLength: 40, notBlank: true })
+const description = Type.Optional(Text({ maxLength: 200, multiline: true }))
+const totalStock = Type.Integer({ minimum: 1, maximum: 10_000_000 })
+const perCustomerLimit = Type.Integer({ minimum: 1, maximum: 100 })
+const guideWeeklyQuota = Type.Integer({ minimum: 1, maximum: 100_000 })
+const eligibleLevels = Type.Optional(Type.Array(StringEnum(MEMBER_LEVELS), { maxItems: 4, uniqueItems: true }))
+const eligibleTags = Type.Optional(Type.Array(Text({ minLength: 1, maxLength: 30 }), { maxItems: 20, uniqueItems: true }))
+/** For customers with at most this many orders: 0 is new customers only (none yet); null or left out, anyone. */
+const maxOrders = Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 10_000 })))
+/** Stores where it can be used; empty: every store. */
+const storeIds = Type.Optional(Type.Array(Id, { maxItems: 200, uniqueItems: true }))
+const online = Type.Optional(Type.Boolean())
 
-export const CouponTemplateCreateSchema = Type.Object(templateFields, { additionalProperties: false })
+export const CouponTemplateCreateSchema = Type.Object(
+  {
+    name,
+    description,
+    kind: StringEnum(COUPON_KINDS),
+    /** fen for amount_off and no_threshold; the percentage off (1–99) for percent_off. */
+    value: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
+    /** Spend (fen) the order must reach; 0 for no_threshold. */
+    threshold: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
+    totalStock,
+    perCustomerLimit,
+    guideWeeklyQuota,
+    /** Valid for N days from issue; or fixed dates with validFrom/validTo (then validDays may be omitted). */
+    validDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+    validFrom: Type.Optional(DateOnly),
+    validTo: Type.Optional(DateOnly),
+    eligibleLevels,
+    eligibleTags,
+    maxOrders,
+    storeIds,
+    online,
+  },
+  { additionalProperties: false },
+)
 export type CouponTemplateCreate = Static<typeof CouponTemplateCreateSchema>
 
 export const CouponTemplateUpdateSchema = Type.Object(
   {
-    name: Type.Optional(templateFields.name),
-    description: templateFields.description,
+    name: Type.Optional(name),
+    description,
     /** Stock can grow or shrink, never below what is already issued. */
-    totalStock: Type.Optional(templateFields.totalStock),
-    perCustomerLimit: Type.Optional(templateFields.perCustomerLimit),
-    guideWeeklyQuota: Type.Optional(templateFields.guideWeeklyQuota),
-    eligibleLevels: templateFields.eligibleLevels,
-    eligibleTags: templateFields.eligibleTags,
-    maxOrders: templateFields.maxOrders,
-    storeIds: templateFields.storeIds,
-    online: templateFields.online,
+    totalStock: Type.Optional(totalStock),
+    perCustomerLimit: Type.Optional(perCustomerLimit),
+    guideWeeklyQuota: Type.Optional(guideWeeklyQuota),
+    eligibleLevels,
+    eligibleTags,
+    maxOrders,
+    storeIds,
+    online,
     status: Type.Optional(StringEnum(TEMPLATE_STATUSES)),
   },
   { additionalProperties: false, minProperties: 1 },
