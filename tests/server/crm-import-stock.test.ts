@@ -2,6 +2,10 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ImportError, importFile, importText } from '../../src/server/modules/crm-import/importer'
 import { CatalogRepository } from '../../src/server/modules/catalog/catalog.repository'
+import type { AppContext } from '../../src/server/context'
+import type { BundlesService } from '../../src/server/modules/bundles/bundles.service'
+import { SuggestionsService } from '../../src/server/modules/bundles/suggestions.service'
+import type { CustomersService } from '../../src/server/modules/customers/customers.service'
 import { DB_KINDS, createTestDb, type TestDb } from '../helpers/db'
 
 const FEED = path.join(__dirname, '..', 'fixtures', 'import')
@@ -183,5 +187,39 @@ describe.each(DB_KINDS)('CRM import of SKUs and stock (%s)', (kind) => {
     await run('stock', 'store_id,barcode,delta\nS1,6901234500011,1\n')
     expect(await catalog.changeVersion('S1')).not.toBe(afterFeed)
     expect(await catalog.changeVersion('S2')).toBe(s2)
+  })
+})
+
+describe.each(DB_KINDS)('suggestion candidates after a stock import (%s)', (kind) => {
+  let t: TestDb
+  beforeEach(async () => {
+    t = await createTestDb(kind)
+  })
+  afterEach(() => t.drop())
+
+  it('a stock import shows in the next read, within the 60 s the candidates are kept', async () => {
+    for (const what of ['stores', 'products', 'skus', 'stock']) {
+      expect((await importFile(t.db, what, feed(`${what}.csv`))).rejected).toEqual([])
+    }
+    const now = Date.now()
+    // Candidates read only the database and the clock.
+    const ctx = { db: t.db, now: () => now } as unknown as AppContext
+    const service = new SuggestionsService(ctx, {} as CustomersService, {} as BundlesService)
+    const stockOf = async (barcode: string) => {
+      const { skuById } = await service.candidates('S1')
+      const id = (
+        await t.db.kysely.selectFrom('product_skus').select('id').where('barcode', '=', barcode).executeTakeFirstOrThrow()
+      ).id
+      return skuById.get(id)?.stock
+    }
+    expect(await stockOf('6901234500011')).toBe(3)
+    const first = await service.candidates('S1')
+    expect(await service.candidates('S1')).toBe(first)
+    await importText(t.db, 'stock', 'store_id,barcode,delta\nS1,6901234500011,-2\n')
+    expect(await stockOf('6901234500011')).toBe(1)
+    // Another store's stock leaves S1's candidates alone.
+    const kept = await service.candidates('S1')
+    await importText(t.db, 'stock', 'store_id,barcode,delta\nS2,6901234500011,5\n')
+    expect(await service.candidates('S1')).toBe(kept)
   })
 })
