@@ -126,6 +126,12 @@ describe.each(DB_KINDS)('CRM import of SKUs and stock (%s)', (kind) => {
     expect(report.rejected).toEqual([{ line: 3, reason: 'quantity "lots" is not a whole number' }])
     expect(await stockOf('S1')).toEqual({ '6901234500011': 5, '6901234500042': 2, '6901234500059': 1 })
     expect(await stockOf('S2')).toEqual({ '6901234500035': 4 })
+
+    // A store whose rows all name SKUs unknown here keeps its stock.
+    const unknown = await run('stock', 'store_id,barcode,quantity\nS2,6901234509999,1\n')
+    expect(unknown).toMatchObject({ inserted: 0, updated: 0, removed: 0 })
+    expect(unknown.rejected).toEqual([{ line: 2, reason: 'unknown barcode 6901234509999' }])
+    expect(await stockOf('S2')).toEqual({ '6901234500035': 4 })
   })
 
   it('a delta file adds to what the store holds, never below 0', async () => {

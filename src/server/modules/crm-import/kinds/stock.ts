@@ -100,7 +100,6 @@ export const stock: KindSpec<StockRow> = {
         reject(`unknown store ${row.storeId}`)
         continue
       }
-      if (!row.delta) state.mark(SNAPSHOT_STORES, row.storeId)
       const v = row.variant
       const sku = row.barcode ? byBarcode.get(row.barcode) : byVariant.get(skuKey(v!.styleCode, v!.color, v!.size))
       if (!sku) {
@@ -111,8 +110,13 @@ export const stock: KindSpec<StockRow> = {
         reject(`barcode ${row.barcode} is ${sku.style_code} ${sku.color} ${sku.size}, not ${v.styleCode} ${v.color} ${v.size}`)
         continue
       }
-      // A snapshot keeps the stock of a SKU it names, even on a row it rejects.
-      if (!row.delta) state.mark(`stock:${row.storeId}`, sku.id)
+      // A snapshot replaces a store's stock once one of its rows names a known SKU (a file
+      // whose SKUs are all unknown, say imported before its skus, wipes nothing), and keeps
+      // the stock of a SKU it names, even on a row it rejects.
+      if (!row.delta) {
+        state.mark(SNAPSHOT_STORES, row.storeId)
+        state.mark(`stock:${row.storeId}`, sku.id)
+      }
       if (row.problem) {
         reject(row.problem)
         continue
