@@ -5,6 +5,7 @@ import { formatCustomerList, measureCustomerList } from './customers'
 import { CATALOG_SEARCH_BUDGET_MS, LOOKBOOK_HTML_BUDGET_KB, LOOKBOOK_JS_BUDGET_KB, measureBundles } from './bundles'
 import { PROFILE_RATIO_BUDGET, measureProfile } from './customer-profile'
 import { IMPORT_BUDGET_SECONDS, measureImport } from './import'
+import { STOCK_IMPORT_BUDGET_SECONDS, measureStockImport } from './import-stock'
 import { SEARCH_BUDGET_MS, measureReplySearch } from './reply-search'
 import { formatNamePaint, measureNamePaint } from './name-paint'
 
@@ -89,6 +90,16 @@ for (const databaseUrl of databases) {
       (report.db === 'sqlite' ? ` (budget ≤ ${IMPORT_BUDGET_SECONDS} s)` : ' (reported, no budget)'),
   )
   if (!report.ok) failures.push(`import on ${report.db}`)
+  const stock = await measureStockImport(databaseUrl)
+  console.log(
+    `CRM import of a ${stock.lines}-line stock snapshot on ${stock.db}: ${stock.seconds.toFixed(1)} s ` +
+      `(${Math.round(stock.linesPerSecond)} lines/s; the same snapshot again ${stock.rerunSeconds.toFixed(1)} s, ` +
+      `${stock.rerunWrites} rows written)` +
+      (stock.db === 'sqlite'
+        ? ` (budget ≤ ${STOCK_IMPORT_BUDGET_SECONDS} s, and nothing written again)`
+        : ' (reported; nothing written again)'),
+  )
+  if (!stock.ok) failures.push(`stock import on ${stock.db}`)
 }
 
 if (failures.length) {

@@ -144,6 +144,18 @@ export interface ProductSkusTable {
   color_hex: string | null
   size: string
   position: number
+  /** Unique when set: what the till scans. */
+  barcode: ColumnType<string | null, string | null | undefined, string | null>
+  /** Overrides the style's price for this SKU (fen); null: the style's. */
+  price_fen: ColumnType<number | null, number | null | undefined, number | null>
+  /** 1 while the SKU is sold; 0 keeps it for history (bundles, stock) but out of the catalogue. */
+  active: ColumnType<number, number | undefined, number>
+}
+
+/** Counts writes to the catalogue (scope '*') and to a store's stock ('stock:<store id>'). */
+export interface CatalogChangesTable {
+  scope: string
+  version: ColumnType<number, number, number>
 }
 
 export interface ProductImagesTable {
@@ -605,6 +617,7 @@ export interface Database {
   product_skus: ProductSkusTable
   product_images: ProductImagesTable
   store_stock: StoreStockTable
+  catalog_changes: CatalogChangesTable
   bundles: BundlesTable
   bundle_sends: BundleSendsTable
   bundle_collages: BundleCollagesTable

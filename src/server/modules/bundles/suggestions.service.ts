@@ -49,22 +49,26 @@ export class SuggestionsService {
     this.repo = new SuggestionsRepository(ctx.db)
   }
 
-  private readonly candidateCache = new Map<string, { at: number; value: Promise<CandidateSet> }>()
+  private readonly candidateCache = new Map<string, { at: number; version: string; value: Promise<CandidateSet> }>()
 
   /**
    * Every style with its SKUs and this store's stock, as ranking reads them. Reading them
    * costs a few hundred milliseconds at 5,000 styles, so one read serves a store for a
-   * minute: a suggestion a minute behind the stock is still a good suggestion.
+   * minute: a suggestion a minute behind the stock is still a good suggestion. A write to
+   * the catalogue or to the store's stock (an import, on any instance) moves its counter
+   * in `catalog_changes`, one indexed read, and the next call reads again.
    */
   candidates(storeId: string | null): Promise<CandidateSet> {
     const key = storeId ?? ''
-    const now = this.ctx.now()
-    const cached = this.candidateCache.get(key)
-    if (cached && now - cached.at < CANDIDATES_TTL_MS) return cached.value
-    const value = this.readCandidates(storeId)
-    this.candidateCache.set(key, { at: now, value })
-    value.catch(() => this.candidateCache.delete(key))
-    return value
+    return this.catalog.changeVersion(storeId).then((version) => {
+      const now = this.ctx.now()
+      const cached = this.candidateCache.get(key)
+      if (cached && cached.version === version && now - cached.at < CANDIDATES_TTL_MS) return cached.value
+      const value = this.readCandidates(storeId)
+      this.candidateCache.set(key, { at: now, version, value })
+      value.catch(() => this.candidateCache.delete(key))
+      return value
+    })
   }
 
   private async readCandidates(storeId: string | null): Promise<CandidateSet> {

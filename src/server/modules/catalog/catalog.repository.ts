@@ -98,6 +98,8 @@ export class CatalogRepository {
       .selectFrom('product_skus as k')
       .leftJoin('store_stock as s', (join) => join.onRef('s.sku_id', '=', 'k.id').on('s.store_id', '=', storeId ?? ''))
       .select(['k.id', 'k.product_id', 'k.color', 'k.color_hex', 'k.size', 'k.position', 's.quantity'])
+      // A SKU no longer sold stays for history but leaves the catalogue.
+      .where('k.active', '=', 1)
       .$if(productIds !== 'all', (qb) => qb.where('k.product_id', 'in', [...productIds]))
       .orderBy('k.product_id')
       .orderBy('k.position')
@@ -113,6 +115,17 @@ export class CatalogRepository {
     }))
   }
 
+  /**
+   * The catalogue's and this store's stock change counters (`catalog_changes`, moved by
+   * imports): read before the data it dates, equal later means neither was written since.
+   */
+  async changeVersion(storeId: string | null): Promise<string> {
+    const scopes = storeId ? ['*', `stock:${storeId}`] : ['*']
+    const rows = await this.db.selectFrom('catalog_changes').select(['scope', 'version']).where('scope', 'in', scopes).execute()
+    const of = new Map(rows.map((r) => [r.scope, String(r.version)]))
+    return scopes.map((s) => of.get(s) ?? '0').join(':')
+  }
+
   async search(storeId: string | null, query: CatalogQuery): Promise<CatalogPage> {
     const limit = query.limit ?? 20
     const offset = decodeOffset(query.cursor)
@@ -122,7 +135,9 @@ export class CatalogRepository {
       .selectFrom('products as p')
       // Only styles with SKUs are the catalogue; bare CRM product rows are order history.
       .where(({ exists, selectFrom }) =>
-        exists(selectFrom('product_skus as k0').select('k0.id').whereRef('k0.product_id', '=', 'p.id')),
+        exists(
+          selectFrom('product_skus as k0').select('k0.id').whereRef('k0.product_id', '=', 'p.id').where('k0.active', '=', 1),
+        ),
       )
     if (term) {
       base = base.where((eb) =>
@@ -142,6 +157,7 @@ export class CatalogRepository {
           selectFrom('product_skus as k1')
             .select('k1.id')
             .whereRef('k1.product_id', '=', 'p.id')
+            .where('k1.active', '=', 1)
             .$if(size !== undefined, (qb) => qb.where('k1.size', '=', size!))
             .where(({ exists: inner, selectFrom: from }) =>
               inner(
@@ -268,7 +284,7 @@ export class CatalogRepository {
       .selectFrom('products as p')
       .select(['p.id', 'p.name', 'p.category', 'p.tags', 'p.season', 'p.price_fen', 'p.image_url', 'p.materials'])
       .where(({ exists, selectFrom }) =>
-        exists(selectFrom('product_skus as k').select('k.id').whereRef('k.product_id', '=', 'p.id')),
+        exists(selectFrom('product_skus as k').select('k.id').whereRef('k.product_id', '=', 'p.id').where('k.active', '=', 1)),
       )
       .execute()
     return rows.map((p) => ({
@@ -298,13 +314,14 @@ export class CatalogRepository {
       .selectFrom('products as p')
       .select(['p.tags', 'p.price_fen'])
       .where(({ exists, selectFrom }) =>
-        exists(selectFrom('product_skus as k').select('k.id').whereRef('k.product_id', '=', 'p.id')),
+        exists(selectFrom('product_skus as k').select('k.id').whereRef('k.product_id', '=', 'p.id').where('k.active', '=', 1)),
       )
       .execute()
     const sizes = await this.db
       .selectFrom('product_skus as k')
       .innerJoin('products as p', 'p.id', 'k.product_id')
       .select(['p.category', 'k.size'])
+      .where('k.active', '=', 1)
       .distinct()
       .execute()
     const tagCounts = new Map<string, number>()

@@ -18,7 +18,8 @@ const SHOWN_REJECTIONS = 100
 
 function printHuman(report: ImportReport, file: string): void {
   console.log(`${report.kind} from ${file}: ${report.rows} rows in ${report.seconds.toFixed(2)} s`)
-  console.log(`  inserted ${report.inserted}, updated ${report.updated}, rejected ${report.rejected.length}`)
+  const removed = report.removed ? `, removed ${report.removed}` : ''
+  console.log(`  inserted ${report.inserted}, updated ${report.updated}${removed}, rejected ${report.rejected.length}`)
   if (report.ignoredColumns.length) console.log(`  ignored columns: ${report.ignoredColumns.join(', ')}`)
   for (const r of report.rejected.slice(0, SHOWN_REJECTIONS)) console.log(`  line ${r.line}: ${r.reason}`)
   if (report.rejected.length > SHOWN_REJECTIONS) {

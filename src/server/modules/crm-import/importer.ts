@@ -35,6 +35,8 @@ export interface ImportReport {
   rows: number
   inserted: number
   updated: number
+  /** Rows the file's rows imply away (a stock snapshot's SKUs a store no longer holds). */
+  removed: number
   rejected: Rejection[]
   ignoredColumns: string[]
   seconds: number
@@ -117,6 +119,20 @@ export class ImportState {
   rollback(): void {
     this.#pending.clear()
   }
+
+  readonly #marks = new Map<string, Set<string>>()
+
+  /** Notes that the file named `value` in `scope`, whatever became of the row. */
+  mark(scope: string, value: string): void {
+    const set = this.#marks.get(scope)
+    if (set) set.add(value)
+    else this.#marks.set(scope, new Set([value]))
+  }
+
+  /** The scopes marked, each with its values. */
+  marks(): ReadonlyMap<string, ReadonlySet<string>> {
+    return this.#marks
+  }
 }
 
 export async function importFile(db: Db, kind: string, file: string, options: ImportOptions = {}): Promise<ImportReport> {
@@ -138,11 +154,23 @@ export async function importText(db: Db, kind: string, text: string, options: Im
     rows: 0,
     inserted: 0,
     updated: 0,
+    removed: 0,
     rejected: [],
     ignoredColumns: [],
     seconds: 0,
   }
-  const finish = async () => {
+  const finish = async (complete: boolean) => {
+    if (complete && spec.finish) {
+      try {
+        report.removed += (await spec.finish(db, writer.state, writer.now)).removed
+      } catch (error) {
+        throw new ImportError(
+          `every row was written, but the last step failed: ${describe(error, true)}. Importing the same file again is safe.`,
+          finishReport(),
+          { cause: error },
+        )
+      }
+    }
     // Orders, birthdays and bindings are what tasks are written from: a new purchase's
     // care message, a birthday, a repurchase, a purchase that ends a dormant task.
     if (TASK_SOURCES.has(kind) && report.inserted + report.updated > 0) {
@@ -180,6 +208,9 @@ export async function importText(db: Db, kind: string, text: string, options: Im
       `the header lacks ${missing.join(', ')} (expected columns: ${spec.columns.map((c) => c.name).join(', ')})`,
     )
   }
+  const has = (column: string) => positions.has(column)
+  const headerProblem = spec.checkHeader?.(has)
+  if (headerProblem) throw new ImportError(`the header ${headerProblem}`)
 
   const writer: BatchWriter = {
     db,
@@ -219,7 +250,7 @@ export async function importText(db: Db, kind: string, text: string, options: Im
         return index === undefined ? '' : (record.fields[index] ?? '')
       }
       try {
-        const row = spec.parse(get)
+        const row = spec.parse(get, has)
         const key = spec.key(row)
         const earlier = seen.get(key)
         if (earlier !== undefined) {
@@ -242,10 +273,10 @@ export async function importText(db: Db, kind: string, text: string, options: Im
       line: error.line,
       reason: `${error.message.replace(/^line \d+: /, '')}; the rest of the file was not read`,
     })
-    return finish()
+    return finish(false)
   }
   await flush()
-  return finish()
+  return finish(true)
 }
 
 interface BatchWriter {

@@ -9,9 +9,11 @@ import { guides } from './kinds/guides'
 import { members } from './kinds/members'
 import { orders } from './kinds/orders'
 import { products } from './kinds/products'
+import { skus } from './kinds/skus'
+import { stock } from './kinds/stock'
 import { stores } from './kinds/stores'
 
 export type { Column, KindSpec } from './kinds/shared'
 
-export const IMPORT_KINDS = { stores, guides, members, customers, products, orders } as const
+export const IMPORT_KINDS = { stores, guides, members, customers, products, skus, stock, orders } as const
 export type ImportKind = keyof typeof IMPORT_KINDS
