@@ -6,25 +6,14 @@
  * than by barcode. Alone: `node --import tsx tests/bench/import-stock.ts`
  * (BENCH_DATABASE_URL for PostgreSQL).
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import pg from 'pg'
-import { migrateToLatest, openDb, type Db } from '../../src/server/db'
 import { importFile } from '../../src/server/modules/crm-import/importer'
+import { withImportScratch } from './import-scratch'
 
 export const STOCK_IMPORT_BUDGET_SECONDS = 10
 const STORES = 20
 const STYLES = 500
 const COLOURS = ['黑色', '燕麦色']
 const SIZES = ['XS', 'S', 'M', 'L', 'XL']
-
-function write(dir: string, name: string, rows: string[]): string {
-  const file = path.join(dir, name)
-  writeFileSync(file, `\uFEFF${rows.join('\r\n')}\r\n`)
-  return file
-}
 
 export interface StockImportBenchReport {
   db: string
@@ -38,26 +27,9 @@ export interface StockImportBenchReport {
 }
 
 export async function measureStockImport(databaseUrl?: string): Promise<StockImportBenchReport> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gs-import-stock-'))
-  let db: Db
-  let schema: string | null = null
-  if (databaseUrl) {
-    schema = `bench_${randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: databaseUrl })
-    await admin.connect()
-    await admin.query(`create schema ${schema}`)
-    await admin.end()
-    db = openDb({ kind: 'postgres', url: databaseUrl }, { searchPath: schema })
-  } else {
-    db = openDb({ kind: 'sqlite', file: path.join(dir, 'bench.db') })
-  }
-  try {
-    await migrateToLatest(db)
-    const stores = write(dir, 'stores.csv', [
-      'store_id,name,city',
-      ...Array.from({ length: STORES }, (_, i) => `S${i},门店${i},上海`),
-    ])
-    const products = write(dir, 'products.csv', [
+  return withImportScratch(databaseUrl, async ({ db, csv }) => {
+    const stores = csv('stores.csv', ['store_id,name,city', ...Array.from({ length: STORES }, (_, i) => `S${i},门店${i},上海`)])
+    const products = csv('products.csv', [
       'product_id,style_code,name,category,price',
       ...Array.from({ length: STYLES }, (_, i) => `P${i},QL${i},商品${i},top,${199 + i}.00`),
     ])
@@ -69,10 +41,7 @@ export async function measureStockImport(databaseUrl?: string): Promise<StockImp
         }
       }
     }
-    const skus = write(dir, 'skus.csv', [
-      '款号,颜色,尺码,条码',
-      ...variants.map((v) => `${v.style},${v.colour},${v.size},${v.barcode}`),
-    ])
+    const skus = csv('skus.csv', ['款号,颜色,尺码,条码', ...variants.map((v) => `${v.style},${v.colour},${v.size},${v.barcode}`)])
     for (const [kind, file] of [
       ['stores', stores],
       ['products', products],
@@ -91,7 +60,7 @@ export async function measureStockImport(databaseUrl?: string): Promise<StockImp
       })
     }
     const lines = stockRows.length - 1
-    const stock = write(dir, 'stock.csv', stockRows)
+    const stock = csv('stock.csv', stockRows)
     const first = await importFile(db, 'stock', stock)
     if (first.rejected.length || first.inserted + first.updated === 0)
       throw new Error(`stock import incomplete: ${JSON.stringify(first).slice(0, 300)}`)
@@ -109,15 +78,7 @@ export async function measureStockImport(databaseUrl?: string): Promise<StockImp
         again.rejected.length === 0 &&
         (db.kind !== 'sqlite' || first.seconds <= STOCK_IMPORT_BUDGET_SECONDS),
     }
-  } finally {
-    await db.close()
-    if (schema && databaseUrl) {
-      const admin = new pg.Client({ connectionString: databaseUrl })
-      await admin.connect()
-      await admin.query(`drop schema ${schema} cascade`)
-      await admin.end()
-    }
-  }
+  })
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -2,22 +2,11 @@
  * 100k order lines imported from CSV: budget ≤ 10 s on SQLite; PostgreSQL reported.
  * Members, stores and products are imported first (not timed) so every line is valid.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import pg from 'pg'
-import { migrateToLatest, openDb, type Db } from '../../src/server/db'
 import { importFile } from '../../src/server/modules/crm-import/importer'
+import { withImportScratch } from './import-scratch'
 
 export const IMPORT_BUDGET_SECONDS = 10
 const LINES = Number(process.env.BENCH_IMPORT_LINES ?? 100_000)
-
-function write(dir: string, name: string, rows: string[]): string {
-  const file = path.join(dir, name)
-  writeFileSync(file, `\uFEFF${rows.join('\r\n')}\r\n`)
-  return file
-}
 
 export interface ImportBenchReport {
   db: string
@@ -29,30 +18,16 @@ export interface ImportBenchReport {
 }
 
 export async function measureImport(databaseUrl?: string): Promise<ImportBenchReport> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gs-import-'))
-  let db: Db
-  let schema: string | null = null
-  if (databaseUrl) {
-    schema = `bench_${randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: databaseUrl })
-    await admin.connect()
-    await admin.query(`create schema ${schema}`)
-    await admin.end()
-    db = openDb({ kind: 'postgres', url: databaseUrl }, { searchPath: schema })
-  } else {
-    db = openDb({ kind: 'sqlite', file: path.join(dir, 'bench.db') })
-  }
-  try {
-    await migrateToLatest(db)
-    const stores = write(dir, 'stores.csv', ['store_id,name,city', 'S1,静安店,上海', 'S2,湖滨店,杭州'])
-    const members = write(dir, 'members.csv', [
+  return withImportScratch(databaseUrl, async ({ db, csv }) => {
+    const stores = csv('stores.csv', ['store_id,name,city', 'S1,静安店,上海', 'S2,湖滨店,杭州'])
+    const members = csv('members.csv', [
       'member_id,name,phone,level,points,store_id,size_top',
       ...Array.from(
         { length: 10_000 },
         (_, i) => `M${i},会员${i},1380000${String(i).padStart(4, '0')},gold,${i},S${(i % 2) + 1},M`,
       ),
     ])
-    const products = write(dir, 'products.csv', [
+    const products = csv('products.csv', [
       'product_id,style_code,name,category,price',
       ...Array.from({ length: 200 }, (_, i) => `P${i},QL${i},商品${i},top,${199 + i}.00`),
     ])
@@ -64,7 +39,7 @@ export async function measureImport(databaseUrl?: string): Promise<ImportBenchRe
         `O${order},${(i % 3) + 1},M${order % 10_000},S${(order % 2) + 1},2026-03-${String(day).padStart(2, '0')} 10:${String(order % 60).padStart(2, '0')},P${i % 200},商品${i % 200},燕麦色,M,1,${199 + (i % 200)}.00,${i % 37 === 0 ? '是' : ''}`,
       )
     }
-    const orders = write(dir, 'orders.csv', orderRows)
+    const orders = csv('orders.csv', orderRows)
     for (const [kind, file] of [
       ['stores', stores],
       ['members', members],
@@ -85,15 +60,7 @@ export async function measureImport(databaseUrl?: string): Promise<ImportBenchRe
       rerunSeconds: again.seconds,
       ok: db.kind !== 'sqlite' || first.seconds <= IMPORT_BUDGET_SECONDS,
     }
-  } finally {
-    await db.close()
-    if (schema && databaseUrl) {
-      const admin = new pg.Client({ connectionString: databaseUrl })
-      await admin.connect()
-      await admin.query(`drop schema ${schema} cascade`)
-      await admin.end()
-    }
-  }
+  })
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
