@@ -55,8 +55,34 @@ export class IssuanceRepository {
     return rows.map(toIssuanceRecord)
   }
 
-  async insert(trx: Trx, issuance: IssuanceRecord): Promise<void> {
-    await trx.insertInto('coupon_issuances').values(issuanceRow(issuance)).execute()
+  /** What these guides' idempotency keys already made, in one look. */
+  async findByKeys(trx: Trx, keys: readonly { guideId: string; key: string }[]): Promise<IssuanceRecord[]> {
+    if (keys.length === 0) return []
+    const rows = await trx
+      .selectFrom('coupon_issuances')
+      .selectAll()
+      // Both lists, so the (guide, key) index serves it; the pairs are picked out below.
+      .where('guide_id', 'in', [...new Set(keys.map((k) => k.guideId))])
+      .where('idempotency_key', 'in', [...new Set(keys.map((k) => k.key))])
+      .execute()
+    const asked = new Set(keys.map((k) => `${k.guideId}\u0000${k.key}`))
+    return rows.filter((row) => asked.has(`${row.guide_id}\u0000${row.idempotency_key}`)).map(toIssuanceRecord)
+  }
+
+  /**
+   * Insert these issuances; the ids written. One whose guide's key was used meanwhile (by
+   * a send of another coupon, whose lock is not ours) is skipped, not an error, so the
+   * rest of its batch stands.
+   */
+  async insertMany(trx: Trx, issuances: readonly IssuanceRecord[]): Promise<Set<string>> {
+    if (issuances.length === 0) return new Set()
+    const rows = await trx
+      .insertInto('coupon_issuances')
+      .values(issuances.map(issuanceRow))
+      .onConflict((oc) => oc.columns(['guide_id', 'idempotency_key']).doNothing())
+      .returning('id')
+      .execute()
+    return new Set(rows.map((row) => row.id))
   }
 
   /**
@@ -89,6 +115,36 @@ export class IssuanceRepository {
       ])
       .executeTakeFirstOrThrow()
     return { holds: Number(row.holds), guideUsed: Number(row.guide_used) }
+  }
+
+  /**
+   * `quotaCounts` for a batch of sends of one coupon: her holds for each customer asked,
+   * and each guide's issuances since `weekStart`, in one statement.
+   */
+  async quotaCountsMany(
+    trx: Trx,
+    q: { templateId: string; guideIds: readonly string[]; externalUserIds: readonly string[]; now: number; weekStart: number },
+  ): Promise<{ holds: Map<string, number>; guideUsed: Map<string, number> }> {
+    const holds = trx
+      .selectFrom('coupon_issuances')
+      .select((e) => [e.val('holds').as('scope'), 'external_user_id as subject', e.fn.countAll<number | string>().as('n')])
+      .where('template_id', '=', q.templateId)
+      .where('external_user_id', 'in', [...new Set(q.externalUserIds)])
+      .where('status', '!=', 'released')
+      .where((e) => e.or([e('status', '=', 'redeemed'), e('valid_until', 'is', null), e('valid_until', '>=', q.now)]))
+      .groupBy('external_user_id')
+    const used = trx
+      .selectFrom('coupon_issuances')
+      .select((e) => [e.val('used').as('scope'), 'guide_id as subject', e.fn.countAll<number | string>().as('n')])
+      .where('template_id', '=', q.templateId)
+      .where('guide_id', 'in', [...new Set(q.guideIds)])
+      .where('issued_at', '>=', q.weekStart)
+      .where('status', '!=', 'released')
+      .groupBy('guide_id')
+    const rows = await holds.unionAll(used).execute()
+    const counts = { holds: new Map<string, number>(), guideUsed: new Map<string, number>() }
+    for (const row of rows) (row.scope === 'holds' ? counts.holds : counts.guideUsed).set(row.subject, Number(row.n))
+    return counts
   }
 
   /** The templates with a reservation overdue at `now`. */

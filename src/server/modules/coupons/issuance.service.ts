@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto'
 import type { CouponOffer, CouponRefusal, Issuance } from '../../../shared/coupons'
 import type { AppContext } from '../../context'
 import type { Trx } from '../../db'
-import { isUniqueViolation } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import type { CustomersService } from '../customers/customers.service'
 import { GuidesRepository } from '../guides/guides.repository'
@@ -17,7 +16,8 @@ import { PrivateTextGuard } from '../privacy/private-text.guard'
 import { StoresRepository } from '../stores/stores.repository'
 import type { ClaimView } from './claim-page'
 import { isCodeShaped, newCode, normalizeCode } from './codes'
-import { toCouponTemplate, toIssuance, type IssuanceRecord, type TemplateRecord } from './coupons.mapper'
+import { toCouponTemplate, toIssuance, type IssuanceContext, type IssuanceRecord, type TemplateRecord } from './coupons.mapper'
+import { IssueBatcher } from './issue-batch'
 import type { IssuanceRepository } from './issuance.repository'
 import {
   isActive,
@@ -36,10 +36,40 @@ function refusal(code: CouponRefusal): ApiError {
   return new ApiError(409, code, REFUSAL_MESSAGES[code])
 }
 
-/** Thrown inside an issuing transaction to roll it back and answer with what the key made. */
-class SameKey extends Error {
-  constructor(readonly issuance: IssuanceRecord) {
-    super('idempotency key already used')
+/** One send of a coupon, as its batch decides it (its facts read before queueing). */
+interface IssueAsk {
+  userId: string
+  externalUserId: string
+  idempotencyKey: string
+  facts: CustomerFacts
+}
+
+type Outcome = { created: boolean; issuance: IssuanceRecord } | { refused: CouponRefusal } | { error: ApiError }
+type Decided = (Extract<Outcome, { created: boolean }> & { context: IssuanceContext }) | Exclude<Outcome, { created: boolean }>
+
+const keyOf = (guideId: string, key: string): string => `${guideId}\u0000${key}`
+
+function newIssuance(template: TemplateRecord, ask: IssueAsk, now: number): IssuanceRecord {
+  const validity = validityOf(template, now)
+  return {
+    id: `ci_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+    templateId: template.id,
+    code: newCode(),
+    guideId: ask.userId,
+    externalUserId: ask.externalUserId,
+    idempotencyKey: ask.idempotencyKey,
+    status: 'reserved',
+    reservedUntil: now + RESERVATION_MS,
+    issuedAt: now,
+    sentAt: null,
+    claimedAt: null,
+    redeemedAt: null,
+    redeemedStoreId: null,
+    releasedAt: null,
+    releaseReason: null,
+    validFrom: validity.from,
+    validUntil: validity.until,
+    orderId: null,
   }
 }
 
@@ -48,6 +78,7 @@ export class IssuanceService {
   private readonly guides: GuidesRepository
   private readonly stores: StoresRepository
   private readonly tasks: TasksService
+  private readonly batcher: IssueBatcher<IssueAsk, Decided>
 
   constructor(
     private readonly ctx: AppContext,
@@ -59,6 +90,7 @@ export class IssuanceService {
     this.guides = new GuidesRepository(ctx.db)
     this.stores = new StoresRepository(ctx.db)
     this.tasks = new TasksService(ctx)
+    this.batcher = new IssueBatcher((templateId, asks) => this.decideBatch(templateId, asks))
   }
 
   /** Her member level and tags, as eligibility reads them (403/404 as the profile answers). */
@@ -122,70 +154,91 @@ export class IssuanceService {
     input: { externalUserId: string; idempotencyKey: string },
     origin: string,
   ): Promise<{ issuance: Issuance; created: boolean }> {
-    // Before the lock: the key may already have done its work (a retry).
+    // Before queueing: the key may already have done its work (a retry).
     const earlier = await this.issuances.findByKey(userId, input.idempotencyKey)
     if (earlier)
       return { issuance: await this.view(this.sameKey(earlier, templateId, input.externalUserId), origin), created: false }
     const facts = await this.customerFacts(userId, input.externalUserId)
     await this.assertNothingPrivate(userId, templateId, input.externalUserId)
-    const attempt = this.issuances.transaction(async (trx) => {
+    const decided = await this.batcher.submit(templateId, {
+      userId,
+      externalUserId: input.externalUserId,
+      idempotencyKey: input.idempotencyKey,
+      facts,
+    })
+    if ('refused' in decided) throw refusal(decided.refused)
+    if ('error' in decided) throw decided.error
+    const issuance = decided.created ? decided.issuance : this.sameKey(decided.issuance, templateId, input.externalUserId)
+    return { issuance: toIssuance(issuance, decided.context, origin, null, this.ctx.now()), created: decided.created }
+  }
+
+  /**
+   * Every send of this coupon that queued up, decided in one transaction under the
+   * template's lock (see issue-batch.ts), in the order they arrived: each is judged with
+   * the stock and counts the sends before it in the batch left, so nothing is oversold
+   * and limits and quotas hold exactly as if they had run one by one.
+   */
+  private async decideBatch(templateId: string, asks: IssueAsk[]): Promise<Decided[]> {
+    const { template, outcomes } = await this.issuances.transaction(async (trx) => {
       const template = await this.templates.lock(trx, templateId)
       if (!template) throw ApiError.notFound('No such coupon')
-      // A key that did its work since the look above is rare: it is looked for again only
-      // when this attempt would be refused, and an insert under it fails on the unique
-      // index (caught below). Either way the attempt rolls back, as if it had looked first.
-      const refuse = async (code: CouponRefusal): Promise<never> => {
-        const again = await this.issuances.findByKey(userId, input.idempotencyKey, trx)
-        throw again ? new SameKey(again) : refusal(code)
-      }
       // Overdue reservations of this coupon go back first; the row we hold counts them in.
-      const released = await this.releaseExpiredOf(trx, templateId)
-      const fresh: TemplateRecord = { ...template, stockLeft: template.stockLeft + released }
-      const quota = await this.quotaCounts(trx, templateId, userId, input.externalUserId)
-      const reason = refusalReason(fresh, facts, quota, this.ctx.now())
-      if (reason) return refuse(reason)
-      if (!(await this.templates.takeOne(trx, templateId))) return refuse('out_of_stock')
+      let stockLeft = template.stockLeft + (await this.releaseExpiredOf(trx, templateId))
       const now = this.ctx.now()
-      const validity = validityOf(fresh, now)
-      const issuance: IssuanceRecord = {
-        id: `ci_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+      // A key that did its work since its send looked (before queueing) answers with that.
+      const made = new Map<string, IssuanceRecord>()
+      const keyed = asks.map((ask) => ({ guideId: ask.userId, key: ask.idempotencyKey }))
+      for (const found of await this.issuances.findByKeys(trx, keyed)) made.set(keyOf(found.guideId, found.idempotencyKey), found)
+      const counts = await this.issuances.quotaCountsMany(trx, {
         templateId,
-        code: newCode(),
-        guideId: userId,
-        externalUserId: input.externalUserId,
-        idempotencyKey: input.idempotencyKey,
-        status: 'reserved',
-        reservedUntil: now + RESERVATION_MS,
-        issuedAt: now,
-        sentAt: null,
-        claimedAt: null,
-        redeemedAt: null,
-        redeemedStoreId: null,
-        releasedAt: null,
-        releaseReason: null,
-        validFrom: validity.from,
-        validUntil: validity.until,
-        orderId: null,
+        guideIds: asks.map((ask) => ask.userId),
+        externalUserIds: asks.map((ask) => ask.externalUserId),
+        now,
+        weekStart: weekStart(now),
+      })
+      const outcomes = asks.map((ask): Outcome => {
+        const key = keyOf(ask.userId, ask.idempotencyKey)
+        const earlier = made.get(key)
+        if (earlier) return { created: false, issuance: earlier }
+        const quota = { holds: counts.holds.get(ask.externalUserId) ?? 0, guideUsed: counts.guideUsed.get(ask.userId) ?? 0 }
+        const reason = refusalReason({ ...template, stockLeft }, ask.facts, quota, now)
+        if (reason) return { refused: reason }
+        const issuance = newIssuance(template, ask, now)
+        stockLeft -= 1
+        counts.holds.set(ask.externalUserId, quota.holds + 1)
+        counts.guideUsed.set(ask.userId, quota.guideUsed + 1)
+        made.set(key, issuance)
+        return { created: true, issuance }
+      })
+      const fresh = outcomes.flatMap((o) => ('created' in o && o.created ? [o.issuance] : []))
+      const written = await this.issuances.insertMany(trx, fresh)
+      if (written.size > 0 && !(await this.templates.take(trx, templateId, written.size))) {
+        throw new Error(`coupon ${templateId}: stock moved under its lock`)
       }
-      await this.issuances.insert(trx, issuance)
-      return { issuance, created: true }
+      if (written.size === fresh.length) return { template, outcomes }
+      // A key used at the same moment by a send of another coupon (whose lock is not ours):
+      // that send made it, and this one answers with what it made. The sends after it in
+      // this batch were judged as if this one had counted, which can only refuse, never
+      // oversell; it takes the same key on two coupons at once to get here.
+      const lost = fresh.filter((issuance) => !written.has(issuance.id))
+      const winners = await this.issuances.findByKeys(
+        trx,
+        lost.map((issuance) => ({ guideId: issuance.guideId, key: issuance.idempotencyKey })),
+      )
+      const winnerOf = new Map(winners.map((w) => [keyOf(w.guideId, w.idempotencyKey), w]))
+      const settled = outcomes.map((o): Outcome => {
+        if (!('created' in o) || written.has(o.issuance.id)) return o
+        const winner = winnerOf.get(keyOf(o.issuance.guideId, o.issuance.idempotencyKey))
+        return winner ? { created: false, issuance: winner } : { error: new ApiError(409, 'conflict', 'Send it again') }
+      })
+      return { template, outcomes: settled }
     })
-    let result: { issuance: IssuanceRecord; created: boolean }
-    try {
-      result = await attempt
-    } catch (error) {
-      if (error instanceof SameKey) {
-        result = { issuance: this.sameKey(error.issuance, templateId, input.externalUserId), created: false }
-      } else {
-        // The same key at the same moment (for this coupon, or another whose row lock is not
-        // ours): the unique index is what catches it, and this attempt rolled back.
-        if (!isUniqueViolation(error)) throw error
-        const winner = await this.issuances.findByKey(userId, input.idempotencyKey)
-        if (!winner) throw error
-        result = { issuance: this.sameKey(winner, templateId, input.externalUserId), created: false }
-      }
+    const context: IssuanceContext = {
+      templates: [template],
+      guides: [...(await this.guides.names(asks.map((ask) => ask.userId)))].map(([userId, name]) => ({ userId, name })),
+      stores: [],
     }
-    return { issuance: await this.view(result.issuance, origin), created: result.created }
+    return outcomes.map((o) => ('created' in o ? { ...o, context } : o))
   }
 
   /**
@@ -215,7 +268,7 @@ export class IssuanceService {
     if (issuance.status !== 'released' || issuance.releaseReason !== 'timeout') return false
     return this.issuances.transaction(async (trx) => {
       await this.templates.lock(trx, issuance.templateId)
-      if (!(await this.templates.takeOne(trx, issuance.templateId))) return false
+      if (!(await this.templates.take(trx, issuance.templateId, 1))) return false
       if (!(await this.issuances.revive(trx, issuance.id, status, this.ctx.now()))) {
         // Someone else revived it first: put the unit back.
         await this.templates.giveBack(trx, issuance.templateId, 1)

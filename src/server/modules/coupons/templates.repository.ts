@@ -94,13 +94,13 @@ export class TemplatesRepository {
     return any !== undefined
   }
 
-  /** One unit out of stock, if any is left; false when none was. */
-  async takeOne(trx: Trx, id: string): Promise<boolean> {
+  /** Take `units` from stock; false (nothing taken) when fewer are left. */
+  async take(trx: Trx, id: string, units: number): Promise<boolean> {
     const taken = await trx
       .updateTable('coupon_templates')
-      .set((eb) => ({ stock_left: eb('stock_left', '-', 1) }))
+      .set((eb) => ({ stock_left: eb('stock_left', '-', units) }))
       .where('id', '=', id)
-      .where('stock_left', '>', 0)
+      .where('stock_left', '>=', units)
       .executeTakeFirst()
     return Number(taken.numUpdatedRows) === 1
   }

@@ -1,0 +1,51 @@
+/**
+ * Sends of one coupon that arrive while an earlier send of it holds the template's row wait
+ * and are then decided together, in one transaction under one lock.
+ *
+ * Why: every send of a coupon serialises on its template row (that is what keeps stock
+ * exact), and each transaction ends in a commit that waits for the disk — about 3 ms on
+ * PostgreSQL here, 1.5 ms on SQLite. One commit per send caps a hot coupon at a few hundred
+ * sends a second however fast the rest is (the flash sale: a whole brand sends one coupon at
+ * 10:00). Deciding everything that queued up behind the lock in one go shares that commit.
+ *
+ * Nothing waits on a timer: a send that finds no batch running starts one at once, so a
+ * quiet coupon costs what it did; batches only grow when sends really queue.
+ */
+export class IssueBatcher<Ask, Outcome> {
+  private readonly queues = new Map<string, { ask: Ask; resolve: (o: Outcome) => void; reject: (e: unknown) => void }[]>()
+
+  constructor(
+    /** Decides a batch: one outcome per ask, in order. A throw fails every ask of the batch. */
+    private readonly decide: (key: string, asks: Ask[]) => Promise<Outcome[]>,
+    private readonly maxBatch = 200,
+  ) {}
+
+  submit(key: string, ask: Ask): Promise<Outcome> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.queues.get(key)
+      if (waiting) {
+        waiting.push({ ask, resolve, reject })
+        return
+      }
+      this.queues.set(key, [{ ask, resolve, reject }])
+      void this.drain(key)
+    })
+  }
+
+  private async drain(key: string): Promise<void> {
+    const waiting = this.queues.get(key)!
+    while (waiting.length > 0) {
+      const batch = waiting.splice(0, this.maxBatch)
+      try {
+        const outcomes = await this.decide(
+          key,
+          batch.map((w) => w.ask),
+        )
+        batch.forEach((w, i) => w.resolve(outcomes[i]!))
+      } catch (error) {
+        for (const w of batch) w.reject(error)
+      }
+    }
+    this.queues.delete(key)
+  }
+}
