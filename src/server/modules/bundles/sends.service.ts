@@ -56,7 +56,7 @@ export class SendsService {
     this.guides = new GuidesRepository(ctx.db)
     this.repo = new SendsRepository(ctx.db)
     this.groups = new GroupChats(ctx)
-    this.privacy = new PrivateTextGuard(ctx.db.kysely)
+    this.privacy = new PrivateTextGuard(ctx.db)
     this.tasks = new TasksService(ctx)
   }
 

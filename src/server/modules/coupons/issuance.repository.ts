@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { Db, Trx } from '../../db'
+import { prepareQuery } from '../../db/prepared'
 import type { Database } from '../../db/schema'
 import { GuidesRepository } from '../guides/guides.repository'
 import { StoresRepository } from '../stores/stores.repository'
@@ -11,9 +12,14 @@ import { issuanceRow, toIssuanceRecord, type IssuanceContext, type IssuanceRecor
 
 export class IssuanceRepository {
   private readonly db: Kysely<Database>
+  private readonly byKey
 
   constructor(database: Db) {
     this.db = database.kysely
+    // Every send looks its key up first (most find nothing): prepared once.
+    this.byKey = prepareQuery(database, (p: { guideId: string; key: string }) =>
+      this.db.selectFrom('coupon_issuances').selectAll().where('guide_id', '=', p.guideId).where('idempotency_key', '=', p.key),
+    )
   }
 
   transaction<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
@@ -31,13 +37,8 @@ export class IssuanceRepository {
   }
 
   /** What this guide's idempotency key already made, if anything. */
-  async findByKey(guideId: string, key: string, trx: Trx = this.db): Promise<IssuanceRecord | undefined> {
-    const row = await trx
-      .selectFrom('coupon_issuances')
-      .selectAll()
-      .where('guide_id', '=', guideId)
-      .where('idempotency_key', '=', key)
-      .executeTakeFirst()
+  async findByKey(guideId: string, key: string): Promise<IssuanceRecord | undefined> {
+    const [row] = await this.byKey({ guideId, key })
     return row && toIssuanceRecord(row)
   }
 

@@ -86,7 +86,7 @@ export class IssuanceService {
     private readonly templates: TemplatesRepository,
     private readonly issuances: IssuanceRepository,
   ) {
-    this.guard = new PrivateTextGuard(ctx.db.kysely)
+    this.guard = new PrivateTextGuard(ctx.db)
     this.guides = new GuidesRepository(ctx.db)
     this.stores = new StoresRepository(ctx.db)
     this.tasks = new TasksService(ctx)

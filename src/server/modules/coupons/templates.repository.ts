@@ -6,16 +6,26 @@ import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Db, DbKind, Trx } from '../../db'
 import { forUpdate } from '../../db/dialect'
+import { prepareQuery } from '../../db/prepared'
 import type { CouponTemplatesTable, Database } from '../../db/schema'
 import { templateColumns, toTemplateRecord, type TemplateCounts, type TemplateRecord } from './coupons.mapper'
 
 export class TemplatesRepository {
   private readonly db: Kysely<Database>
   private readonly kind: DbKind
+  private readonly textsOf
 
   constructor(database: Db) {
     this.db = database.kysely
     this.kind = database.kind
+    // Read before every coupon send: prepared once.
+    this.textsOf = prepareQuery(database, (p: { id: string }) =>
+      this.db
+        .selectFrom('coupon_templates as t')
+        .innerJoin('private_text_version as v', (join) => join.on('v.id', '=', 1))
+        .select(['t.name', 't.description', 'v.version'])
+        .where('t.id', '=', p.id),
+    )
   }
 
   transaction<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
@@ -46,12 +56,7 @@ export class TemplatesRepository {
    * same round trip (before the check reads anything else, as it needs).
    */
   async texts(id: string): Promise<{ name: string; description: string; privacyVersion: string } | undefined> {
-    const row = await this.db
-      .selectFrom('coupon_templates as t')
-      .innerJoin('private_text_version as v', (join) => join.on('v.id', '=', 1))
-      .select(['t.name', 't.description', 'v.version'])
-      .where('t.id', '=', id)
-      .executeTakeFirst()
+    const [row] = await this.textsOf({ id })
     return row && { name: row.name, description: row.description, privacyVersion: String(row.version) }
   }
 

@@ -27,6 +27,7 @@ export class ProfileRepository {
   private readonly profileRow
   private readonly profileVersion
   private readonly latestOrders
+  private readonly personalTagsOf
 
   private readonly db: Trx
 
@@ -35,6 +36,16 @@ export class ProfileRepository {
     this.profileRow = prepareProfileRow(database)
     this.profileVersion = prepareProfileVersion(database)
     this.latestOrders = prepareLatestOrders(database)
+    const db = database.kysely
+    this.personalTagsOf = prepareQuery(database, (p: { externalUserId: string; userId: string }) =>
+      db
+        .selectFrom('personal_tags')
+        .select('name')
+        .where('external_user_id', '=', p.externalUserId)
+        .where('user_id', '=', p.userId)
+        .orderBy('created_at')
+        .orderBy('name'),
+    )
   }
 
   /**
@@ -69,14 +80,7 @@ export class ProfileRepository {
 
   /** The tags this guide keeps for the customer in our database. */
   async personalTags(externalUserId: string, userId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('personal_tags')
-      .select('name')
-      .where('external_user_id', '=', externalUserId)
-      .where('user_id', '=', userId)
-      .orderBy('created_at')
-      .orderBy('name')
-      .execute()
+    const rows = await this.personalTagsOf({ externalUserId, userId })
     return rows.map((r) => r.name)
   }
 

@@ -4,7 +4,7 @@
  * keeps about everyone else, as an outfit made for one customer may go to another) and
  * refuses outgoing text that holds any of it.
  */
-import type { Db, Trx } from '../../db'
+import type { Db } from '../../db'
 import { parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import { GuidesRepository } from '../guides/guides.repository'
@@ -62,7 +62,7 @@ export class PrivateTextGuard {
   private readonly clean = new Set<string>()
   private readonly pageWordsOf = new Map<string, string[]>()
 
-  constructor(db: Db | Trx) {
+  constructor(db: Db) {
     this.repo = new PrivateTextRepository(db)
     this.guides = new GuidesRepository(db)
   }
@@ -87,13 +87,7 @@ export class PrivateTextGuard {
 
   /** `secretsFor` less the guide's own book: every guide's follow rows of her and the rest. */
   private async secretsAbout(customerId: string): Promise<PrivateText[]> {
-    const ids = [customerId]
-    const [follows, members, notes, tags] = await Promise.all([
-      this.repo.followsOf(ids),
-      this.repo.members(ids),
-      this.repo.notes(ids),
-      this.repo.personalTags(ids),
-    ])
+    const { follows, members, notes, tags } = await this.repo.aboutOne(customerId)
     return [...bookSecrets(follows), ...customerSecrets(members, notes, tags)]
   }
 
