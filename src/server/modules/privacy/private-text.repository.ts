@@ -12,6 +12,8 @@ import { prepareQuery } from '../../db/prepared'
 function prepareAboutOne(database: Db) {
   const db = database.kysely
   const none = sql<string | null>`null`
+  // The follow row's other columns, empty in the rows of one text.
+  const rest = [none.as('c'), none.as('d'), none.as('e'), none.as('g'), none.as('h')] as const
   return prepareQuery(database, (p: { id: string }) =>
     db
       .selectFrom('wecom_follows as f')
@@ -31,46 +33,19 @@ function prepareAboutOne(database: Db) {
       .unionAll(
         db
           .selectFrom('members')
-          .select([
-            sql<string>`'member'`.as('source'),
-            'name as a',
-            'phone as b',
-            none.as('c'),
-            none.as('d'),
-            none.as('e'),
-            none.as('g'),
-            none.as('h'),
-          ])
+          .select([sql<string>`'member'`.as('source'), 'name as a', 'phone as b', ...rest])
           .where('external_user_id', '=', p.id),
       )
       .unionAll(
         db
           .selectFrom('customer_notes')
-          .select([
-            sql<string>`'note'`.as('source'),
-            'text as a',
-            none.as('b'),
-            none.as('c'),
-            none.as('d'),
-            none.as('e'),
-            none.as('g'),
-            none.as('h'),
-          ])
+          .select([sql<string>`'note'`.as('source'), 'text as a', none.as('b'), ...rest])
           .where('external_user_id', '=', p.id),
       )
       .unionAll(
         db
           .selectFrom('personal_tags')
-          .select([
-            sql<string>`'tag'`.as('source'),
-            'name as a',
-            none.as('b'),
-            none.as('c'),
-            none.as('d'),
-            none.as('e'),
-            none.as('g'),
-            none.as('h'),
-          ])
+          .select([sql<string>`'tag'`.as('source'), 'name as a', none.as('b'), ...rest])
           .where('external_user_id', '=', p.id),
       ),
   )
