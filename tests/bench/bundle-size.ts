@@ -11,6 +11,11 @@ import { gzipSync } from 'node:zlib'
 
 export const INITIAL_JS_BUDGET_KB = 84
 export const PROFILE_PAINT_JS_BUDGET_KB = 110
+/**
+ * The stylesheets that block the first paint. Not an issue budget: it keeps fonts out
+ * (Vant's icon font alone is 26 KB gzip as a data: URI; vite.config.ts emits it as a file).
+ */
+export const INITIAL_CSS_BUDGET_KB = 12
 /** The dictionary a guide gets unless she or her WeCom chose English. */
 const DEFAULT_DICTIONARY = 'src/i18n/zh-CN.ts'
 
@@ -63,7 +68,10 @@ export function measureBundle(options: { build?: boolean } = {}): BundleReport {
     initialCssKb,
     customerScreenJsKb,
     profilePaintJsKb,
-    ok: initialJsKb <= INITIAL_JS_BUDGET_KB && profilePaintJsKb <= PROFILE_PAINT_JS_BUDGET_KB,
+    ok:
+      initialJsKb <= INITIAL_JS_BUDGET_KB &&
+      profilePaintJsKb <= PROFILE_PAINT_JS_BUDGET_KB &&
+      initialCssKb <= INITIAL_CSS_BUDGET_KB,
   }
 }
 
