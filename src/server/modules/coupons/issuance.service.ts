@@ -5,7 +5,6 @@
  * issuance, and a reservation is given back exactly once — by the guide's cancel or,
  * never confirmed, by the sweep a few minutes later.
  */
-import { randomUUID } from 'node:crypto'
 import type { CouponOffer, CouponRefusal, Issuance } from '../../../shared/coupons'
 import type { AppContext } from '../../context'
 import type { Trx } from '../../db'
@@ -15,16 +14,15 @@ import { GuidesRepository } from '../guides/guides.repository'
 import { PrivateTextGuard } from '../privacy/private-text.guard'
 import { StoresRepository } from '../stores/stores.repository'
 import type { ClaimView } from './claim-page'
-import { isCodeShaped, newCode, normalizeCode } from './codes'
+import { isCodeShaped, normalizeCode } from './codes'
 import { toCouponTemplate, toIssuance, type IssuanceContext, type IssuanceRecord, type TemplateRecord } from './coupons.mapper'
 import { IssueBatcher } from './issue-batch'
 import type { IssuanceRepository } from './issuance.repository'
 import {
   isActive,
-  RESERVATION_MS,
+  newReservation,
   REFUSAL_MESSAGES,
   refusalReason,
-  validityOf,
   weekStart,
   type CustomerFacts,
   type QuotaCounts,
@@ -48,30 +46,6 @@ type Outcome = { created: boolean; issuance: IssuanceRecord } | { refused: Coupo
 type Decided = (Extract<Outcome, { created: boolean }> & { context: IssuanceContext }) | Exclude<Outcome, { created: boolean }>
 
 const keyOf = (guideId: string, key: string): string => `${guideId}\u0000${key}`
-
-function newIssuance(template: TemplateRecord, ask: IssueAsk, now: number): IssuanceRecord {
-  const validity = validityOf(template, now)
-  return {
-    id: `ci_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
-    templateId: template.id,
-    code: newCode(),
-    guideId: ask.userId,
-    externalUserId: ask.externalUserId,
-    idempotencyKey: ask.idempotencyKey,
-    status: 'reserved',
-    reservedUntil: now + RESERVATION_MS,
-    issuedAt: now,
-    sentAt: null,
-    claimedAt: null,
-    redeemedAt: null,
-    redeemedStoreId: null,
-    releasedAt: null,
-    releaseReason: null,
-    validFrom: validity.from,
-    validUntil: validity.until,
-    orderId: null,
-  }
-}
 
 export class IssuanceService {
   private readonly guard: PrivateTextGuard
@@ -203,7 +177,7 @@ export class IssuanceService {
         const quota = { holds: counts.holds.get(ask.externalUserId) ?? 0, guideUsed: counts.guideUsed.get(ask.userId) ?? 0 }
         const reason = refusalReason({ ...template, stockLeft }, ask.facts, quota, now)
         if (reason) return { refused: reason }
-        const issuance = newIssuance(template, ask, now)
+        const issuance = newReservation(template, ask, now)
         stockLeft -= 1
         counts.holds.set(ask.externalUserId, quota.holds + 1)
         counts.guideUsed.set(ask.userId, quota.guideUsed + 1)

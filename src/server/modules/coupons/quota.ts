@@ -1,11 +1,13 @@
 /**
  * Who may receive a coupon now, and until when: the week a guide's quota counts in, a
  * coupon's days in Shanghai, and the first reason that refuses her. Pure: the counts come
- * from the caller, read under the template's lock.
+ * from the caller, read under the template's lock. And what a new reservation holds.
  */
 import type { CouponRefusal } from '../../../shared/coupons'
 import type { MemberLevel } from '../../../shared/customer'
-import type { TemplateRecord } from './coupons.mapper'
+import { randomUUID } from 'node:crypto'
+import { newCode } from './codes'
+import type { IssuanceRecord, TemplateRecord } from './coupons.mapper'
 
 /** A reservation the app never confirmed goes back to stock after this long. */
 export const RESERVATION_MS = 5 * 60 * 1000
@@ -90,4 +92,33 @@ export const REFUSAL_MESSAGES: Record<CouponRefusal, string> = {
   not_eligible: 'Her member level or tags do not qualify for this coupon',
   too_many_orders: 'This coupon is for customers with fewer orders (a new-customer gift): she has bought too often',
   template_inactive: 'This coupon is paused or has ended',
+}
+
+/** A coupon reserved for her by this guide at `now`: held until confirmed, or given back. */
+export function newReservation(
+  template: TemplateRecord,
+  to: { userId: string; externalUserId: string; idempotencyKey: string },
+  now: number,
+): IssuanceRecord {
+  const validity = validityOf(template, now)
+  return {
+    id: `ci_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+    templateId: template.id,
+    code: newCode(),
+    guideId: to.userId,
+    externalUserId: to.externalUserId,
+    idempotencyKey: to.idempotencyKey,
+    status: 'reserved',
+    reservedUntil: now + RESERVATION_MS,
+    issuedAt: now,
+    sentAt: null,
+    claimedAt: null,
+    redeemedAt: null,
+    redeemedStoreId: null,
+    releasedAt: null,
+    releaseReason: null,
+    validFrom: validity.from,
+    validUntil: validity.until,
+    orderId: null,
+  }
 }
