@@ -123,11 +123,14 @@ export interface BuildAppOptions {
    */
   taskJobMs?: number
   /**
-   * Read every guide's customers from WeCom again this often, so a missed callback heals.
-   * Not given: daily, counted from when the server listens (tests inject without listening,
-   * so it stays off there); 0: never. Instances share one run per period.
+   * Check this often whether the nightly resync (every guide's customers read from WeCom
+   * again, so a missed callback heals) is due. Not given: every minute once the server
+   * listens (tests inject without listening, so it stays off there); 0: never. Instances
+   * share one run a China day (modules/callbacks/resync.service.ts).
    */
   wecomResyncMs?: number
+  /** The hour, China time, after which the day's resync is due (default 3, i.e. 03:00). */
+  wecomResyncHour?: number
   /** The resync's pause between WeCom calls (default 500 ms); tests pass 0. */
   wecomResyncPauseMs?: number
   /** Rate limits per bucket (src/server/http/rate-limits.ts); tests set small ones. Default DEFAULT_RATE_LIMITS. */
@@ -147,6 +150,8 @@ export interface BuiltApp {
   eveningReports: EveningReportService
   /** The weekly rankings' check, likewise. */
   weeklyRankings: WeeklyRankingService
+  /** The nightly WeCom resync's check, likewise. */
+  resync: ResyncService
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
@@ -228,13 +233,14 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(groupsRoutes, { ctx, service: new GroupsService(ctx, customers) })
   const transfers = new TransfersService(ctx)
   await app.register(callbacksRoutes, { ctx, service: new CallbacksService(ctx, customers, transfers) })
-  const resync = new ResyncService(ctx, transfers, { pauseMs: options.wecomResyncPauseMs })
+  const resync = new ResyncService(ctx, transfers, { pauseMs: options.wecomResyncPauseMs, hour: options.wecomResyncHour })
   let resyncTimer: ReturnType<typeof setInterval> | undefined
   const startResync = (everyMs: number) => {
-    resyncTimer ??= setInterval(() => ctx.background.run('wecom resync', () => resync.runScheduled(everyMs)), everyMs)
+    resyncTimer ??= setInterval(() => ctx.background.run('wecom resync', () => resync.runDue()), everyMs)
     resyncTimer.unref()
   }
-  if (options.wecomResyncMs === undefined) app.server.once('listening', () => startResync(24 * 3_600_000))
+  // After listening: in simulator mode WeCom is this very server, reached over loopback.
+  if (options.wecomResyncMs === undefined) app.server.once('listening', () => startResync(60_000))
   else if (options.wecomResyncMs > 0) startResync(options.wecomResyncMs)
   app.addHook('onClose', async () => {
     clearInterval(resyncTimer)
@@ -358,7 +364,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.addHook('onClose', async () => {
     await ctx.background.idle()
   })
-  return { app, ctx, world, customers, eveningReports, weeklyRankings }
+  return { app, ctx, world, customers, eveningReports, weeklyRankings, resync }
 }
 
 /** A fetch that answers from `app.inject`, for a server that is its own WeCom (simulator tests). */

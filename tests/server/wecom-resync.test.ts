@@ -179,17 +179,6 @@ describe.each(DB_KINDS)('WeCom resync (%s)', (kind) => {
     expect(note.author_id).toBe('lina')
   })
 
-  it('runs the scheduled resync once a period, whichever instance gets there first', async () => {
-    const day = 24 * 3600_000
-    const other = new ResyncService(t.ctx, new TransfersService(t.ctx), { pauseMs: 0 })
-    t.clock.value = Math.ceil(t.clock.value / day) * day + 1000
-    expect(await resync.runScheduled(day)).toBe(true)
-    expect(await other.runScheduled(day)).toBe(false)
-    t.clock.advance(day)
-    expect(await other.runScheduled(day)).toBe(true)
-    expect(await resync.runScheduled(day)).toBe(false)
-  })
-
   it('runs on a timer when the app is asked to, reading every guide’s list from WeCom', async () => {
     const timed = await createTestApp(kind, { mode: 'real', wecomResyncMs: 20 })
     try {
