@@ -87,6 +87,7 @@ export class ResyncService {
         await alive()
       }
     }
+    await this.transfers.settleDeparted()
     return { guides: guides.length, failed, stopped: false }
   }
 
