@@ -56,6 +56,7 @@ import { CustomersService } from './modules/customers/customers.service'
 import { groupsRoutes } from './modules/groups/groups.routes'
 import { GroupsService } from './modules/groups/groups.service'
 import { healthRoutes } from './modules/health/health.routes'
+import { WecomSetupService } from './modules/health/wecom-setup.service'
 import { isWecomClient, jssdkRoutes, signPageForWecom } from './modules/jssdk/jssdk.routes'
 import { mediaAssetRoutes } from './modules/media/assets.routes'
 import { demoArtRoutes } from './modules/media/demo-art.routes'
@@ -172,6 +173,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // Set-up refusals are kept in the database, so an admin sees them from any instance.
+  const wecomSetup = new WecomSetupService(db)
   const wecom = new WecomClient({
     corpId: config.wecom.corpId,
     agentId: config.wecom.agentId,
@@ -181,6 +184,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     now: options.now,
     busyBackoffMs: options.wecomBusyBackoffMs,
     onWarning: (message, detail) => app.log.warn(detail, message),
+    setupErrors: wecomSetup,
   })
   const ctx: AppContext = {
     config,
@@ -224,7 +228,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   // Customers cached before the search kept its keys (an upgraded database) become findable
   // once the server is up; every write keeps them current after that.
   app.server.once('listening', () => ctx.background.run('fill customer search keys', () => fillMissingSearchKeys(db.kysely)))
-  await app.register(healthRoutes, { ctx })
+  await app.register(healthRoutes, { ctx, setup: wecomSetup })
   await app.register(authRoutes, { ctx, sessions })
   await app.register(sessionsRoutes, { ctx, service: sessions })
   await app.register(previewRoutes, { ctx, auth: new AuthService(ctx) })
