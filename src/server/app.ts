@@ -18,6 +18,7 @@ import { registerSecurityHeaders } from './http/security-headers'
 import { answerFrameworkError, registerErrorHandler } from './http/error-handler'
 import { requestIdOf, safeLoggerOptions } from './http/logging'
 import { DbCounter, DEFAULT_RATE_LIMITS, RedisCounter, registerRateLimits, type RateLimits } from './http/rate-limits'
+import { DEFAULT_BUDGETS, WecomBudgets, type BudgetLimits } from './http/budgets'
 import { registerSimulatorBadge } from './http/simulator-badge'
 import { registerOpenApi } from './http/openapi'
 import { registerValidation } from './http/validation'
@@ -136,6 +137,8 @@ export interface BuildAppOptions {
   wecomResyncPauseMs?: number
   /** Rate limits per bucket (src/server/http/rate-limits.ts); tests set small ones. Default DEFAULT_RATE_LIMITS. */
   rateLimits?: Partial<RateLimits>
+  /** Budgets on WeCom calls bogus ids and codes could cost (src/server/http/budgets.ts); tests set small ones. */
+  wecomBudgets?: Partial<BudgetLimits>
   /** Prefix of the rate-limit keys in Redis (REDIS_URL); tests keep their runs apart with it. */
   rateLimitRedisPrefix?: string
   /** How long a session lasts (default 12 h from sign-in, 4 h idle: modules/sessions); tests that move the clock by days lengthen it. */
@@ -186,12 +189,24 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     onWarning: (message, detail) => app.log.warn(detail, message),
     setupErrors: wecomSetup,
   })
+  // Shared by every instance: in Redis when configured, else in the database.
+  const now = options.now ?? Date.now
+  let counter: DbCounter | RedisCounter = new DbCounter(db, now)
+  if (config.redisUrl) {
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
+    redis.on('error', (error) => app.log.warn({ err: error }, 'Redis (rate limits) is unreachable'))
+    app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
+    counter = new RedisCounter(redis, now, options.rateLimitRedisPrefix)
+  }
   const ctx: AppContext = {
     config,
     db,
     wecom,
+    budgets: new WecomBudgets(counter, { ...DEFAULT_BUDGETS, ...options.wecomBudgets }, (error) =>
+      app.log.warn({ err: error }, 'WeCom budget count failed; letting the call through'),
+    ),
     signer: new Signer(config.sessionSecret),
-    now: options.now ?? Date.now,
+    now,
     log: app.log,
     background: new BackgroundTasks(() => app.log),
   }
@@ -214,13 +229,6 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   registerBodyTypes(app)
   // Before any route: the description is collected from the routes as they are added.
   await registerOpenApi(app, config)
-  let counter: DbCounter | RedisCounter = new DbCounter(db, ctx.now)
-  if (config.redisUrl) {
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
-    redis.on('error', (error) => app.log.warn({ err: error }, 'Redis (rate limits) is unreachable'))
-    app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
-    counter = new RedisCounter(redis, ctx.now, options.rateLimitRedisPrefix)
-  }
   // Before any route: each is given its bucket as it is added.
   await registerRateLimits(app, { counter, signer: ctx.signer, limits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits } })
 

@@ -56,6 +56,8 @@ export interface TestAppOptions {
   sessionLimits?: SessionLimits
   /** A build to serve (see `fakeDist`); none by default. */
   distDir?: string
+  /** Budgets on WeCom calls bogus ids and codes cost (production's unless given). */
+  wecomBudgets?: BuildAppOptions['wecomBudgets']
 }
 
 const TEST_SESSION_LIMITS: SessionLimits = { maxMs: 365 * 86_400_000, idleMs: 365 * 86_400_000 }
@@ -112,6 +114,7 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       wecomResyncMs: options.wecomResyncMs ?? 0,
       wecomResyncPauseMs: 0,
       sessionLimits: options.sessionLimits ?? TEST_SESSION_LIMITS,
+      wecomBudgets: options.wecomBudgets,
     })
   } else {
     let self: FastifyInstance | null = null
@@ -128,6 +131,7 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       wecomResyncMs: options.wecomResyncMs ?? 0,
       wecomResyncPauseMs: 0,
       sessionLimits: options.sessionLimits ?? TEST_SESSION_LIMITS,
+      wecomBudgets: options.wecomBudgets,
     })
     self = built.app
   }

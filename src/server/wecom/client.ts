@@ -250,7 +250,7 @@ export class WecomClient {
     const key = `${kind}\u0000${id}`
     const api = kind === 'contact' ? 'externalcontact/get' : 'externalcontact/groupchat/get'
     const known = this.unknownIds.get(key)
-    if (known) throw new WecomError(api, known.errcode, known.errmsg)
+    if (known) throw new WecomError(api, known.errcode, known.errmsg, true)
     try {
       return await read()
     } catch (error) {
