@@ -18,6 +18,7 @@ import { registerSecurityHeaders } from './http/security-headers'
 import { answerFrameworkError, registerErrorHandler } from './http/error-handler'
 import { requestIdOf, safeLoggerOptions } from './http/logging'
 import { DbCounter, DEFAULT_RATE_LIMITS, RedisCounter, registerRateLimits, type RateLimits } from './http/rate-limits'
+import { DEFAULT_BUDGETS, WecomBudgets, type BudgetLimits } from './http/budgets'
 import { registerSimulatorBadge } from './http/simulator-badge'
 import { registerOpenApi } from './http/openapi'
 import { registerValidation } from './http/validation'
@@ -56,6 +57,7 @@ import { CustomersService } from './modules/customers/customers.service'
 import { groupsRoutes } from './modules/groups/groups.routes'
 import { GroupsService } from './modules/groups/groups.service'
 import { healthRoutes } from './modules/health/health.routes'
+import { WecomSetupService } from './modules/health/wecom-setup.service'
 import { isWecomClient, jssdkRoutes, signPageForWecom } from './modules/jssdk/jssdk.routes'
 import { mediaAssetRoutes } from './modules/media/assets.routes'
 import { demoArtRoutes } from './modules/media/demo-art.routes'
@@ -123,15 +125,20 @@ export interface BuildAppOptions {
    */
   taskJobMs?: number
   /**
-   * Read every guide's customers from WeCom again this often, so a missed callback heals.
-   * Not given: daily, counted from when the server listens (tests inject without listening,
-   * so it stays off there); 0: never. Instances share one run per period.
+   * Check this often whether the nightly resync (every guide's customers read from WeCom
+   * again, so a missed callback heals) is due. Not given: every minute once the server
+   * listens (tests inject without listening, so it stays off there); 0: never. Instances
+   * share one run a China day (modules/callbacks/resync.service.ts).
    */
   wecomResyncMs?: number
+  /** The hour, China time, after which the day's resync is due (default 3, i.e. 03:00). */
+  wecomResyncHour?: number
   /** The resync's pause between WeCom calls (default 500 ms); tests pass 0. */
   wecomResyncPauseMs?: number
   /** Rate limits per bucket (src/server/http/rate-limits.ts); tests set small ones. Default DEFAULT_RATE_LIMITS. */
   rateLimits?: Partial<RateLimits>
+  /** Budgets on WeCom calls bogus ids and codes could cost (src/server/http/budgets.ts); tests set small ones. */
+  wecomBudgets?: Partial<BudgetLimits>
   /** Prefix of the rate-limit keys in Redis (REDIS_URL); tests keep their runs apart with it. */
   rateLimitRedisPrefix?: string
   /** How long a session lasts (default 12 h from sign-in, 4 h idle: modules/sessions); tests that move the clock by days lengthen it. */
@@ -147,6 +154,8 @@ export interface BuiltApp {
   eveningReports: EveningReportService
   /** The weekly rankings' check, likewise. */
   weeklyRankings: WeeklyRankingService
+  /** The nightly WeCom resync's check, likewise. */
+  resync: ResyncService
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
@@ -167,6 +176,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // Set-up refusals are kept in the database, so an admin sees them from any instance.
+  const wecomSetup = new WecomSetupService(db)
   const wecom = new WecomClient({
     corpId: config.wecom.corpId,
     agentId: config.wecom.agentId,
@@ -176,13 +187,26 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     now: options.now,
     busyBackoffMs: options.wecomBusyBackoffMs,
     onWarning: (message, detail) => app.log.warn(detail, message),
+    setupErrors: wecomSetup,
   })
+  // Shared by every instance: in Redis when configured, else in the database.
+  const now = options.now ?? Date.now
+  let counter: DbCounter | RedisCounter = new DbCounter(db, now)
+  if (config.redisUrl) {
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
+    redis.on('error', (error) => app.log.warn({ err: error }, 'Redis (rate limits) is unreachable'))
+    app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
+    counter = new RedisCounter(redis, now, options.rateLimitRedisPrefix)
+  }
   const ctx: AppContext = {
     config,
     db,
     wecom,
+    budgets: new WecomBudgets(counter, { ...DEFAULT_BUDGETS, ...options.wecomBudgets }, (error) =>
+      app.log.warn({ err: error }, 'WeCom budget count failed; letting the call through'),
+    ),
     signer: new Signer(config.sessionSecret),
-    now: options.now ?? Date.now,
+    now,
     log: app.log,
     background: new BackgroundTasks(() => app.log),
   }
@@ -205,13 +229,6 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   registerBodyTypes(app)
   // Before any route: the description is collected from the routes as they are added.
   await registerOpenApi(app, config)
-  let counter: DbCounter | RedisCounter = new DbCounter(db, ctx.now)
-  if (config.redisUrl) {
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
-    redis.on('error', (error) => app.log.warn({ err: error }, 'Redis (rate limits) is unreachable'))
-    app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
-    counter = new RedisCounter(redis, ctx.now, options.rateLimitRedisPrefix)
-  }
   // Before any route: each is given its bucket as it is added.
   await registerRateLimits(app, { counter, signer: ctx.signer, limits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits } })
 
@@ -219,7 +236,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   // Customers cached before the search kept its keys (an upgraded database) become findable
   // once the server is up; every write keeps them current after that.
   app.server.once('listening', () => ctx.background.run('fill customer search keys', () => fillMissingSearchKeys(db.kysely)))
-  await app.register(healthRoutes, { ctx })
+  await app.register(healthRoutes, { ctx, setup: wecomSetup })
   await app.register(authRoutes, { ctx, sessions })
   await app.register(sessionsRoutes, { ctx, service: sessions })
   await app.register(previewRoutes, { ctx, auth: new AuthService(ctx) })
@@ -228,13 +245,14 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(groupsRoutes, { ctx, service: new GroupsService(ctx, customers) })
   const transfers = new TransfersService(ctx)
   await app.register(callbacksRoutes, { ctx, service: new CallbacksService(ctx, customers, transfers) })
-  const resync = new ResyncService(ctx, transfers, { pauseMs: options.wecomResyncPauseMs })
+  const resync = new ResyncService(ctx, transfers, { pauseMs: options.wecomResyncPauseMs, hour: options.wecomResyncHour })
   let resyncTimer: ReturnType<typeof setInterval> | undefined
   const startResync = (everyMs: number) => {
-    resyncTimer ??= setInterval(() => ctx.background.run('wecom resync', () => resync.runScheduled(everyMs)), everyMs)
+    resyncTimer ??= setInterval(() => ctx.background.run('wecom resync', () => resync.runDue()), everyMs)
     resyncTimer.unref()
   }
-  if (options.wecomResyncMs === undefined) app.server.once('listening', () => startResync(24 * 3_600_000))
+  // After listening: in simulator mode WeCom is this very server, reached over loopback.
+  if (options.wecomResyncMs === undefined) app.server.once('listening', () => startResync(60_000))
   else if (options.wecomResyncMs > 0) startResync(options.wecomResyncMs)
   app.addHook('onClose', async () => {
     clearInterval(resyncTimer)
@@ -358,7 +376,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.addHook('onClose', async () => {
     await ctx.background.idle()
   })
-  return { app, ctx, world, customers, eveningReports, weeklyRankings }
+  return { app, ctx, world, customers, eveningReports, weeklyRankings, resync }
 }
 
 /** A fetch that answers from `app.inject`, for a server that is its own WeCom (simulator tests). */

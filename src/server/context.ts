@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from './db'
 import type { Config } from './env'
+import type { WecomBudgets } from './http/budgets'
 import type { Signer } from './http/session'
 import type { WecomClient } from './wecom/client'
 
@@ -9,6 +10,8 @@ export interface AppContext {
   config: Config
   db: Db
   wecom: WecomClient
+  /** Shared budgets on WeCom calls bogus input could make us spend (http/budgets.ts). */
+  budgets: WecomBudgets
   signer: Signer
   now: () => number
   log: FastifyBaseLogger

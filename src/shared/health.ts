@@ -9,6 +9,8 @@ export const WecomLastErrorSchema = Type.Object({
   /** The API called, e.g. `externalcontact/get`. */
   api: Type.String(),
   at: Instant,
+  /** What to do about it, for an admin: where in the WeCom admin console, which setting. */
+  message: Type.String(),
 })
 export type WecomLastError = Static<typeof WecomLastErrorSchema>
 
@@ -17,8 +19,13 @@ export const HealthSchema = Type.Object({
   db: StringEnum(['sqlite', 'postgres']),
   wecom: Type.Object({
     mode: StringEnum(['real', 'simulator']),
-    /** Admins only (WECOM_ADMIN_IDS or the CRM's admin role): this instance's view of WeCom. */
+    /**
+     * Admins only (WECOM_ADMIN_IDS or the CRM's admin role). WeCom refusing our set-up
+     * (60020, 48002, 40001, 40013, 301002), as any instance last saw it until that API
+     * answers again; else this instance's last trouble reaching WeCom (timeouts, limits).
+     */
     lastError: Type.Optional(Nullable(WecomLastErrorSchema)),
+    /** Admins only: when this instance last had a normal answer from WeCom. */
     lastSuccessAt: Type.Optional(Nullable(Instant)),
   }),
 })

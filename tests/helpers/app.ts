@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
-import { buildApp, injectFetch, type BuiltApp } from '../../src/server/app'
+import { buildApp, injectFetch, type BuildAppOptions, type BuiltApp } from '../../src/server/app'
 import { buildDemoData, type DemoData } from '../../src/server/demo/data'
 import { seedDemo } from '../../src/server/demo/seed'
 import { loadConfig, type Config } from '../../src/server/env'
@@ -56,6 +56,8 @@ export interface TestAppOptions {
   sessionLimits?: SessionLimits
   /** A build to serve (see `fakeDist`); none by default. */
   distDir?: string
+  /** Budgets on WeCom calls bogus ids and codes cost (production's unless given). */
+  wecomBudgets?: BuildAppOptions['wecomBudgets']
 }
 
 const TEST_SESSION_LIMITS: SessionLimits = { maxMs: 365 * 86_400_000, idleMs: 365 * 86_400_000 }
@@ -112,6 +114,7 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       wecomResyncMs: options.wecomResyncMs ?? 0,
       wecomResyncPauseMs: 0,
       sessionLimits: options.sessionLimits ?? TEST_SESSION_LIMITS,
+      wecomBudgets: options.wecomBudgets,
     })
   } else {
     let self: FastifyInstance | null = null
@@ -128,6 +131,7 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       wecomResyncMs: options.wecomResyncMs ?? 0,
       wecomResyncPauseMs: 0,
       sessionLimits: options.sessionLimits ?? TEST_SESSION_LIMITS,
+      wecomBudgets: options.wecomBudgets,
     })
     self = built.app
   }
@@ -146,6 +150,34 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       await testDb.drop()
     },
   }
+}
+
+/**
+ * Another instance of a real-mode test app: the same database, WeCom stand-in and clock,
+ * its own memory (caches, the WeCom client), as a second server behind a load balancer
+ * or the same one after a restart. Closed by the caller, before `t.close()`.
+ */
+export async function createSecondInstance(t: TestApp, options: Partial<BuildAppOptions> = {}): Promise<BuiltApp> {
+  const standIn = t.wecomServer
+  if (!standIn) throw new Error('createSecondInstance needs a real-mode test app')
+  const built = await buildApp({
+    config: t.config,
+    db: t.testDb.db,
+    now: t.clock.now,
+    fetch: injectFetch(() => standIn),
+    wecomBusyBackoffMs: [0, 0, 0],
+    distDir: '/nonexistent',
+    eveningReportMs: 0,
+    weeklyRankingMs: 0,
+    taskJobMs: 0,
+    couponSweepMs: 0,
+    wecomResyncMs: 0,
+    wecomResyncPauseMs: 0,
+    sessionLimits: TEST_SESSION_LIMITS,
+    ...options,
+  })
+  await built.app.ready()
+  return built
 }
 
 /** Parse Set-Cookie headers into name → {value, attributes}. */

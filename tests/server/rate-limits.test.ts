@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/server/app'
 import { buildDemoData } from '../../src/server/demo/data'
@@ -61,7 +62,24 @@ async function twoInstances(kind: DbKind, env: Record<string, string> = {}): Pro
     close: async () => {
       for (const app of apps) await app.close()
       await testDb.drop()
+      if (env.REDIS_URL) await deleteRedisKeys(env.REDIS_URL, prefix)
     },
+  }
+}
+
+/** This run's keys go with it, so a rerun (CI, or one shared Redis) starts from nothing. */
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 })
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
+      if (keys.length > 0) await redis.del(...keys)
+      cursor = next
+    } while (cursor !== '0')
+    expect(await redis.keys(`${prefix}*`)).toEqual([])
+  } finally {
+    redis.disconnect()
   }
 }
 

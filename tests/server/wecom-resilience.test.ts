@@ -3,23 +3,31 @@
  * admins (not guides), our copies are served (marked) while WeCom cannot be asked, and
  * bogus ids or replayed sign-ins cost WeCom one call at most.
  */
+import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BuiltApp } from '../../src/server/app'
 import { PROFILE_STALE_MS, REFRESH_RETRY_MS } from '../../src/server/modules/customers/customers.service'
 import { GROUP_STALE_MS } from '../../src/server/modules/groups/group-chats'
 import { FREQUENCY_BLOCK_MS } from '../../src/server/wecom/guard'
 import { DB_KINDS } from '../helpers/db'
-import { createTestApp, parseSetCookies, signIn, type TestApp } from '../helpers/app'
+import { createSecondInstance, createTestApp, parseSetCookies, signIn, type TestApp } from '../helpers/app'
 
 describe.each(DB_KINDS)('when WeCom misbehaves (%s)', (kind) => {
   let t: TestApp
   let lina: string
   let admin: string
+  let manager: string
+  const others: BuiltApp[] = []
   beforeAll(async () => {
-    t = await createTestApp(kind, { mode: 'real', env: { WECOM_ADMIN_IDS: 'chenjing' } })
+    t = await createTestApp(kind, { mode: 'real', env: { WECOM_ADMIN_IDS: 'chenjing', WECOM_MANAGER_IDS: 'wanglei' } })
     lina = await signIn(t, 'lina')
     admin = await signIn(t, 'chenjing')
+    manager = await signIn(t, 'wanglei')
   })
-  afterAll(() => t.close())
+  afterAll(async () => {
+    for (const other of others) await other.app.close()
+    await t.close()
+  })
 
   const get = (url: string, cookie = lina) => t.app.inject({ method: 'GET', url, headers: { cookie } })
   const calls = (api: string) => t.world.callCount(api)
@@ -57,15 +65,55 @@ describe.each(DB_KINDS)('when WeCom misbehaves (%s)', (kind) => {
     expect(asAdmin.statusCode).toBe(200)
     expect(asAdmin.json().wecom).toEqual({
       mode: 'real',
-      lastError: { errcode, errmsg, api: 'externalcontact/get', at: new Date(t.clock.value).toISOString() },
+      lastError: {
+        errcode,
+        errmsg,
+        api: 'externalcontact/get',
+        at: new Date(t.clock.value).toISOString(),
+        message: expect.stringContaining(errcode === 60020 ? '企业可信IP' : '可调用接口的应用'),
+      },
       lastSuccessAt: expect.any(String),
     })
     expect(asAdmin.headers['cache-control']).toBe('private, no-store')
-    for (const cookie of [lina, '']) {
+    for (const cookie of [lina, manager, '']) {
       const other = await get('/api/health', cookie)
       expect(other.json()).toEqual({ status: 'ok', db: kind, wecom: { mode: 'real' } })
       expect(other.body).not.toContain(String(errcode))
     }
+  })
+
+  it('tells an admin on any instance, after a restart too, until the refused API answers again on any instance', async () => {
+    const other = await createSecondInstance(t)
+    others.push(other)
+    const health = async (app: FastifyInstance) =>
+      (await app.inject({ method: 'GET', url: '/api/health', headers: { cookie: admin } })).json()
+    const errmsg =
+      'not allow to access from your ip, hint: [1764921600], from ip: 203.0.113.9, more info at https://open.work.weixin.qq.com'
+    t.world.injectFault('externalcontact/get', 60020, 1, errmsg)
+    expect((await get('/api/customers/wmRefusedHere01')).statusCode).toBe(503)
+    const refusedAt = new Date(t.clock.value).toISOString()
+
+    // The other instance never called WeCom, and a freshly started one neither: both say it.
+    const restarted = await createSecondInstance(t)
+    others.push(restarted)
+    for (const app of [other.app, restarted.app]) {
+      expect((await health(app)).wecom.lastError).toEqual({
+        errcode: 60020,
+        errmsg,
+        api: 'externalcontact/get',
+        at: refusedAt,
+        message: expect.stringMatching(/203\.0\.113\.9.*企业可信IP/s),
+      })
+    }
+    for (const cookie of [lina, manager, '']) {
+      const res = await other.app.inject({ method: 'GET', url: '/api/health', headers: { cookie } })
+      expect(res.json()).toEqual({ status: 'ok', db: kind, wecom: { mode: 'real' } })
+    }
+
+    // The allow-list is fixed; the other instance reads a customer: over, for everyone.
+    t.clock.advance(1000)
+    expect(await other.customers.refresh(linasCustomer(1).externalUserId)).toBe(true)
+    for (const app of [t.app, other.app, restarted.app]) expect((await health(app)).wecom.lastError).toBeNull()
   })
 
   it('serves a profile from our copy, marked, while WeCom cannot be asked, and drops the mark once it can', async () => {

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
 import { ResyncService } from '../../src/server/modules/callbacks/resync.service'
+import { markGuideDeparted } from '../../src/server/modules/guides/departure'
+import { GuidesRepository } from '../../src/server/modules/guides/guides.repository'
 import { TransfersService } from '../../src/server/modules/callbacks/transfers.service'
 import { DB_KINDS } from '../helpers/db'
-import { createTestApp, signIn, type TestApp } from '../helpers/app'
-import { addWorldCustomer } from '../helpers/world'
+import { addFollowedCustomers, createTestApp, signIn, type TestApp } from '../helpers/app'
+import { addWorldCustomer, insertCouponTemplate } from '../helpers/world'
 
 const seconds = (ms: number) => Math.floor(ms / 1000)
 
@@ -179,17 +182,6 @@ describe.each(DB_KINDS)('WeCom resync (%s)', (kind) => {
     expect(note.author_id).toBe('lina')
   })
 
-  it('runs the scheduled resync once a period, whichever instance gets there first', async () => {
-    const day = 24 * 3600_000
-    const other = new ResyncService(t.ctx, new TransfersService(t.ctx), { pauseMs: 0 })
-    t.clock.value = Math.ceil(t.clock.value / day) * day + 1000
-    expect(await resync.runScheduled(day)).toBe(true)
-    expect(await other.runScheduled(day)).toBe(false)
-    t.clock.advance(day)
-    expect(await other.runScheduled(day)).toBe(true)
-    expect(await resync.runScheduled(day)).toBe(false)
-  })
-
   it('runs on a timer when the app is asked to, reading every guide’s list from WeCom', async () => {
     const timed = await createTestApp(kind, { mode: 'real', wecomResyncMs: 20 })
     try {
@@ -221,5 +213,139 @@ describe.each(DB_KINDS)('WeCom resync (%s)', (kind) => {
     const calls = t.world.callCount('externalcontact/batch/get_by_user')
     await stopping.resyncAll()
     expect(t.world.callCount('externalcontact/batch/get_by_user')).toBe(calls)
+  })
+
+  /** A note, an open task, an unused coupon and a personal tag of `guide` about `id`. */
+  async function recordsOf(guide: string, id: string): Promise<void> {
+    const now = t.clock.value
+    await db()
+      .insertInto('customer_notes')
+      .values({
+        id: `n-${id}`,
+        external_user_id: id,
+        author_id: guide,
+        text: '只穿棉麻',
+        next_follow_up: null,
+        outcome: null,
+        created_at: now,
+      })
+      .execute()
+    await db()
+      .insertInto('tasks')
+      .values({
+        id: `t-${id}`,
+        guide_id: guide,
+        external_user_id: id,
+        kind: 'follow_up',
+        due_date: '2026-11-30',
+        note_id: null,
+        title: '回访',
+        done_at: null,
+        created_at: now,
+        status: 'todo',
+        reason: '',
+        skip_reason: null,
+        payload: null,
+        campaign_id: null,
+      })
+      .execute()
+    await db()
+      .insertInto('coupon_issuances')
+      .values({
+        id: `ci-${id}`,
+        template_id: await insertCouponTemplate(t),
+        code: `CI${id.slice(-6).toUpperCase()}`,
+        guide_id: guide,
+        external_user_id: id,
+        idempotency_key: randomUUID(),
+        status: 'sent',
+        reserved_until: null,
+        issued_at: now,
+        sent_at: now,
+        claimed_at: null,
+        redeemed_at: null,
+        redeemed_store_id: null,
+        released_at: null,
+        release_reason: null,
+        valid_from: now,
+        valid_until: now + 30 * 86_400_000,
+        order_id: null,
+      })
+      .execute()
+    await db()
+      .insertInto('personal_tags')
+      .values({ external_user_id: id, user_id: guide, name: '棉麻控', created_at: now })
+      .execute()
+  }
+  const holderOf = async (id: string) => ({
+    note: (await db().selectFrom('customer_notes').select('author_id').where('id', '=', `n-${id}`).executeTakeFirstOrThrow())
+      .author_id,
+    task: (await db().selectFrom('tasks').select('guide_id').where('id', '=', `t-${id}`).executeTakeFirstOrThrow()).guide_id,
+    coupon: (await db().selectFrom('coupon_issuances').select('guide_id').where('id', '=', `ci-${id}`).executeTakeFirstOrThrow())
+      .guide_id,
+    tags: (await db().selectFrom('personal_tags').select('user_id').where('external_user_id', '=', id).execute()).map(
+      (r) => r.user_id,
+    ),
+  })
+  const followersOf = async (id: string) =>
+    (await db().selectFrom('wecom_follows').select('user_id').where('external_user_id', '=', id).execute())
+      .map((r) => r.user_id)
+      .sort()
+
+  it('hands a departed guide’s customer over when she turns up in another guide’s list (离职继承)', async () => {
+    await new GuidesRepository(t.testDb.db).upsert({ userId: 'gone01', name: '离职导购', avatar: null, now: t.clock.value })
+    const [id] = await addFollowedCustomers(t, 'gone01', 1, 'gone')
+    await recordsOf('gone01', id!)
+    t.clock.advance(3600_000)
+    await markGuideDeparted(db(), 'gone01', t.clock.value)
+    // WeCom assigns her to chenjing a day later; WeCom never lists her to the departed guide again.
+    t.clock.advance(24 * 3600_000)
+    addWorldCustomer(t, id!, [{ userId: 'chenjing', createtime: seconds(t.clock.value) - 600 }])
+
+    const result = await resync.resyncAll()
+    expect(result.failed).toBe(0)
+    expect(await holderOf(id!)).toEqual({ note: 'chenjing', task: 'chenjing', coupon: 'chenjing', tags: ['chenjing'] })
+    expect(await followersOf(id!)).toEqual(['chenjing'])
+    const end = await db()
+      .selectFrom('wecom_follow_ends')
+      .selectAll()
+      .where('external_user_id', '=', id!)
+      .executeTakeFirstOrThrow()
+    expect(end).toMatchObject({ user_id: 'gone01', reason: 'transferred', transferred_to: 'chenjing' })
+    // Once: the next run finds nothing left to move.
+    await resync.resyncAll()
+    const moves = await db()
+      .selectFrom('customer_events')
+      .select('payload')
+      .where('kind', '=', 'customer_transferred')
+      .where('external_user_id', '=', id!)
+      .execute()
+    expect(moves.map((m) => JSON.parse(m.payload))).toEqual([
+      { from: 'gone01', to: 'chenjing', notes: 1, tasks: 1, coupons: 1, personalTags: 1 },
+    ])
+  })
+
+  it('moves nothing when both guides of a customer are still employed, or her second guide had her before the departure', async () => {
+    // Two employed guides: lina has her, chenjing added her today. A customer may have two guides.
+    const shared = 'wmrs0020'
+    await recordsOf('lina', shared)
+    addWorldCustomer(t, shared, [
+      { userId: 'lina', createtime: seconds(t.clock.value) - 30 * 86400 },
+      { userId: 'chenjing', createtime: seconds(t.clock.value) - 600 },
+    ])
+    await resync.resyncAll()
+    expect(await followersOf(shared)).toEqual(['chenjing', 'lina'])
+    expect(await holderOf(shared)).toEqual({ note: 'lina', task: 'lina', coupon: 'lina', tags: ['lina'] })
+
+    // A departed guide's customer whose other guide had her long before: not a takeover (an admin may still assign her).
+    await new GuidesRepository(t.testDb.db).upsert({ userId: 'gone02', name: '离职导购二', avatar: null, now: t.clock.value })
+    const [id] = await addFollowedCustomers(t, 'gone02', 1, 'gonetwo')
+    addWorldCustomer(t, id!, [{ userId: 'chenjing', createtime: seconds(t.clock.value) - 60 * 86400 }])
+    await recordsOf('gone02', id!)
+    await markGuideDeparted(db(), 'gone02', t.clock.value)
+    t.clock.advance(24 * 3600_000)
+    await resync.resyncAll()
+    expect(await followersOf(id!)).toEqual(['chenjing', 'gone02'])
+    expect(await holderOf(id!)).toEqual({ note: 'gone02', task: 'gone02', coupon: 'gone02', tags: ['gone02'] })
   })
 })

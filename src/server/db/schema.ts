@@ -396,6 +396,26 @@ export interface MemberLookupsTable {
 }
 
 /** An OAuth state or code already used, by sha256 digest (migration 0017). */
+/** The nightly WeCom resync of one China day (migration 0022): claimed once across instances. */
+export interface WecomResyncRunsTable {
+  day: string
+  status: 'running' | 'done' | 'failed'
+  attempts: number
+  started_at: Millis
+  /** Written as the run goes: a run whose heartbeat stopped died with its instance. */
+  heartbeat_at: Millis
+  finished_at: Millis | null
+  outcome: string | null
+}
+
+/** WeCom's last refusal of our set-up per API (migration 0022), until that API answers again. */
+export interface WecomSetupErrorsTable {
+  api: string
+  errcode: number
+  errmsg: string
+  at: Millis
+}
+
 export interface OAuthSpentTable {
   kind: 'state' | 'code'
   digest: string
@@ -602,6 +622,8 @@ export interface Database {
   sync_state: SyncStateTable
   sessions: SessionsTable
   oauth_spent: OAuthSpentTable
+  wecom_resync_runs: WecomResyncRunsTable
+  wecom_setup_errors: WecomSetupErrorsTable
   rate_limits: RateLimitsTable
   member_lookups: MemberLookupsTable
   wecom_callback_events: WecomCallbackEventsTable

@@ -59,6 +59,7 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof ApiError) {
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds))
       return reply.status(error.statusCode).send(body(error.code, error.message, error.detail))
     }
     if ('validation' in error && error.validation) {

@@ -9,8 +9,14 @@ export class ApiError extends Error {
     message: string,
     /** Shown to the guide as it is (see ErrorBody). */
     readonly detail?: string,
+    /** Sent as Retry-After (429, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message)
+  }
+
+  static rateLimited(message: string, retryAfterSeconds: number): ApiError {
+    return new ApiError(429, 'rate_limited', message, undefined, retryAfterSeconds)
   }
 
   static badRequest(message: string): ApiError {

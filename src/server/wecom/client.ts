@@ -15,6 +15,7 @@ import {
   WecomError,
   WecomErrcode,
   WecomUnavailableError,
+  isServiceErrcode,
   isTokenError,
 } from './errors'
 import { ExpiringValue } from './expiring'
@@ -49,6 +50,18 @@ export interface WecomClientOptions {
   /** Waits between retries of errcode -1; tests pass zeros. */
   busyBackoffMs?: readonly number[]
   onWarning?: (message: string, detail: Record<string, unknown>) => void
+  /** Where set-up refusals go for admins, shared by every instance (modules/health). */
+  setupErrors?: SetupErrorSink
+}
+
+/**
+ * Told of every set-up refusal (CONFIG_ERRCODES) and of every normal answer, awaited
+ * before the call returns, so an admin's next look sees it on any instance. Its failures
+ * are logged, never thrown at the caller.
+ */
+export interface SetupErrorSink {
+  refused(error: { api: string; errcode: number; errmsg: string; at: number }): Promise<void>
+  answered(api: string, at: number): Promise<void>
 }
 
 export type TicketType = 'agent' | 'corp'
@@ -78,6 +91,8 @@ export class WecomClient {
   private readonly tickets: Record<TicketType, ExpiringValue<string>>
   private readonly guard: WecomGuard
   private readonly unknownIds: UnknownIds
+  private readonly setupErrors: SetupErrorSink | null
+  private readonly now: () => number
 
   constructor(options: WecomClientOptions) {
     this.corpId = options.corpId
@@ -89,6 +104,8 @@ export class WecomClient {
     this.busyBackoffMs = options.busyBackoffMs ?? [200, 500, 1000]
     this.warn = options.onWarning ?? (() => {})
     const now = options.now ?? Date.now
+    this.now = now
+    this.setupErrors = options.setupErrors ?? null
     this.guard = new WecomGuard(now)
     this.unknownIds = new UnknownIds(now)
     this.token = new ExpiringValue(async () => {
@@ -189,6 +206,7 @@ export class WecomClient {
         continue
       }
       const limited = this.guard.answered(api, errcode, result.errmsg ?? '')
+      if (!isServiceErrcode(errcode)) await this.report(() => this.setupErrors?.answered(api, this.now()))
       if (errcode === 0) return result
       if (limited) {
         this.warn('WeCom is limiting our calls; pausing this API', {
@@ -205,8 +223,17 @@ export class WecomClient {
           errcode,
           errmsg: result.errmsg,
         })
+        await this.report(() => this.setupErrors?.refused({ api, errcode, errmsg: result.errmsg ?? '', at: this.now() }))
       }
       throw new WecomError(api, errcode, result.errmsg ?? '')
+    }
+  }
+
+  private async report(write: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await write()
+    } catch (error) {
+      this.warn('Could not record what WeCom said for admins', { err: error })
     }
   }
 
@@ -223,7 +250,7 @@ export class WecomClient {
     const key = `${kind}\u0000${id}`
     const api = kind === 'contact' ? 'externalcontact/get' : 'externalcontact/groupchat/get'
     const known = this.unknownIds.get(key)
-    if (known) throw new WecomError(api, known.errcode, known.errmsg)
+    if (known) throw new WecomError(api, known.errcode, known.errmsg, true)
     try {
       return await read()
     } catch (error) {

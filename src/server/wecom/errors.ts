@@ -5,6 +5,8 @@ export class WecomError extends Error {
     readonly api: string,
     readonly errcode: number,
     readonly errmsg: string,
+    /** WeCom's earlier answer for this id, repeated without a call (UnknownIds). */
+    readonly remembered = false,
   ) {
     super(`WeCom ${api} failed: errcode ${errcode} ${errmsg}`)
   }

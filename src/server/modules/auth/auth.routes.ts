@@ -102,12 +102,17 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; sessions: 
  */
 function failSignIn(request: FastifyRequest, reply: FastifyReply, error: ApiError, returnTo: string) {
   reply.status(error.statusCode)
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds))
   if (!(request.headers.accept ?? '').includes('text/html')) {
     return reply.send({ error: { code: error.code, message: error.message } })
   }
   const retry = `/api/auth/login?return=${encodeURIComponent(returnTo)}`
   const message =
-    error.code === 'not_a_member' ? '只有企业成员可以使用导购助手。' : '登录没有完成，可能是链接已过期或在其他浏览器中打开。'
+    error.code === 'not_a_member'
+      ? '只有企业成员可以使用导购助手。'
+      : error.code === 'rate_limited'
+        ? `刚才登录失败的次数太多，请 ${error.retryAfterSeconds ?? 60} 秒后重新登录。`
+        : '登录没有完成，可能是链接已过期或在其他浏览器中打开。'
   return reply.type('text/html; charset=utf-8').send(`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>登录未完成</title>

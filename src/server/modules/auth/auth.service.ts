@@ -33,6 +33,9 @@ export class AuthService {
     if (!(await this.spent.spend('state', state, now + OAUTH_TTL_SECONDS * 1000, now))) {
       throw new ApiError(400, 'invalid_oauth_state', 'This sign-in link was already used; start again')
     }
+    // Fresh states and codes are free to make up, from any address: past the deployment's
+    // budget of refused codes, no code goes to WeCom until the window passes.
+    await this.ctx.budgets.checkOAuth()
     if (!(await this.spent.spend('code', code, now + CODE_TTL_MS, now))) {
       throw new ApiError(400, 'invalid_oauth_code', 'The sign-in code is invalid or was already used')
     }
@@ -42,11 +45,13 @@ export class AuthService {
       userId = info.userid
     } catch (error) {
       if (error instanceof WecomError && error.errcode === WecomErrcode.invalidCode) {
+        await this.ctx.budgets.oauthFailed()
         throw new ApiError(400, 'invalid_oauth_code', 'The sign-in code is invalid or was already used')
       }
       throw error
     }
     if (!userId) {
+      await this.ctx.budgets.oauthFailed()
       throw new ApiError(403, 'not_a_member', 'Only members of the company can use the guide sidebar')
     }
     await this.recordGuide(userId)

@@ -71,7 +71,7 @@ export class SendsService {
       await this.customers.assertFollower(userId, target.externalUserId)
       return [target.externalUserId]
     }
-    const chat = await this.groups.get(target.chatId!)
+    const chat = await this.groups.get(target.chatId!, userId)
     if (chat.owner !== userId && !chat.members.some((m) => m.type === 1 && m.userid === userId)) {
       throw ApiError.forbidden('You are not a member of this group chat')
     }

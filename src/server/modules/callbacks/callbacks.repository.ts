@@ -1,8 +1,6 @@
-/** The log of WeCom's change events (processed once each) and the nightly resync's claim. */
+/** The log of WeCom's change events (processed once each), and who the nightly resync reads. */
 import type { Db, Trx } from '../../db'
 import type { CallbackEvent } from './callback-xml'
-
-const RESYNC_KEY = 'wecom_resync_period'
 
 export class CallbacksRepository {
   private readonly db: Trx
@@ -44,18 +42,6 @@ export class CallbacksRepository {
 
   async find(key: string) {
     return this.db.selectFrom('wecom_callback_events').selectAll().where('key', '=', key).executeTakeFirst()
-  }
-
-  /** The scheduled resync runs once a period across instances: true for the one that takes `period`. */
-  async claimResyncPeriod(period: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .insertInto('sync_state')
-      .values({ key: RESYNC_KEY, value: period, updated_at: now })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet({ value: period, updated_at: now }).where('sync_state.value', '<>', period),
-      )
-      .executeTakeFirst()
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0
   }
 
   /** Guides still with the company (WeCom refuses to list a departed member's customers). */

@@ -119,7 +119,10 @@ export class CallbacksService {
         // WeCom just vouched for her: a "no such customer" remembered from a bogus read must not hide her.
         this.ctx.wecom.forgetUnknown('contact', externalUserId)
         const known = await this.customers.refresh(externalUserId)
-        const handovers = known ? await this.transfers.settle([externalUserId]) : []
+        // Her new guide may be taking her over from one who left (离职继承), whose follow WeCom never ends.
+        const handovers = known
+          ? [...(await this.transfers.settle([externalUserId])), ...(await this.transfers.settleDeparted([externalUserId]))]
+          : []
         return handovers.length ? `handed over from ${handovers.map((h) => h.from).join(',')}` : known ? null : 'unknown to WeCom'
       }
       case 'del_external_contact':

@@ -11,6 +11,13 @@ export interface PendingEnd {
   endedAt: number
 }
 
+export interface DepartedFollow {
+  externalUserId: string
+  /** The guide who left. */
+  userId: string
+  leftAt: number
+}
+
 export interface MovedRecords {
   notes: number
   tasks: number
@@ -40,18 +47,70 @@ export class TransfersRepository {
     return rows.map((r) => ({ externalUserId: r.external_user_id, userId: r.user_id, endedAt: Number(r.ended_at) }))
   }
 
-  /** The guide who added her last, at `since` or later, other than `handover`. */
-  async takeover(externalUserId: string, handover: string, since: number): Promise<string | undefined> {
+  /**
+   * The guide who added her last, at `since` or later, other than `handover`; with
+   * `stillEmployed`, not one who has left the company too (a guide we do not hold a row
+   * for counts as employed: WeCom just listed her follow).
+   */
+  async takeover(
+    externalUserId: string,
+    handover: string,
+    since: number,
+    options: { stillEmployed?: boolean } = {},
+  ): Promise<string | undefined> {
     const row = await this.db
       .selectFrom('wecom_follows')
       .select('user_id')
       .where('external_user_id', '=', externalUserId)
       .where('user_id', '<>', handover)
       .where('added_at', '>=', since)
+      .$if(options.stillEmployed === true, (q) =>
+        q.where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('guides as g')
+                .select('g.user_id')
+                .whereRef('g.user_id', '=', 'wecom_follows.user_id')
+                .where('g.left_at', 'is not', null),
+            ),
+          ),
+        ),
+      )
       .orderBy('added_at', 'desc')
       .orderBy('user_id')
       .executeTakeFirst()
     return row?.user_id
+  }
+
+  /**
+   * Follows of guides who left the company, of customers another guide follows too (of
+   * these customers, or of anyone): WeCom no longer lists a departed member's customers,
+   * so nothing else ends these follows.
+   */
+  async heldByDeparted(externalUserIds?: readonly string[]): Promise<DepartedFollow[]> {
+    if (externalUserIds && externalUserIds.length === 0) return []
+    const rows = await this.db
+      .selectFrom('wecom_follows as f')
+      .innerJoin('guides as g', 'g.user_id', 'f.user_id')
+      .select(['f.external_user_id', 'f.user_id', 'g.left_at'])
+      .where('g.left_at', 'is not', null)
+      .where('f.deleted_by_customer_at', 'is', null)
+      .$if(externalUserIds !== undefined, (q) => q.where('f.external_user_id', 'in', externalUserIds!))
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('wecom_follows as o')
+            .select('o.user_id')
+            .whereRef('o.external_user_id', '=', 'f.external_user_id')
+            .whereRef('o.user_id', '<>', 'f.user_id')
+            .where('o.deleted_by_customer_at', 'is', null),
+        ),
+      )
+      .orderBy('f.external_user_id')
+      .orderBy('f.user_id')
+      .execute()
+    return rows.map((r) => ({ externalUserId: r.external_user_id, userId: r.user_id, leftAt: Number(r.left_at) }))
   }
 
   async move(input: { externalUserId: string; from: string; to: string; now: number }): Promise<MovedRecords> {

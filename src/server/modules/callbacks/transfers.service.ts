@@ -7,6 +7,7 @@
  * around then make a handover, and the handover guide's records of her move.
  */
 import type { AppContext } from '../../context'
+import { ContactsRepository } from '../customers/contacts.repository'
 import { TransfersRepository, type MovedRecords } from './transfers.repository'
 
 /** How long an ended follow waits for a takeover to show up. */
@@ -25,9 +26,11 @@ export interface Handover extends MovedRecords {
 
 export class TransfersService {
   private readonly repo: TransfersRepository
+  private readonly contacts: ContactsRepository
 
   constructor(private readonly ctx: AppContext) {
     this.repo = new TransfersRepository(ctx.db)
+    this.contacts = new ContactsRepository(ctx.db)
   }
 
   /** Move the records of every handover now visible (of these customers, or of anyone). */
@@ -40,6 +43,40 @@ export class TransfersService {
       const moved = await this.repo.move({ externalUserId: end.externalUserId, from: end.userId, to, now })
       this.ctx.log.info({ externalUserId: end.externalUserId, from: end.userId, to, ...moved }, 'Customer handed over')
       done.push({ externalUserId: end.externalUserId, from: end.userId, to, ...moved })
+    }
+    return done
+  }
+
+  /**
+   * 离职继承: a departed guide's follows never end by themselves (WeCom lists her customers
+   * to nobody, and the resync skips her), so a customer she still holds who now follows
+   * a guide still with the company, added since around her departure, was handed over:
+   * her follow ends and her records move as for any handover. A guide who was already
+   * her second guide before the departure is not taken for the takeover (she may be one
+   * of two on purpose; an admin may still assign her to someone else).
+   */
+  async settleDeparted(externalUserIds?: readonly string[]): Promise<Handover[]> {
+    const done: Handover[] = []
+    for (const held of await this.repo.heldByDeparted(externalUserIds)) {
+      const to = await this.repo.takeover(held.externalUserId, held.userId, held.leftAt - TAKEOVER_WINDOW_MS, {
+        stillEmployed: true,
+      })
+      if (!to) continue
+      const now = this.ctx.now()
+      // Ended first, as a transfer: were the move below interrupted, settle() finishes it.
+      await this.contacts.endFollow({
+        userId: held.userId,
+        externalUserId: held.externalUserId,
+        reason: 'transferred',
+        eventAt: now,
+        now,
+      })
+      const moved = await this.repo.move({ externalUserId: held.externalUserId, from: held.userId, to, now })
+      this.ctx.log.info(
+        { externalUserId: held.externalUserId, from: held.userId, to, ...moved },
+        'Departed guide’s customer handed over',
+      )
+      done.push({ externalUserId: held.externalUserId, from: held.userId, to, ...moved })
     }
     return done
   }

@@ -29,6 +29,8 @@ export const REFRESH_RETRY_MS = 60 * 1000
 
 const RECENT_ORDERS = 5
 const DAY_MS = 24 * 3600 * 1000
+type RefreshOutcome = 'found' | 'unknown' | 'remembered'
+
 const NOT_FOUND_ERRCODES: ReadonlySet<number> = new Set([WecomErrcode.invalidExternalUserId, WecomErrcode.notExternalContact])
 
 export class CustomersService {
@@ -36,7 +38,7 @@ export class CustomersService {
   private readonly contacts: ContactsRepository
   private readonly profileRepo: ProfileRepository
   private readonly guides: GuidesRepository
-  private readonly refreshes = new KeyedSingleFlight<string, boolean>()
+  private readonly refreshes = new KeyedSingleFlight<string, RefreshOutcome>()
   private readonly profiles: ProfileCache
   private readonly lastBackgroundRefresh = new Map<string, number>()
 
@@ -56,16 +58,21 @@ export class CustomersService {
    * not exist for us (a malformed id, a deleted friendship), after forgetting our copy.
    * Concurrent callers for one customer share a single WeCom call.
    */
-  refresh(externalUserId: string): Promise<boolean> {
+  async refresh(externalUserId: string): Promise<boolean> {
+    return (await this.refreshOutcome(externalUserId)) === 'found'
+  }
+
+  /** As `refresh`, also telling whether WeCom was asked (`unknown`) or its earlier answer repeated (`remembered`). */
+  private refreshOutcome(externalUserId: string): Promise<RefreshOutcome> {
     return this.refreshes.run(externalUserId, async () => {
       try {
         const result = await this.ctx.wecom.getExternalContact(externalUserId)
         await this.contacts.saveContact(mapExternalContact(result.external_contact, result.follow_user), this.ctx.now())
-        return true
+        return 'found'
       } catch (error) {
         if (error instanceof WecomError && NOT_FOUND_ERRCODES.has(error.errcode)) {
           await this.contacts.forgetContact(externalUserId, this.ctx.now())
-          return false
+          return error.remembered ? 'remembered' : 'unknown'
         }
         throw error
       }
@@ -142,8 +149,14 @@ export class CustomersService {
     let row = await this.profileRepo.findProfileRow(externalUserId, userId)
     let wecomStale = false
     let refreshedNow = false
+    // An id we hold nothing of may be made up: each one WeCom does not know either counts
+    // against the guide's budget, and past it she is answered without asking WeCom.
+    const budget = row ? null : this.ctx.budgets.lookups(userId)
+    await budget?.check()
     const refreshAndReread = async () => {
-      if (!(await this.refresh(externalUserId))) {
+      const outcome = await this.refreshOutcome(externalUserId)
+      if (outcome !== 'found') {
+        if (outcome === 'unknown') await budget?.missed()
         throw (await this.endedFollowError(userId, externalUserId)) ?? ApiError.notFound('No such customer')
       }
       refreshedNow = true

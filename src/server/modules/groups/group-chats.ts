@@ -16,7 +16,7 @@ export const GROUP_STALE_MS = 5 * 60 * 1000
 export const GROUP_RECHECK_MS = 30 * 1000
 
 export class GroupChats {
-  private readonly flight = new KeyedSingleFlight<string, CachedGroup | null>()
+  private readonly flight = new KeyedSingleFlight<string, CachedGroup | 'unknown' | 'remembered'>()
   private readonly repo: GroupsRepository
 
   constructor(private readonly ctx: AppContext) {
@@ -24,7 +24,13 @@ export class GroupChats {
   }
 
   /** Read the group from WeCom into the cache; null when WeCom does not know it. */
-  refresh(chatId: string): Promise<CachedGroup | null> {
+  async refresh(chatId: string): Promise<CachedGroup | null> {
+    const outcome = await this.refreshOutcome(chatId)
+    return outcome === 'unknown' || outcome === 'remembered' ? null : outcome
+  }
+
+  /** As `refresh`, also telling whether WeCom was asked (`unknown`) or its earlier answer repeated (`remembered`). */
+  private refreshOutcome(chatId: string): Promise<CachedGroup | 'unknown' | 'remembered'> {
     return this.flight.run(chatId, async () => {
       let chat
       try {
@@ -32,7 +38,7 @@ export class GroupChats {
       } catch (error) {
         if (error instanceof WecomError && UNKNOWN_CHAT_ERRCODES.has(error.errcode)) {
           await this.repo.forget(chatId)
-          return null
+          return error.remembered ? 'remembered' : 'unknown'
         }
         throw error
       }
@@ -49,14 +55,21 @@ export class GroupChats {
     })
   }
 
-  async get(chatId: string): Promise<CachedGroup> {
+  /**
+   * The group as `userId` asks for it. One we hold nothing of is read from WeCom, within
+   * her budget of lookups WeCom does not know either (the id may be made up).
+   */
+  async get(chatId: string, userId: string): Promise<CachedGroup> {
     const cached = await this.repo.find(chatId)
     if (cached) {
       if (this.ctx.now() - cached.fetchedAt > GROUP_STALE_MS) this.ctx.background.run('refresh group', () => this.refresh(chatId))
       return cached
     }
-    const fresh = await this.refresh(chatId)
-    if (!fresh) throw ApiError.notFound('No such group chat')
+    const budget = this.ctx.budgets.lookups(userId)
+    await budget.check()
+    const fresh = await this.refreshOutcome(chatId)
+    if (fresh === 'unknown') await budget.missed()
+    if (fresh === 'unknown' || fresh === 'remembered') throw ApiError.notFound('No such group chat')
     return fresh
   }
 }

@@ -21,7 +21,7 @@ export class GroupsService {
   }
 
   async chat(userId: string, chatId: string): Promise<GroupChat> {
-    let chat = await this.groups.get(chatId)
+    let chat = await this.groups.get(chatId, userId)
     // An old copy while WeCom fails us: shown, and marked so the guide knows.
     let wecomStale = this.ctx.now() - chat.fetchedAt > GROUP_STALE_MS && this.ctx.wecom.degraded()
     // She may have joined since we cached the group: ask WeCom again before refusing.

@@ -55,7 +55,7 @@ export class ReplySendsService {
 
   /** She sends into a group chat only if she is in it (its owner, or a staff member). */
   private async assertChatMember(userId: string, chatId: string): Promise<void> {
-    const chat = await this.groups.get(chatId)
+    const chat = await this.groups.get(chatId, userId)
     if (chat.owner !== userId && !chat.members.some((m) => m.type === 1 && m.userid === userId)) {
       throw ApiError.forbidden('You are not a member of this group chat')
     }
