@@ -28,6 +28,8 @@ export const SkuSchema = Type.Object({
   size: Type.String(),
   /** Pieces at the guide's own store (0 when she has no store). */
   stock: Type.Integer(),
+  /** What this colour and size sells for: the style's price unless the ERP set its own. */
+  priceFen: Type.Integer(),
 })
 export type Sku = Static<typeof SkuSchema>
 

@@ -36,7 +36,7 @@ function product(id: string, category: ProductDetail['category']): ProductDetail
     description: '',
     materials: ['棉'],
     images: [],
-    skus: ['S', 'M'].map((size) => ({ id: `${id}-${size}`, color: '黑色', colorHex: null, size, stock: 1 })),
+    skus: ['S', 'M'].map((size) => ({ id: `${id}-${size}`, color: '黑色', colorHex: null, size, stock: 1, priceFen: 59900 })),
   }
 }
 const products: Record<string, ProductDetail> = { knit: product('knit', 'top'), pants: product('pants', 'bottom') }

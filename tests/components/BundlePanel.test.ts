@@ -64,7 +64,7 @@ function product(
     materials: ['棉'],
     images: [{ url: `/img/${id}-black.svg`, color: '黑色' }],
     skus: ['燕麦色', '黑色'].flatMap((color, c) =>
-      sizes.map((size) => ({ id: `${id}-${c}-${size}`, color, colorHex: null, size, stock: stockOf(size) })),
+      sizes.map((size) => ({ id: `${id}-${c}-${size}`, color, colorHex: null, size, stock: stockOf(size), priceFen: 59900 })),
     ),
   }
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Bundle, BundleList, BundleSend, Suggestions } from '../../src/shared/bundles'
 import type { CatalogFacets, CatalogPage, ProductDetail, ProductSummary } from '../../src/shared/catalog'
 import type { TimelinePage } from '../../src/shared/memory'
+import { formatYuan } from '../../src/server/http/customer-page'
 import { DB_KINDS } from '../helpers/db'
 import { createTestApp, signIn, type TestApp } from '../helpers/app'
 
@@ -124,6 +125,42 @@ describe.each(DB_KINDS)('catalogue and outfit bundles (%s)', (kind) => {
       expect(detail.skus.length).toBeGreaterThanOrEqual(detail.colors.length)
       const inStock = [...new Set(detail.skus.filter((s) => s.stock > 0).map((s) => s.size))]
       expect([...detail.sizesInStock].sort()).toEqual(inStock.sort())
+    })
+  })
+
+  describe('a size priced apart from its style (an ERP price override)', () => {
+    it('shows that price in the catalogue, in a bundle’s pieces and total, and on her lookbook', async () => {
+      const [top, bottom] = await twoPieces()
+      const detailOf = async (id: string) => (await call('GET', `/api/catalog/products/${id}`, lina)).json() as ProductDetail
+      const before = await detailOf(top!.productId)
+      expect(before.skus.every((s) => s.priceFen === before.priceFen)).toBe(true)
+      const override = before.priceFen + 3300
+      await t.testDb.db.kysely.updateTable('product_skus').set({ price_fen: override }).where('id', '=', top!.skuId).execute()
+
+      const after = await detailOf(top!.productId)
+      expect(after.priceFen).toBe(before.priceFen)
+      expect(after.skus.find((s) => s.id === top!.skuId)!.priceFen).toBe(override)
+      expect(after.skus.filter((s) => s.id !== top!.skuId).every((s) => s.priceFen === before.priceFen)).toBe(true)
+
+      const created = await createPersonal([top!, bottom!], lina, '改价的一套')
+      expect(created.statusCode, created.body).toBe(201)
+      const bundle = created.json() as Bundle
+      const piece = bundle.items.find((i) => i.skuId === top!.skuId)!
+      expect(piece.priceFen).toBe(override)
+      expect(bundle.totalFen).toBe(bundle.items.reduce((sum, i) => sum + i.priceFen, 0))
+
+      // A send fits each piece to her sizes: priced alike in every size, the page shows it.
+      const skus = () => t.testDb.db.kysely.updateTable('product_skus').where('product_id', '=', top!.productId)
+      await skus().set({ price_fen: override }).execute()
+      const another = t.demo.customers.find(
+        (c) => c.externalUserId !== customerId && c.follows.some((f) => f.userId === 'lina'),
+      )!.externalUserId
+      const sent = await call('POST', `/api/bundles/${bundle.id}/sends`, lina, { externalUserId: another })
+      const send = sent.json() as BundleSend
+      if (send.message.msgtype !== 'news') throw new Error(`expected news: ${sent.body}`)
+      const page = await call('GET', new URL(send.message.news.link).pathname, null)
+      expect(page.body).toContain(formatYuan(override))
+      await skus().set({ price_fen: null }).execute()
     })
   })
 

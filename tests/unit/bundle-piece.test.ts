@@ -8,11 +8,12 @@ import {
   sizesOf,
   skuInColor,
   skuOf,
+  priceOf,
 } from '../../src/components/bundles/bundle-piece'
 import type { ProductDetail, Sku } from '../../src/shared/catalog'
 
-function sku(color: string, size: string, stock: number): Sku {
-  return { id: `${color}-${size}`, color, colorHex: null, size, stock }
+function sku(color: string, size: string, stock: number, priceFen = 10000): Sku {
+  return { id: `${color}-${size}`, color, colorHex: null, size, stock, priceFen }
 }
 
 function product(overrides: Partial<ProductDetail> = {}): ProductDetail {
@@ -62,6 +63,12 @@ describe('a piece’s choices', () => {
   it('shows the picture of the colour chosen, else the product’s own', () => {
     expect(imageOf(piece)).toBe('/black.jpg')
     expect(imageOf({ ...piece, skuId: '白色-S' })).toBe('/main.jpg')
+  })
+
+  it('is priced by the colour and size chosen, which can differ from the style', () => {
+    const p = product({ skus: [sku('黑色', 'S', 1), sku('黑色', 'XL', 1, 12900)] })
+    expect(priceOf({ product: p, skuId: '黑色-S' })).toBe(10000)
+    expect(priceOf({ product: p, skuId: '黑色-XL' })).toBe(12900)
   })
 
   it('offers the sizes of the colour chosen', () => {

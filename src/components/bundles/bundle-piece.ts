@@ -29,6 +29,11 @@ export function skuOf(piece: Piece): Sku {
   return piece.product.skus.find((s) => s.id === piece.skuId) ?? piece.product.skus[0]!
 }
 
+/** What the chosen colour and size sells for (a size can be priced apart from its style). */
+export function priceOf(piece: Piece): number {
+  return skuOf(piece).priceFen
+}
+
 /** The picture of the colour chosen, else the product's own. */
 export function imageOf(piece: Piece): string | null {
   const color = skuOf(piece).color

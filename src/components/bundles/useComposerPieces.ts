@@ -12,7 +12,7 @@ import { t } from '@/i18n'
 import { BUNDLE_MAX_ITEMS, BUNDLE_MIN_ITEMS } from '@/shared/bundles'
 import type { ProductSummary } from '@/shared/catalog'
 import type { CustomerSizes } from '@/shared/sizes'
-import { defaultSku, moved, type Piece, skuInColor } from './bundle-piece'
+import { defaultSku, moved, type Piece, priceOf, skuInColor } from './bundle-piece'
 
 export interface PieceChoice {
   productId: string
@@ -25,7 +25,7 @@ export function useComposerPieces(options: { sizes: MaybeRefOrGetter<CustomerSiz
   const loading = ref(false)
   let opened = 0
 
-  const total = computed(() => pieces.value.reduce((sum, p) => sum + p.product.priceFen, 0))
+  const total = computed(() => pieces.value.reduce((sum, p) => sum + priceOf(p), 0))
   const enough = computed(() => pieces.value.length >= BUNDLE_MIN_ITEMS)
   const full = computed(() => pieces.value.length >= BUNDLE_MAX_ITEMS)
 

@@ -61,7 +61,7 @@ export class BundlesService {
         category: categoryOf(product.category),
         color: sku.color,
         size: sku.size,
-        priceFen: product.price_fen,
+        priceFen: sku.priceFen,
         imageUrl: images.get(`${product.id}\u0000${sku.color}`) ?? product.image_url,
         stock: sku.stock,
       })

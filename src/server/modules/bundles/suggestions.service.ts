@@ -132,7 +132,7 @@ export class SuggestionsService {
         productId: product.id,
         name: product.name,
         category: product.category,
-        priceFen: product.priceFen,
+        priceFen: (scored.skuId ? skuById.get(scored.skuId)?.priceFen : undefined) ?? product.priceFen,
         imageUrl: product.imageUrl,
         skuId: scored.skuId,
         reasons: scored.reasons.slice(0, 2),

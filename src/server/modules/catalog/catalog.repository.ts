@@ -45,6 +45,8 @@ export interface SkuWithStock {
   size: string
   position: number
   stock: number
+  /** The SKU's own price when it has one, else its style's. */
+  priceFen: number
 }
 
 export interface StyleForRanking {
@@ -96,8 +98,19 @@ export class CatalogRepository {
     if (productIds !== 'all' && productIds.length === 0) return []
     const rows = await this.db
       .selectFrom('product_skus as k')
+      .innerJoin('products as p', 'p.id', 'k.product_id')
       .leftJoin('store_stock as s', (join) => join.onRef('s.sku_id', '=', 'k.id').on('s.store_id', '=', storeId ?? ''))
-      .select(['k.id', 'k.product_id', 'k.color', 'k.color_hex', 'k.size', 'k.position', 's.quantity'])
+      .select([
+        'k.id',
+        'k.product_id',
+        'k.color',
+        'k.color_hex',
+        'k.size',
+        'k.position',
+        's.quantity',
+        'k.price_fen',
+        'p.price_fen as style_price_fen',
+      ])
       // A SKU no longer sold stays for history but leaves the catalogue.
       .where('k.active', '=', 1)
       .$if(productIds !== 'all', (qb) => qb.where('k.product_id', 'in', [...productIds]))
@@ -112,6 +125,7 @@ export class CatalogRepository {
       size: r.size,
       position: r.position,
       stock: Number(r.quantity ?? 0),
+      priceFen: r.price_fen ?? r.style_price_fen,
     }))
   }
 
@@ -343,7 +357,7 @@ export class CatalogRepository {
 }
 
 export function toSku(sku: SkuWithStock): Sku {
-  return { id: sku.id, color: sku.color, colorHex: sku.colorHex, size: sku.size, stock: sku.stock }
+  return { id: sku.id, color: sku.color, colorHex: sku.colorHex, size: sku.size, stock: sku.stock, priceFen: sku.priceFen }
 }
 
 function toSummary(row: ProductRow, skus: SkuWithStock[]): ProductSummary {
