@@ -1,21 +1,27 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppContext } from '../../src/server/context'
 import type { BundlesService } from '../../src/server/modules/bundles/bundles.service'
 import { SuggestionsService } from '../../src/server/modules/bundles/suggestions.service'
 import type { CustomersService } from '../../src/server/modules/customers/customers.service'
+import { importFile } from '../../src/server/modules/crm-import/importer'
+import { IntegrationKeysService } from '../../src/server/modules/integration/integration-keys.service'
 import type { CustomerProfile } from '../../src/shared/customer'
-import type {
-  BatchResult,
-  IntegrationKeyCreated,
-  IntegrationKeyList,
-  IntegrationScope,
-  OrderResult,
+import {
+  INTEGRATION_SCOPES,
+  type BatchResult,
+  type IntegrationKeyCreated,
+  type IntegrationKeyList,
+  type IntegrationScope,
+  type OrderResult,
 } from '../../src/shared/integration'
 import type { GuideStats } from '../../src/shared/stats'
 import { createTestApp, signIn, type TestApp } from '../helpers/app'
 import { DB_KINDS } from '../helpers/db'
 
 const HOUR = 3_600_000
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'integration')
 
 describe.each(DB_KINDS)('the integration API (%s)', (kind) => {
   let t: TestApp
@@ -478,5 +484,48 @@ describe.each(DB_KINDS)('the integration API (%s)', (kind) => {
       })
       expect(await t.testDb.db.kysely.selectFrom('orders').select('id').where('id', '=', 'API-O5').execute()).toEqual([])
     })
+  })
+})
+
+describe.each(DB_KINDS)('the example feed in tests/fixtures/integration (%s)', (kind) => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp(kind, { seed: false, env: { WECOM_ADMIN_IDS: 'hq' } })
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('is accepted row by row on a database that holds only the CSV example feed', async () => {
+    for (const what of ['stores', 'products', 'skus', 'stock']) {
+      expect((await importFile(t.testDb.db, what, path.join(FIXTURES, '..', 'import', `${what}.csv`))).rejected).toEqual([])
+    }
+    const { key } = await new IntegrationKeysService(t.ctx).create('hq', { name: 'POS', scopes: [...INTEGRATION_SCOPES] })
+    const send = async (method: 'PUT' | 'POST', what: string, file: string) => {
+      const res = await t.app.inject({
+        method,
+        url: `/api/integration/${what}`,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        payload: await readFile(path.join(FIXTURES, file), 'utf8'),
+      })
+      expect(res.statusCode, file).toBe(200)
+      const body = res.json<BatchResult | OrderResult>()
+      const rows = 'rows' in body ? body.rows : body.lines
+      expect(
+        rows.filter((r) => !r.ok),
+        file,
+      ).toEqual([])
+      return body
+    }
+    await send('PUT', 'products', 'products.json')
+    await send('PUT', 'members', 'members.json')
+    await send('PUT', 'stock', 'stock-absolute.json')
+    await send('PUT', 'stock', 'stock-delta.json')
+    expect(await send('POST', 'orders', 'order.json')).toMatchObject({ result: 'created' })
+    expect(await send('POST', 'orders', 'order.json')).toMatchObject({ result: 'unchanged' })
+    expect(await send('POST', 'orders', 'order-return.json')).toMatchObject({ result: 'updated' })
+    expect(await send('POST', 'orders', 'order-cancel.json')).toMatchObject({ result: 'updated' })
+    const order = await t.testDb.db.kysely.selectFrom('orders').selectAll().executeTakeFirstOrThrow()
+    expect(Number(order.total_fen)).toBe(0)
   })
 })
