@@ -409,6 +409,9 @@ describe.each(DB_KINDS)('the integration API (%s)', (kind) => {
 
       const purchase = (await profile()).member!.recentPurchases.find((p) => p.orderId === 'API-O1')
       expect(purchase).toMatchObject({ totalFen: 89900 + 20000 })
+      const timeline = await desk('lina', 'GET', `/api/customers/${member.externalUserId}/timeline`)
+      expect(timeline.statusCode).toBe(200)
+      expect(timeline.body).toContain('API-O1')
       const after = await stats()
       expect(after.orders).toBe(before.orders + 1)
       expect(after.salesFen).toBe(before.salesFen + 109900)
