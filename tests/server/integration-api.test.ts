@@ -228,6 +228,15 @@ describe.each(DB_KINDS)('the integration API (%s)', (kind) => {
       expect(await quantityOf('S001', sku.id)).toBe(2)
     })
 
+    it('loses no change when deltas for one store arrive at once', async () => {
+      await feed('PUT', 'stock', { mode: 'absolute', rows: [row(10)] })
+      const results = await Promise.all(
+        Array.from({ length: 12 }, () => feed('PUT', 'stock', { mode: 'delta', rows: [row(1), row(-1, 'S002')] })),
+      )
+      expect(results.map((r) => r.statusCode)).toEqual(Array(12).fill(200))
+      expect(await quantityOf('S001', sku.id)).toBe(22)
+    })
+
     it('leaves a store’s SKUs a batch does not name alone (a batch is not a snapshot)', async () => {
       const before = await t.testDb.db.kysely
         .selectFrom('store_stock')

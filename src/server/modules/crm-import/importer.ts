@@ -376,7 +376,7 @@ async function writeBatch(writer: BatchWriter, rows: ParsedRow<unknown>[]): Prom
     let result: BatchResult
     try {
       result = await writeTransaction(db, async (trx) => {
-        const written = await spec.write(trx, rows, state, now)
+        const written = await spec.write(trx, rows, state, now, db.kind)
         await afterBatchWrite?.(rows.map((r) => r.line))
         return written
       })
