@@ -345,6 +345,23 @@ describe.each(DB_KINDS)('the integration API (%s)', (kind) => {
       expect(res.statusCode).toBe(400)
       expect(res.json().error.message).toMatch(/rows\/0\/price/)
       expect((await feed('PUT', 'members', { rows: [] })).statusCode).toBe(400)
+      // Over the feed's 4 MB: a 413 from the length alone; without a key, a 401 before that.
+      const huge = JSON.stringify({ rows: [{ member_id: 'A', name: 'x'.repeat(5 * 1024 * 1024) }] })
+      const big = await t.app.inject({
+        method: 'PUT',
+        url: '/api/integration/members',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        payload: huge,
+      })
+      expect(big.statusCode).toBe(413)
+      expect(big.json()).toMatchObject({ error: { code: 'payload_too_large' } })
+      const stranger = await t.app.inject({
+        method: 'PUT',
+        url: '/api/integration/members',
+        headers: { 'content-type': 'application/json' },
+        payload: huge,
+      })
+      expect(stranger.statusCode).toBe(401)
       expect((await feed('PUT', 'members', { rows: [{ member_id: 'A', name: 'B', extra: 1 }] })).statusCode).toBe(400)
     })
   })
