@@ -84,6 +84,9 @@ import { TargetsService } from './modules/targets/targets.service'
 import { tasksRoutes } from './modules/tasks/tasks.routes'
 import { TasksService } from './modules/tasks/tasks.service'
 import { createPageFallback, loadWebAssets, registerStatic } from './modules/web/web'
+import { integrationRoutes } from './modules/integration/integration.routes'
+import { IntegrationKeysService } from './modules/integration/integration-keys.service'
+import { IntegrationService } from './modules/integration/integration.service'
 import { detectLocale } from '../shared/locale'
 import { simulatorRoutes } from './simulator/routes'
 import { wecomApiPlugin } from './simulator/wecom-api'
@@ -263,6 +266,11 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const stores = new StoresService(ctx)
   await app.register(storesRoutes, { ctx, service: stores })
   await app.register(targetsRoutes, { ctx, service: new TargetsService(ctx) })
+  await app.register(integrationRoutes, {
+    ctx,
+    keys: new IntegrationKeysService(ctx),
+    service: new IntegrationService(ctx),
+  })
   await app.register(tasksRoutes, { ctx, service: tasks })
   await app.register(campaignsRoutes, { ctx, service: new CampaignsService(ctx) })
   let taskTimer: ReturnType<typeof setInterval> | undefined

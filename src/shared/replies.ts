@@ -279,7 +279,16 @@ export const AuditEntrySchema = Type.Object({
   id: Type.String(),
   at: Instant,
   actor: Type.Object({ userId: Type.String(), name: Type.String() }),
-  entity: StringEnum(['reply', 'reply_group', 'coupon_template', 'sales_target', 'store', 'campaign', 'sessions']),
+  entity: StringEnum([
+    'reply',
+    'reply_group',
+    'coupon_template',
+    'sales_target',
+    'store',
+    'campaign',
+    'sessions',
+    'integration_key',
+  ]),
   entityId: Type.String(),
   action: StringEnum(['create', 'update', 'move', 'retire', 'restore']),
   /** What was changed: the reply's title, the group's or the coupon's name. */

@@ -62,6 +62,7 @@ describe.each(DB_KINDS)('bad input on every route (%s)', (kind) => {
   const known: Known = {}
   let customerId: string
   let tillKey: string
+  let integrationKey: string
   let requestNo = 0
   let idByRoute: [RegExp, string][] = []
 
@@ -107,6 +108,10 @@ describe.each(DB_KINDS)('bad input on every route (%s)', (kind) => {
     })
     const key = (await call('hq', 'POST', '/api/stores/S001/api-keys', { label: '收银台' })).json<{ id: string; key: string }>()
     tillKey = key.key
+    const scopes = ['stock', 'orders', 'members', 'products']
+    integrationKey = (await call('hq', 'POST', '/api/integration-keys', { name: 'ERP', scopes })).json<{ key: string }>().key
+    // The one the DELETE probes revoke, so the key the feed's probes send stays good.
+    const revocable = (await call('hq', 'POST', '/api/integration-keys', { name: 'Old', scopes })).json<{ id: string }>()
     const chatId = t.demo.groups[0]!.chatId
     Object.assign(known, {
       externalUserId: customerId,
@@ -134,6 +139,7 @@ describe.each(DB_KINDS)('bad input on every route (%s)', (kind) => {
       [/^\/api\/issuances\//, issuance.issuanceId],
       [/^\/api\/campaigns\//, campaign.json<{ campaign: { id: string } }>().campaign.id],
       [/^\/api\/stores\//, 'S001'],
+      [/^\/api\/integration-keys\//, revocable.id],
       [/^\/api\/catalog\/products\//, products[0]!.id],
       [/^\/(api\/)?media\//, library.assets[0]?.id ?? 'none'],
     ]
@@ -150,6 +156,8 @@ describe.each(DB_KINDS)('bad input on every route (%s)', (kind) => {
     // Each from its own address, so per-address rate limits leave the checks to run.
     const n = requestNo
     const headers: Record<string, string> = { 'x-store-key': tillKey, ...probe.headers }
+    // The live feed's key where the feed reads one (the till reads Authorization first).
+    if (probe.url.startsWith('/api/integration/')) headers.authorization ??= `Bearer ${integrationKey}`
     if (who) headers.cookie = cookies[who]!
     const res = await t.app.inject({
       method: probe.method as 'GET',

@@ -185,10 +185,12 @@ describe.each(DB_KINDS)('CRM import of SKUs and stock (%s)', (kind) => {
 
   it('moves the store’s change counter when its stock changes, which the suggestions’ cache reads', async () => {
     const catalog = new CatalogRepository(t.db)
-    expect(await catalog.changeVersion('S1')).toBe('0:0')
+    // The products imported before already moved the catalogue's counter (names and prices show in suggestions).
+    const start = await catalog.changeVersion('S1')
+    expect(start).not.toBe('0:0')
     await importFeed()
     const afterFeed = await catalog.changeVersion('S1')
-    expect(afterFeed).not.toBe('0:0')
+    expect(afterFeed).not.toBe(start)
     const s2 = await catalog.changeVersion('S2')
     await run('stock', 'store_id,barcode,delta\nS1,6901234500011,1\n')
     expect(await catalog.changeVersion('S1')).not.toBe(afterFeed)

@@ -145,7 +145,23 @@ describe('the OpenAPI description', () => {
 
   it('says how each route is authenticated, and tags it', async () => {
     const doc = await documentOf(sim)
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['session', 'tillKey'])
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['integrationKey', 'session', 'tillKey'])
+    expect(doc.components.securitySchemes.integrationKey).toMatchObject({ type: 'http', scheme: 'bearer' })
+    for (const [url, method] of [
+      ['/api/integration/stock', 'put'],
+      ['/api/integration/orders', 'post'],
+      ['/api/integration/members', 'put'],
+      ['/api/integration/products', 'put'],
+    ] as const) {
+      const op = doc.paths[url]![method]!
+      expect(op.security, url).toEqual([{ integrationKey: [] }])
+      expect(op.tags, url).toEqual(['Integration'])
+      // Examples a retailer's developer can copy (swagger lifts a schema's `examples` to the media type's `example`).
+      expect(op.requestBody!.content['application/json'], url).toHaveProperty('example')
+      expect(op.responses['200']!.content!['application/json'], url).toHaveProperty('example')
+    }
+    // Keys are managed from the app, with a session.
+    expect(doc.paths['/api/integration-keys']!.post!.security).toBeUndefined()
     expect(doc.components.securitySchemes.session).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'gs_session' })
     expect(doc.paths['/api/redemptions']!.post!.security).toEqual([{ tillKey: [] }])
     expect(doc.paths['/api/health']!.get!.security).toEqual([])

@@ -51,6 +51,7 @@ const LABELS: Record<Entity, Record<string, MessageKey>> = {
   },
   // An admin ended a member's sessions: the entry names her, there are no fields.
   sessions: {},
+  integration_key: { name: 'manage.field.name', scopes: 'desk.audit.field.scopes' },
 }
 
 const ENTITY_LABELS: Record<Entity, MessageKey> = {
@@ -61,6 +62,7 @@ const ENTITY_LABELS: Record<Entity, MessageKey> = {
   store: 'desk.audit.entity.store',
   campaign: 'desk.audit.entity.campaign',
   sessions: 'desk.audit.entity.sessions',
+  integration_key: 'desk.audit.entity.integration_key',
 }
 
 /** What an entry is about: 话术, 分组, 优惠券, 销售目标, 门店, 活动, 登录. */

@@ -582,6 +582,19 @@ export interface StoreApiKeysTable {
   revoked_at: Millis | null
 }
 
+/** A key of one of the retailer's systems for /api/integration/*; only its hash is kept. */
+export interface IntegrationKeysTable {
+  id: string
+  /** The system it belongs to, as head office named it ("ERP", "POS"). */
+  name: string
+  /** The kinds it may write, comma-separated: stock, orders, members, products. */
+  scopes: string
+  key_hash: string
+  created_by: string
+  created_at: Millis
+  revoked_at: Millis | null
+}
+
 /** One row at most (id 1): what this database was first used for. See db/deployment.ts. */
 export interface DeploymentTable {
   id: number
@@ -646,6 +659,7 @@ export interface Database {
   coupon_templates: CouponTemplatesTable
   coupon_issuances: CouponIssuancesTable
   store_api_keys: StoreApiKeysTable
+  integration_keys: IntegrationKeysTable
   deployment: DeploymentTable
 }
 

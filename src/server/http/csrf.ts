@@ -9,7 +9,8 @@
  *   with or without a body), it must be ours.
  *
  * Writes that authenticate with no cookie are left to their own checks: WeCom's signed
- * callback and the till's store key.
+ * callback, the till's store key and the integration API's system keys (server to
+ * server: no browser, so no Origin of ours to send; their bodies are still JSON only).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../env'
@@ -20,6 +21,8 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /** Signed by WeCom (msg_signature), or keyed by a store's till key: no cookie counts there. */
 const NO_COOKIE_PATHS = new Set(['/api/wecom/callback', '/api/redemptions'])
+/** Keyed by a system's integration key (modules/integration): no cookie counts there either. */
+const NO_COOKIE_PREFIX = '/api/integration/'
 
 export const CROSS_ORIGIN = 'cross_origin' as const
 
@@ -28,7 +31,8 @@ export function isForeignWrite(config: Config, request: FastifyRequest): boolean
   const origin = request.headers.origin
   // No Origin: not a browser's cross-origin request (curl, WeCom's servers, an old same-origin form).
   if (origin === undefined) return false
-  if (NO_COOKIE_PATHS.has(request.url.split('?')[0]!)) return false
+  const path = request.url.split('?')[0]!
+  if (NO_COOKIE_PATHS.has(path) || path.startsWith(NO_COOKIE_PREFIX)) return false
   // 'null' (a sandboxed frame, a privacy redirect) is no origin of ours either.
   return origin !== publicOrigin(config, request)
 }

@@ -46,6 +46,8 @@ const TAGS: Record<string, string> = {
   coupons: 'Coupons',
   issuances: 'Coupons',
   redemptions: 'Till',
+  integration: 'Integration',
+  'integration-keys': 'Integration',
   stats: 'Stats',
   team: 'Manager’s desk',
   targets: 'Manager’s desk',
@@ -55,6 +57,11 @@ const TAGS: Record<string, string> = {
 const PAGES_TAG = 'Customer pages and images'
 
 const TAG_DESCRIPTIONS: Record<string, string> = {
+  Integration:
+    'For the retailer’s own systems (ERP, POS, CRM): stock, orders, members and products, live, with a key head office ' +
+    'made for the system (Bearer) and scoped to what it may write. Rows use the CSV import’s column names; each batch ' +
+    'answers row by row, and a bad row never stops the good ones. Keys are made, listed and revoked by head office ' +
+    '(/api/integration-keys, with a session).',
   Till: 'For the till (POS): redeem a coupon with the store’s key as a Bearer token. Keys are minted per store on the manager’s desk.',
   'Sign-in': 'WeCom OAuth sign-in: the browser is sent to /api/auth/login and comes back signed in with the gs_session cookie.',
   WeCom: 'JS-SDK configuration and WeCom’s event callback.',
@@ -67,6 +74,14 @@ const PUBLIC = [/^\/api\/health$/, /^\/api\/auth\/(login|callback|logout)$/, /^\
 /** Summaries where the path alone does not say enough to an integrator. */
 const SUMMARIES: Record<string, string> = {
   'POST /api/redemptions': 'Redeem a coupon at the till (Bearer: the store’s till key)',
+  'PUT /api/integration/stock': 'Set or change stores’ stock, up to 1,000 rows (Bearer: an integration key with scope stock)',
+  'POST /api/integration/orders':
+    'An order with its lines, idempotent by order_id (Bearer: an integration key with scope orders)',
+  'PUT /api/integration/members': 'Upsert members, up to 1,000 rows (Bearer: an integration key with scope members)',
+  'PUT /api/integration/products': 'Upsert products, up to 1,000 rows (Bearer: an integration key with scope products)',
+  'GET /api/integration-keys': 'The integration keys (head office): never the key itself',
+  'POST /api/integration-keys': 'Make an integration key for a system (head office); the key is shown once',
+  'DELETE /api/integration-keys/{id}': 'Revoke an integration key (head office)',
   'GET /api/auth/login': 'Start WeCom OAuth; redirects to WeCom and back to /api/auth/callback',
   'GET /api/auth/callback': 'WeCom OAuth return: sets the gs_session cookie and redirects into the app',
   'POST /api/auth/logout': 'End the session',
@@ -116,6 +131,7 @@ function describeRoute(schema: FastifySchema | undefined, url: string, method: s
   out.summary ??= SUMMARIES[`${method} ${openApiPath(url)}`]
   if (out.params !== undefined || url.includes(':')) out.params = withPathParams(url, out.params) as FastifySchema['params']
   if (url === '/api/redemptions') out.security ??= [{ tillKey: [] }]
+  else if (url.startsWith('/api/integration/')) out.security ??= [{ integrationKey: [] }]
   else if (PUBLIC.some((re) => re.test(url))) out.security ??= []
   return out
 }
@@ -154,6 +170,11 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
             description: 'Set by /api/auth/callback after WeCom OAuth',
           },
           tillKey: { type: 'http', scheme: 'bearer', description: 'A store’s till key (minted on the manager’s desk)' },
+          integrationKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A system’s integration key (gsi_…), made by head office with POST /api/integration-keys',
+          },
         },
         responses: {
           Error: {

@@ -1,8 +1,9 @@
+// Long: one import from rows to report — batches, retries, row-by-row fallback and the file-wide claims — read together.
 /**
- * Importing CRM files: every row validated, good rows upserted by their external key in
- * batches (one transaction each, so a crash never leaves half a batch), bad rows
- * reported with their line and reason and never stopping the good ones. Running the
- * same file twice changes nothing the second time.
+ * Importing CRM files, and the integration API's batches: every row validated, good rows
+ * upserted by their external key in batches (one transaction each, so a crash never
+ * leaves half a batch), bad rows reported with their line and reason and never stopping
+ * the good ones. Running the same file twice changes nothing the second time.
  */
 import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -146,43 +147,8 @@ export async function importFile(db: Db, kind: string, file: string, options: Im
 }
 
 export async function importText(db: Db, kind: string, text: string, options: ImportOptions = {}): Promise<ImportReport> {
-  const spec = IMPORT_KINDS[kind as ImportKind] as KindSpec<unknown> | undefined
-  if (!spec) throw new ImportError(`unknown kind "${kind}": use one of ${Object.keys(IMPORT_KINDS).join(', ')}`)
-  const started = performance.now()
-  const report: ImportReport = {
-    kind: kind as ImportKind,
-    rows: 0,
-    inserted: 0,
-    updated: 0,
-    removed: 0,
-    rejected: [],
-    ignoredColumns: [],
-    seconds: 0,
-  }
-  const finish = async (complete: boolean) => {
-    if (complete && spec.finish) {
-      try {
-        report.removed += (await spec.finish(db, writer.state, writer.now)).removed
-      } catch (error) {
-        throw new ImportError(
-          `every row was written, but the last step failed: ${describe(error, true)}. Importing the same file again is safe.`,
-          finishReport(),
-          { cause: error },
-        )
-      }
-    }
-    // Orders, birthdays and bindings are what tasks are written from: a new purchase's
-    // care message, a birthday, a repurchase, a purchase that ends a dormant task.
-    if (TASK_SOURCES.has(kind) && report.inserted + report.updated > 0) {
-      await new TaskGenerator(db).run({ now: options.now ?? Date.now() })
-    }
-    return finishReport()
-  }
-  const finishReport = () => {
-    report.rejected.sort((a, b) => a.line - b.line)
-    report.seconds = (performance.now() - started) / 1000
-    return report
-  }
+  const spec = specOf(kind)
+  const run = new ImportRun(db, kind as ImportKind, spec, options)
 
   let records: ReturnType<typeof parseCsv>
   let header: { line: number; fields: string[] } | undefined
@@ -200,7 +166,7 @@ export async function importText(db: Db, kind: string, text: string, options: Im
     const name = raw.trim().toLowerCase()
     const column = spec.columns.find((c) => c.name === name || c.aliases?.includes(raw.trim()))
     if (column) positions.set(column.name, index)
-    else if (name) report.ignoredColumns.push(raw.trim())
+    else if (name) run.report.ignoredColumns.push(raw.trim())
   })
   const missing = spec.columns.filter((c) => c.required && !positions.has(c.name)).map((c) => c.name)
   if (missing.length) {
@@ -212,71 +178,168 @@ export async function importText(db: Db, kind: string, text: string, options: Im
   const headerProblem = spec.checkHeader?.(has)
   if (headerProblem) throw new ImportError(`the header ${headerProblem}`)
 
-  const writer: BatchWriter = {
-    db,
-    spec,
-    state: new ImportState(),
-    now: options.now ?? Date.now(),
-    report,
-    afterBatchWrite: options.afterBatchWrite,
+  try {
+    for (const record of records) {
+      await run.add(
+        record.line,
+        (column) => {
+          const index = positions.get(column)
+          return index === undefined ? '' : (record.fields[index] ?? '')
+        },
+        has,
+      )
+    }
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error
+    // Malformed CSV from here on: keep what was read before, say where it broke.
+    await run.flush()
+    run.report.rejected.push({
+      line: error.line,
+      reason: `${error.message.replace(/^line \d+: /, '')}; the rest of the file was not read`,
+    })
+    return run.finish(false)
   }
-  const batchSize = options.batchSize ?? BATCH_SIZE
-  let batch: ParsedRow<unknown>[] = []
-  const flush = async () => {
-    if (batch.length === 0) return
+  await run.flush()
+  return run.finish(true)
+}
+
+/** One row of a batch that did not come from a file (the integration API): its fields by column name. */
+export interface FieldRow {
+  /** Where the caller reports it: the row's position in its request. */
+  line: number
+  fields: Readonly<Record<string, string>>
+}
+
+export interface RowsOptions extends ImportOptions {
+  /** The columns the rows carry (what a file's header would name). */
+  columns: readonly string[]
+  /**
+   * The rows are a part, not a whole file: what a kind concludes from a whole file (a stock
+   * snapshot's SKUs no longer in a store) is not concluded.
+   */
+  partial?: boolean
+  /** Only these guides' tasks are written again afterwards (default: every guide's). */
+  taskGuides?: (db: Db) => Promise<readonly string[]>
+}
+
+/**
+ * Rows already split into fields, through the very checks, batches and writes a file gets;
+ * a row's `line` is what its rejection names. A header problem is an ImportError.
+ */
+export async function importRows(db: Db, kind: string, rows: readonly FieldRow[], options: RowsOptions): Promise<ImportReport> {
+  const spec = specOf(kind)
+  const columns = new Set(options.columns)
+  const has = (column: string) => columns.has(column)
+  const headerProblem = spec.checkHeader?.(has)
+  if (headerProblem) throw new ImportError(`the rows ${headerProblem}`)
+  const run = new ImportRun(db, kind as ImportKind, spec, options)
+  for (const row of rows) await run.add(row.line, (column) => row.fields[column] ?? '', has)
+  await run.flush()
+  return run.finish(!options.partial)
+}
+
+function specOf(kind: string): KindSpec<unknown> {
+  const spec = IMPORT_KINDS[kind as ImportKind] as KindSpec<unknown> | undefined
+  if (!spec) throw new ImportError(`unknown kind "${kind}": use one of ${Object.keys(IMPORT_KINDS).join(', ')}`)
+  return spec
+}
+
+/** One import under way: rows read one at a time, written a batch at a time, then the report. */
+class ImportRun {
+  readonly report: ImportReport
+  private readonly started = performance.now()
+  private readonly writer: BatchWriter
+  private readonly batchSize: number
+  private batch: ParsedRow<unknown>[] = []
+  // A key seen twice is refused whatever became of its first row: the input itself is
+  // ambiguous about which version it means.
+  private readonly seen = new Map<string, number>()
+
+  constructor(
+    private readonly db: Db,
+    private readonly kind: ImportKind,
+    private readonly spec: KindSpec<unknown>,
+    private readonly options: ImportOptions & Pick<RowsOptions, 'taskGuides'>,
+  ) {
+    this.report = { kind, rows: 0, inserted: 0, updated: 0, removed: 0, rejected: [], ignoredColumns: [], seconds: 0 }
+    this.writer = {
+      db,
+      spec,
+      state: new ImportState(),
+      now: options.now ?? Date.now(),
+      report: this.report,
+      afterBatchWrite: options.afterBatchWrite,
+    }
+    this.batchSize = options.batchSize ?? BATCH_SIZE
+  }
+
+  async add(line: number, get: (column: string) => string, has: (column: string) => boolean): Promise<void> {
+    const { report, spec } = this
+    report.rows++
     try {
-      await writeBatch(writer, batch)
+      const row = spec.parse(get, has)
+      const key = spec.key(row)
+      const earlier = this.seen.get(key)
+      if (earlier !== undefined) {
+        report.rejected.push({ line, reason: `repeats ${spec.keyLabel} ${key} from line ${earlier}` })
+        return
+      }
+      this.seen.set(key, line)
+      this.batch.push({ line, row })
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error
+      report.rejected.push({ line, reason: error.message })
+    }
+    if (this.batch.length >= this.batchSize) await this.flush()
+  }
+
+  async flush(): Promise<void> {
+    if (this.batch.length === 0) return
+    const { report } = this
+    try {
+      await writeBatch(this.writer, this.batch)
     } catch (error) {
       if (!(error instanceof Stopped)) throw error
       throw new ImportError(
         `stopped at line ${error.line}: ${error.message}. Rows before line ${error.line} were imported ` +
           `(${report.inserted} inserted, ${report.updated} updated, ${report.rejected.length} rejected); ` +
           `nothing from line ${error.line} on was written. Importing the same file again is safe.`,
-        finishReport(),
+        this.done(),
         { cause: error.cause },
       )
     }
-    batch = []
+    this.batch = []
   }
 
-  // A key seen twice is refused whatever became of its first row: the file itself is
-  // ambiguous about which version it means.
-  const seen = new Map<string, number>()
-  try {
-    for (const record of records) {
-      report.rows++
-      const get = (column: string) => {
-        const index = positions.get(column)
-        return index === undefined ? '' : (record.fields[index] ?? '')
-      }
+  async finish(complete: boolean): Promise<ImportReport> {
+    const { db, spec, writer, report, options } = this
+    if (complete && spec.finish) {
       try {
-        const row = spec.parse(get, has)
-        const key = spec.key(row)
-        const earlier = seen.get(key)
-        if (earlier !== undefined) {
-          report.rejected.push({ line: record.line, reason: `repeats ${spec.keyLabel} ${key} from line ${earlier}` })
-          continue
-        }
-        seen.set(key, record.line)
-        batch.push({ line: record.line, row })
+        report.removed += (await spec.finish(db, writer.state, writer.now)).removed
       } catch (error) {
-        if (!(error instanceof FieldError)) throw error
-        report.rejected.push({ line: record.line, reason: error.message })
+        throw new ImportError(
+          `every row was written, but the last step failed: ${describe(error, true)}. Importing the same file again is safe.`,
+          this.done(),
+          { cause: error },
+        )
       }
-      if (batch.length >= batchSize) await flush()
     }
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error
-    // Malformed CSV from here on: keep what was read before, say where it broke.
-    await flush()
-    report.rejected.push({
-      line: error.line,
-      reason: `${error.message.replace(/^line \d+: /, '')}; the rest of the file was not read`,
-    })
-    return finish(false)
+    // Orders, birthdays and bindings are what tasks are written from: a new purchase's
+    // care message, a birthday, a repurchase, a purchase that ends a dormant task.
+    if (TASK_SOURCES.has(this.kind) && report.inserted + report.updated > 0) {
+      const guideIds = options.taskGuides ? await options.taskGuides(db) : undefined
+      if (!guideIds || guideIds.length > 0) {
+        await new TaskGenerator(db).run({ now: options.now ?? Date.now(), ...(guideIds ? { guideIds } : {}) })
+      }
+    }
+    return this.done()
   }
-  await flush()
-  return finish(true)
+
+  private done(): ImportReport {
+    this.report.rejected.sort((a, b) => a.line - b.line)
+    this.report.seconds = (performance.now() - this.started) / 1000
+    return this.report
+  }
 }
 
 interface BatchWriter {
@@ -313,7 +376,7 @@ async function writeBatch(writer: BatchWriter, rows: ParsedRow<unknown>[]): Prom
     let result: BatchResult
     try {
       result = await writeTransaction(db, async (trx) => {
-        const written = await spec.write(trx, rows, state, now)
+        const written = await spec.write(trx, rows, state, now, db.kind)
         await afterBatchWrite?.(rows.map((r) => r.line))
         return written
       })

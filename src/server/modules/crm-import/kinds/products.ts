@@ -1,7 +1,7 @@
 /** Products: the catalogue, keyed by product_id, with style codes unique. */
 import * as field from '../fields'
 import type { Rejection } from '../importer'
-import { existing, keepKnown, type KindSpec } from './shared'
+import { bumpCatalog, existing, keepKnown, type KindSpec } from './shared'
 
 export interface ProductRow {
   id: string
@@ -89,6 +89,8 @@ export const products: KindSpec<ProductRow> = {
         )
         .execute()
     }
+    // Names, prices and pictures are what the suggestions' cached candidates show.
+    await bumpCatalog(trx, ['*'])
     const updated = good.filter((r) => before.has(r.row.id)).length
     return { inserted: good.length - updated, updated, rejected }
   },

@@ -1,5 +1,5 @@
 /** What every kind shares: the shape of a kind, and the lookups its writes start from. */
-import type { Db, Trx } from '../../../db'
+import type { Db, DbKind, Trx } from '../../../db'
 import type { BatchResult, ImportState, ParsedRow, Rejection } from '../importer'
 
 export interface Column {
@@ -21,7 +21,7 @@ export interface KindSpec<Row> {
    * Writes the rows it accepts, rejecting the rest; checks that span the whole file go
    * through `state`, claiming for a row only once every other check passed it.
    */
-  write(trx: Trx, rows: ParsedRow<Row>[], state: ImportState, now: number): Promise<BatchResult>
+  write(trx: Trx, rows: ParsedRow<Row>[], state: ImportState, now: number, dbKind: DbKind): Promise<BatchResult>
   /**
    * Runs once every row of the file was read and written (not when the import stopped
    * part way or the file broke off): what a whole file says beyond its rows, such as a

@@ -9,7 +9,7 @@
  * so importing an unchanged snapshot again writes nothing.
  */
 import type { Trx } from '../../../db'
-import { writeTransaction } from '../../../db/dialect'
+import { lockKey, writeTransaction } from '../../../db/dialect'
 import * as field from '../fields'
 import type { Rejection } from '../importer'
 import { barcode, skuKey } from './skus'
@@ -79,7 +79,7 @@ export const stock: KindSpec<StockRow> = {
       problem,
     }
   },
-  async write(trx, rows, state, now) {
+  async write(trx, rows, state, now, dbKind) {
     const rejected: Rejection[] = []
     const stores = await existing(
       trx,
@@ -130,6 +130,10 @@ export const stock: KindSpec<StockRow> = {
     }
     if (good.length === 0) return { inserted: 0, updated: 0, rejected }
 
+    // A delta is read, added and written back: two writers to one store (the live API on
+    // several instances, an import beside it) would lose one's change. One at a time a
+    // store, taken in order so two batches never wait on each other.
+    for (const storeId of [...new Set(good.map((g) => g.storeId))].sort()) await lockKey(dbKind, trx, `stock:${storeId}`)
     const held = await trx
       .selectFrom('store_stock')
       .select(['store_id', 'sku_id', 'quantity'])
