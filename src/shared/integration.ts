@@ -202,8 +202,14 @@ export const ProductRowSchema = Type.Object(
     /** Yuan. */
     price: Type.Number(),
     image_url: Optional(Field(500)),
-    /** Absent or null keeps what is known. */
+    /** Absent or null keeps what is known (so do season, tags and description). */
     materials: Type.Optional(Nullable(Words)),
+    /** The season it belongs to, e.g. 26S or 2026秋冬. */
+    season: Optional(Field(20)),
+    /** The brand's style words the filters and outfit suggestions read, e.g. 通勤, 法式. */
+    tags: Type.Optional(Nullable(Words)),
+    /** What the guide reads about the style in the catalogue. */
+    description: Optional(Field(500)),
   },
   { additionalProperties: false },
 )
@@ -222,6 +228,9 @@ export const ProductBatchSchema = Type.Object(
             category: 'outerwear',
             price: 1299,
             materials: ['羊毛', '聚酯纤维'],
+            season: '26W',
+            tags: ['通勤', '极简'],
+            description: '落肩廓形，过膝长度，可配针织与阔腿裤',
           },
         ],
       },

@@ -188,6 +188,40 @@ describe.each(DB_KINDS)('CRM import (%s)', (kind) => {
     expect((await run('products', tooMany)).rejected[0]).toMatchObject({ line: 2, reason: expect.stringMatching(/materials/) })
   })
 
+  it('reads a style’s season, style tags and description, each kept when a later file leaves it empty', async () => {
+    const full =
+      'product_id,style_code,name,category,price,季节,标签,描述\n' +
+      'P1,QL26S001,双面羊毛大衣,outerwear,2599,26W,通勤|极简,落肩廓形，过膝长度\n' +
+      'P2,QL26S002,真丝衬衫,top,899,26S,,\n'
+    expect(await run('products', full)).toMatchObject({ inserted: 2, rejected: [] })
+    const product = async (id: string) => {
+      const row = await t.db.kysely
+        .selectFrom('products')
+        .select(['season', 'tags', 'description', 'price_fen'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+      return { season: row.season, tags: JSON.parse(row.tags) as string[], description: row.description, price: row.price_fen }
+    }
+    expect(await product('P1')).toEqual({
+      season: '26W',
+      tags: ['通勤', '极简'],
+      description: '落肩廓形，过膝长度',
+      price: 259900,
+    })
+    expect(await product('P2')).toEqual({ season: '26S', tags: [], description: '', price: 89900 })
+    // Prices move; what the later file does not say stays as it was.
+    const later = 'product_id,style_code,name,category,price,description\nP1,QL26S001,双面羊毛大衣,outerwear,2399,\n'
+    expect(await run('products', later)).toMatchObject({ updated: 1, rejected: [] })
+    expect(await product('P1')).toEqual({
+      season: '26W',
+      tags: ['通勤', '极简'],
+      description: '落肩廓形，过膝长度',
+      price: 239900,
+    })
+    const tooLong = `product_id,style_code,name,category,price,season,tags\nP3,QL26S003,围巾,accessory,99,${'季'.repeat(21)},a\n`
+    expect((await run('products', tooLong)).rejected[0]).toMatchObject({ line: 2, reason: expect.stringMatching(/season/) })
+  })
+
   it('checks order lines against members, stores, products and each other', async () => {
     await run('stores', STORES)
     await run('members', MEMBERS)

@@ -327,7 +327,17 @@ describe.each(DB_KINDS)('the integration API (%s)', (kind) => {
 
       const products = await feed('PUT', 'products', {
         rows: [
-          { product_id: 'API-P1', style_code: 'API-S1', name: '针织开衫', category: '上装', price: 599, materials: ['羊毛'] },
+          {
+            product_id: 'API-P1',
+            style_code: 'API-S1',
+            name: '针织开衫',
+            category: '上装',
+            price: 599,
+            materials: ['羊毛'],
+            season: '26W',
+            tags: ['通勤', '温柔'],
+            description: '短款，可配高腰裙',
+          },
           { product_id: 'API-P2', style_code: 'API-S1', name: '撞款', category: 'top', price: 1 },
           { product_id: 'API-P3', style_code: 'API-S3', name: '无品类', category: 'hat', price: 1 },
         ],
@@ -335,7 +345,13 @@ describe.each(DB_KINDS)('the integration API (%s)', (kind) => {
       expect(products.json<BatchResult>().rows.map((r) => r.ok)).toEqual([true, false, false])
       expect(products.json<BatchResult>().rows[1]!.error).toMatch(/style_code API-S1 is used at row 0/)
       const p1 = await t.testDb.db.kysely.selectFrom('products').selectAll().where('id', '=', 'API-P1').executeTakeFirstOrThrow()
-      expect(p1).toMatchObject({ category: 'top', price_fen: 59900 })
+      expect(p1).toMatchObject({
+        category: 'top',
+        price_fen: 59900,
+        season: '26W',
+        tags: '["通勤","温柔"]',
+        description: '短款，可配高腰裙',
+      })
     })
 
     it('refuses a body of the wrong shape whole, naming the field', async () => {
