@@ -19,6 +19,7 @@ import { answerFrameworkError, registerErrorHandler } from './http/error-handler
 import { requestIdOf, safeLoggerOptions } from './http/logging'
 import { DbCounter, DEFAULT_RATE_LIMITS, RedisCounter, registerRateLimits, type RateLimits } from './http/rate-limits'
 import { DEFAULT_BUDGETS, WecomBudgets, type BudgetLimits } from './http/budgets'
+import { schedulePeriodic } from './periodic'
 import { registerSimulatorBadge } from './http/simulator-badge'
 import { registerOpenApi } from './http/openapi'
 import { registerValidation } from './http/validation'
@@ -249,18 +250,13 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const transfers = new TransfersService(ctx)
   await app.register(callbacksRoutes, { ctx, service: new CallbacksService(ctx, customers, transfers) })
   const resync = new ResyncService(ctx, transfers, { pauseMs: options.wecomResyncPauseMs, hour: options.wecomResyncHour })
-  let resyncTimer: ReturnType<typeof setInterval> | undefined
-  const startResync = (everyMs: number) => {
-    resyncTimer ??= setInterval(() => ctx.background.run('wecom resync', () => resync.runDue()), everyMs)
-    resyncTimer.unref()
-  }
-  // After listening: in simulator mode WeCom is this very server, reached over loopback.
-  if (options.wecomResyncMs === undefined) app.server.once('listening', () => startResync(60_000))
-  else if (options.wecomResyncMs > 0) startResync(options.wecomResyncMs)
-  app.addHook('onClose', async () => {
-    clearInterval(resyncTimer)
-    resync.stop()
+  schedulePeriodic(app, ctx, {
+    name: 'wecom resync',
+    everyMs: options.wecomResyncMs,
+    defaultMs: 60_000,
+    run: () => resync.runDue(),
   })
+  app.addHook('onClose', async () => resync.stop())
   const tasks = new TasksService(ctx, customers)
   await app.register(memoryRoutes, { ctx, service: new MemoryService(ctx, customers, tasks) })
   const stores = new StoresService(ctx)
@@ -273,16 +269,13 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   })
   await app.register(tasksRoutes, { ctx, service: tasks })
   await app.register(campaignsRoutes, { ctx, service: new CampaignsService(ctx) })
-  let taskTimer: ReturnType<typeof setInterval> | undefined
-  const startTaskJob = (everyMs: number) => {
-    const run = () => ctx.background.run('write tasks', () => tasks.generateAll())
-    run()
-    taskTimer ??= setInterval(run, everyMs)
-    taskTimer.unref()
-  }
-  if (options.taskJobMs === undefined) app.server.once('listening', () => startTaskJob(3_600_000))
-  else if (options.taskJobMs > 0) startTaskJob(options.taskJobMs)
-  app.addHook('onClose', async () => clearInterval(taskTimer))
+  schedulePeriodic(app, ctx, {
+    name: 'write tasks',
+    everyMs: options.taskJobMs,
+    defaultMs: 3_600_000,
+    runAtStart: true,
+    run: () => tasks.generateAll(),
+  })
   const media = new MediaService(ctx)
   const replies = new RepliesService(ctx, media)
   await app.register(repliesRoutes, {
@@ -332,24 +325,19 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   // Orders written before their customer was bound or followed get their guide once one is known.
   app.server.once('listening', () => ctx.background.run('credit orders', () => creditOrders(db.kysely)))
   const eveningReports = new EveningReportService(ctx, stats)
-  let reportTimer: ReturnType<typeof setInterval> | undefined
-  const startReports = (everyMs: number) => {
-    reportTimer ??= setInterval(() => ctx.background.run('evening reports', () => eveningReports.sendDue()), everyMs)
-    reportTimer.unref()
-  }
-  // After listening: in simulator mode WeCom is this very server, reached over loopback.
-  if (options.eveningReportMs === undefined) app.server.once('listening', () => startReports(60_000))
-  else if (options.eveningReportMs > 0) startReports(options.eveningReportMs)
-  app.addHook('onClose', async () => clearInterval(reportTimer))
+  schedulePeriodic(app, ctx, {
+    name: 'evening reports',
+    everyMs: options.eveningReportMs,
+    defaultMs: 60_000,
+    run: () => eveningReports.sendDue(),
+  })
   const weeklyRankings = new WeeklyRankingService(ctx)
-  let rankingTimer: ReturnType<typeof setInterval> | undefined
-  const startRankings = (everyMs: number) => {
-    rankingTimer ??= setInterval(() => ctx.background.run('weekly rankings', () => weeklyRankings.sendDue()), everyMs)
-    rankingTimer.unref()
-  }
-  if (options.weeklyRankingMs === undefined) app.server.once('listening', () => startRankings(60_000))
-  else if (options.weeklyRankingMs > 0) startRankings(options.weeklyRankingMs)
-  app.addHook('onClose', async () => clearInterval(rankingTimer))
+  schedulePeriodic(app, ctx, {
+    name: 'weekly rankings',
+    everyMs: options.weeklyRankingMs,
+    defaultMs: 60_000,
+    run: () => weeklyRankings.sendDue(),
+  })
 
   let world: SimulatorWorld | null = null
   if (config.wecom.mode === 'simulator') {
