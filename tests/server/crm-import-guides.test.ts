@@ -113,6 +113,46 @@ describe.each(DB_KINDS)('CRM import of guides (%s)', (kind) => {
     expect(await managed('wanglei')).toEqual([])
   })
 
+  it('marks someone the file says has left (在职 否) gone and ends her sessions; brings back only who a file marked gone', async () => {
+    const header = 'userid,name,store_id,role,在职\n'
+    await run(header + 'lina,李娜,S1,guide,是\nchenjing,陈静,S1,guide,\nzhaomin,赵敏,S2,guide,在职\n')
+    const session = (id: string, userId: string) => ({
+      id,
+      user_id: userId,
+      created_at: NOW,
+      last_seen_at: NOW,
+      expires_at: NOW + 12 * 3600_000,
+      revoked_at: null,
+      revoked_reason: null,
+    })
+    await t.db.kysely
+      .insertInto('sessions')
+      .values([session('s-lina', 'lina'), session('s-chen', 'chenjing')])
+      .execute()
+    // WeCom said chenjing left (delete_user) before the file was exported.
+    await new GuidesRepository(t.db.kysely).markLeft('chenjing', NOW + 500)
+
+    const report = await run(
+      header + 'lina,李娜,S1,guide,否\nchenjing,陈静,S1,guide,是\nzhaomin,赵敏,S2,guide,离职\nxu,徐,S1,guide,也许\n',
+    )
+    expect(report).toMatchObject({ inserted: 0, updated: 3 })
+    expect(report.rejected).toEqual([{ line: 5, reason: 'active "也许" is not yes/no' }])
+    expect(await guide('lina')).toMatchObject({ left_at: NOW + 1000, left_by: 'import' })
+    expect(await guide('zhaomin')).toMatchObject({ left_at: NOW + 1000, left_by: 'import' })
+    // A file still listing her as working does not undo WeCom's word.
+    expect(await guide('chenjing')).toMatchObject({ left_at: NOW + 500, left_by: 'wecom' })
+    const revoked = await t.db.kysely.selectFrom('sessions').select(['id', 'revoked_reason']).orderBy('id').execute()
+    expect(revoked).toEqual([
+      { id: 's-chen', revoked_reason: null },
+      { id: 's-lina', revoked_reason: 'departed' },
+    ])
+
+    // Rehired: a file listing her as working again brings her back.
+    await run(header + 'lina,李娜,S1,guide,1\n')
+    expect(await guide('lina')).toMatchObject({ left_at: null, left_by: null })
+    expect(await guide('zhaomin')).toMatchObject({ left_by: 'import' })
+  })
+
   it('refuses a file without the columns it needs', async () => {
     await expect(run('userid,name,store_id\nlina,李娜,S1\n')).rejects.toThrow(ImportError)
     await expect(run('userid,name,store_id\nlina,李娜,S1\n')).rejects.toThrow(/role/)

@@ -64,6 +64,8 @@ export interface GuidesTable {
   customers_synced_at: Millis | null
   /** When she left the company (WeCom's delete_user, the CRM import); null while she works here. */
   left_at: Millis | null
+  /** Who said she left: 'wecom' (delete_user) or 'import' (the staff file's active column). */
+  left_by: ColumnType<'wecom' | 'import' | null, 'wecom' | 'import' | null | undefined, 'wecom' | 'import' | null>
   created_at: Millis
   updated_at: Millis
 }
@@ -163,7 +165,15 @@ export interface ProductImagesTable {
   position: number
   url: string
   color: string | null
+  /** main (the style's or colour's picture), detail or on_model. */
+  kind: ColumnType<ProductImageKind, ProductImageKind | undefined, ProductImageKind>
+  /** Where an imported picture was fetched from; null for pictures not imported. */
+  source_url: ColumnType<string | null, string | null | undefined, string | null>
+  /** The stored copy of an imported picture (`media_assets`). */
+  asset_id: ColumnType<string | null, string | null | undefined, string | null>
 }
+
+export type ProductImageKind = 'main' | 'detail' | 'on_model'
 
 export interface StoreStockTable {
   store_id: string

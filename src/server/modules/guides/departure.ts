@@ -10,7 +10,12 @@ import { GuidesRepository } from './guides.repository'
  * and the first departure's time is the one kept. No transaction of its own, so a caller
  * may pass one: `left_at` alone already ends her sessions, the revocation only records why.
  */
-export async function markGuideDeparted(db: Kysely<Database>, userId: string, now: number): Promise<void> {
-  await new GuidesRepository(db).markLeft(userId, now)
+export async function markGuideDeparted(
+  db: Kysely<Database>,
+  userId: string,
+  now: number,
+  by: 'wecom' | 'import' = 'wecom',
+): Promise<void> {
+  await new GuidesRepository(db).markLeft(userId, now, by)
   await new SessionsRepository(db).revokeAllOf(userId, now, 'departed')
 }

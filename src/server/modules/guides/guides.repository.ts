@@ -88,8 +88,13 @@ export class GuidesRepository {
   }
 
   /** She left the company; the first departure's time is kept (nothing happens for an unknown id). */
-  async markLeft(userId: string, at: number): Promise<void> {
-    await this.db.updateTable('guides').set({ left_at: at }).where('user_id', '=', userId).where('left_at', 'is', null).execute()
+  async markLeft(userId: string, at: number, by: 'wecom' | 'import' = 'wecom'): Promise<void> {
+    await this.db
+      .updateTable('guides')
+      .set({ left_at: at, left_by: by })
+      .where('user_id', '=', userId)
+      .where('left_at', 'is', null)
+      .execute()
   }
 
   async markCustomersSynced(userId: string, at: number): Promise<void> {

@@ -4,10 +4,13 @@
  * becomes her own (guides.store_id), and every store listed becomes one she manages
  * (store_managers, replaced for everyone in the file). What WeCom says of her — avatar,
  * when her customers were synced — is left alone; her name is the CRM's until she signs
- * in again.
+ * in again. `active` 否 marks her gone as WeCom's delete_user does (her sessions end at
+ * once, her history stays); 是 brings back only someone a staff file marked gone — WeCom's
+ * own word that she left is not undone by a file that still lists her.
  */
 import * as field from '../fields'
 import type { Rejection } from '../importer'
+import { markGuideDeparted } from '../../guides/departure'
 import { existing, keepKnown, type KindSpec } from './shared'
 
 type Role = 'guide' | 'manager' | 'admin'
@@ -17,6 +20,7 @@ export interface GuideRow {
   name: string
   storeId: string | null
   role: Role
+  active: boolean
 }
 
 const ROLE_ALIASES: Record<string, Role> = {
@@ -48,6 +52,14 @@ function userId(value: string, column: string): string {
   return v
 }
 
+/** 是/否, yes/no, 1/0, or 在职/离职; empty: working. */
+function active(value: string): boolean {
+  const v = value.trim()
+  if (v === '' || v === '在职') return true
+  if (v === '离职') return false
+  return field.boolean(v, 'active')
+}
+
 export const guides: KindSpec<GuideRow> = {
   keyLabel: 'userid + store_id',
   columns: [
@@ -55,6 +67,7 @@ export const guides: KindSpec<GuideRow> = {
     { name: 'name', aliases: ['姓名'], required: true },
     { name: 'store_id', aliases: ['门店', '门店编号'], required: true },
     { name: 'role', aliases: ['角色'], required: true },
+    { name: 'active', aliases: ['在职', '在岗'], required: false },
   ],
   key: (r) => `${r.userId} ${r.storeId ?? ''}`,
   parse: (get) => ({
@@ -62,6 +75,7 @@ export const guides: KindSpec<GuideRow> = {
     name: field.required(get('name'), 'name', 50),
     storeId: field.key(get('store_id'), 'store_id'),
     role: role(get('role'), 'role'),
+    active: active(get('active')),
   }),
   async write(trx, rows, state, now) {
     const rejected: Rejection[] = []
@@ -74,8 +88,8 @@ export const guides: KindSpec<GuideRow> = {
     const firstLines = new Set<number>()
     const good = keepKnown(rows, rejected, (row, line) => {
       if (row.storeId && !knownStores.has(row.storeId)) return `unknown store ${row.storeId}`
-      const other = state.claim('person', row.userId, line, `${row.role}\u0000${row.name}`)
-      if (other) return `userid ${row.userId} has another name or role at line ${other.line}`
+      const other = state.claim('person', row.userId, line, `${row.role}\u0000${row.name}\u0000${row.active}`)
+      if (other) return `userid ${row.userId} has another name, role or active at line ${other.line}`
       const first = state.claim('first', row.userId, line, String(line))
       if (first && row.role === 'guide') {
         return `userid ${row.userId} is a guide, who works in one store, and is already listed at line ${first.line}`
@@ -132,6 +146,17 @@ export const guides: KindSpec<GuideRow> = {
           firsts.map((r) => r.row.userId),
         )
         .execute()
+      const gone = firsts.filter((r) => !r.row.active).map((r) => r.row.userId)
+      for (const userId of gone) await markGuideDeparted(trx, userId, now, 'import')
+      const back = firsts.filter((r) => r.row.active).map((r) => r.row.userId)
+      if (back.length > 0) {
+        await trx
+          .updateTable('guides')
+          .set({ left_at: null, left_by: null, updated_at: now })
+          .where('user_id', 'in', back)
+          .where('left_by', '=', 'import')
+          .execute()
+      }
     }
     const managed = good.filter((r) => r.row.role !== 'guide' && r.row.storeId !== null)
     if (managed.length > 0) {
