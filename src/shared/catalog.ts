@@ -48,7 +48,13 @@ export const ProductSummarySchema = Type.Object({
 })
 export type ProductSummary = Static<typeof ProductSummarySchema>
 
-export const ProductImageSchema = Type.Object({ url: Type.String(), color: Nullable(Type.String()) })
+/** main: the style's or a colour's picture; detail: a close-up; on_model: worn. */
+export const ProductImageKindSchema = Type.Union([Type.Literal('main'), Type.Literal('detail'), Type.Literal('on_model')])
+export const ProductImageSchema = Type.Object({
+  url: Type.String(),
+  color: Nullable(Type.String()),
+  kind: ProductImageKindSchema,
+})
 export type ProductImage = Static<typeof ProductImageSchema>
 
 // Built on the summary with Type.Interface rather than by spreading its properties: a

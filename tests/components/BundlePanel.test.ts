@@ -62,7 +62,7 @@ function product(
     sizesInStock: sizes.filter((s) => stockOf(s) > 0),
     description: '',
     materials: ['棉'],
-    images: [{ url: `/img/${id}-black.svg`, color: '黑色' }],
+    images: [{ url: `/img/${id}-black.svg`, color: '黑色', kind: 'main' }],
     skus: ['燕麦色', '黑色'].flatMap((color, c) =>
       sizes.map((size) => ({ id: `${id}-${c}-${size}`, color, colorHex: null, size, stock: stockOf(size), priceFen: 59900 })),
     ),

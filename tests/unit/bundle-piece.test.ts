@@ -30,7 +30,7 @@ function product(overrides: Partial<ProductDetail> = {}): ProductDetail {
     sizesInStock: [],
     description: '',
     materials: [],
-    images: [{ url: '/black.jpg', color: '黑色' }],
+    images: [{ url: '/black.jpg', color: '黑色', kind: 'main' }],
     skus: [sku('黑色', 'S', 0), sku('黑色', 'M', 2), sku('白色', 'S', 1), sku('白色', 'L', 0)],
     ...overrides,
   }
@@ -63,6 +63,14 @@ describe('a piece’s choices', () => {
   it('shows the picture of the colour chosen, else the product’s own', () => {
     expect(imageOf(piece)).toBe('/black.jpg')
     expect(imageOf({ ...piece, skuId: '白色-S' })).toBe('/main.jpg')
+    // A close-up listed first does not stand for the colour when a main picture of it exists.
+    const detailFirst = product({
+      images: [
+        { url: '/black-detail.jpg', color: '黑色', kind: 'detail' },
+        { url: '/black-main.jpg', color: '黑色', kind: 'main' },
+      ],
+    })
+    expect(imageOf({ product: detailFirst, skuId: '黑色-S' })).toBe('/black-main.jpg')
   })
 
   it('is priced by the colour and size chosen, which can differ from the style', () => {

@@ -34,10 +34,11 @@ export function priceOf(piece: Piece): number {
   return skuOf(piece).priceFen
 }
 
-/** The picture of the colour chosen, else the product's own. */
+/** The picture of the colour chosen (its main one before a close-up or a worn one), else the product's own. */
 export function imageOf(piece: Piece): string | null {
   const color = skuOf(piece).color
-  return piece.product.images.find((i) => i.color === color)?.url ?? piece.product.imageUrl
+  const ofColor = piece.product.images.filter((i) => i.color === color)
+  return (ofColor.find((i) => i.kind === 'main') ?? ofColor[0])?.url ?? piece.product.imageUrl
 }
 
 /** The sizes offered: those of the colour chosen. */

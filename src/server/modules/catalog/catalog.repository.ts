@@ -248,7 +248,7 @@ export class CatalogRepository {
       this.skus([productId], storeId),
       this.db
         .selectFrom('product_images')
-        .select(['url', 'color'])
+        .select(['url', 'color', 'kind'])
         .where('product_id', '=', productId)
         .orderBy('position')
         .execute(),
@@ -258,12 +258,12 @@ export class CatalogRepository {
       ...toSummary(row as ProductRow, skus),
       description: row.description,
       materials: parseJsonArray<string>(row.materials),
-      images: images.length ? images : row.image_url ? [{ url: row.image_url, color: null }] : [],
+      images: images.length ? images : row.image_url ? [{ url: row.image_url, color: null, kind: 'main' as const }] : [],
       skus: skus.map(toSku),
     }
   }
 
-  /** The picture of a style in one colour: its colour's first image, else the style's. */
+  /** The picture of a style in one colour: its colour's first main image (else first image), else the style's. */
   async colorImages(productIds: readonly string[]): Promise<Map<string, string>> {
     if (productIds.length === 0) return new Map()
     const rows = await this.db
@@ -271,6 +271,7 @@ export class CatalogRepository {
       .select(['product_id', 'color', 'url', 'position'])
       .where('product_id', 'in', [...productIds])
       .orderBy('product_id')
+      .orderBy((eb) => eb.case().when('kind', '=', 'main').then(0).else(1).end())
       .orderBy('position')
       .execute()
     const images = new Map<string, string>()

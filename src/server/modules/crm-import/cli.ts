@@ -47,7 +47,8 @@ async function main(argv: string[]): Promise<number> {
   const db = openDb(config.database)
   try {
     await migrateToLatest(db)
-    const report = await importFile(db, kind, file)
+    // Pictures (product_images) come from public hosts, or the intranet ones IMAGE_FETCH_ALLOW_HOSTS names.
+    const report = await importFile(db, kind, file, { imageFetch: { allowHosts: config.imageFetchAllowHosts } })
     if (json) console.log(JSON.stringify({ ...report, file }, null, 2))
     else printHuman(report, file)
     return report.rejected.length ? 3 : 0

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../../db'
 import { writeTransaction } from '../../db/dialect'
+import type { ImageFetchOptions } from '../bundles/image-fetch'
 import { CsvError, parseCsv } from './csv'
 import { FieldError } from './fields'
 import { IMPORT_KINDS, type ImportKind, type KindSpec } from './kinds'
@@ -53,6 +54,8 @@ export interface ImportOptions {
    * would.
    */
   afterBatchWrite?: (lines: readonly number[]) => void | Promise<void>
+  /** How pictures named by a file are fetched (product_images): hosts allowed to be private, limits. */
+  imageFetch?: ImageFetchOptions
 }
 
 export class ImportError extends Error {
@@ -295,9 +298,16 @@ class ImportRun {
 
   async flush(): Promise<void> {
     if (this.batch.length === 0) return
-    const { report } = this
+    const { report, spec, writer } = this
+    let rows = this.batch
+    if (spec.prepare) {
+      // Outside the batch's transaction: a slow picture host must not hold the database.
+      const prepared = await spec.prepare(this.db, rows, { now: writer.now, imageFetch: this.options.imageFetch ?? {} })
+      report.rejected.push(...prepared.rejected)
+      rows = prepared.rows
+    }
     try {
-      await writeBatch(this.writer, this.batch)
+      if (rows.length > 0) await writeBatch(writer, rows)
     } catch (error) {
       if (!(error instanceof Stopped)) throw error
       throw new ImportError(

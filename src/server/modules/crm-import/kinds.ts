@@ -8,6 +8,7 @@ import { customers } from './kinds/customers'
 import { guides } from './kinds/guides'
 import { members } from './kinds/members'
 import { orders } from './kinds/orders'
+import { productImages } from './kinds/product-images'
 import { products } from './kinds/products'
 import { skus } from './kinds/skus'
 import { stock } from './kinds/stock'
@@ -15,5 +16,15 @@ import { stores } from './kinds/stores'
 
 export type { Column, KindSpec } from './kinds/shared'
 
-export const IMPORT_KINDS = { stores, guides, members, customers, products, skus, stock, orders } as const
+export const IMPORT_KINDS = {
+  stores,
+  guides,
+  members,
+  customers,
+  products,
+  skus,
+  stock,
+  product_images: productImages,
+  orders,
+} as const
 export type ImportKind = keyof typeof IMPORT_KINDS

@@ -1,6 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Db } from '../../db'
 import type { Database, MediaAssetsTable } from '../../db/schema'
+import { imageInfo } from './image-info'
 
 /** Uploaded images (`media_assets`) and the WeCom media ids they were last uploaded as (`wecom_media`). */
 export class MediaRepository {
@@ -20,6 +22,33 @@ export class MediaRepository {
 
   async insert(asset: MediaAssetsTable): Promise<void> {
     await this.db.insertInto('media_assets').values(asset).execute()
+  }
+
+  /**
+   * Keeps a picture once by its content: checked by its bytes (ImageError when it is not a
+   * JPEG or PNG), the stored row when the same bytes were kept before.
+   */
+  async keep(bytes: Buffer, filename: string, createdBy: string, now: number) {
+    const info = imageInfo(bytes)
+    const sha256 = createHash('sha256').update(bytes).digest('hex')
+    const existing = await this.findBySha256(sha256)
+    if (existing) return existing
+    const asset = {
+      id: `img_${randomBytes(9).toString('base64url')}`,
+      mime: info.mime,
+      size: bytes.length,
+      width: info.width,
+      height: info.height,
+    }
+    await this.insert({
+      ...asset,
+      sha256,
+      filename: filename.slice(0, 120) || 'image',
+      data: bytes,
+      created_by: createdBy,
+      created_at: now,
+    })
+    return asset
   }
 
   async file(id: string): Promise<{ mime: string; data: Buffer } | undefined> {

@@ -4,12 +4,11 @@
  * three days; we hand out a cached one while it has time left, upload a fresh one in the
  * background when it is near its end, and at once when the chat refused it (40007).
  */
-import { createHash, randomBytes } from 'node:crypto'
 import type { MediaAsset } from '../../../shared/replies'
 import type { AppContext } from '../../context'
 import { ApiError } from '../../http/errors'
 import { KeyedSingleFlight } from '../../wecom/expiring'
-import { ImageError, imageInfo } from './image-info'
+import { ImageError } from './image-info'
 import { assetUrl, toMediaAsset } from './media.mapper'
 import { MediaRepository } from './media.repository'
 
@@ -28,30 +27,12 @@ export class MediaService {
   }
 
   async store(bytes: Buffer, filename: string, actorId: string): Promise<MediaAsset> {
-    let info
     try {
-      info = imageInfo(bytes)
+      return toMediaAsset(await this.repo.keep(bytes, filename, actorId, this.ctx.now()))
     } catch (error) {
       if (error instanceof ImageError) throw ApiError.badRequest(error.message)
       throw error
     }
-    const sha256 = createHash('sha256').update(bytes).digest('hex')
-    const existing = await this.repo.findBySha256(sha256)
-    if (existing) return toMediaAsset(existing)
-    const id = `img_${randomBytes(9).toString('base64url')}`
-    await this.repo.insert({
-      id,
-      mime: info.mime,
-      size: bytes.length,
-      width: info.width,
-      height: info.height,
-      sha256,
-      filename: filename.slice(0, 120) || 'image',
-      data: bytes,
-      created_by: actorId,
-      created_at: this.ctx.now(),
-    })
-    return { id, url: assetUrl(id), mime: info.mime, size: bytes.length, width: info.width, height: info.height }
   }
 
   file(id: string): Promise<{ mime: string; data: Buffer } | undefined> {

@@ -1,5 +1,6 @@
 /** What every kind shares: the shape of a kind, and the lookups its writes start from. */
 import type { Db, DbKind, Trx } from '../../../db'
+import type { ImageFetchOptions } from '../../bundles/image-fetch'
 import type { BatchResult, ImportState, ParsedRow, Rejection } from '../importer'
 
 export interface Column {
@@ -17,6 +18,15 @@ export interface KindSpec<Row> {
   parse(get: (column: string) => string, has: (column: string) => boolean): Row
   /** A problem with the header as a whole (columns that exclude each other), or null. */
   checkHeader?(has: (column: string) => boolean): string | null
+  /**
+   * Runs before each batch's transaction, for work that must not hold it (fetching what
+   * the rows point at): the rows to write, and rejections for the rest.
+   */
+  prepare?(
+    db: Db,
+    rows: ParsedRow<Row>[],
+    context: { now: number; imageFetch: ImageFetchOptions },
+  ): Promise<{ rows: ParsedRow<Row>[]; rejected: Rejection[] }>
   /**
    * Writes the rows it accepts, rejecting the rest; checks that span the whole file go
    * through `state`, claiming for a row only once every other check passed it.
