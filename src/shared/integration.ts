@@ -36,6 +36,8 @@ export const IntegrationKeySchema = Type.Object({
   scopes: Type.Array(StringEnum(INTEGRATION_SCOPES)),
   createdAt: Instant,
   createdBy: Type.String(),
+  /** Her name in our staff list, null when she is not (or no longer) in it. */
+  createdByName: Nullable(Type.String()),
   revokedAt: Nullable(Instant),
 })
 export type IntegrationKey = Static<typeof IntegrationKeySchema>

@@ -16,6 +16,11 @@ const replies = vi.hoisted(() => ({
 vi.mock('@/api/replies', async (original) => ({ ...(await original<typeof import('@/api/replies')>()), ...replies }))
 
 const coupons = vi.hoisted(() => ({ fetchCouponTemplates: vi.fn() }))
+const integration = vi.hoisted(() => ({ fetchIntegrationKeys: vi.fn() }))
+vi.mock('@/api/integration', async (original) => ({
+  ...(await original<typeof import('@/api/integration')>()),
+  ...integration,
+}))
 vi.mock('@/api/coupon-templates', async (original) => ({
   ...(await original<typeof import('@/api/coupon-templates')>()),
   ...coupons,
@@ -57,13 +62,14 @@ function library(): ReplyLibrary {
 }
 
 beforeEach(() => {
-  for (const fn of [...Object.values(replies), ...Object.values(coupons)]) fn.mockReset()
+  for (const fn of [...Object.values(replies), ...Object.values(coupons), ...Object.values(integration)]) fn.mockReset()
+  integration.fetchIntegrationKeys.mockResolvedValue({ items: [] })
   replies.fetchManageLibrary.mockResolvedValue(library())
   coupons.fetchCouponTemplates.mockResolvedValue({ templates: [] })
 })
 
 /** The desk opens on the team; these tests are about the content sections, so she goes to the library first. */
-async function mountDesk(role: 'manager' | 'guide' = 'manager') {
+async function mountDesk(role: 'manager' | 'guide' | 'admin' = 'manager') {
   const mounted = await mountPage(ManagePage)
   useSessionStore(mounted.pinia).me = { userId: 'wanglei', name: '王蕾', role }
   await flushPromises()
@@ -143,5 +149,17 @@ describe('ManagePage', () => {
     expect(wrapper.text()).toContain('只有店长和总部可以打开店长工作台')
     expect(wrapper.find('[data-testid=manage-nav-coupons]').exists()).toBe(false)
     expect(wrapper.find('.manage__cols').exists()).toBe(false)
+  })
+
+  it('offers head office the integrations, and not a store manager', async () => {
+    const manager = await mountDesk('manager')
+    expect(manager.wrapper.find('[data-testid=manage-nav-stores]').exists()).toBe(true)
+    expect(manager.wrapper.find('[data-testid=manage-nav-integrations]').exists()).toBe(false)
+
+    const admin = await mountDesk('admin')
+    await admin.wrapper.get('[data-testid=manage-nav-integrations]').trigger('click')
+    await flushPromises()
+    expect(integration.fetchIntegrationKeys).toHaveBeenCalledOnce()
+    expect(admin.wrapper.get('[data-testid=integration-desk]').text()).toContain('还没有系统接入')
   })
 })

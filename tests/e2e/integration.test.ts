@@ -1,5 +1,5 @@
 /**
- * The retailer's till, end to end: head office makes a key for its POS, the POS posts an
+ * The retailer's till, end to end: head office makes a key for its POS on the desk, the POS posts an
  * order to the integration API, and lina sees it in that customer's purchases in the
  * sidebar and finds the after-purchase care task on her workbench, which she completes.
  */
@@ -7,11 +7,13 @@ import type { Browser, FrameLocator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CatalogPage } from '../../src/shared/catalog'
 import type { CustomerProfile } from '../../src/shared/customer'
-import type { IntegrationKeyCreated, OrderResult } from '../../src/shared/integration'
+import type { OrderResult } from '../../src/shared/integration'
 import type { TaskList } from '../../src/shared/tasks'
 import { chromiumAvailable, launchBrowser, startServer, type RunningServer } from './helpers'
 
 const DAY_MS = 86_400_000
+const WECOM_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) wxwork/4.1.30 MicroMessenger/7.0.1 Chrome/120 Safari/537.36'
 
 describe.skipIf(!chromiumAvailable())('a POS order posted to the integration API', () => {
   let server: RunningServer
@@ -59,12 +61,25 @@ describe.skipIf(!chromiumAvailable())('a POS order posted to the integration API
     ) as Promise<T>
 
   it('shows in her purchases and brings the care task, which lina completes', async () => {
+    // Head office makes the POS its key on the desk: the key is shown once, in a dialog.
     await openAs('wanglei')
-    const { key } = await api<IntegrationKeyCreated>('/api/integration-keys', {
-      method: 'POST',
-      body: { name: 'POS', scopes: ['orders'] },
-    })
+    // The desk opens in a WeCom window of its own: her session, WeCom's user agent.
+    const deskContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, userAgent: WECOM_UA })
+    await deskContext.addCookies(await page.context().cookies())
+    const desk = await deskContext.newPage()
+    desk.on('pageerror', (error) => errors.push(error.message))
+    await desk.goto(`${server.url}/#/manage?section=integrations`)
+    await desk.getByTestId('integration-name').fill('POS')
+    await desk.getByTestId('integration-scope-orders').check()
+    await desk.getByTestId('integration-create').click()
+    const key = (await desk.getByTestId('integration-secret').textContent({ timeout: 15_000 }))!.trim()
     expect(key).toMatch(/^gsi_/)
+    await desk.locator('.van-dialog__confirm').click()
+    await expect.poll(() => desk.getByTestId('integration-secret').count()).toBe(0)
+    const listed = desk.locator('[data-testid^=integration-key-]').first()
+    expect(await listed.textContent()).toContain('订单')
+    expect(await listed.textContent()).toContain('王蕾')
+    await deskContext.close()
     await page.context().close()
 
     await openAs('lina')

@@ -93,7 +93,12 @@ describe.each(DB_KINDS)('the integration API (%s)', (kind) => {
       expect(JSON.stringify(stored)).not.toContain(made.key)
 
       const list = (await desk('hq', 'GET', '/api/integration-keys')).json<IntegrationKeyList>()
-      expect(list.items.find((k) => k.id === made.id)).toMatchObject({ name: 'POS', createdBy: 'hq', revokedAt: null })
+      expect(list.items.find((k) => k.id === made.id)).toMatchObject({
+        name: 'POS',
+        createdBy: 'hq',
+        createdByName: '总部运营',
+        revokedAt: null,
+      })
       expect(JSON.stringify(list)).not.toContain(made.key)
 
       // A moment later, so the log's order is the order things happened.

@@ -57,6 +57,7 @@ export class IntegrationKeysService {
         scopes: k.scopes.filter(isScope),
         createdAt: iso(k.createdAt),
         createdBy: k.createdBy,
+        createdByName: k.createdByName,
         revokedAt: k.revokedAt === null ? null : iso(k.revokedAt),
       })),
     }

@@ -39,14 +39,16 @@ export class IntegrationRepository {
     this.db = 'kysely' in database ? database.kysely : database
   }
 
-  async keys(): Promise<IntegrationKeyRow[]> {
+  /** Every key, newest first, with the name of whoever made it (null when she is not in our staff list). */
+  async keys(): Promise<(IntegrationKeyRow & { createdByName: string | null })[]> {
     const rows = await this.db
-      .selectFrom('integration_keys')
-      .select(['id', 'name', 'scopes', 'created_by', 'created_at', 'revoked_at'])
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
+      .selectFrom('integration_keys as k')
+      .leftJoin('guides as g', 'g.user_id', 'k.created_by')
+      .select(['k.id', 'k.name', 'k.scopes', 'k.created_by', 'k.created_at', 'k.revoked_at', 'g.name as created_by_name'])
+      .orderBy('k.created_at', 'desc')
+      .orderBy('k.id', 'desc')
       .execute()
-    return rows.map(toKey)
+    return rows.map((r) => ({ ...toKey(r), createdByName: r.created_by_name }))
   }
 
   async key(id: string): Promise<IntegrationKeyRow | undefined> {
