@@ -46,12 +46,13 @@ describe.each(DB_KINDS)('CRM import of SKUs and stock (%s)', (kind) => {
   it('imports the example feed (Chinese headers with a BOM), and the same files again write nothing', async () => {
     await importFeed()
     const skus = await t.db.kysely.selectFrom('product_skus').selectAll().orderBy('barcode').execute()
-    expect(skus.map((k) => [k.product_id, k.color, k.size, k.barcode, k.price_fen, Number(k.active)])).toEqual([
-      ['P1', '燕麦色', 'S', '6901234500011', null, 1],
-      ['P1', '燕麦色', 'M', '6901234500028', null, 1],
-      ['P1', '黑色', 'M', '6901234500035', 239900, 1],
-      ['P2', '奶白', 'S', '6901234500042', null, 1],
-      ['P2', '奶白', 'M', '6901234500059', null, 0],
+    // A colour's swatch given on one of its sizes (as #RRGGBB, lower case or without #) serves all of them.
+    expect(skus.map((k) => [k.product_id, k.color, k.color_hex, k.size, k.barcode, k.price_fen, Number(k.active)])).toEqual([
+      ['P1', '燕麦色', '#d8cbb3', 'S', '6901234500011', null, 1],
+      ['P1', '燕麦色', '#d8cbb3', 'M', '6901234500028', null, 1],
+      ['P1', '黑色', '#1f1f1f', 'M', '6901234500035', 239900, 1],
+      ['P2', '奶白', '#f3eee3', 'S', '6901234500042', null, 1],
+      ['P2', '奶白', '#f3eee3', 'M', '6901234500059', null, 0],
     ])
     expect(await stockOf('S1')).toEqual({ '6901234500011': 3, '6901234500028': 1, '6901234500042': 2 })
     expect(await stockOf('S2')).toEqual({ '6901234500035': 4 })
@@ -112,7 +113,30 @@ describe.each(DB_KINDS)('CRM import of SKUs and stock (%s)', (kind) => {
     ])
     expect(await idOf('6901234599999')).toBe(id)
     const sku = await t.db.kysely.selectFrom('product_skus').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-    expect([sku.price_fen, Number(sku.active)]).toEqual([199900, 0])
+    // A file without the swatch column keeps the colour's known one.
+    expect([sku.price_fen, Number(sku.active), sku.color_hex]).toEqual([199900, 0, '#d8cbb3'])
+  })
+
+  it('paints a colour from its swatch: a new size takes the known one, a new value repaints, a bad one is refused', async () => {
+    await importFeed()
+    const hexOf = async (barcode: string) =>
+      (await t.db.kysely.selectFrom('product_skus').select('color_hex').where('barcode', '=', barcode).executeTakeFirstOrThrow())
+        .color_hex
+    const report = await run(
+      'skus',
+      'style_code,color,size,barcode,color_hex\n' +
+        'QL26S001,燕麦色,L,6901234500110,\n' +
+        'QL26S001,黑色,M,6901234500035,#222\n' +
+        'QL26S002,奶白,L,6901234500127,white\n' +
+        'QL26S002,奶白,XL,6901234500134,#12345\n',
+    )
+    expect(report).toMatchObject({ rows: 4, inserted: 1, updated: 1 })
+    expect(report.rejected).toEqual([
+      { line: 4, reason: 'color_hex "white" is not a colour like #1F1F1F' },
+      { line: 5, reason: 'color_hex "#12345" is not a colour like #1F1F1F' },
+    ])
+    expect(await hexOf('6901234500110')).toBe('#d8cbb3')
+    expect(await hexOf('6901234500035')).toBe('#222222')
   })
 
   it('a snapshot replaces the stock of the stores it names, and only those', async () => {

@@ -131,16 +131,22 @@ describe.each(DB_KINDS)('a retailer with only CSV exports (%s)', (kind) => {
     ])
     expect(facets.priceFen).toEqual({ min: 89900, max: 259900 })
 
-    // Colours are compared by name only: skus.csv has no swatch column, so an import leaves
-    // every colour's hex null (see the report of this test's issue).
+    // Each colour's swatch from skus.csv's 色值, given on one size of it and serving all.
     const page = await getJson<CatalogPage>('/api/catalog/products')
     expect(page.total).toBe(2)
     expect(
-      page.items.map((p) => [p.styleCode, p.name, p.category, p.priceFen, p.colors.map((c) => c.name), p.sizesInStock]),
+      page.items.map((p) => [
+        p.styleCode,
+        p.name,
+        p.category,
+        p.priceFen,
+        p.colors.map((c) => `${c.name} ${c.hex}`),
+        p.sizesInStock,
+      ]),
     ).toEqual(
       expect.arrayContaining([
-        ['QL26S001', '双面羊毛大衣', 'outerwear', 259900, ['燕麦色', '黑色'], ['S', 'M']],
-        ['QL26S002', '真丝衬衫', 'top', 89900, ['奶白'], ['S']],
+        ['QL26S001', '双面羊毛大衣', 'outerwear', 259900, ['燕麦色 #d8cbb3', '黑色 #1f1f1f'], ['S', 'M']],
+        ['QL26S002', '真丝衬衫', 'top', 89900, ['奶白 #f3eee3'], ['S']],
       ]),
     )
 

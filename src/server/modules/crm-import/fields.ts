@@ -196,3 +196,12 @@ export function url(value: string, column: string): string | null {
   }
   throw new FieldError(`${column} "${v}" is not an http(s) URL or a path`)
 }
+
+/** A colour swatch: "#1F1F1F", "1f1f1f" or "#222", kept as "#1f1f1f". */
+export function hexColor(value: string, column: string): string | null {
+  const v = value.trim().replace(/^#/, '').toLowerCase()
+  if (!v) return null
+  if (/^[0-9a-f]{6}$/.test(v)) return `#${v}`
+  if (/^[0-9a-f]{3}$/.test(v)) return `#${[...v].map((c) => c + c).join('')}`
+  throw new FieldError(`${column} "${value.trim()}" is not a colour like #1F1F1F`)
+}

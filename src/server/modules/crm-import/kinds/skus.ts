@@ -1,7 +1,9 @@
 /**
  * SKUs: a style's colour × size, keyed by (style_code, color, size) — the catalogue's own
  * grid, which bundles and stock point at by SKU id. The barcode is what the till scans and
- * can be relabelled; it is unique, so a barcode another SKU holds is rejected.
+ * can be relabelled; it is unique, so a barcode another SKU holds is rejected. The optional
+ * colour value paints the colour's chip in the composer and catalogue: given on one size
+ * of a colour it serves all of them, and left empty it keeps what is known.
  */
 import { randomUUID } from 'node:crypto'
 import type { Trx } from '../../../db'
@@ -12,6 +14,7 @@ import { bumpCatalog, keepKnown, productsByStyle, type KindSpec } from './shared
 export interface SkuRow {
   styleCode: string
   color: string
+  colorHex: string | null
   size: string
   barcode: string
   priceFen: number | null
@@ -30,12 +33,14 @@ export function barcode(value: string, column: string, options: { required?: boo
 }
 
 export const skuKey = (styleCode: string, color: string, size: string) => `${styleCode} ${color} ${size}`
+const colorKey = (styleCode: string, color: string) => `${styleCode} ${color}`
 
 export const skus: KindSpec<SkuRow> = {
   keyLabel: 'style_code + color + size',
   columns: [
     { name: 'style_code', aliases: ['款号', 'style'], required: true },
     { name: 'color', aliases: ['颜色', 'colour'], required: true },
+    { name: 'color_hex', aliases: ['色值', 'colour_hex', 'hex'], required: false },
     { name: 'size', aliases: ['尺码'], required: true },
     { name: 'barcode', aliases: ['条码', '条形码'], required: true },
     { name: 'price', aliases: ['价格', '售价'], required: false },
@@ -45,6 +50,7 @@ export const skus: KindSpec<SkuRow> = {
   parse: (get) => ({
     styleCode: field.key(get('style_code'), 'style_code', { required: true })!,
     color: field.required(get('color'), 'color', 20),
+    colorHex: field.hexColor(get('color_hex'), 'color_hex'),
     size: field.required(get('size'), 'size', 10),
     barcode: barcode(get('barcode'), 'barcode', { required: true })!,
     priceFen: get('price').trim() ? field.money(get('price'), 'price') : null,
@@ -80,12 +86,28 @@ export const skus: KindSpec<SkuRow> = {
       const first = state.claim('barcode', row.barcode, line, skuKey(row.styleCode, row.color, row.size))
       return first ? `barcode ${row.barcode} is used at line ${first.line} too` : null
     })
+    // A colour's value wherever it is given: this file first, then what is stored.
+    const colorOf = new Map<string, string>()
+    for (const { row } of good)
+      if (row.colorHex)
+        colorOf.set(colorKey(row.styleCode, row.color), colorOf.get(colorKey(row.styleCode, row.color)) ?? row.colorHex)
+    for (const k of existing)
+      if (k.color_hex && !colorOf.has(colorKey(k.style_code, k.color))) colorOf.set(colorKey(k.style_code, k.color), k.color_hex)
     let inserted = 0
     let updated = 0
     const values = good.flatMap(({ row, line }) => {
       const known = byKey.get(skuKey(row.styleCode, row.color, row.size))
       const active = row.active ? 1 : 0
-      if (known && known.barcode === row.barcode && known.price_fen === row.priceFen && Number(known.active) === active) return []
+      const colorHex = row.colorHex ?? colorOf.get(colorKey(row.styleCode, row.color)) ?? null
+      if (
+        known &&
+        known.barcode === row.barcode &&
+        known.price_fen === row.priceFen &&
+        Number(known.active) === active &&
+        known.color_hex === colorHex
+      ) {
+        return []
+      }
       if (known) updated++
       else inserted++
       return [
@@ -93,7 +115,7 @@ export const skus: KindSpec<SkuRow> = {
           id: known?.id ?? randomUUID(),
           product_id: styles.get(row.styleCode)!,
           color: row.color,
-          color_hex: null,
+          color_hex: colorHex,
           size: row.size,
           // New SKUs show in the order the file lists them.
           position: line,
@@ -110,6 +132,7 @@ export const skus: KindSpec<SkuRow> = {
         .onConflict((oc) =>
           oc.columns(['product_id', 'color', 'size']).doUpdateSet((eb) => ({
             barcode: eb.ref('excluded.barcode'),
+            color_hex: eb.ref('excluded.color_hex'),
             price_fen: eb.ref('excluded.price_fen'),
             active: eb.ref('excluded.active'),
           })),
@@ -125,7 +148,7 @@ async function skusWhere(trx: Trx, column: 'k.barcode' | 'p.style_code', values:
   return trx
     .selectFrom('product_skus as k')
     .innerJoin('products as p', 'p.id', 'k.product_id')
-    .select(['k.id', 'p.style_code', 'k.color', 'k.size', 'k.barcode', 'k.price_fen', 'k.active'])
+    .select(['k.id', 'p.style_code', 'k.color', 'k.color_hex', 'k.size', 'k.barcode', 'k.price_fen', 'k.active'])
     .where(column, 'in', [...new Set(values)])
     .execute()
 }
