@@ -177,10 +177,13 @@ describe.each(DB_KINDS)('a retailer with only CSV exports (%s)', (kind) => {
     expect(suggested.products.map((p) => p.productId)).toEqual(['P1', 'P2'])
     const [coatPick, shirtPick] = suggested.products
     // Her size M in the colour S1 has it in; black M would have to be ordered in.
-    expect(coatPick).toMatchObject({ skuId: skuId(coat, '燕麦色', 'M'), priceFen: 259900, imageUrl: coat.imageUrl })
+    // Pictured in that colour (its main picture, not its detail one), as the composer adds it.
+    const oatMain = coat.images.find((i) => i.color === '燕麦色' && i.kind === 'main')!.url
+    expect(oatMain).not.toBe(coat.imageUrl)
+    expect(coatPick).toMatchObject({ skuId: skuId(coat, '燕麦色', 'M'), priceFen: 259900, imageUrl: oatMain })
     expect(coatPick!.reasons).toContainEqual({ code: 'fits_size', detail: 'M', at: null })
     // The shirt is not sold in her size any more: offered in what is in stock, never as hers.
-    expect(shirtPick).toMatchObject({ skuId: skuId(shirt, '奶白', 'S'), priceFen: 89900 })
+    expect(shirtPick).toMatchObject({ skuId: skuId(shirt, '奶白', 'S'), priceFen: 89900, imageUrl: shirt.imageUrl })
     expect(shirtPick!.reasons.map((r) => r.code)).not.toContain('fits_size')
     expect(coatPick!.score).toBeGreaterThan(shirtPick!.score)
   })

@@ -17,7 +17,7 @@ import { BUNDLE_MAX_ITEMS, BUNDLE_MIN_ITEMS } from '../../../shared/bundles'
 import type { AppContext } from '../../context'
 import { iso } from '../../db/sql'
 import { ApiError } from '../../http/errors'
-import { CatalogRepository, categoryOf } from '../catalog/catalog.repository'
+import { CatalogRepository, categoryOf, colorImageKey } from '../catalog/catalog.repository'
 import { GuidesRepository } from '../guides/guides.repository'
 import { requireManager } from '../guides/roles'
 import { BundlesRepository, type BundleRecord } from './bundles.repository'
@@ -62,7 +62,7 @@ export class BundlesService {
         color: sku.color,
         size: sku.size,
         priceFen: sku.priceFen,
-        imageUrl: images.get(`${product.id}\u0000${sku.color}`) ?? product.image_url,
+        imageUrl: images.get(colorImageKey(product.id, sku.color)) ?? product.image_url,
         stock: sku.stock,
       })
     }

@@ -7,7 +7,7 @@ import { BUNDLE_MIN_ITEMS } from '../../../shared/bundles'
 import { STYLE_TAG_GROUP, type CustomerProfile } from '../../../shared/customer'
 import { sizeForCategory, type CustomerSizes } from '../../../shared/sizes'
 import type { AppContext } from '../../context'
-import { CatalogRepository, type SkuWithStock, type StyleForRanking } from '../catalog/catalog.repository'
+import { CatalogRepository, colorImageKey, type SkuWithStock, type StyleForRanking } from '../catalog/catalog.repository'
 import { GuidesRepository } from '../guides/guides.repository'
 import type { CustomersService } from '../customers/customers.service'
 import type { BundlesService } from './bundles.service'
@@ -110,7 +110,15 @@ export class SuggestionsService {
       .sort((a, b) => b.scored.score - a.scored.score || a.product.id.localeCompare(b.product.id))
       .slice(0, 20)
 
-    const { bundles } = await this.bundles.list(userId, {})
+    // Each suggested style shows in the colour suggested to her, as the composer will add it.
+    const [{ bundles }, colorImages] = await Promise.all([
+      this.bundles.list(userId, {}),
+      this.catalog.colorImages(rankedProducts.map((p) => p.product.id)),
+    ])
+    const pictureOf = (productId: string, skuId: string | null, fallback: string | null) => {
+      const color = skuId ? skuById.get(skuId)?.color : undefined
+      return (color !== undefined ? colorImages.get(colorImageKey(productId, color)) : undefined) ?? fallback
+    }
     const scored = bundles
       .filter((b) => b.items.length >= BUNDLE_MIN_ITEMS)
       .map((bundle) => {
@@ -133,7 +141,7 @@ export class SuggestionsService {
         name: product.name,
         category: product.category,
         priceFen: (scored.skuId ? skuById.get(scored.skuId)?.priceFen : undefined) ?? product.priceFen,
-        imageUrl: product.imageUrl,
+        imageUrl: pictureOf(product.id, scored.skuId, product.imageUrl),
         skuId: scored.skuId,
         reasons: scored.reasons.slice(0, 2),
         score: Math.round(scored.score * 100) / 100,

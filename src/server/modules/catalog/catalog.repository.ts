@@ -83,6 +83,9 @@ function decodeOffset(cursor: string | undefined): number {
   return Number(match[1])
 }
 
+/** The key of colorImages' map: a style in one colour (null: the pictures every colour shares). */
+export const colorImageKey = (productId: string, color: string | null) => `${productId}\u0000${color ?? ''}`
+
 export class CatalogRepository {
   constructor(private readonly database: Db) {}
 
@@ -263,7 +266,7 @@ export class CatalogRepository {
     }
   }
 
-  /** The picture of a style in one colour: its colour's first main image (else first image), else the style's. */
+  /** The picture of a style in one colour (keyed by colorImageKey): its colour's first main image (else first image), else the style's. */
   async colorImages(productIds: readonly string[]): Promise<Map<string, string>> {
     if (productIds.length === 0) return new Map()
     const rows = await this.db
@@ -276,7 +279,7 @@ export class CatalogRepository {
       .execute()
     const images = new Map<string, string>()
     for (const row of rows) {
-      const key = `${row.product_id}\u0000${row.color ?? ''}`
+      const key = colorImageKey(row.product_id, row.color)
       if (!images.has(key)) images.set(key, row.url)
     }
     return images
