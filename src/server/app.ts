@@ -18,7 +18,7 @@ import { registerSecurityHeaders } from './http/security-headers'
 import { answerFrameworkError, registerErrorHandler } from './http/error-handler'
 import { requestIdOf, safeLoggerOptions } from './http/logging'
 import { DbCounter, DEFAULT_RATE_LIMITS, RedisCounter, registerRateLimits, type RateLimits } from './http/rate-limits'
-import { DEFAULT_BUDGETS, WecomBudgets, type BudgetLimits } from './http/budgets'
+import { DEFAULT_BUDGETS, FailureBudgets, type BudgetLimits } from './http/budgets'
 import { schedulePeriodic } from './periodic'
 import { registerSimulatorBadge } from './http/simulator-badge'
 import { registerOpenApi } from './http/openapi'
@@ -142,7 +142,7 @@ export interface BuildAppOptions {
   /** Rate limits per bucket (src/server/http/rate-limits.ts); tests set small ones. Default DEFAULT_RATE_LIMITS. */
   rateLimits?: Partial<RateLimits>
   /** Budgets on WeCom calls bogus ids and codes could cost (src/server/http/budgets.ts); tests set small ones. */
-  wecomBudgets?: Partial<BudgetLimits>
+  failureBudgets?: Partial<BudgetLimits>
   /** Prefix of the rate-limit keys in Redis (REDIS_URL); tests keep their runs apart with it. */
   rateLimitRedisPrefix?: string
   /** How long a session lasts (default 12 h from sign-in, 4 h idle: modules/sessions); tests that move the clock by days lengthen it. */
@@ -206,7 +206,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     config,
     db,
     wecom,
-    budgets: new WecomBudgets(counter, { ...DEFAULT_BUDGETS, ...options.wecomBudgets }, (error) =>
+    budgets: new FailureBudgets(counter, { ...DEFAULT_BUDGETS, ...options.failureBudgets }, (error) =>
       app.log.warn({ err: error }, 'WeCom budget count failed; letting the call through'),
     ),
     signer: new Signer(config.sessionSecret),

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from './db'
 import type { Config } from './env'
-import type { WecomBudgets } from './http/budgets'
+import type { FailureBudgets } from './http/budgets'
 import type { Signer } from './http/session'
 import type { WecomClient } from './wecom/client'
 
@@ -11,7 +11,7 @@ export interface AppContext {
   db: Db
   wecom: WecomClient
   /** Shared budgets on WeCom calls bogus input could make us spend (http/budgets.ts). */
-  budgets: WecomBudgets
+  budgets: FailureBudgets
   signer: Signer
   now: () => number
   log: FastifyBaseLogger

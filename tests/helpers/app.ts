@@ -57,7 +57,7 @@ export interface TestAppOptions {
   /** A build to serve (see `fakeDist`); none by default. */
   distDir?: string
   /** Budgets on WeCom calls bogus ids and codes cost (production's unless given). */
-  wecomBudgets?: BuildAppOptions['wecomBudgets']
+  failureBudgets?: BuildAppOptions['failureBudgets']
 }
 
 const TEST_SESSION_LIMITS: SessionLimits = { maxMs: 365 * 86_400_000, idleMs: 365 * 86_400_000 }
@@ -114,7 +114,7 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       wecomResyncMs: options.wecomResyncMs ?? 0,
       wecomResyncPauseMs: 0,
       sessionLimits: options.sessionLimits ?? TEST_SESSION_LIMITS,
-      wecomBudgets: options.wecomBudgets,
+      failureBudgets: options.failureBudgets,
     })
   } else {
     let self: FastifyInstance | null = null
@@ -131,7 +131,7 @@ export async function createTestApp(kind: DbKind, options: TestAppOptions = {}):
       wecomResyncMs: options.wecomResyncMs ?? 0,
       wecomResyncPauseMs: 0,
       sessionLimits: options.sessionLimits ?? TEST_SESSION_LIMITS,
-      wecomBudgets: options.wecomBudgets,
+      failureBudgets: options.failureBudgets,
     })
     self = built.app
   }

@@ -74,6 +74,35 @@ describe.each(DB_KINDS)('the integration API (%s)', (kind) => {
   })
 
   describe('keys', () => {
+    it('turns an address away after 20 refused keys in a minute; a good key elsewhere, or a minute later, is served', async () => {
+      // From the start of a minute, so the test's requests share one window.
+      t.clock.advance(60_000 - (t.clock.now() % 60_000))
+      const send = (remoteAddress: string, bearer: string | null, what = 'stock') =>
+        t.app.inject({
+          method: 'PUT',
+          url: `/api/integration/${what}`,
+          remoteAddress,
+          headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+          payload: {
+            mode: 'delta',
+            rows: [{ store_id: 'S001', style_code: sku.styleCode, color: sku.color, size: sku.size, quantity: 0 }],
+          },
+        })
+      for (let i = 0; i < 20; i++) {
+        expect((await send('203.0.113.9', i % 2 ? 'gsi_wrong' : null)).statusCode).toBe(401)
+      }
+      const refused = await send('203.0.113.9', key)
+      expect(refused.statusCode).toBe(429)
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
+      expect(refused.json().error.message).toMatch(/wrong integration key/)
+      expect((await send('203.0.113.10', key)).statusCode).toBe(200)
+      // A key out of its scope is a 403 and not counted: it is a key of ours.
+      for (let i = 0; i < 25; i++) expect((await send('203.0.113.11', stockOnly.key, 'members')).statusCode).toBe(403)
+      expect((await send('203.0.113.11', stockOnly.key)).statusCode).toBe(200)
+      t.clock.advance(60_000)
+      expect((await send('203.0.113.9', key)).statusCode).toBe(200)
+    })
+
     it('are made, listed and revoked by head office only, shown once, kept hashed and audited', async () => {
       for (const who of ['wanglei', 'lina']) {
         expect((await desk(who, 'GET', '/api/integration-keys')).statusCode).toBe(403)

@@ -13,7 +13,10 @@ import { createSecondInstance, createTestApp, parseSetCookies, signIn, type Test
 import { addWorldCustomer } from '../helpers/world'
 
 const MINUTE = 60_000
-const BUDGETS: BudgetLimits = { lookupMisses: { max: 5, windowMs: MINUTE }, oauthFailures: { max: 4, windowMs: MINUTE } }
+const BUDGETS = {
+  lookupMisses: { max: 5, windowMs: MINUTE },
+  oauthFailures: { max: 4, windowMs: MINUTE },
+} satisfies Partial<BudgetLimits>
 
 describe.each(DB_KINDS)('WeCom budgets (%s)', (kind) => {
   let t: TestApp
@@ -21,8 +24,8 @@ describe.each(DB_KINDS)('WeCom budgets (%s)', (kind) => {
   let lina: string
   let chenjing: string
   beforeAll(async () => {
-    t = await createTestApp(kind, { mode: 'real', wecomBudgets: BUDGETS })
-    other = await createSecondInstance(t, { wecomBudgets: BUDGETS })
+    t = await createTestApp(kind, { mode: 'real', failureBudgets: BUDGETS })
+    other = await createSecondInstance(t, { failureBudgets: BUDGETS })
     lina = await signIn(t, 'lina')
     chenjing = await signIn(t, 'chenjing')
   })

@@ -1,13 +1,17 @@
 /**
- * Budgets on WeCom calls that anyone can make us spend on nothing, counted where every
- * instance sees them (the rate limits' counter: Redis or the database). The corp's
+ * Budgets on failures anyone can make us spend work on, counted where every instance sees
+ * them (the rate limits' counter: Redis or the database). Mostly WeCom calls: the corp's
  * frequency limit is shared by every guide, so bogus input must not be able to use it up:
  *
  * - a guide's lookups of customer or group ids we hold nothing of, that WeCom does not
  *   know either (`externalcontact/get`, `groupchat/get`): at most `lookupMisses` a window;
  * - OAuth codes WeCom refuses (`auth/getuserinfo`), across the whole deployment, since
  *   fresh codes come with fresh states from any number of addresses: at most
- *   `oauthFailures` a window, after which sign-ins wait for the window to pass.
+ *   `oauthFailures` a window, after which sign-ins wait for the window to pass;
+ * - and integration keys refused (none, unknown, revoked), per client address: at most
+ *   `badKeys` a window. A key is 192 random bits, so this is not what keeps it from being
+ *   guessed; it keeps a caller without a key from costing us a lookup per request, and a
+ *   misconfigured system sees 429s rather than hammering on.
  *
  * Each is read before the call and counted after a miss, so a real lookup or sign-in never
  * uses the budget up; concurrent misses may pass it by as many as run at once. A counter
@@ -21,6 +25,8 @@ export interface BudgetLimits {
   lookupMisses: Limit
   /** For the whole deployment: OAuth codes WeCom refused. */
   oauthFailures: Limit
+  /** Per client IP: integration keys refused. */
+  badKeys: Limit
 }
 
 const MINUTE = 60_000
@@ -29,9 +35,10 @@ const MINUTE = 60_000
 export const DEFAULT_BUDGETS: BudgetLimits = {
   lookupMisses: { max: 20, windowMs: MINUTE },
   oauthFailures: { max: 30, windowMs: MINUTE },
+  badKeys: { max: 20, windowMs: MINUTE },
 }
 
-/** What a lookup that may cost WeCom a call checks before and reports after. */
+/** What a call that may fail for nothing checks before and reports after. */
 export interface LookupBudget {
   /** 429 with Retry-After, without a WeCom call, once the guide's misses are used up. */
   check(): Promise<void>
@@ -39,7 +46,7 @@ export interface LookupBudget {
   missed(): Promise<void>
 }
 
-export class WecomBudgets {
+export class FailureBudgets {
   constructor(
     private readonly counter: Counter,
     private readonly limits: BudgetLimits,
@@ -58,6 +65,17 @@ export class WecomBudgets {
           (seconds) =>
             `Too many customers or groups that do not exist were looked up; try again in ${seconds} s (ids come from WeCom's sidebar, not typed by hand)`,
         ),
+      missed: () => this.count(key, limit),
+    }
+  }
+
+  /** Integration keys sent from one address. */
+  badKeys(ip: string): LookupBudget {
+    const key = `bad-keys:ip:${ip}`
+    const limit = this.limits.badKeys
+    return {
+      check: () =>
+        this.check(key, limit, (seconds) => `Too many requests with a wrong integration key; try again in ${seconds} s`),
       missed: () => this.count(key, limit),
     }
   }

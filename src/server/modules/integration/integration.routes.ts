@@ -15,6 +15,7 @@ import {
 } from '../../../shared/integration'
 import type { AppContext } from '../../context'
 import { requireSession } from '../../http/auth'
+import { ApiError } from '../../http/errors'
 import type { IntegrationKeysService } from './integration-keys.service'
 import type { IntegrationService } from './integration.service'
 
@@ -61,7 +62,15 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{
   const keyed = (scope: IntegrationScope) => ({
     bodyLimit: BATCH_BODY_LIMIT,
     onRequest: async (request: FastifyRequest) => {
-      await keys.authenticate(keyOf(request), scope)
+      // Refused keys are counted per address; a key in good standing never uses the budget.
+      const budget = ctx.budgets.badKeys(request.ip)
+      await budget.check()
+      try {
+        await keys.authenticate(keyOf(request), scope)
+      } catch (error) {
+        if (error instanceof ApiError && error.statusCode === 401) await budget.missed()
+        throw error
+      }
     },
   })
 
