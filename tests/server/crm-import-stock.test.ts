@@ -139,6 +139,21 @@ describe.each(DB_KINDS)('CRM import of SKUs and stock (%s)', (kind) => {
     expect(await hexOf('6901234500035')).toBe('#222222')
   })
 
+  it('lists a colour’s sizes small to large whatever order the file gave them in, colours as listed', async () => {
+    await importFeed()
+    const report = await run(
+      'skus',
+      'style_code,color,size,barcode\n' +
+        'QL26S002,黑色,XL,6901234500141\n' +
+        'QL26S002,黑色,S,6901234500158\n' +
+        'QL26S002,灰色,M,6901234500172\n' +
+        'QL26S002,黑色,M,6901234500165\n',
+    )
+    expect(report).toMatchObject({ inserted: 4, rejected: [] })
+    const read = await new CatalogRepository(t.db).skus(['P2'], 'S1')
+    expect(read.map((k) => `${k.color} ${k.size}`)).toEqual(['奶白 S', '黑色 S', '黑色 M', '黑色 XL', '灰色 M'])
+  })
+
   it('a snapshot replaces the stock of the stores it names, and only those', async () => {
     await importFeed()
     const report = await run(

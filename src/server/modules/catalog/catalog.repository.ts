@@ -33,6 +33,28 @@ export function compareSizes(a: string, b: string): number {
   return ga - gb || va - vb || a.localeCompare(b)
 }
 
+/**
+ * A style's SKUs as the size pickers show them: its colours in the order they were listed
+ * (their first position), each colour's sizes small to large, whatever order an import's
+ * file gave them in. Styles keep the order they come in.
+ */
+export function inShopperOrder<T extends { productId: string; color: string; size: string; position: number }>(skus: T[]): T[] {
+  const colorRank = new Map<string, number>()
+  const styleRank = new Map<string, number>()
+  skus.forEach((k, i) => {
+    if (!styleRank.has(k.productId)) styleRank.set(k.productId, i)
+    const key = `${k.productId}\u0000${k.color}`
+    if (!colorRank.has(key)) colorRank.set(key, i)
+  })
+  return [...skus].sort(
+    (a, b) =>
+      styleRank.get(a.productId)! - styleRank.get(b.productId)! ||
+      colorRank.get(`${a.productId}\u0000${a.color}`)! - colorRank.get(`${b.productId}\u0000${b.color}`)! ||
+      compareSizes(a.size, b.size) ||
+      a.position - b.position,
+  )
+}
+
 export function categoryOf(value: string): ProductCategory {
   return (PRODUCT_CATEGORIES as readonly string[]).includes(value) ? (value as ProductCategory) : 'accessory'
 }
@@ -120,16 +142,18 @@ export class CatalogRepository {
       .orderBy('k.product_id')
       .orderBy('k.position')
       .execute()
-    return rows.map((r) => ({
-      id: r.id,
-      productId: r.product_id,
-      color: r.color,
-      colorHex: r.color_hex,
-      size: r.size,
-      position: r.position,
-      stock: Number(r.quantity ?? 0),
-      priceFen: r.price_fen ?? r.style_price_fen,
-    }))
+    return inShopperOrder(
+      rows.map((r) => ({
+        id: r.id,
+        productId: r.product_id,
+        color: r.color,
+        colorHex: r.color_hex,
+        size: r.size,
+        position: r.position,
+        stock: Number(r.quantity ?? 0),
+        priceFen: r.price_fen ?? r.style_price_fen,
+      })),
+    )
   }
 
   /**

@@ -93,6 +93,8 @@ export const skus: KindSpec<SkuRow> = {
         colorOf.set(colorKey(row.styleCode, row.color), colorOf.get(colorKey(row.styleCode, row.color)) ?? row.colorHex)
     for (const k of existing)
       if (k.color_hex && !colorOf.has(colorKey(k.style_code, k.color))) colorOf.set(colorKey(k.style_code, k.color), k.color_hex)
+    const lastPosition = new Map<string, number>()
+    for (const k of existing) lastPosition.set(k.style_code, Math.max(lastPosition.get(k.style_code) ?? 0, Number(k.position)))
     let inserted = 0
     let updated = 0
     const values = good.flatMap(({ row, line }) => {
@@ -117,8 +119,8 @@ export const skus: KindSpec<SkuRow> = {
           color: row.color,
           color_hex: colorHex,
           size: row.size,
-          // New SKUs show in the order the file lists them.
-          position: line,
+          // New SKUs come after the style's known ones, in the order the file lists them.
+          position: known ? line : (lastPosition.get(row.styleCode) ?? 0) + line,
           barcode: row.barcode,
           price_fen: row.priceFen,
           active,
@@ -148,7 +150,7 @@ async function skusWhere(trx: Trx, column: 'k.barcode' | 'p.style_code', values:
   return trx
     .selectFrom('product_skus as k')
     .innerJoin('products as p', 'p.id', 'k.product_id')
-    .select(['k.id', 'p.style_code', 'k.color', 'k.color_hex', 'k.size', 'k.barcode', 'k.price_fen', 'k.active'])
+    .select(['k.id', 'p.style_code', 'k.color', 'k.color_hex', 'k.size', 'k.position', 'k.barcode', 'k.price_fen', 'k.active'])
     .where(column, 'in', [...new Set(values)])
     .execute()
 }
