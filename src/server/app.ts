@@ -222,7 +222,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(fastifyCookie)
   if (config.wecom.mode === 'simulator') registerSimulatorBadge(app)
   // CSP, HSTS (https only), nosniff and the referrer policy: http/security-headers.ts.
-  await registerSecurityHeaders(app, config)
+  registerSecurityHeaders(app, config)
   registerErrorHandler(app)
   // A cross-site write is refused before it costs a session lookup.
   registerOriginCheck(app, config)

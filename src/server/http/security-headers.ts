@@ -1,5 +1,5 @@
 /**
- * Headers every response carries (@fastify/helmet). The app shell's policy:
+ * Headers every response carries (helmet). The app shell's policy:
  *
  * - scripts only from our own files (`script-src 'self'`): the built HTML has no inline
  *   script; its client config is a JSON data block, which is not run;
@@ -14,9 +14,13 @@
  *
  * Customer pages (/c/, /l/) replace the policy with their own stricter one (no script at
  * all: http/customer-page.ts).
+ *
+ * helmet itself, built once, rather than @fastify/helmet: that plugin builds helmet's
+ * middleware again on every request (parsing the policy each time), measured at ≈ 17 µs a
+ * request, a fifth of what `/api/health` costs in all. The headers are the same.
  */
-import fastifyHelmet from '@fastify/helmet'
 import type { FastifyInstance } from 'fastify'
+import helmet from 'helmet'
 import type { Config } from '../env'
 
 export function contentSecurityPolicy(https: boolean): Record<string, string[]> {
@@ -38,9 +42,9 @@ export function contentSecurityPolicy(https: boolean): Record<string, string[]> 
   }
 }
 
-export async function registerSecurityHeaders(app: FastifyInstance, config: Config): Promise<void> {
+export function registerSecurityHeaders(app: FastifyInstance, config: Config): void {
   const https = (config.publicUrl ?? '').startsWith('https:')
-  await app.register(fastifyHelmet, {
+  const setHeaders = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(https) },
     xFrameOptions: { action: 'sameorigin' },
     strictTransportSecurity: https ? { maxAge: 365 * 24 * 3600, includeSubDomains: false } : false,
@@ -48,4 +52,9 @@ export async function registerSecurityHeaders(app: FastifyInstance, config: Conf
     // Pictures we serve end up in WeCom chats and cards, shown by clients of other origins.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   })
+  // Set on the raw response before any route runs, so a route's own header replaces them
+  // (Node gives writeHead's headers precedence), as the customer pages' policy does.
+  app.addHook('onRequest', (request, reply, done) =>
+    setHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
+  )
 }
