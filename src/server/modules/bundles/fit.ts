@@ -8,6 +8,7 @@
 import type { FittedPiece, PieceFit } from '../../../shared/bundles'
 import type { ProductCategory } from '../../../shared/catalog'
 import { sizeForCategory, type CustomerSizes } from '../../../shared/sizes'
+import { LETTER_SIZES } from '../catalog/size-order'
 
 export interface FitSku {
   id: string
@@ -33,8 +34,6 @@ export interface FitShopper {
 
 /** Same colour or material when one name holds the other ('羊毛' in '美利奴羊毛'). */
 export const sameWord = (a: string, b: string) => a.length > 0 && b.length > 0 && (a.includes(b) || b.includes(a))
-
-const LETTER_SIZES = ['XXS', 'XS', 'S', 'M', 'L', 'XL', 'XXL', 'XXXL']
 
 /** How far apart two sizes are on their scale; Infinity when they are not on one scale. */
 export function sizeDistance(a: string, b: string): number {
