@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { importText } from '../../src/server/modules/crm-import/importer'
+import { MediaRepository } from '../../src/server/modules/media/media.repository'
 import { Canvas } from '../../src/server/modules/media/png'
 import { DB_KINDS, createTestDb, type TestDb } from '../helpers/db'
 
@@ -128,6 +129,13 @@ describe.each(DB_KINDS)('CRM import of product pictures (%s)', (kind) => {
     expect(again).toMatchObject({ inserted: 0, updated: 0 })
     expect(again.rejected.map((r) => r.line)).toEqual([7, 8, 9, 10, 11, 12])
     expect([...asked.keys()].sort()).toEqual(['/gone.png', '/page.png'])
+  })
+
+  it('keeps the same bytes once when they arrive at the same moment', async () => {
+    const media = new MediaRepository(t.db)
+    const kept = await Promise.all([1, 2, 3].map((n) => media.keep(coat, `coat-${n}.png`, 'import', NOW)))
+    expect(new Set(kept.map((k) => k.id)).size).toBe(1)
+    expect(await t.db.kysely.selectFrom('media_assets').select('id').execute()).toEqual([{ id: kept[0]!.id }])
   })
 
   it('moves a position to another picture, and refuses private addresses unless the host is allowed', async () => {

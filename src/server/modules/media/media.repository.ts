@@ -4,6 +4,11 @@ import type { Db } from '../../db'
 import type { Database, MediaAssetsTable } from '../../db/schema'
 import { imageInfo } from './image-info'
 
+type KeptAsset = { id: string; mime: string; size: number; width: number; height: number }
+
+/** Pictures being kept right now in this process, by their sha256. */
+const keeping = new Map<string, Promise<KeptAsset>>()
+
 /** Uploaded images (`media_assets`) and the WeCom media ids they were last uploaded as (`wecom_media`). */
 export class MediaRepository {
   private readonly db: Kysely<Database>
@@ -28,9 +33,32 @@ export class MediaRepository {
    * Keeps a picture once by its content: checked by its bytes (ImageError when it is not a
    * JPEG or PNG), the stored row when the same bytes were kept before.
    */
-  async keep(bytes: Buffer, filename: string, createdBy: string, now: number) {
+  async keep(bytes: Buffer, filename: string, createdBy: string, now: number): Promise<KeptAsset> {
     const info = imageInfo(bytes)
     const sha256 = createHash('sha256').update(bytes).digest('hex')
+    // The same bytes kept twice at once (an import fetches six pictures at a time, and a
+    // file may name one picture twice) wait for the first, rather than both finding
+    // nothing and storing two copies. Across instances two copies can still happen; they
+    // cost only space.
+    const pending = keeping.get(sha256)
+    if (pending) return pending
+    const kept = this.keepNew(bytes, info, sha256, filename, createdBy, now)
+    keeping.set(sha256, kept)
+    try {
+      return await kept
+    } finally {
+      keeping.delete(sha256)
+    }
+  }
+
+  private async keepNew(
+    bytes: Buffer,
+    info: ReturnType<typeof imageInfo>,
+    sha256: string,
+    filename: string,
+    createdBy: string,
+    now: number,
+  ): Promise<KeptAsset> {
     const existing = await this.findBySha256(sha256)
     if (existing) return existing
     const asset = {
