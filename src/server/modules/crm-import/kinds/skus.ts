@@ -88,11 +88,12 @@ export const skus: KindSpec<SkuRow> = {
     })
     // A colour's value wherever it is given: this file first, then what is stored.
     const colorOf = new Map<string, string>()
-    for (const { row } of good)
-      if (row.colorHex)
-        colorOf.set(colorKey(row.styleCode, row.color), colorOf.get(colorKey(row.styleCode, row.color)) ?? row.colorHex)
-    for (const k of existing)
-      if (k.color_hex && !colorOf.has(colorKey(k.style_code, k.color))) colorOf.set(colorKey(k.style_code, k.color), k.color_hex)
+    const noteColor = (styleCode: string, color: string, hex: string | null) => {
+      const key = colorKey(styleCode, color)
+      if (hex && !colorOf.has(key)) colorOf.set(key, hex)
+    }
+    for (const { row } of good) noteColor(row.styleCode, row.color, row.colorHex)
+    for (const k of existing) noteColor(k.style_code, k.color, k.color_hex)
     const lastPosition = new Map<string, number>()
     for (const k of existing) lastPosition.set(k.style_code, Math.max(lastPosition.get(k.style_code) ?? 0, Number(k.position)))
     let inserted = 0
