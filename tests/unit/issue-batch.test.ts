@@ -19,20 +19,34 @@ function gatedDecide() {
 }
 
 describe('IssueBatcher', () => {
-  it('starts a lone send at once and decides what queued behind it together, in order', async () => {
+  const turn = () => new Promise((r) => setImmediate(r))
+
+  it('decides the sends that arrived together in one batch, and those that queued behind it in the next', async () => {
     const { batches, decide, openNext } = gatedDecide()
     const batcher = new IssueBatcher(decide)
-    const first = batcher.submit('t1', 1)
-    const queued = [2, 3, 4].map((n) => batcher.submit('t1', n))
-    expect(batches).toEqual([{ key: 't1', asks: [1] }])
+    const together = [1, 2].map((n) => batcher.submit('t1', n))
+    expect(batches).toEqual([])
+    await turn()
+    expect(batches).toEqual([{ key: 't1', asks: [1, 2] }])
+    const queued = [3, 4, 5].map((n) => batcher.submit('t1', n))
     await openNext()
-    expect(await first).toBe(10)
+    expect(await Promise.all(together)).toEqual([10, 20])
     await openNext()
-    expect(await Promise.all(queued)).toEqual([20, 30, 40])
+    expect(await Promise.all(queued)).toEqual([30, 40, 50])
     expect(batches).toEqual([
-      { key: 't1', asks: [1] },
-      { key: 't1', asks: [2, 3, 4] },
+      { key: 't1', asks: [1, 2] },
+      { key: 't1', asks: [3, 4, 5] },
     ])
+  })
+
+  it('starts a lone send within the turn, without a timer', async () => {
+    const { batches, decide, openNext } = gatedDecide()
+    const batcher = new IssueBatcher(decide)
+    const lone = batcher.submit('t1', 7)
+    await turn()
+    expect(batches).toEqual([{ key: 't1', asks: [7] }])
+    await openNext()
+    expect(await lone).toBe(70)
   })
 
   it('keeps coupons apart: another template does not wait for this one', async () => {
@@ -40,6 +54,7 @@ describe('IssueBatcher', () => {
     const batcher = new IssueBatcher(decide)
     const a = batcher.submit('a', 1)
     const b = batcher.submit('b', 2)
+    await turn()
     expect(batches.map((batch) => batch.key)).toEqual(['a', 'b'])
     await openNext()
     await openNext()
@@ -50,6 +65,7 @@ describe('IssueBatcher', () => {
     const { decide, openNext } = gatedDecide()
     const batcher = new IssueBatcher(decide)
     const first = batcher.submit('t', 1)
+    await turn()
     const doomed = [batcher.submit('t', -1), batcher.submit('t', 2)]
     await openNext()
     await first
@@ -66,6 +82,6 @@ describe('IssueBatcher', () => {
     const all = [1, 2, 3, 4, 5].map((n) => batcher.submit('t', n))
     for (let i = 0; i < 3; i++) await openNext()
     expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50])
-    expect(batches.map((batch) => batch.asks)).toEqual([[1], [2, 3], [4, 5]])
+    expect(batches.map((batch) => batch.asks)).toEqual([[1, 2], [3, 4], [5]])
   })
 })

@@ -562,6 +562,14 @@ export interface CouponTemplatesTable {
   updated_at: Millis
 }
 
+/** A guide's issuances of a coupon in a Shanghai week, given-back ones aside (kept by triggers). */
+export interface CouponGuideUsageTable {
+  template_id: string
+  guide_id: string
+  week_start: number
+  used: number
+}
+
 export interface CouponIssuancesTable {
   id: string
   template_id: string
@@ -668,6 +676,7 @@ export interface Database {
   bundle_collages: BundleCollagesTable
   coupon_templates: CouponTemplatesTable
   coupon_issuances: CouponIssuancesTable
+  coupon_guide_usage: CouponGuideUsageTable
   store_api_keys: StoreApiKeysTable
   integration_keys: IntegrationKeysTable
   deployment: DeploymentTable

@@ -22,6 +22,7 @@ import * as skuImport from './2026_12_06_0021_sku_import'
 import * as wecomOps from './2026_12_06_0022_wecom_ops'
 import * as integrationKeys from './2026_12_06_0023_integration_keys'
 import * as catalogPictures from './2026_12_06_0024_catalog_pictures'
+import * as couponGuideUsage from './2026_12_06_0025_coupon_guide_usage'
 
 /** Every migration, by its frozen name. Names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0022_wecom_ops': wecomOps,
   '2026_12_06_0023_integration_keys': integrationKeys,
   '2026_12_06_0024_catalog_pictures': catalogPictures,
+  '2026_12_06_0025_coupon_guide_usage': couponGuideUsage,
 }

@@ -106,16 +106,15 @@ export class IssuanceRepository {
           .where((e) => e.or([e('status', '=', 'redeemed'), e('valid_until', 'is', null), e('valid_until', '>=', q.now)]))
           .as('holds'),
         eb
-          .selectFrom('coupon_issuances')
-          .select((e) => e.fn.countAll<number | string>().as('n'))
+          .selectFrom('coupon_guide_usage')
+          .select('used')
           .where('template_id', '=', q.templateId)
           .where('guide_id', '=', q.guideId)
-          .where('issued_at', '>=', q.weekStart)
-          .where('status', '!=', 'released')
+          .where('week_start', '=', q.weekStart)
           .as('guide_used'),
       ])
       .executeTakeFirstOrThrow()
-    return { holds: Number(row.holds), guideUsed: Number(row.guide_used) }
+    return { holds: Number(row.holds), guideUsed: Number(row.guide_used ?? 0) }
   }
 
   /**
@@ -134,14 +133,13 @@ export class IssuanceRepository {
       .where('status', '!=', 'released')
       .where((e) => e.or([e('status', '=', 'redeemed'), e('valid_until', 'is', null), e('valid_until', '>=', q.now)]))
       .groupBy('external_user_id')
+    // Her week's count is a counter row (migration 0025), not a scan of what she sent.
     const used = trx
-      .selectFrom('coupon_issuances')
-      .select((e) => [e.val('used').as('scope'), 'guide_id as subject', e.fn.countAll<number | string>().as('n')])
+      .selectFrom('coupon_guide_usage')
+      .select((e) => [e.val('used').as('scope'), 'guide_id as subject', e.cast<number | string>('used', 'integer').as('n')])
       .where('template_id', '=', q.templateId)
       .where('guide_id', 'in', [...new Set(q.guideIds)])
-      .where('issued_at', '>=', q.weekStart)
-      .where('status', '!=', 'released')
-      .groupBy('guide_id')
+      .where('week_start', '=', q.weekStart)
     const rows = await holds.unionAll(used).execute()
     const counts = { holds: new Map<string, number>(), guideUsed: new Map<string, number>() }
     for (const row of rows) (row.scope === 'holds' ? counts.holds : counts.guideUsed).set(row.subject, Number(row.n))

@@ -8,8 +8,11 @@
  * sends a second however fast the rest is (the flash sale: a whole brand sends one coupon at
  * 10:00). Deciding everything that queued up behind the lock in one go shares that commit.
  *
- * Nothing waits on a timer: a send that finds no batch running starts one at once, so a
- * quiet coupon costs what it did; batches only grow when sends really queue.
+ * Nothing waits on a timer: a send that finds no batch running starts one as soon as the
+ * event loop has taken in the requests that arrived with it (`setImmediate`, after the
+ * current I/O phase), so sends that came in together share a batch even on SQLite, whose
+ * synchronous driver would otherwise finish each send before reading the next request. A
+ * quiet coupon waits for nothing but that turn.
  */
 export class IssueBatcher<Ask, Outcome> {
   private readonly queues = new Map<string, { ask: Ask; resolve: (o: Outcome) => void; reject: (e: unknown) => void }[]>()
@@ -28,7 +31,7 @@ export class IssueBatcher<Ask, Outcome> {
         return
       }
       this.queues.set(key, [{ ask, resolve, reject }])
-      void this.drain(key)
+      setImmediate(() => void this.drain(key))
     })
   }
 

@@ -30,6 +30,8 @@ export const REFRESH_RETRY_MS = 60 * 1000
 const RECENT_ORDERS = 5
 const DAY_MS = 24 * 3600 * 1000
 type RefreshOutcome = 'found' | 'unknown' | 'remembered'
+/** What the follow check reads of a customer's row, whichever read made it. */
+type FollowedRow = { fetched_at: number; follow_user_id: string | null }
 
 const NOT_FOUND_ERRCODES: ReadonlySet<number> = new Set([WecomErrcode.invalidExternalUserId, WecomErrcode.notExternalContact])
 
@@ -41,6 +43,8 @@ export class CustomersService {
   private readonly refreshes = new KeyedSingleFlight<string, RefreshOutcome>()
   private readonly profiles: ProfileCache
   private readonly lastBackgroundRefresh = new Map<string, number>()
+  private readonly fullRow: ProfileRepository['findProfileRow']
+  private readonly slimRow: ProfileRepository['findEligibilityRow']
 
   constructor(
     private readonly ctx: AppContext,
@@ -49,6 +53,8 @@ export class CustomersService {
     this.repo = new CustomersRepository(ctx.db)
     this.contacts = new ContactsRepository(ctx.db)
     this.profileRepo = new ProfileRepository(ctx.db)
+    this.fullRow = (externalUserId, userId) => this.profileRepo.findProfileRow(externalUserId, userId)
+    this.slimRow = (externalUserId, userId) => this.profileRepo.findEligibilityRow(externalUserId, userId)
     this.guides = new GuidesRepository(ctx.db)
     this.profiles = new ProfileCache(ctx.now, options.profileCacheSize)
   }
@@ -144,9 +150,13 @@ export class CustomersService {
    * cannot be asked (down, limiting us, refusing our set-up) a copy we hold is used as
    * it is, and `wecomStale` says so.
    */
-  private async followedRow(userId: string, externalUserId: string) {
+  private async followedRow<Row extends FollowedRow>(
+    userId: string,
+    externalUserId: string,
+    read: (externalUserId: string, userId: string) => Promise<Row | null>,
+  ) {
     const now = this.ctx.now()
-    let row = await this.profileRepo.findProfileRow(externalUserId, userId)
+    let row = await read(externalUserId, userId)
     let wecomStale = false
     let refreshedNow = false
     // An id we hold nothing of may be made up: each one WeCom does not know either counts
@@ -160,7 +170,7 @@ export class CustomersService {
         throw (await this.endedFollowError(userId, externalUserId)) ?? ApiError.notFound('No such customer')
       }
       refreshedNow = true
-      row = await this.profileRepo.findProfileRow(externalUserId, userId)
+      row = await read(externalUserId, userId)
       if (!row) throw ApiError.notFound('No such customer')
       return row
     }
@@ -200,7 +210,7 @@ export class CustomersService {
 
   /** Every write about a customer goes through this: only her guides may make it. */
   async assertFollower(userId: string, externalUserId: string): Promise<void> {
-    await this.followedRow(userId, externalUserId)
+    await this.followedRow(userId, externalUserId, this.slimRow)
   }
 
   /**
@@ -212,7 +222,7 @@ export class CustomersService {
     userId: string,
     externalUserId: string,
   ): Promise<{ level: MemberLevel | null; tags: string[]; orderCount: number }> {
-    const { row } = await this.followedRow(userId, externalUserId)
+    const { row } = await this.followedRow(userId, externalUserId, this.slimRow)
     const personalTags = await this.profileRepo.personalTags(externalUserId, userId)
     const member = row.member_id !== null
     return {
@@ -224,7 +234,7 @@ export class CustomersService {
   }
 
   async getProfile(userId: string, externalUserId: string): Promise<CustomerProfile> {
-    const { row, wecomStale } = await this.followedRow(userId, externalUserId)
+    const { row, wecomStale } = await this.followedRow(userId, externalUserId, this.fullRow)
     const [personalTags, factChanges] = await Promise.all([
       this.profileRepo.personalTags(externalUserId, userId),
       this.profileRepo.factChanges(externalUserId),
