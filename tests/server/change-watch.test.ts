@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, injectFetch } from '../../src/server/app'
 import { migrateToLatest, openDb, type Db } from '../../src/server/db'
@@ -14,6 +14,7 @@ import type { PgChangeWatch } from '../../src/server/db/change-watch'
 import { buildDemoData } from '../../src/server/demo/data'
 import { seedDemo } from '../../src/server/demo/seed'
 import { loadConfig } from '../../src/server/env'
+import { SessionsRepository } from '../../src/server/modules/sessions/sessions.repository'
 import { SimulatorWorld } from '../../src/server/simulator/world'
 import { SESSION_SECRET, TestClock, parseSetCookies } from '../helpers/app'
 
@@ -171,6 +172,52 @@ describe.skipIf(!DATABASE)(
         300,
       )
       expect((await profile(b, { cookie: second })).status).toBe(401)
+    })
+
+    it('keeps a session it checked without reading it again, until it is ended anywhere or her guide leaves', async () => {
+      const [a, b] = apps as [FastifyInstance, FastifyInstance]
+      const finds = vi.spyOn(SessionsRepository.prototype, 'find')
+      try {
+        const ids = async () =>
+          new Set(
+            (await admin((client) => client.query<{ id: string }>(`select id from ${schema}.sessions`))).rows.map((r) => r.id),
+          )
+        const before = await ids()
+        const kept = await signIn(a)
+        const keptId = [...(await ids())].find((id) => !before.has(id))!
+        expect((await profile(b, { cookie: kept })).status).toBe(200)
+        finds.mockClear()
+        for (let i = 0; i < 5; i++) expect((await profile(b, { cookie: kept })).status).toBe(200)
+        expect(finds).not.toHaveBeenCalled()
+        // Another process ends it (no instance's doing): the next request anywhere refuses it.
+        await admin((client) =>
+          client.query(`update ${schema}.sessions set revoked_at = $1, revoked_reason = 'admin' where id = $2`, [
+            clock.value,
+            keptId,
+          ]),
+        )
+        expect((await profile(b, { cookie: kept })).status).toBe(401)
+
+        // Her guide row marked gone by another process ends what an instance kept of her sessions.
+        const other = await signIn(a)
+        expect((await profile(b, { cookie: other })).status).toBe(200)
+        expect((await profile(b, { cookie: other })).status).toBe(200)
+        await admin((client) => client.query(`update ${schema}.guides set left_at = $1 where user_id = 'lina'`, [clock.value]))
+        try {
+          expect((await profile(b, { cookie: other })).status).toBe(401)
+        } finally {
+          await admin((client) => client.query(`update ${schema}.guides set left_at = null where user_id = 'lina'`))
+        }
+        // A session touched (last seen) says nothing: kept sessions stay kept.
+        const third = await signIn(a)
+        expect((await profile(b, { cookie: third })).status).toBe(200)
+        await admin((client) => client.query(`update ${schema}.sessions set last_seen_at = last_seen_at + 1`))
+        finds.mockClear()
+        expect((await profile(b, { cookie: third })).status).toBe(200)
+        expect(finds).not.toHaveBeenCalled()
+      } finally {
+        finds.mockRestore()
+      }
     })
 
     it('reads again while the listening connection is down, and counts nothing from before the gap', async () => {

@@ -30,13 +30,18 @@ export interface ChangeVersion {
 }
 
 export const CHANGES_CHANNEL = 'gs_changes'
+/** Sessions ended or cut short, and guides gone (migration 0027): what a cached session hangs on. */
+export const SESSIONS_CHANNEL = 'gs_sessions'
+const CHANNELS = [CHANGES_CHANNEL, SESSIONS_CHANNEL] as const
+type Channel = (typeof CHANNELS)[number]
 /** A round trip that takes longer than this counts as the connection being down. */
 const SETTLE_TIMEOUT_MS = 2000
 const RECONNECT_MS = [100, 1000, 5000] as const
 
+/** A settling round trip: resolves with the epoch it settled in, null if it could not. */
 interface Round {
-  promise: Promise<string | null>
-  resolve: (version: string | null) => void
+  promise: Promise<number | null>
+  resolve: (epoch: number | null) => void
 }
 
 export class PgChangeWatch implements ChangeVersion {
@@ -45,7 +50,7 @@ export class PgChangeWatch implements ChangeVersion {
   private live = false
   private closed = false
   private epoch = 0
-  private count = 0
+  private readonly counts = new Map<Channel, number>()
   private failures = 0
   private schema = ''
   private running: Round | null = null
@@ -59,22 +64,43 @@ export class PgChangeWatch implements ChangeVersion {
   constructor(private readonly clientConfig: pg.ClientConfig) {}
 
   current(): string | null {
+    return this.currentOf(CHANGES_CHANNEL)
+  }
+
+  settled(): string | null | Promise<string | null> {
+    return this.settledOf(CHANGES_CHANNEL)
+  }
+
+  /**
+   * The same two answers for another channel this connection listens to. One settling
+   * round trip answers for every channel at once.
+   */
+  channel(channel: Channel): ChangeVersion {
+    return { current: () => this.currentOf(channel), settled: () => this.settledOf(channel) }
+  }
+
+  private currentOf(channel: Channel): string | null {
     if (!this.live) {
       this.start()
       return null
     }
-    return `${this.epoch}:${this.count}`
+    return `${this.epoch}:${this.counts.get(channel) ?? 0}`
   }
 
-  settled(): string | null | Promise<string | null> {
+  private settledOf(channel: Channel): string | null | Promise<string | null> {
     if (!this.live) {
       this.start()
       return null
     }
     // A round already under way may have started before this call: wait for the one after.
-    if (!this.running) return this.round((this.running = makeRound())).promise
-    this.next ??= makeRound()
-    return this.next.promise
+    let round: Round
+    if (!this.running) round = this.round((this.running = makeRound()))
+    else round = this.next ??= makeRound()
+    // Read once the round is over: a count that moved on since only makes the answer
+    // "changed", never "unchanged"; a new epoch's count says nothing of the old one.
+    return round.promise.then((epoch) =>
+      epoch !== null && epoch === this.epoch && this.live ? `${epoch}:${this.counts.get(channel) ?? 0}` : null,
+    )
   }
 
   async close(): Promise<void> {
@@ -95,21 +121,24 @@ export class PgChangeWatch implements ChangeVersion {
     client.on('error', (error) => this.lost(client, error))
     client.on('end', () => this.lost(client, new Error('connection ended')))
     client.on('notification', (message) => {
-      if (client === this.client && message.channel === CHANGES_CHANNEL && message.payload === this.schema) this.count++
+      const channel = CHANNELS.find((c) => c === message.channel)
+      if (client === this.client && channel && message.payload === this.schema) {
+        this.counts.set(channel, (this.counts.get(channel) ?? 0) + 1)
+      }
     })
     try {
       await client.connect()
       const { rows } = await client.query<{ schema: string; pid: number }>(
         'select current_schema() as schema, pg_backend_pid() as pid',
       )
-      await client.query(`listen ${CHANGES_CHANNEL}`)
+      for (const channel of CHANNELS) await client.query(`listen ${channel}`)
       if (this.closed) throw new Error('closed while connecting')
       this.schema = rows[0]!.schema
       this.backendPid = rows[0]!.pid
       this.client = client
       // A new epoch: whatever was counted before the gap says nothing about it.
       this.epoch++
-      this.count = 0
+      this.counts.clear()
       this.failures = 0
       this.live = true
     } catch (error) {
@@ -134,7 +163,7 @@ export class PgChangeWatch implements ChangeVersion {
       // Gone down meanwhile: this round was answered null then.
       if (this.running !== round) return
       if (outcome === 'done' && this.live && client === this.client) {
-        round.resolve(`${this.epoch}:${this.count}`)
+        round.resolve(this.epoch)
       } else {
         round.resolve(null)
         if (client) this.lost(client, outcome === 'timeout' ? new Error('no answer in time') : outcome)
@@ -173,7 +202,7 @@ export class PgChangeWatch implements ChangeVersion {
 }
 
 function makeRound(): Round {
-  let resolve!: (version: string | null) => void
-  const promise = new Promise<string | null>((r) => (resolve = r))
+  let resolve!: (epoch: number | null) => void
+  const promise = new Promise<number | null>((r) => (resolve = r))
   return { promise, resolve }
 }

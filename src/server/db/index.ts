@@ -8,7 +8,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../env'
-import { PgChangeWatch, type ChangeVersion } from './change-watch'
+import { PgChangeWatch, SESSIONS_CHANNEL, type ChangeVersion } from './change-watch'
 import { migrations } from './migrations'
 import type { Database } from './schema'
 
@@ -36,6 +36,11 @@ export interface Db {
    * (migration 0019, change-watch.ts). Equal values mean nothing was written in between.
    */
   changes?: ChangeVersion
+  /**
+   * PostgreSQL only: moves on whenever a session is ended or cut short, or a guide leaves
+   * (migration 0027), so an instance may keep a session it checked until this moves.
+   */
+  sessionChanges?: ChangeVersion
   close(): Promise<void>
 }
 
@@ -156,6 +161,7 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
     queryPrepared: async <Row>(name: string, text: string, values: readonly unknown[]) =>
       (await pool.query<Row & pg.QueryResultRow>({ name, text, values: [...values] })).rows,
     changes,
+    sessionChanges: changes.channel(SESSIONS_CHANNEL),
     close: async () => {
       await changes.close()
       await kysely.destroy()

@@ -13,7 +13,7 @@ import {
 import { GuidesRepository } from '../guides/guides.repository'
 import { roleOf } from '../guides/roles'
 import { AuditRepository } from '../replies/audit.repository'
-import { SessionsRepository } from './sessions.repository'
+import { SessionsRepository, type SessionLookup } from './sessions.repository'
 
 export interface SessionLimits {
   /** From sign-in, whatever happens. */
@@ -25,13 +25,24 @@ export interface SessionLimits {
 /** Ended sessions are kept this long (who was signed in when), then dropped at her next sign-in. */
 const KEEP_ENDED_MS = 30 * 24 * 3_600_000
 
+/** Sessions one instance keeps checked (PostgreSQL); the oldest go first past this. */
+const KEPT_SESSIONS = 10_000
+
 /**
  * Server-side sessions: made at sign-in, checked on every API request against the one
- * row every instance shares (no cache here: a revocation must hold on the next request,
- * wherever it lands), ended by logout, an admin or the guide's departure.
+ * row every instance shares, ended by logout, an admin or the guide's departure.
+ *
+ * A revocation must hold on the next request, wherever it lands. On PostgreSQL an
+ * instance keeps a session it found good and reads it again only when the sessions
+ * channel moved (migration 0027: a session ended or cut short, a guide gone, on any
+ * instance) or when it is due a touch; `settled()` makes sure every such change committed
+ * before the request is counted, with one round trip shared by all requests in flight.
+ * The saving is the revisit's one query (the lookup was most of what a cached profile
+ * cost). On SQLite the lookup is a few microseconds and is made every time.
  */
 export class SessionsService {
   private readonly repo: SessionsRepository
+  private readonly kept = new Map<string, { row: SessionLookup; version: string }>()
 
   constructor(
     private readonly ctx: AppContext,
@@ -57,12 +68,28 @@ export class SessionsService {
 
   /** The session if it still counts: not revoked, not idle too long, not past its end, her guide row active. */
   async resolve(sessionId: string): Promise<Session | null> {
+    const watch = this.ctx.db.sessionChanges
+    const kept = watch ? this.kept.get(sessionId) : undefined
+    // Kept and not yet due a touch (so not near idle either): good while nothing ended.
+    if (kept && this.ctx.now() - kept.row.last_seen_at < SESSION_TOUCH_MS && this.ctx.now() < kept.row.expires_at) {
+      if ((await watch!.settled()) === kept.version) return sessionOf(kept.row)
+    }
+    this.kept.delete(sessionId)
+    // Taken before the read: a change after it moves the channel past this.
+    const version = watch?.current() ?? null
     const row = await this.repo.find(sessionId)
     if (!row || row.revoked_at !== null || row.left_at !== null) return null
     const now = this.ctx.now()
     if (now >= row.expires_at || now - row.last_seen_at >= this.limits.idleMs) return null
-    if (now - row.last_seen_at >= SESSION_TOUCH_MS) await this.repo.touch(row.id, now, now - SESSION_TOUCH_MS)
-    return { userId: row.user_id, sessionId: row.id, createdAt: row.created_at, expiresAt: row.expires_at }
+    if (now - row.last_seen_at >= SESSION_TOUCH_MS) {
+      await this.repo.touch(row.id, now, now - SESSION_TOUCH_MS)
+      row.last_seen_at = now
+    }
+    if (version !== null) {
+      if (this.kept.size >= KEPT_SESSIONS) this.kept.delete(this.kept.keys().next().value!)
+      this.kept.set(sessionId, { row, version })
+    }
+    return sessionOf(row)
   }
 
   /** Logout: the cookie's session ends, whatever state it was in. */
@@ -92,4 +119,8 @@ export class SessionsService {
       return revoked
     })
   }
+}
+
+function sessionOf(row: SessionLookup): Session {
+  return { userId: row.user_id, sessionId: row.id, createdAt: row.created_at, expiresAt: row.expires_at }
 }
