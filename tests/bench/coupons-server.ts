@@ -133,6 +133,56 @@ const created = await app.inject({
 })
 if (created.statusCode !== 201) throw new Error(`template: ${created.statusCode} ${created.body}`)
 const templateId = (created.json() as { id: string }).id
+
+// A live brand has sent coupons before: last month's, one to each customer in her book.
+// Without them the issuances table is empty when analysed, and PostgreSQL keeps plans
+// made for an empty table (a scan) through the whole run.
+const past = await app.inject({
+  method: 'POST',
+  url: '/api/coupon-templates',
+  headers: { cookie: manager },
+  payload: {
+    name: '上月会员券',
+    kind: 'no_threshold',
+    value: 500,
+    threshold: 0,
+    totalStock: 1_000_000,
+    perCustomerLimit: 1,
+    guideWeeklyQuota: 100_000,
+    validDays: 30,
+  },
+})
+if (past.statusCode !== 201) throw new Error(`template: ${past.statusCode} ${past.body}`)
+const pastId = (past.json() as { id: string }).id
+const monthAgo = now - 30 * 86_400_000
+for (const [g, book] of books.entries()) {
+  await db.kysely
+    .insertInto('coupon_issuances')
+    .values(
+      book.map((customer, n) => ({
+        id: `ci_past_${g}_${n}`,
+        template_id: pastId,
+        code: `P${String(g).padStart(3, '0')}${String(n).padStart(6, '0')}`,
+        guide_id: guideIds[g]!,
+        external_user_id: customer,
+        idempotency_key: `past-${g}-${n}`,
+        status: n % 3 === 0 ? ('redeemed' as const) : ('sent' as const),
+        reserved_until: null,
+        issued_at: monthAgo + n * 1000,
+        sent_at: monthAgo + n * 1000,
+        claimed_at: null,
+        redeemed_at: n % 3 === 0 ? monthAgo + n * 2000 : null,
+        redeemed_store_id: n % 3 === 0 ? 'S1' : null,
+        released_at: null,
+        release_reason: null,
+        valid_from: null,
+        valid_until: monthAgo + 30 * 86_400_000,
+        order_id: null,
+      })),
+    )
+    .execute()
+}
+await sql`analyze`.execute(db.kysely)
 // Each guide sends to her own customers: (cookie, customer) pairs, guides interleaved.
 const pairs = Array.from({ length: GUIDES * BOOK }, (_, i) => {
   const g = i % GUIDES

@@ -59,10 +59,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     return
   }
 
-  // PostgreSQL: statement triggers over the rows a statement wrote, one grouped upsert per
-  // statement (a batch of sends is one insert). Rows are taken in key order, so two
-  // writers that touch the same counters lock them in the same order. A transition table
-  // exists only for the events that have it, so each event has its own function.
+  // PostgreSQL: inserts and deletes by statement, over the rows the statement wrote, one
+  // grouped upsert each (a batch of sends is one insert). Rows are taken in key order, so
+  // two writers that touch the same counters lock them in the same order.
   await sql`
     create function coupon_usage_insert() returns trigger language plpgsql as $$
     begin
@@ -73,18 +72,21 @@ export async function up(db: Kysely<any>): Promise<void> {
       on conflict (template_id, guide_id, week_start) do update set used = u.used + excluded.used;
       return null;
     end $$`.execute(db)
+  // Updates row by row, and only those that move a count: the condition is checked before
+  // any function runs, so the many updates that move none (a send confirmed, a sweep that
+  // finds nothing overdue) cost nothing. Old key first, then new, as a hand-over goes.
   await sql`
     create function coupon_usage_change() returns trigger language plpgsql as $$
     begin
-      insert into coupon_guide_usage as u (template_id, guide_id, week_start, used)
-      select template_id, guide_id, week_start, sum(delta) from (
-        select template_id, guide_id, ${sql.raw(week('issued_at'))} as week_start, -1 as delta
-          from old_rows where status <> 'released'
-        union all
-        select template_id, guide_id, ${sql.raw(week('issued_at'))}, 1 from new_rows where status <> 'released'
-      ) d
-      group by 1, 2, 3 having sum(delta) <> 0 order by 1, 2, 3
-      on conflict (template_id, guide_id, week_start) do update set used = u.used + excluded.used;
+      if old.status <> 'released' then
+        update coupon_guide_usage set used = used - 1
+        where template_id = old.template_id and guide_id = old.guide_id and week_start = ${sql.raw(week('old.issued_at'))};
+      end if;
+      if new.status <> 'released' then
+        insert into coupon_guide_usage as u (template_id, guide_id, week_start, used)
+        values (new.template_id, new.guide_id, ${sql.raw(week('new.issued_at'))}, 1)
+        on conflict (template_id, guide_id, week_start) do update set used = u.used + 1;
+      end if;
       return null;
     end $$`.execute(db)
   await sql`
@@ -102,8 +104,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     create trigger coupon_usage_insert after insert on coupon_issuances
     referencing new table as new_rows for each statement execute function coupon_usage_insert()`.execute(db)
   await sql`
-    create trigger coupon_usage_update after update on coupon_issuances
-    referencing old table as old_rows new table as new_rows for each statement execute function coupon_usage_change()`.execute(db)
+    create trigger coupon_usage_update after update of status, guide_id, template_id, issued_at on coupon_issuances
+    for each row when ((old.status = 'released') <> (new.status = 'released') or old.guide_id <> new.guide_id
+      or old.template_id <> new.template_id or old.issued_at <> new.issued_at)
+    execute function coupon_usage_change()`.execute(db)
   await sql`
     create trigger coupon_usage_delete after delete on coupon_issuances
     referencing old table as old_rows for each statement execute function coupon_usage_delete()`.execute(db)

@@ -10,6 +10,9 @@ import { GuidesRepository } from '../guides/guides.repository'
 import { StoresRepository } from '../stores/stores.repository'
 import { issuanceRow, toIssuanceRecord, type IssuanceContext, type IssuanceRecord } from './coupons.mapper'
 
+/** The scope of the guide's weekly counts in the quota read (template ids never look like this). */
+const USED = ' used'
+
 export class IssuanceRepository {
   private readonly db: Kysely<Database>
   private readonly byKey
@@ -125,24 +128,29 @@ export class IssuanceRepository {
     trx: Trx,
     q: { templateId: string; guideIds: readonly string[]; externalUserIds: readonly string[]; now: number; weekStart: number },
   ): Promise<{ holds: Map<string, number>; guideUsed: Map<string, number> }> {
+    // Her holds of every coupon, this one picked out below: a few rows a customer, found by
+    // customer. Asked with the coupon as well, PostgreSQL went in by the coupon instead and
+    // read all its issuances (its statistics, taken before the sale began, say it has none).
     const holds = trx
       .selectFrom('coupon_issuances')
-      .select((e) => [e.val('holds').as('scope'), 'external_user_id as subject', e.fn.countAll<number | string>().as('n')])
-      .where('template_id', '=', q.templateId)
+      .select((e) => ['template_id as scope', 'external_user_id as subject', e.fn.countAll<number | string>().as('n')])
       .where('external_user_id', 'in', [...new Set(q.externalUserIds)])
       .where('status', '!=', 'released')
       .where((e) => e.or([e('status', '=', 'redeemed'), e('valid_until', 'is', null), e('valid_until', '>=', q.now)]))
-      .groupBy('external_user_id')
+      .groupBy(['external_user_id', 'template_id'])
     // Her week's count is a counter row (migration 0025), not a scan of what she sent.
     const used = trx
       .selectFrom('coupon_guide_usage')
-      .select((e) => [e.val('used').as('scope'), 'guide_id as subject', e.cast<number | string>('used', 'integer').as('n')])
+      .select((e) => [e.val(USED).as('scope'), 'guide_id as subject', e.cast<number | string>('used', 'integer').as('n')])
       .where('template_id', '=', q.templateId)
       .where('guide_id', 'in', [...new Set(q.guideIds)])
       .where('week_start', '=', q.weekStart)
     const rows = await holds.unionAll(used).execute()
     const counts = { holds: new Map<string, number>(), guideUsed: new Map<string, number>() }
-    for (const row of rows) (row.scope === 'holds' ? counts.holds : counts.guideUsed).set(row.subject, Number(row.n))
+    for (const row of rows) {
+      if (row.scope === USED) counts.guideUsed.set(row.subject, Number(row.n))
+      else if (row.scope === q.templateId) counts.holds.set(row.subject, Number(row.n))
+    }
     return counts
   }
 
@@ -160,9 +168,20 @@ export class IssuanceRepository {
 
   /** Release a template's overdue reservations; how many were. Under the template's lock. */
   async releaseOverdue(trx: Trx, templateId: string, now: number): Promise<number> {
+    // Found by (status, reserved until) alone, this coupon's picked out here: asked with the
+    // coupon, PostgreSQL went in by the coupon and read all its issuances (see above).
+    const overdue = await trx
+      .selectFrom('coupon_issuances')
+      .select(['id', 'template_id'])
+      .where('status', '=', 'reserved')
+      .where('reserved_until', '<', now)
+      .execute()
+    const ids = overdue.filter((row) => row.template_id === templateId).map((row) => row.id)
+    if (ids.length === 0) return 0
     const released = await trx
       .updateTable('coupon_issuances')
       .set({ status: 'released', released_at: now, reserved_until: null, release_reason: 'timeout' })
+      .where('id', 'in', ids)
       .where('template_id', '=', templateId)
       .where('status', '=', 'reserved')
       .where('reserved_until', '<', now)
