@@ -269,6 +269,33 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
       expect((await issue('ct_demo_welcome', newcomer)).statusCode).toBe(201)
     })
 
+    it("goes by the tags she carries, the sending guide's own among them, not another guide's", async () => {
+      const tpl = await template({ eligibleTags: ['周末逛店'] })
+      // Hers, and Chenjing's as well.
+      const [shared] = (await followedCustomers(1, `tag${kind}`)) as [string]
+      const db = t.testDb.db.kysely
+      const follow = await db
+        .selectFrom('wecom_follows')
+        .selectAll()
+        .where('external_user_id', '=', shared)
+        .where('user_id', '=', 'lina')
+        .executeTakeFirstOrThrow()
+      await db
+        .insertInto('wecom_follows')
+        .values({ ...follow, user_id: 'chenjing' })
+        .execute()
+      const tag = (cookie: string, add: string[]) => call('POST', `/api/customers/${shared}/personal-tags`, cookie, { add })
+      expect((await issue(tpl.id, shared)).json().error.code).toBe('not_eligible')
+      // Chenjing's tag is hers: it counts when she sends, not when Lina does.
+      expect((await tag(chenjing, ['周末逛店'])).statusCode).toBe(200)
+      expect((await issue(tpl.id, shared)).json().error.code).toBe('not_eligible')
+      expect((await issue(tpl.id, shared, randomUUID(), chenjing)).statusCode).toBe(201)
+      // Lina's own tag makes her eligible when Lina sends it.
+      expect((await tag(lina, ['爱穿裙子', '周末逛店'])).statusCode).toBe(200)
+      expect(await offerFor(shared, tpl.id)).toMatchObject({ available: true })
+      expect((await issue(tpl.id, shared)).statusCode).toBe(201)
+    })
+
     it('takes an order limit from the manager, and changes or lifts it', async () => {
       const twice = linas().find((id) => ordersOf(id) === 2) ?? linas().find((id) => ordersOf(id) >= 2)!
       const limit = ordersOf(twice)

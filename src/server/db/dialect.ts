@@ -55,3 +55,21 @@ export async function lockKey(kind: DbKind, trx: Trx, key: string): Promise<void
   if (kind !== 'postgres') return
   await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx)
 }
+
+/**
+ * One column's values as a JSON array, in the given order, for a scalar subquery.
+ * PostgreSQL answers json (parsed by the driver), SQLite its text: read it with
+ * `jsonArrayValue`. Both take the order inside the aggregate.
+ */
+export function jsonArrayAgg(kind: DbKind, value: string, orderBy: readonly string[]): RawBuilder<unknown> {
+  const order = sql.join(orderBy.map((column) => sql.ref(column)))
+  return kind === 'postgres'
+    ? sql`coalesce(json_agg(${sql.ref(value)} order by ${order}), '[]'::json)`
+    : sql`json_group_array(${sql.ref(value)} order by ${order})`
+}
+
+/** What `jsonArrayAgg` answered, as an array, from either database. */
+export function jsonArrayValue<T>(value: unknown): T[] {
+  if (Array.isArray(value)) return value as T[]
+  return typeof value === 'string' ? (JSON.parse(value) as T[]) : []
+}

@@ -2,6 +2,7 @@ import type { CustomerList, CustomerListQuery, CustomerProfile, CustomerTag, Mem
 import { factsOf } from './facts'
 import { MEMBER_LEVELS } from '../../../shared/customer'
 import type { AppContext } from '../../context'
+import { jsonArrayValue } from '../../db/dialect'
 import { iso, isoOrNull, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import { WecomError, WecomErrcode, isWecomOutage } from '../../wecom/errors'
@@ -223,7 +224,7 @@ export class CustomersService {
     externalUserId: string,
   ): Promise<{ level: MemberLevel | null; tags: string[]; orderCount: number }> {
     const { row } = await this.followedRow(userId, externalUserId, this.slimRow)
-    const personalTags = await this.profileRepo.personalTags(externalUserId, userId)
+    const personalTags = jsonArrayValue<string>(row.personal_tags)
     const member = row.member_id !== null
     return {
       level: member ? memberLevelOf(row.level ?? 'normal') : null,

@@ -1,4 +1,5 @@
 import type { Db, Trx } from '../../db'
+import { jsonArrayAgg } from '../../db/dialect'
 import { prepareQuery } from '../../db/prepared'
 
 export interface OrderWithItems {
@@ -82,8 +83,8 @@ export class ProfileRepository {
 
   /**
    * The part of that row a coupon's eligibility and the follow check read (whether she is
-   * cached and followed, her WeCom tags, member level, order count): a quarter of the
-   * full read's cost, which a flash sale pays once per send.
+   * cached and followed, her WeCom tags and this guide's own, member level, order count):
+   * a quarter of the full read's cost, which a flash sale pays once per send.
    */
   async findEligibilityRow(externalUserId: string, userId: string) {
     const [row] = await this.eligibilityRow({ externalUserId, userId })
@@ -248,6 +249,13 @@ function prepareEligibilityRow(database: Db) {
           .select((o) => o.fn.countAll<number | string>().as('n'))
           .whereRef('o.member_id', '=', 'm.id')
           .as('order_count'),
+        // Her personal tags from this guide, in the order `personalTags` gives them.
+        eb
+          .selectFrom('personal_tags as pt')
+          .select(jsonArrayAgg(database.kind, 'pt.name', ['pt.created_at', 'pt.name']).as('n'))
+          .whereRef('pt.external_user_id', '=', 'c.external_user_id')
+          .where('pt.user_id', '=', p.userId)
+          .as('personal_tags'),
       ]),
   )
 }
