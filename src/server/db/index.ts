@@ -37,8 +37,9 @@ export interface Db {
    */
   changes?: ChangeVersion
   /**
-   * PostgreSQL only: moves on whenever a session is ended or cut short, or a guide leaves
-   * (migration 0027), so an instance may keep a session it checked until this moves.
+   * Moves on whenever a session may have ended or been cut short, or a guide left, so an
+   * instance may keep a session it checked until this moves. PostgreSQL: exactly those
+   * writes (migration 0027). SQLite: any write, as `changes`.
    */
   sessionChanges?: ChangeVersion
   close(): Promise<void>
@@ -134,6 +135,9 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
       kind: 'sqlite',
       // SQLite answers at once, for this process and any other on the file.
       changes: { current: changeVersion, settled: changeVersion },
+      // Anything written at all, here or by another process, counts as a session change:
+      // a kept session is good only while nothing was (a quiet revisit).
+      sessionChanges: { current: changeVersion, settled: changeVersion },
       close: () => kysely.destroy(),
     }
   }

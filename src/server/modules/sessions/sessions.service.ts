@@ -32,13 +32,13 @@ const KEPT_SESSIONS = 10_000
  * Server-side sessions: made at sign-in, checked on every API request against the one
  * row every instance shares, ended by logout, an admin or the guide's departure.
  *
- * A revocation must hold on the next request, wherever it lands. On PostgreSQL an
- * instance keeps a session it found good and reads it again only when the sessions
- * channel moved (migration 0027: a session ended or cut short, a guide gone, on any
- * instance) or when it is due a touch; `settled()` makes sure every such change committed
- * before the request is counted, with one round trip shared by all requests in flight.
- * The saving is the revisit's one query (the lookup was most of what a cached profile
- * cost). On SQLite the lookup is a few microseconds and is made every time.
+ * A revocation must hold on the next request, wherever it lands. An instance keeps a
+ * session it found good and reads it again when the database's session version moved or
+ * the session is due a touch. On PostgreSQL that version is a channel (migration 0027: a
+ * session ended or cut short, a guide gone, on any instance), and `settled()` makes sure
+ * every such change committed before the request is counted, with one round trip shared
+ * by all requests in flight. On SQLite it is any write at all, here or by another process
+ * (`data_version`). The saving is the revisit's one query, most of what a revisit cost.
  */
 export class SessionsService {
   private readonly repo: SessionsRepository

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { AppContext } from '../../src/server/context'
+import { migrateToLatest, openDb, type Db } from '../../src/server/db'
+import { SESSION_TOUCH_MS } from '../../src/server/http/session'
+import { SessionsRepository } from '../../src/server/modules/sessions/sessions.repository'
+import { SessionsService } from '../../src/server/modules/sessions/sessions.service'
+import { TestClock } from '../helpers/app'
+
+/**
+ * SQLite: an instance keeps a session it checked while nothing at all is written, and a
+ * write by anyone (this process, or another on the same file, as an import is) sends it
+ * back to the database. PostgreSQL's counterpart is in change-watch.test.ts.
+ */
+describe('a kept session on SQLite', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gs-session-keep-'))
+  const file = path.join(dir, 'app.db')
+  const clock = new TestClock()
+  let db: Db
+  let sessions: SessionsService
+  let other: SQLite.Database
+
+  beforeAll(async () => {
+    db = openDb({ kind: 'sqlite', file })
+    await migrateToLatest(db)
+    await db.kysely
+      .insertInto('guides')
+      .values({
+        user_id: 'lina',
+        name: '李娜',
+        avatar: null,
+        store_id: null,
+        role: 'guide',
+        customers_synced_at: null,
+        created_at: clock.value,
+        updated_at: clock.value,
+      })
+      .execute()
+    sessions = new SessionsService({ db, now: clock.now } as unknown as AppContext)
+    other = new SQLite(file)
+  })
+  afterAll(async () => {
+    other.close()
+    await db.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const started = async (id: string) => {
+    await new SessionsRepository(db).insert({ id, userId: 'lina', now: clock.value, expiresAt: clock.value + 12 * 3_600_000 })
+    return id
+  }
+
+  it('answers from memory while nothing is written, and reads again after a write here or in another process', async () => {
+    const finds = vi.spyOn(SessionsRepository.prototype, 'find')
+    try {
+      const id = await started('s-kept')
+      expect(await sessions.resolve(id)).toMatchObject({ userId: 'lina', sessionId: id })
+      finds.mockClear()
+      expect(await sessions.resolve(id)).toMatchObject({ userId: 'lina' })
+      expect(finds).not.toHaveBeenCalled()
+
+      // Another process (an import) ends it: the next check refuses it.
+      other.prepare("update sessions set revoked_at = ?, revoked_reason = 'admin' where id = ?").run(clock.value, id)
+      expect(await sessions.resolve(id)).toBeNull()
+
+      // This process marks her gone: her other session ends too.
+      const second = await started('s-second')
+      expect(await sessions.resolve(second)).not.toBeNull()
+      await db.kysely.updateTable('guides').set({ left_at: clock.value }).where('user_id', '=', 'lina').execute()
+      expect(await sessions.resolve(second)).toBeNull()
+      await db.kysely.updateTable('guides').set({ left_at: null }).where('user_id', '=', 'lina').execute()
+
+      // Due a touch: read (and touched) again, even with nothing written.
+      expect(await sessions.resolve(second)).not.toBeNull()
+      clock.advance(SESSION_TOUCH_MS)
+      finds.mockClear()
+      expect(await sessions.resolve(second)).not.toBeNull()
+      expect(finds).toHaveBeenCalledTimes(1)
+    } finally {
+      finds.mockRestore()
+    }
+  })
+})
