@@ -25,7 +25,7 @@ export interface SessionLimits {
 /** Ended sessions are kept this long (who was signed in when), then dropped at her next sign-in. */
 const KEEP_ENDED_MS = 30 * 24 * 3_600_000
 
-/** Sessions one instance keeps checked (PostgreSQL); the oldest go first past this. */
+/** Sessions one instance keeps checked; the oldest go first past this. */
 const KEPT_SESSIONS = 10_000
 
 /**
