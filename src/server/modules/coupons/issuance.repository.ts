@@ -62,15 +62,20 @@ export class IssuanceRepository {
   /** What these guides' idempotency keys already made, in one look. */
   async findByKeys(trx: Trx, keys: readonly { guideId: string; key: string }[]): Promise<IssuanceRecord[]> {
     if (keys.length === 0) return []
+    // The pairs themselves, one (guide, key) index lookup each: two lists would probe
+    // every guide with every key (25 sends, 625 lookups).
     const rows = await trx
       .selectFrom('coupon_issuances')
       .selectAll()
-      // Both lists, so the (guide, key) index serves it; the pairs are picked out below.
-      .where('guide_id', 'in', [...new Set(keys.map((k) => k.guideId))])
-      .where('idempotency_key', 'in', [...new Set(keys.map((k) => k.key))])
+      .where((eb) =>
+        eb(
+          eb.refTuple('guide_id', 'idempotency_key'),
+          'in',
+          keys.map((k) => eb.tuple(k.guideId, k.key)),
+        ),
+      )
       .execute()
-    const asked = new Set(keys.map((k) => `${k.guideId}\u0000${k.key}`))
-    return rows.filter((row) => asked.has(`${row.guide_id}\u0000${row.idempotency_key}`)).map(toIssuanceRecord)
+    return rows.map(toIssuanceRecord)
   }
 
   /**
