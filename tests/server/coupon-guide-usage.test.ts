@@ -142,7 +142,10 @@ describe.each(DB_KINDS)("a guide's weekly count of a coupon (%s)", (kind) => {
         order_id: null,
       })
       .execute()
-    await migration.up(db())
+    // As the migrator runs it: in a transaction (PostgreSQL's table lock needs one).
+    await db()
+      .transaction()
+      .execute((trx) => migration.up(trx))
     await expectCountsAgree()
     expect((await kept()).get(`${templateId}/lina/${weekStart(t.clock.value)}`)).toBeGreaterThanOrEqual(1)
   })

@@ -66,6 +66,18 @@ describe('a kept session on SQLite', () => {
       other.prepare("update sessions set revoked_at = ?, revoked_reason = 'admin' where id = ?").run(clock.value, id)
       expect(await sessions.resolve(id)).toBeNull()
 
+      // Ended by another process while a transaction of this one is open (SQLite holds its
+      // snapshot, data_version included, until it ends): refused all the same.
+      const during = await started('s-during')
+      expect(await sessions.resolve(during)).not.toBeNull()
+      let pending: Promise<unknown> = Promise.resolve()
+      await db.kysely.transaction().execute(async (trx) => {
+        await trx.selectFrom('guides').select('user_id').execute()
+        other.prepare("update sessions set revoked_at = ?, revoked_reason = 'admin' where id = ?").run(clock.value, during)
+        pending = sessions.resolve(during)
+      })
+      expect(await pending).toBeNull()
+
       // This process marks her gone: her other session ends too.
       const second = await started('s-second')
       expect(await sessions.resolve(second)).not.toBeNull()

@@ -67,7 +67,7 @@ type SqliteStatement = ReturnType<SqliteDatabase['prepare']>
  *   (moved by other connections, e.g. an import in another process) tells cheaply
  *   whether anything at all changed since a given moment.
  */
-function instrumentSqlite(sqlite: SQLite.Database): { database: SqliteDatabase; changeVersion: () => string } {
+function instrumentSqlite(sqlite: SQLite.Database): { database: SqliteDatabase; changeVersion: () => string | null } {
   const cache = new Map<string, SqliteStatement>()
   let localWrites = 0
   const dataVersion = sqlite.prepare('pragma data_version').pluck()
@@ -93,7 +93,9 @@ function instrumentSqlite(sqlite: SQLite.Database): { database: SqliteDatabase; 
     },
   })
   return {
-    changeVersion: () => `${dataVersion.get() as number}:${localWrites}`,
+    // Inside a transaction (another request's, on this one connection) `data_version` stands
+    // still while other processes commit: then it cannot say, and callers read afresh.
+    changeVersion: () => (sqlite.inTransaction ? null : `${dataVersion.get() as number}:${localWrites}`),
     database: {
       prepare(sql: string) {
         let statement = cache.get(sql)

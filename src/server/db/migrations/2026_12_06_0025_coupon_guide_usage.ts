@@ -28,6 +28,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('used', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('coupon_guide_usage_pk', ['template_id', 'guide_id', 'week_start'])
     .execute()
+  // PostgreSQL: no issuance may be written between the count below and the triggers that
+  // keep it (another instance during a rolling deploy), or it would be counted by neither.
+  // The lock lasts until the migration's transaction ends; reads go on.
+  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
+    await sql`lock table coupon_issuances in share row exclusive mode`.execute(db)
+  }
   await sql
     .raw(
       `insert into coupon_guide_usage (template_id, guide_id, week_start, used)
@@ -74,19 +80,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     end $$`.execute(db)
   // Updates row by row, and only those that move a count: the condition is checked before
   // any function runs, so the many updates that move none (a send confirmed, a sweep that
-  // finds nothing overdue) cost nothing. Old key first, then new, as a hand-over goes.
+  // finds nothing overdue) cost nothing.
   await sql`
     create function coupon_usage_change() returns trigger language plpgsql as $$
+    declare
+      old_week bigint := ${sql.raw(week('old.issued_at'))};
+      new_week bigint := ${sql.raw(week('new.issued_at'))};
+      old_first boolean := (old.template_id, old.guide_id, old_week) <= (new.template_id, new.guide_id, new_week);
     begin
-      if old.status <> 'released' then
-        update coupon_guide_usage set used = used - 1
-        where template_id = old.template_id and guide_id = old.guide_id and week_start = ${sql.raw(week('old.issued_at'))};
-      end if;
-      if new.status <> 'released' then
-        insert into coupon_guide_usage as u (template_id, guide_id, week_start, used)
-        values (new.template_id, new.guide_id, ${sql.raw(week('new.issued_at'))}, 1)
-        on conflict (template_id, guide_id, week_start) do update set used = u.used + 1;
-      end if;
+      -- The two counter rows in key order, as every other writer takes them (no deadlock
+      -- between a hand-over and a batch, or two opposite hand-overs).
+      for step in 1..2 loop
+        if (step = 1) = old_first then
+          if old.status <> 'released' then
+            update coupon_guide_usage set used = used - 1
+            where template_id = old.template_id and guide_id = old.guide_id and week_start = old_week;
+          end if;
+        elsif new.status <> 'released' then
+          insert into coupon_guide_usage as u (template_id, guide_id, week_start, used)
+          values (new.template_id, new.guide_id, new_week, 1)
+          on conflict (template_id, guide_id, week_start) do update set used = u.used + 1;
+        end if;
+      end loop;
       return null;
     end $$`.execute(db)
   await sql`

@@ -6,8 +6,8 @@ import { SqliteAdapter, sql, type Kysely } from 'kysely'
  * keeps a session it checked and checks it again only once this channel moved
  * (sessions.service.ts), so a session ended on one instance is refused by the next
  * request on any other (change-watch.ts settles before answering). A session's
- * `last_seen_at` moving says nothing. SQLite needs nothing: sessions are read each time.
- * Frozen in time.
+ * `last_seen_at` moving says nothing. SQLite needs nothing here: an instance there keeps a
+ * session only while nothing at all was written (`data_version`). Frozen in time.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {

@@ -71,7 +71,8 @@ export class SessionsService {
     const watch = this.ctx.db.sessionChanges
     const kept = watch ? this.kept.get(sessionId) : undefined
     // Kept and not yet due a touch (so not near idle either): good while nothing ended.
-    if (kept && this.ctx.now() - kept.row.last_seen_at < SESSION_TOUCH_MS && this.ctx.now() < kept.row.expires_at) {
+    const fresh = Math.min(SESSION_TOUCH_MS, this.limits.idleMs)
+    if (kept && this.ctx.now() - kept.row.last_seen_at < fresh && this.ctx.now() < kept.row.expires_at) {
       if ((await watch!.settled()) === kept.version) return sessionOf(kept.row)
     }
     this.kept.delete(sessionId)
