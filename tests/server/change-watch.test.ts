@@ -220,6 +220,27 @@ describe.skipIf(!DATABASE)(
       }
     })
 
+    it('listens for the schema its tables are in, whatever comes first on its search path', async () => {
+      const empty = `${schema}_first`
+      await admin((client) => client.query(`create schema ${empty}`))
+      const db = openDb({ kind: 'postgres', url: DATABASE! }, { searchPath: `${empty},${schema}`, poolSize: 2 })
+      try {
+        db.changes!.current()
+        await until('the change watch to listen', () => db.changes!.current() !== null)
+        const before = await db.sessionChanges!.settled()
+        expect(before).not.toBeNull()
+        await admin((client) =>
+          client.query(
+            `update ${schema}.sessions set expires_at = expires_at where id = (select min(id) from ${schema}.sessions)`,
+          ),
+        )
+        expect(await db.sessionChanges!.settled()).not.toBe(before)
+      } finally {
+        await db.close()
+        await admin((client) => client.query(`drop schema ${empty} cascade`))
+      }
+    })
+
     it('reads again while the listening connection is down, and counts nothing from before the gap', async () => {
       const [a, b] = apps as [FastifyInstance, FastifyInstance]
       const watch = watchOf(dbs[1]!)

@@ -128,8 +128,14 @@ export class PgChangeWatch implements ChangeVersion {
     })
     try {
       await client.connect()
+      // The schema our tables are in, as the triggers name it: where `sessions` resolves on
+      // this search path (not merely its first schema, or every notification would be
+      // dropped and a revoked session kept); before migrations, the first schema.
       const { rows } = await client.query<{ schema: string; pid: number }>(
-        'select current_schema() as schema, pg_backend_pid() as pid',
+        `select coalesce(
+           (select n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where c.oid = to_regclass('sessions')),
+           current_schema()) as schema, pg_backend_pid() as pid`,
       )
       for (const channel of CHANNELS) await client.query(`listen ${channel}`)
       if (this.closed) throw new Error('closed while connecting')
