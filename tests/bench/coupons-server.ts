@@ -115,45 +115,37 @@ const { app, ctx, port, ...built } = await listenWhenIdle(bench)
 const sessions = new SessionsService(ctx)
 const cookies = await Promise.all(guideIds.map(async (id) => `gs_session=${await sessions.start(id, undefined)}`))
 const manager = `gs_session=${await sessions.start('benchmanager', undefined)}`
-const created = await app.inject({
-  method: 'POST',
-  url: '/api/coupon-templates',
-  headers: { cookie: manager },
-  payload: {
-    name: '十点闪购券',
-    description: '全场满额可用',
-    kind: 'no_threshold',
-    value: 1000,
-    threshold: 0,
-    totalStock: 10_000_000,
-    perCustomerLimit: 100,
-    guideWeeklyQuota: 100_000,
-    validDays: 7,
-  },
+/** A coupon template made as a manager makes one; its id. */
+async function newTemplate(payload: Record<string, unknown>): Promise<string> {
+  const created = await app.inject({ method: 'POST', url: '/api/coupon-templates', headers: { cookie: manager }, payload })
+  if (created.statusCode !== 201) throw new Error(`template: ${created.statusCode} ${created.body}`)
+  return (created.json() as { id: string }).id
+}
+const templateId = await newTemplate({
+  name: '十点闪购券',
+  description: '全场满额可用',
+  kind: 'no_threshold',
+  value: 1000,
+  threshold: 0,
+  totalStock: 10_000_000,
+  perCustomerLimit: 100,
+  guideWeeklyQuota: 100_000,
+  validDays: 7,
 })
-if (created.statusCode !== 201) throw new Error(`template: ${created.statusCode} ${created.body}`)
-const templateId = (created.json() as { id: string }).id
 
 // A live brand has sent coupons before: last month's, one to each customer in her book.
 // Without them the issuances table is empty when analysed, and PostgreSQL keeps plans
 // made for an empty table (a scan) through the whole run.
-const past = await app.inject({
-  method: 'POST',
-  url: '/api/coupon-templates',
-  headers: { cookie: manager },
-  payload: {
-    name: '上月会员券',
-    kind: 'no_threshold',
-    value: 500,
-    threshold: 0,
-    totalStock: 1_000_000,
-    perCustomerLimit: 1,
-    guideWeeklyQuota: 100_000,
-    validDays: 30,
-  },
+const pastId = await newTemplate({
+  name: '上月会员券',
+  kind: 'no_threshold',
+  value: 500,
+  threshold: 0,
+  totalStock: 1_000_000,
+  perCustomerLimit: 1,
+  guideWeeklyQuota: 100_000,
+  validDays: 30,
 })
-if (past.statusCode !== 201) throw new Error(`template: ${past.statusCode} ${past.body}`)
-const pastId = (past.json() as { id: string }).id
 const monthAgo = now - 30 * 86_400_000
 for (const [g, book] of books.entries()) {
   await db.kysely

@@ -94,35 +94,13 @@ export class IssuanceRepository {
     return new Set(rows.map((row) => row.id))
   }
 
-  /**
-   * In one statement: her issuances of a coupon that count against her limit, and this
-   * guide's of it since `weekStart` (given-back reservations aside in both).
-   */
+  /** `quotaCountsMany` for one send: her holds of this coupon and this guide's week's count. */
   async quotaCounts(
     trx: Trx,
     q: { templateId: string; guideId: string; externalUserId: string; now: number; weekStart: number },
   ): Promise<{ holds: number; guideUsed: number }> {
-    const row = await trx
-      .selectNoFrom((eb) => [
-        eb
-          .selectFrom('coupon_issuances')
-          .select((e) => e.fn.countAll<number | string>().as('n'))
-          .where('template_id', '=', q.templateId)
-          .where('external_user_id', '=', q.externalUserId)
-          .where('status', '!=', 'released')
-          // A coupon that ran out unused no longer counts against her limit.
-          .where((e) => e.or([e('status', '=', 'redeemed'), e('valid_until', 'is', null), e('valid_until', '>=', q.now)]))
-          .as('holds'),
-        eb
-          .selectFrom('coupon_guide_usage')
-          .select('used')
-          .where('template_id', '=', q.templateId)
-          .where('guide_id', '=', q.guideId)
-          .where('week_start', '=', q.weekStart)
-          .as('guide_used'),
-      ])
-      .executeTakeFirstOrThrow()
-    return { holds: Number(row.holds), guideUsed: Number(row.guide_used ?? 0) }
+    const counts = await this.quotaCountsMany(trx, { ...q, guideIds: [q.guideId], externalUserIds: [q.externalUserId] })
+    return { holds: counts.holds.get(q.externalUserId) ?? 0, guideUsed: counts.guideUsed.get(q.guideId) ?? 0 }
   }
 
   /**

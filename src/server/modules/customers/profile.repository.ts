@@ -147,15 +147,18 @@ export class ProfileRepository {
  * One customer with this guide's follow entry (if any), her member record (if any) and
  * the facts guides recorded (if any).
  */
-function customerForGuide(db: Trx, p: { externalUserId: string; userId: string }) {
+function customerWithMember(db: Trx, p: { externalUserId: string; userId: string }) {
   return db
     .selectFrom('wecom_customers as c')
     .leftJoin('wecom_follows as f', (join) =>
       join.onRef('f.external_user_id', '=', 'c.external_user_id').on('f.user_id', '=', p.userId),
     )
     .leftJoin('members as m', 'm.external_user_id', 'c.external_user_id')
-    .leftJoin('customer_facts as cf', 'cf.external_user_id', 'c.external_user_id')
     .where('c.external_user_id', '=', p.externalUserId)
+}
+
+function customerForGuide(db: Trx, p: { externalUserId: string; userId: string }) {
+  return customerWithMember(db, p).leftJoin('customer_facts as cf', 'cf.external_user_id', 'c.external_user_id')
 }
 
 function prepareProfileRow(database: Db) {
@@ -231,32 +234,25 @@ function prepareProfileRow(database: Db) {
 function prepareEligibilityRow(database: Db) {
   const db = database.kysely
   return prepareQuery(database, (p: { externalUserId: string; userId: string }) =>
-    db
-      .selectFrom('wecom_customers as c')
-      .leftJoin('wecom_follows as f', (join) =>
-        join.onRef('f.external_user_id', '=', 'c.external_user_id').on('f.user_id', '=', p.userId),
-      )
-      .leftJoin('members as m', 'm.external_user_id', 'c.external_user_id')
-      .where('c.external_user_id', '=', p.externalUserId)
-      .select((eb) => [
-        'c.fetched_at',
-        'f.user_id as follow_user_id',
-        'f.tags',
-        'm.id as member_id',
-        'm.level',
-        eb
-          .selectFrom('orders as o')
-          .select((o) => o.fn.countAll<number | string>().as('n'))
-          .whereRef('o.member_id', '=', 'm.id')
-          .as('order_count'),
-        // Her personal tags from this guide, in the order `personalTags` gives them.
-        eb
-          .selectFrom('personal_tags as pt')
-          .select(jsonArrayAgg(database.kind, 'pt.name', ['pt.created_at', 'pt.name']).as('n'))
-          .whereRef('pt.external_user_id', '=', 'c.external_user_id')
-          .where('pt.user_id', '=', p.userId)
-          .as('personal_tags'),
-      ]),
+    customerWithMember(db, p).select((eb) => [
+      'c.fetched_at',
+      'f.user_id as follow_user_id',
+      'f.tags',
+      'm.id as member_id',
+      'm.level',
+      eb
+        .selectFrom('orders as o')
+        .select((o) => o.fn.countAll<number | string>().as('n'))
+        .whereRef('o.member_id', '=', 'm.id')
+        .as('order_count'),
+      // Her personal tags from this guide, in the order `personalTags` gives them.
+      eb
+        .selectFrom('personal_tags as pt')
+        .select(jsonArrayAgg(database.kind, 'pt.name', ['pt.created_at', 'pt.name']).as('n'))
+        .whereRef('pt.external_user_id', '=', 'c.external_user_id')
+        .where('pt.user_id', '=', p.userId)
+        .as('personal_tags'),
+    ]),
   )
 }
 
