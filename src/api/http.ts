@@ -7,7 +7,6 @@
  * is fetch plus the few lines below. Upload progress, the one thing fetch cannot give, we
  * do not show.
  */
-import { t } from '@/i18n'
 import { PREVIEW_READ_ONLY } from '@/shared/auth'
 import { isErrorBody, type ErrorCode } from '@/shared/errors'
 
@@ -32,12 +31,24 @@ export class ApiFailure extends Error {
   }
 }
 
+/**
+ * How a write refused in a manager's preview is worded, in her language: src/i18n says so
+ * once it has loaded. Not imported from there, because this client runs before the app's
+ * code (src/main.ts asks for her profile with it) and src/i18n brings Vue and Vant.
+ */
+let previewRefusalWords: (() => string) | null = null
+
+export function wordPreviewRefusal(words: () => string): void {
+  previewRefusalWords = words
+}
+
 /** What the server's answer says went wrong, in the shape every caller reads. */
 export function failureFromResponse(status: number, body: unknown): ApiFailure {
   if (isErrorBody(body)) {
     const detail = typeof body.error.detail === 'string' ? body.error.detail : null
     // Every write in a manager's preview is refused: say so in her words, wherever it shows.
-    const message = body.error.code === PREVIEW_READ_ONLY ? t('preview.readOnly') : body.error.message
+    const preview = body.error.code === PREVIEW_READ_ONLY && previewRefusalWords
+    const message = preview ? preview() : body.error.message
     return new ApiFailure(status, body.error.code, message, detail)
   }
   return new ApiFailure(status, status >= 500 ? 'internal' : 'bad_request', `Request failed with status code ${status}`)

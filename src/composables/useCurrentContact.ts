@@ -1,6 +1,7 @@
 import { ref, shallowRef, type Ref } from 'vue'
 import type { LoadStatus } from '@/api/status'
 import { getCurrentChatId, getCurrentCustomerId } from '@/wecom'
+import { takePrimed } from '@/wecom/primed'
 import { createLatest } from './useLatest'
 import { usePageReturn } from './usePageReturn'
 
@@ -9,32 +10,6 @@ export interface CurrentContact {
   status: Ref<LoadStatus>
   error: Ref<unknown>
   resolve: () => Promise<void>
-}
-
-/**
- * A question already asked at start-up (see `primeCurrentContact`), handed to the first
- * screen that asks, so the answer is not waited for twice. Only the first ask takes it;
- * every later one goes to WeCom.
- */
-const primed: { customer: Promise<string> | null; chat: Promise<string> | null } = { customer: null, chat: null }
-
-export function primeCurrentContact(kind: 'customer' | 'chat'): Promise<string> {
-  const pending = kind === 'customer' ? getCurrentCustomerId() : getCurrentChatId()
-  // The screen that takes it handles failure; until then nobody is listening.
-  pending.catch(() => {})
-  primed[kind] = pending
-  return pending
-}
-
-/** An early ask that no screen will take (the app was not opened on a customer). */
-export function forgetPrimed(kind: 'customer' | 'chat'): void {
-  primed[kind] = null
-}
-
-function takePrimed(kind: 'customer' | 'chat'): Promise<string> | null {
-  const pending = primed[kind]
-  primed[kind] = null
-  return pending
 }
 
 /**

@@ -4,15 +4,18 @@
  * (vue-i18n would cost a fifth of the sidebar's JS budget for features we do not use.)
  *
  * Only the active language's dictionary is loaded (each is ~15 KB gzip, as much as the
- * rest of the app's own code): `main.ts` awaits `loadLocale` before mounting, and the
- * server names the right chunk in the page so it downloads beside the entry script.
+ * rest of the app's own code): `start-app.ts` awaits `loadLocale` before mounting, and
+ * the chunk comes beside the app's code (`main.ts` asks for it by `<html lang>`; in a
+ * browser the server names it in the page).
  * The desk's words (a third of each dictionary, never shown beside a chat) come with the
  * desk's route: `loadDeskWords`.
  */
 import { Locale as VantLocale } from 'vant'
 import { ref } from 'vue'
+import { wordPreviewRefusal } from '@/api/http'
 import { detectLocale, LOCALE_COOKIE, type AppLocale } from '@/shared/locale'
 import type { zhCNDesk } from './desk.zh-CN'
+import { dictionaryLoaders } from './dictionaries'
 import type { zhCN } from './zh-CN'
 
 export { detectLocale, LOCALES, type AppLocale } from '@/shared/locale'
@@ -25,12 +28,6 @@ const deskCatalogs: Partial<Record<AppLocale, Catalog>> = {}
 const loading: Partial<Record<AppLocale, Promise<void>>> = {}
 const deskLoading: Partial<Record<AppLocale, Promise<void>>> = {}
 
-// Vant's own words (date pickers, dialogs' buttons) come with each dictionary; its
-// Chinese is built into Vant, so only English is fetched.
-const loaders: Record<AppLocale, () => Promise<[Catalog, Record<string, unknown>]>> = {
-  'zh-CN': () => import('./zh-CN').then((m) => [m.zhCN, {}]),
-  'en-US': () => Promise.all([import('./en-US').then((m) => m.enUS), import('vant/es/locale/lang/en-US').then((m) => m.default)]),
-}
 const vantCatalogs: Partial<Record<AppLocale, Record<string, unknown>>> = {}
 const deskLoaders: Record<AppLocale, () => Promise<Catalog>> = {
   'zh-CN': () => import('./desk.zh-CN').then((m) => m.zhCNDesk),
@@ -47,7 +44,7 @@ export const locale = ref<AppLocale>(initial)
 /** Fetches a language's dictionary once; later calls share the first. */
 export function loadLocale(target: AppLocale): Promise<void> {
   loading[target] ??= retryable(loading, target, async () => {
-    const [messages, vant] = await loaders[target]()
+    const [messages, vant] = await dictionaryLoaders[target]()
     catalogs[target] = messages
     vantCatalogs[target] = vant
     if (target === locale.value) VantLocale.use(target, vant)
@@ -103,6 +100,8 @@ function lookup(target: AppLocale, key: MessageKey): string | undefined {
 export function t(key: MessageKey, params?: MessageParams): string {
   return translate(locale.value, key, params)
 }
+
+wordPreviewRefusal(() => t('preview.readOnly'))
 
 export function hasMessage(key: string): key is MessageKey {
   return lookup(locale.value, key as MessageKey) !== undefined

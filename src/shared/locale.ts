@@ -4,6 +4,10 @@ export type AppLocale = (typeof LOCALES)[number]
 
 export const LOCALE_COOKIE = 'gs_lang'
 
+export function isAppLocale(value: string): value is AppLocale {
+  return (LOCALES as readonly string[]).includes(value)
+}
+
 /**
  * Simplified Chinese unless the guide chose English here, or her WeCom itself runs in
  * English (WeCom puts `Language/en` in its user agent).

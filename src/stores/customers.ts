@@ -40,11 +40,14 @@ export const useCustomersStore = defineStore('customers', () => {
     return sequence
   }
 
-  function fetchProfile(externalUserId: string): Promise<CustomerProfile> {
+  function fetchProfile(
+    externalUserId: string,
+    request: () => Promise<CustomerProfile> = () => fetchCustomer(externalUserId),
+  ): Promise<CustomerProfile> {
     const sequence = sequenceOf(externalUserId)
     const seqAtStart = sequence.seq
     const quietAtStart = sequence.inFlight === 0
-    const pending = fetchCustomer(externalUserId)
+    const pending = request()
       .then((profile) => {
         // A write started or was in flight meanwhile: this answer may predate it, and the
         // write's own answer (or the reload after it) is the newer truth.
@@ -77,6 +80,14 @@ export const useCustomersStore = defineStore('customers', () => {
     const age = Date.now() - (loadedAt.get(externalUserId) ?? -Infinity)
     if (known && options.freshForMs && age >= 0 && age < options.freshForMs) return Promise.resolve(known)
     return fetchProfile(externalUserId)
+  }
+
+  /**
+   * A request for her profile made before the store was (src/boot/early.ts asks at start-up):
+   * taken as this store's own load, shared and kept the same way.
+   */
+  function adopt(externalUserId: string, request: Promise<CustomerProfile>): Promise<CustomerProfile> {
+    return inflight.get(externalUserId) ?? fetchProfile(externalUserId, () => request)
   }
 
   /**
@@ -121,7 +132,7 @@ export const useCustomersStore = defineStore('customers', () => {
     }
   }
 
-  return { profiles, load, write }
+  return { profiles, load, adopt, write }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCustomersStore, import.meta.hot))

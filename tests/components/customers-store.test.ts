@@ -128,3 +128,44 @@ describe('writes and loads for one customer', () => {
     expect(document.body.textContent).toContain('没有保存：This customer is not one of your contacts')
   })
 })
+
+describe('a profile asked for before the store existed (src/boot/early.ts)', () => {
+  beforeEach(() => {
+    api.fetchCustomer.mockReset()
+    setActivePinia(createPinia())
+  })
+
+  it('is taken over as the store’s own load: shared while on its way, not asked again just after', async () => {
+    const store = useCustomersStore()
+    const early = deferred<CustomerProfile>()
+    const adopted = store.adopt(ID, early.promise)
+    // The screen asks while it is still on its way: the same request answers both.
+    const screen = store.load(ID, { freshForMs: 3_000 })
+    early.resolve(her({ remark: '早到的备注' }))
+    expect((await adopted).follow.remark).toBe('早到的备注')
+    expect((await screen).follow.remark).toBe('早到的备注')
+    expect(store.profiles.get(ID)!.follow.remark).toBe('早到的备注')
+    expect(await store.load(ID, { freshForMs: 3_000 })).toBe(store.profiles.get(ID))
+    expect(api.fetchCustomer).not.toHaveBeenCalled()
+  })
+
+  it('fails like the store’s own load (a customer no longer hers is dropped), and the next load asks afresh', async () => {
+    const store = useCustomersStore()
+    store.profiles.set(ID, her())
+    await expect(store.adopt(ID, Promise.reject(new ApiFailure(403, 'forbidden', 'handed over')))).rejects.toThrow('handed over')
+    expect(store.profiles.has(ID)).toBe(false)
+    api.fetchCustomer.mockResolvedValueOnce(her({ remark: '再次加载' }))
+    expect((await store.load(ID)).follow.remark).toBe('再次加载')
+  })
+
+  it('is not taken over while a load of the store’s own is on its way', async () => {
+    const store = useCustomersStore()
+    const own = deferred<CustomerProfile>()
+    api.fetchCustomer.mockReturnValueOnce(own.promise)
+    const loading = store.load(ID)
+    const adopted = store.adopt(ID, Promise.resolve(her({ remark: '来晚的' })))
+    own.resolve(her({ remark: '自己的' }))
+    expect((await adopted).follow.remark).toBe('自己的')
+    expect((await loading).follow.remark).toBe('自己的')
+  })
+})

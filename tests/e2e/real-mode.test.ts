@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import type { Browser } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDemoData } from '../../src/server/demo/data'
 import { SimulatorWorld } from '../../src/server/simulator/world'
@@ -52,7 +52,8 @@ describe.skipIf(!chromiumAvailable())('real mode against a WeCom stand-in, in Ch
     await wecom?.close()
   })
 
-  it('signs in through OAuth, passes agentConfig with a valid signature, and shows the open customer', async () => {
+  /** WeCom's client as the page sees it, on a chat with her open; sign-in answered with a code. */
+  async function sidebarContext(): Promise<{ context: BrowserContext; authorizeUrl: () => string }> {
     const context = await browser.newContext({ userAgent: UA })
     // WeCom's authorize page, answered as the client would: back to our callback with a code.
     let authorizeUrl = ''
@@ -84,6 +85,11 @@ describe.skipIf(!chromiumAvailable())('real mode against a WeCom stand-in, in Ch
       },
       { userId: customer.externalUserId },
     )
+    return { context, authorizeUrl: () => authorizeUrl }
+  }
+
+  it('signs in through OAuth, passes agentConfig with a valid signature, and shows the open customer', async () => {
+    const { context, authorizeUrl } = await sidebarContext()
     const page = await context.newPage()
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
@@ -96,7 +102,7 @@ describe.skipIf(!chromiumAvailable())('real mode against a WeCom stand-in, in Ch
     const elapsed = Date.now() - started
 
     // The OAuth redirect carried the documented parameters.
-    const authorize = new URL(authorizeUrl)
+    const authorize = new URL(authorizeUrl())
     expect(authorize.searchParams.get('appid')).toBe(CORP_ID)
     expect(authorize.searchParams.get('agentid')).toBe(AGENT_ID)
     expect(authorize.searchParams.get('scope')).toBe('snsapi_base')
@@ -133,6 +139,64 @@ describe.skipIf(!chromiumAvailable())('real mode against a WeCom stand-in, in Ch
       .poll(() => page.getByTestId('customer-name').textContent(), { timeout: 30_000, interval: 20 })
       .toBe(customer.follows[0]!.remark)
     console.info(`real mode: reload to profile took ${Date.now() - t0} ms`)
+    await context.close()
+  })
+
+  it('draws her name before the app’s code has come, where the app then draws it, asking WeCom and the server once', async () => {
+    const { context } = await sidebarContext()
+    // Where and when the entry's own name shows, as the page records it (before any script of ours runs).
+    await context.addInitScript(() => {
+      const seen: { at: number; box: DOMRect; font: string }[] = []
+      ;(window as unknown as { __earlyName: typeof seen }).__earlyName = seen
+      new MutationObserver(() => {
+        const name = document.querySelector('h1.gs-boot__name')
+        if (name && !seen.length) {
+          seen.push({ at: performance.now(), box: name.getBoundingClientRect(), font: getComputedStyle(name).font })
+        }
+      }).observe(document, { childList: true, subtree: true })
+    })
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    const profileRequests: string[] = []
+    page.on('request', (request) => {
+      if (request.url().includes(`/api/customers/${customer.externalUserId}`)) profileRequests.push(request.url())
+    })
+    // Signed in first (the sign-in round trip loads the page twice), then measured on a fresh load.
+    await page.goto(`${publicUrl}/`)
+    await expect.poll(() => page.getByTestId('customer-header').count(), { timeout: 30_000 }).toBe(1)
+    profileRequests.length = 0
+    await page.reload()
+    await expect.poll(() => page.getByTestId('customer-header').count(), { timeout: 30_000 }).toBe(1)
+
+    const early = await page.evaluate(
+      () => (window as unknown as { __earlyName: { at: number; box: DOMRect; font: string }[] }).__earlyName,
+    )
+    expect(early).toHaveLength(1)
+    // Before a byte of the app (Vue and the screens) was asked for.
+    const appAsked = await page.evaluate(() =>
+      Math.min(
+        ...performance
+          .getEntriesByType('resource')
+          .filter((entry) => /\/assets\/(start-app|vue)-/.test(entry.name))
+          .map((entry) => entry.startTime),
+      ),
+    )
+    expect(early[0]!.at).toBeLessThan(appAsked)
+    // The app's header replaced it in place: same spot, same type, her name once on the page.
+    const name = page.getByTestId('customer-name')
+    await expect.poll(() => name.count()).toBe(1)
+    expect(await name.textContent()).toBe(customer.follows[0]!.remark)
+    const box = (await name.boundingBox())!
+    expect(Math.abs(box.x - early[0]!.box.x)).toBeLessThanOrEqual(1)
+    expect(Math.abs(box.y - early[0]!.box.y)).toBeLessThanOrEqual(1)
+    expect(await name.evaluate((element) => getComputedStyle(element).font)).toBe(early[0]!.font)
+    // One ask of WeCom and one of our server for her, shared by the entry and the app.
+    expect(profileRequests).toHaveLength(1)
+    const calls = await page.evaluate(() => (window as unknown as { __bridgeCalls: { name: string }[] }).__bridgeCalls)
+    expect(calls.filter((call) => call.name === 'getCurExternalContact')).toHaveLength(1)
+    expect(calls.filter((call) => call.name === 'agentConfig')).toHaveLength(1)
+    expect(errors).toEqual([])
     await context.close()
   })
 

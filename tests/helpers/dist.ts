@@ -25,6 +25,13 @@ export function fakeDist(): string {
         imports: ['_vue-def.js', '_avatar-555.js'],
         css: ['assets/CustomerPage-444.css'],
       },
+      'src/start-app.ts': {
+        file: 'assets/start-app-666.js',
+        isDynamicEntry: true,
+        imports: ['_vue-def.js', '_app-777.js'],
+        css: ['assets/start-app-666.css'],
+      },
+      '_app-777.js': { file: 'assets/app-777.js', css: ['assets/index-abc.css'] },
       '_avatar-555.js': { file: 'assets/avatar-555.js', css: ['assets/avatar-555.css', 'assets/index-abc.css'] },
       'src/i18n/zh-CN.ts': { file: 'assets/zh-CN-111.js', isDynamicEntry: true },
       'src/i18n/en-US.ts': { file: 'assets/en-US-222.js', isDynamicEntry: true, imports: ['_vue-def.js', '_vant-en-333.js'] },

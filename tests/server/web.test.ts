@@ -106,21 +106,23 @@ describe('the page, completed per request', () => {
     return json ? (JSON.parse(json) as EmbeddedSignature) : null
   }
 
-  it('speaks her language and preloads that dictionary only, beside what the entry loads', async () => {
+  it('speaks her language and, in a browser, preloads the app and that dictionary only, beside what the entry loads', async () => {
     const t = await createTestApp('sqlite', { mode: 'real', distDir: fakeDist() })
     try {
       const zh = (await t.app.inject({ method: 'GET', url: '/' })).body
       expect(zh).toContain('<html lang="zh-CN"')
       expect(zh).toContain('<link rel="modulepreload" crossorigin href="/assets/zh-CN-111.js">')
       expect(zh).not.toContain('en-US-222')
-      const en = await t.app.inject({ method: 'GET', url: '/workbench', headers: { 'user-agent': `${WXWORK} Language/en` } })
+      const en = await t.app.inject({ method: 'GET', url: '/workbench', headers: { cookie: 'gs_lang=en-US' } })
       expect(en.body).toContain('<html lang="en-US"')
       expect(en.body).toContain('href="/assets/en-US-222.js"')
       expect(en.body).toContain('href="/assets/vant-en-333.js"')
       // Vite's own tag already preloads what the entry imports: not named twice.
       expect(en.body.match(/vue-def\.js/g)).toHaveLength(1)
       expect(en.headers.vary).toContain('cookie')
-      // Her own choice beats her WeCom's language.
+      // Her WeCom's language, and her own choice over it.
+      const wecomEn = await t.app.inject({ method: 'GET', url: '/', headers: { 'user-agent': `${WXWORK} Language/en` } })
+      expect(wecomEn.body).toContain('<html lang="en-US"')
       const chosen = await t.app.inject({ method: 'GET', url: '/', headers: { 'user-agent': WXWORK, cookie: 'gs_lang=en-US' } })
       expect(chosen.body).toContain('<html lang="en-US"')
     } finally {
@@ -153,28 +155,31 @@ describe('the page, completed per request', () => {
     }
   })
 
-  it('preloads the customer screen inside WeCom (even without a signature), and nowhere else', async () => {
+  it('names nothing beyond the entry inside WeCom (her name comes first), and the app and its styles in a browser', async () => {
     const t = await createTestApp('sqlite', { mode: 'real', distDir: fakeDist() })
     try {
-      const screen = [
-        '<link rel="modulepreload" crossorigin href="/assets/CustomerPage-444.js">',
-        '<link rel="modulepreload" crossorigin href="/assets/avatar-555.js">',
-        '<link rel="preload" as="style" crossorigin href="/assets/CustomerPage-444.css">',
-        '<link rel="preload" as="style" crossorigin href="/assets/avatar-555.css">',
+      const app = [
+        '<link rel="modulepreload" crossorigin href="/assets/start-app-666.js">',
+        '<link rel="modulepreload" crossorigin href="/assets/app-777.js">',
+        '<link rel="preload" as="style" crossorigin href="/assets/start-app-666.css">',
       ]
-      t.world.injectFault('ticket/get', 48002)
-      const unsigned = (await t.app.inject({ method: 'GET', url: '/', headers: { 'user-agent': WXWORK } })).body
-      expect(signatureIn(unsigned)).toBeNull()
-      for (const tag of screen) expect(unsigned).toContain(tag)
-      const inWecom = (await t.app.inject({ method: 'GET', url: '/', headers: { 'user-agent': WXWORK } })).body
-      expect(signatureIn(inWecom)).not.toBeNull()
-      for (const tag of screen) expect(inWecom).toContain(tag)
-      // What the entry already loads is not named twice.
-      expect(inWecom.match(/href="\/assets\/vue-def.js"/g)).toHaveLength(1)
-      expect(inWecom).not.toContain('href="/assets/index-abc.css"')
-      // A plain browser (the desk, a customer's link) is not a chat's sidebar.
       const browser = (await t.app.inject({ method: 'GET', url: '/' })).body
+      for (const tag of app) expect(browser).toContain(tag)
+      // What the entry already loads is not named twice.
+      expect(browser.match(/href="\/assets\/vue-def.js"/g)).toHaveLength(1)
+      expect(browser).not.toContain('href="/assets/index-abc.css"')
+      // Not even the customer screen: the entry asks for it once her name is drawn.
       expect(browser).not.toContain('CustomerPage-444')
+      const wecomPage = await t.app.inject({ method: 'GET', url: '/', headers: { 'user-agent': WXWORK } })
+      const inWecom = wecomPage.body
+      expect(signatureIn(inWecom)).not.toBeNull()
+      // No opener policy inside WeCom (it would cost a switch of renderer before the page is read); a browser keeps it.
+      expect(wecomPage.headers['cross-origin-opener-policy']).toBeUndefined()
+      expect((await t.app.inject({ method: 'GET', url: '/' })).headers['cross-origin-opener-policy']).toBe('same-origin')
+      expect(wecomPage.headers['content-security-policy']).toContain("script-src 'self'")
+      expect(inWecom).not.toContain('rel="preload"')
+      expect(inWecom.match(/rel="modulepreload"/g)).toHaveLength(1)
+      expect(inWecom).not.toContain('CustomerPage-444')
     } finally {
       await t.close()
     }

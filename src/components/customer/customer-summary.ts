@@ -2,10 +2,7 @@ import type { CustomerProfile, CustomerTag } from '@/shared/customer'
 import { translate, type AppLocale } from '@/i18n'
 import { formatRelative } from '@/i18n/format'
 
-/** The name a guide knows her by: her own remark first, the WeChat name otherwise. */
-export function displayName(profile: Pick<CustomerProfile, 'name' | 'follow'>): string {
-  return profile.follow.remark.trim() || profile.name
-}
+export { displayName } from './display-name'
 
 /** Company tags first (they carry the brand's segmentation), then the guide's own. */
 export function headerTags(tags: readonly CustomerTag[], max = 3): { shown: CustomerTag[]; more: number } {

@@ -10,7 +10,9 @@
  *   level, the simulator and the desk's preview frame it from this origin. X-Frame-Options
  *   says SAMEORIGIN for browsers that predate frame-ancestors, never DENY;
  * - HSTS, and upgrading stray http: requests, only when PUBLIC_URL is https: a simulator
- *   on http://192.168.x.x must keep working.
+ *   on http://192.168.x.x must keep working;
+ * - Cross-Origin-Opener-Policy `same-origin`, except on the app's page inside WeCom
+ *   (modules/web/web.ts says why).
  *
  * Customer pages (/c/, /l/) replace the policy with their own stricter one (no script at
  * all: http/customer-page.ts).

@@ -2,10 +2,16 @@
  * Serving the built app. The HTML is read once and completed per mode: the client config
  * (corp id, agent id) is embedded so the app can register the JS-SDK without a round
  * trip, and in simulator mode the WeixinJSBridge stand-in is loaded before the app.
- * Then per request: the page speaks the guide's language (`<html lang>`, and her
- * dictionary's chunk preloaded beside the entry script), and inside WeCom it carries the
- * agentConfig signature for the very URL it was requested with, so the SDK starts without
- * asking us first.
+ * Then per request: the page speaks the guide's language (`<html lang>`), and inside
+ * WeCom it carries the agentConfig signature for the very URL it was requested with, so
+ * the SDK starts without asking us first.
+ *
+ * What else the page names for preloading depends on where it opens. Inside WeCom the
+ * small entry draws her name before anything else (src/boot/early.ts), and every chunk
+ * that arrives meanwhile takes the webview's main thread a while (measured: her name
+ * ≈ 350 ms later at 4× CPU with the app preloaded), so nothing more is named: the entry
+ * asks for the app and her screen once her name is up. Elsewhere (the desk in a browser)
+ * there is no name to wait for, and the app and her dictionary come beside the entry.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -19,10 +25,15 @@ export interface WebAssets {
   distDir: string
   appHtml: string | null
   simulatorHtml: string | null
-  /** Each language's dictionary chunk and the chunks it imports (`/assets/…`). */
+  /** Each language's dictionary chunk and the chunks it imports beyond the app's (`/assets/…`). */
   dictionaries: Record<AppLocale, string[]>
-  /** The customer screen's chunks and styles beyond what the entry loads (preloaded inside WeCom). */
-  customerScreen: { scripts: string[]; styles: string[] }
+  /** The app's own chunks and styles (src/start-app.ts, which the small entry imports once it has done its part). */
+  app: PreloadSet
+}
+
+export interface PreloadSet {
+  scripts: string[]
+  styles: string[]
 }
 
 /** What one request's page is completed with. */
@@ -41,7 +52,7 @@ interface ManifestChunk {
 }
 
 const BRIDGE_ENTRY = 'src/simulator/bridge.ts'
-const CUSTOMER_SCREEN = 'src/pages/sidebar/CustomerPage.vue'
+const APP_START = 'src/start-app.ts'
 const SIMULATOR_HTML = 'src/simulator/index.html'
 
 function escapeJsonForHtml(value: unknown): string {
@@ -70,9 +81,8 @@ function chunkStyles(manifest: Record<string, ManifestChunk>, key: string, seen 
 export function loadWebAssets(distDir: string, clientConfig: ClientConfig): WebAssets {
   const indexFile = path.join(distDir, 'index.html')
   const none = { 'zh-CN': [], 'en-US': [] }
-  const noScreen = { scripts: [], styles: [] }
   if (!existsSync(indexFile)) {
-    return { distDir, appHtml: null, simulatorHtml: null, dictionaries: none, customerScreen: noScreen }
+    return { distDir, appHtml: null, simulatorHtml: null, dictionaries: none, app: { scripts: [], styles: [] } }
   }
   let html = readFileSync(indexFile, 'utf8')
   const configTag = `<script id="gs-config" type="application/json">${escapeJsonForHtml(clientConfig)}</script>`
@@ -82,14 +92,15 @@ export function loadWebAssets(distDir: string, clientConfig: ClientConfig): WebA
     : {}
   // What the entry already loads is preloaded by Vite's own tags: only the rest is named.
   const initial = new Set(chunkFiles(manifest, 'index.html'))
-  const dictionaries = Object.fromEntries(
-    LOCALES.map((locale) => [locale, chunkFiles(manifest, `src/i18n/${locale}.ts`).filter((file) => !initial.has(file))]),
-  ) as Record<AppLocale, string[]>
   const initialStyles = new Set(chunkStyles(manifest, 'index.html'))
-  const customerScreen = {
-    scripts: chunkFiles(manifest, CUSTOMER_SCREEN).filter((file) => !initial.has(file)),
-    styles: chunkStyles(manifest, CUSTOMER_SCREEN).filter((file) => !initialStyles.has(file)),
+  const app = {
+    scripts: chunkFiles(manifest, APP_START).filter((file) => !initial.has(file)),
+    styles: chunkStyles(manifest, APP_START).filter((file) => !initialStyles.has(file)),
   }
+  const loaded = new Set([...initial, ...app.scripts])
+  const dictionaries = Object.fromEntries(
+    LOCALES.map((locale) => [locale, chunkFiles(manifest, `src/i18n/${locale}.ts`).filter((file) => !loaded.has(file))]),
+  ) as Record<AppLocale, string[]>
   let headStart = ''
   if (clientConfig.mode === 'simulator') {
     const bridge = manifest[BRIDGE_ENTRY]?.file
@@ -103,22 +114,21 @@ export function loadWebAssets(distDir: string, clientConfig: ClientConfig): WebA
     appHtml: html,
     simulatorHtml: clientConfig.mode === 'simulator' && existsSync(simulatorFile) ? readFileSync(simulatorFile, 'utf8') : null,
     dictionaries,
-    customerScreen,
+    app,
   }
 }
 
-/** The app's page for one request: its language, its dictionary preloaded, its signature. */
+/** The app's page for one request: its language, its signature, and outside WeCom its code preloaded. */
 export function renderAppPage(assets: WebAssets, extras: PageExtras): string | null {
   if (!assets.appHtml) return null
-  // Inside WeCom the page is a chat's sidebar, almost always on a customer: her screen's
-  // code comes with the entry's instead of after WeCom has said who is open.
-  const screen = extras.wecom ? assets.customerScreen : { scripts: [], styles: [] }
-  const preload = [
-    ...[...assets.dictionaries[extras.locale], ...screen.scripts].map(
-      (file) => `<link rel="modulepreload" crossorigin href="${file}">`,
-    ),
-    ...screen.styles.map((file) => `<link rel="preload" as="style" crossorigin href="${file}">`),
-  ].join('')
+  const preload = extras.wecom
+    ? ''
+    : [
+        ...[...assets.app.scripts, ...assets.dictionaries[extras.locale]].map(
+          (file) => `<link rel="modulepreload" crossorigin href="${file}">`,
+        ),
+        ...assets.app.styles.map((file) => `<link rel="preload" as="style" crossorigin href="${file}">`),
+      ].join('')
   const signature = extras.signature
     ? `<script id="gs-signature" type="application/json">${escapeJsonForHtml(extras.signature)}</script>`
     : ''
@@ -184,7 +194,16 @@ export function createPageFallback(
     // A missing file (favicon.png, a stale chunk) is a 404, not the app.
     if (/\.[a-z0-9]{1,8}$/i.test(pathname) && !pathname.endsWith('.html')) return false
 
-    const page = assets.appHtml ? renderAppPage(assets, await extrasFor(request)) : null
+    const extras = await extrasFor(request)
+    const page = assets.appHtml ? renderAppPage(assets, extras) : null
+    // Inside WeCom the page goes without Cross-Origin-Opener-Policy. A page that sets one,
+    // opened in a fresh webview (whose first document, an empty one, has none), must move
+    // to a new browsing context group, and Chromium pays for that with a switch of renderer
+    // before it reads the page: measured with tests/bench/name-paint.ts, the entry's
+    // scripts were asked for ≈ 110 ms later at 4× CPU, most of what her name on screen
+    // cost beyond the bare page. There no other site's window opens ours; a browser (the
+    // desk on a computer) keeps the policy.
+    if (extras.wecom) reply.raw.removeHeader('cross-origin-opener-policy')
     await reply
       .type('text/html; charset=utf-8')
       // Completed per request (a signature, a language): always asked for again, and a
