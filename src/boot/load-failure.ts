@@ -2,6 +2,7 @@
 const RELOADED_AT = 'gs_app_reloaded_at'
 const RELOAD_AGAIN_AFTER_MS = 60_000
 
+/** Its own few words, not src/i18n's: that brings Vue, and her dictionary may be what failed to load. */
 const WORDS = {
   'zh-CN': { title: '加载失败', hint: '请检查网络后重试', retry: '重试' },
   'en-US': { title: 'Could not load', hint: 'Check the network and try again', retry: 'Try again' },

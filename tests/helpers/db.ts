@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
+import type { Insertable } from 'kysely'
 import { migrateToLatest, openDb, type Db } from '../../src/server/db'
+import type { MembersTable } from '../../src/server/db/schema'
 
 export type DbKind = 'sqlite' | 'postgres'
 
@@ -37,5 +39,31 @@ export async function createTestDb(kind: DbKind): Promise<TestDb> {
       await cleanup.query(`drop schema ${schema} cascade`)
       await cleanup.end()
     },
+  }
+}
+
+/** A member row with nothing known about her but what the test says (sizes, birthday, phone unset). */
+export function memberRow(
+  id: string,
+  overrides: Partial<Insertable<MembersTable>> & { at?: number } = {},
+): Insertable<MembersTable> {
+  const { at = 1, ...rest } = overrides
+  return {
+    id,
+    external_user_id: null,
+    phone: null,
+    name: '会员',
+    level: 'normal',
+    points: 0,
+    store_id: null,
+    size_top: null,
+    size_bottom: null,
+    size_dress: null,
+    size_shoes: null,
+    style_preferences: '[]',
+    birthday: null,
+    created_at: at,
+    updated_at: at,
+    ...rest,
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CouponTemplate } from '../../src/shared/coupons'
-import { DB_KINDS } from '../helpers/db'
+import { DB_KINDS, memberRow } from '../helpers/db'
 import { createTestApp, signIn, type TestApp } from '../helpers/app'
 
 /**
@@ -214,21 +214,6 @@ describe.each(DB_KINDS)('coupon privacy check, remembered (%s)', (kind) => {
     remark_mobiles: '[]',
     updated_at: t.clock.value,
   })
-  const member = (id: string, externalUserId: string, name: string) => ({
-    id,
-    external_user_id: externalUserId,
-    phone: null,
-    name,
-    level: 'normal',
-    points: 0,
-    store_id: null,
-    size_top: null,
-    size_bottom: null,
-    size_dress: null,
-    size_shoes: null,
-    style_preferences: '[]',
-    birthday: null,
-    created_at: t.clock.value,
-    updated_at: t.clock.value,
-  })
+  const member = (id: string, externalUserId: string, name: string) =>
+    memberRow(id, { external_user_id: externalUserId, name, at: t.clock.value })
 })

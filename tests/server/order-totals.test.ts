@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDb, DB_KINDS, type TestDb } from '../helpers/db'
+import { createTestDb, DB_KINDS, memberRow, type TestDb } from '../helpers/db'
 
 /**
  * `member_order_totals` is kept by triggers on `orders` (migrations 0012 and 0026): after
@@ -14,23 +14,6 @@ describe.each(DB_KINDS)('member order totals (%s)', (kind) => {
   afterAll(() => t.drop())
 
   const db = () => t.db.kysely
-  const member = (id: string) => ({
-    id,
-    external_user_id: null,
-    phone: null,
-    name: '会员',
-    level: 'normal' as const,
-    points: 0,
-    store_id: null,
-    size_top: null,
-    size_bottom: null,
-    size_dress: null,
-    size_shoes: null,
-    style_preferences: '[]',
-    birthday: null,
-    created_at: 1,
-    updated_at: 1,
-  })
   const order = (id: string, memberId: string, at: number, fen: number) => ({
     id,
     member_id: memberId,
@@ -64,7 +47,7 @@ describe.each(DB_KINDS)('member order totals (%s)', (kind) => {
   it('follow every write of her orders', async () => {
     await db()
       .insertInto('members')
-      .values([member('MA'), member('MB'), member('MC')])
+      .values([memberRow('MA'), memberRow('MB'), memberRow('MC')])
       .execute()
     await db()
       .insertInto('orders')
@@ -90,7 +73,7 @@ describe.each(DB_KINDS)('member order totals (%s)', (kind) => {
     for (let i = 0; i < members.length; i += 500) {
       await db()
         .insertInto('members')
-        .values(members.slice(i, i + 500).map(member))
+        .values(members.slice(i, i + 500).map((id) => memberRow(id)))
         .execute()
       await db()
         .insertInto('orders')

@@ -5,7 +5,7 @@ import { importText } from '../../src/server/modules/crm-import/importer'
 import { ContactsRepository } from '../../src/server/modules/customers/contacts.repository'
 import { creditOrders } from '../../src/server/modules/stats/attribution.repository'
 import { addFollowedCustomers, createTestApp, FIXED_NOW, signIn, type TestApp } from '../helpers/app'
-import { DB_KINDS } from '../helpers/db'
+import { DB_KINDS, memberRow } from '../helpers/db'
 
 /**
  * GET /api/stats/me against a recount: every number is worked out here from the rows
@@ -382,23 +382,7 @@ describe.each(DB_KINDS)('her numbers, GET /api/stats/me (%s)', (kind) => {
       const at = china('2026-01-01 10:00')
       await k()
         .insertInto('members')
-        .values({
-          id: member,
-          external_user_id: customer,
-          phone: null,
-          name: '测试',
-          level: 'normal',
-          points: 0,
-          store_id: 'S001',
-          size_top: null,
-          size_bottom: null,
-          size_dress: null,
-          size_shoes: null,
-          style_preferences: '[]',
-          birthday: null,
-          created_at: at,
-          updated_at: at,
-        })
+        .values(memberRow(member, { external_user_id: customer, name: '测试', store_id: 'S001', at }))
         .execute()
       await k()
         .insertInto('wecom_customers')

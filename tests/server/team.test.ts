@@ -5,7 +5,7 @@ import type { ContentUsage, TeamMembers, TeamStats, TeamTotals } from '../../src
 import { TEAM_NUMBER_FIELDS } from '../../src/shared/team'
 import { ContactsRepository } from '../../src/server/modules/customers/contacts.repository'
 import { addFollowedCustomers, createTestApp, FIXED_NOW, signIn, type TestApp } from '../helpers/app'
-import { DB_KINDS } from '../helpers/db'
+import { DB_KINDS, memberRow } from '../helpers/db'
 
 /**
  * The manager's desk reads, /api/team/…: every row must be the guide's own /api/stats/me,
@@ -503,23 +503,7 @@ describe.each(DB_KINDS)('the team desk, /api/team/… (%s)', (kind) => {
       customer = (await addFollowedCustomers(t, 'lina', 1, 'teamcontent'))[0]!
       await k()
         .insertInto('members')
-        .values({
-          id: member,
-          external_user_id: customer,
-          phone: null,
-          name: '内容',
-          level: 'normal',
-          points: 0,
-          store_id: 'S001',
-          size_top: null,
-          size_bottom: null,
-          size_dress: null,
-          size_shoes: null,
-          style_preferences: '[]',
-          birthday: null,
-          created_at: now - 60 * DAY,
-          updated_at: now - 60 * DAY,
-        })
+        .values(memberRow(member, { external_user_id: customer, name: '内容', store_id: 'S001', at: now - 60 * DAY }))
         .execute()
       const sentAt = now - 3 * HOUR
       const replySend = (at: number) => ({
