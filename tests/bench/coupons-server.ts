@@ -4,9 +4,8 @@
  * descriptions, member records, as in a real book), one hot template with stock for the
  * whole run, and a line of JSON on stdout saying where, with each guide's session cookie.
  */
-import { sql } from 'kysely'
 import { SessionsService } from '../../src/server/modules/sessions/sessions.service'
-import { listenWhenIdle, openBenchDatabase, serveUntilStopped } from './bench-server'
+import { analyzeAsProduction, listenWhenIdle, openBenchDatabase, serveUntilStopped } from './bench-server'
 
 const GUIDES = Number(process.env.BENCH_GUIDES ?? 50)
 const BOOK = Number(process.env.BENCH_BOOK ?? 1000)
@@ -108,7 +107,7 @@ for (const [g, guide] of guideIds.entries()) {
     }
   })
 }
-await sql`analyze`.execute(db.kysely)
+await analyzeAsProduction(db)
 
 const { app, ctx, port, ...built } = await listenWhenIdle(bench)
 // Session rows as a sign-in makes them: every request below pays its lookup, as in production.
@@ -174,7 +173,7 @@ for (const [g, book] of books.entries()) {
     )
     .execute()
 }
-await sql`analyze`.execute(db.kysely)
+await analyzeAsProduction(db)
 // Each guide sends to her own customers: (cookie, customer) pairs, guides interleaved.
 const pairs = Array.from({ length: GUIDES * BOOK }, (_, i) => {
   const g = i % GUIDES

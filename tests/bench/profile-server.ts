@@ -3,10 +3,9 @@
  * customers of one guide (eight in ten members with three orders each, as in a real book), the app listening on a free
  * port, and a line of JSON on stdout saying where and with which session cookie.
  */
-import { sql } from 'kysely'
 import { searchText } from '../../src/server/modules/customers/search-key'
 import { SessionsService } from '../../src/server/modules/sessions/sessions.service'
-import { listenWhenIdle, openBenchDatabase, serveUntilStopped } from './bench-server'
+import { analyzeAsProduction, listenWhenIdle, openBenchDatabase, serveUntilStopped } from './bench-server'
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000)
 const GUIDE = 'benchguide'
@@ -153,7 +152,7 @@ for (let start = 0; start < CUSTOMERS; start += BATCH) {
 // "Warm cache": every customer freshly read from WeCom, however long seeding took.
 await db.kysely.updateTable('wecom_customers').set({ fetched_at: Date.now() }).execute()
 // A live database has planner statistics (autovacuum on PostgreSQL, `pragma optimize` on SQLite).
-await sql`analyze`.execute(db.kysely)
+await analyzeAsProduction(db)
 
 const profileCacheSize = process.env.BENCH_PROFILE_CACHE === 'off' ? 0 : undefined
 const built = await listenWhenIdle(bench, { profileCacheSize })

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { TemplatesRepository } from '../../src/server/modules/coupons/templates.repository'
+import { PrivateTextGuard } from '../../src/server/modules/privacy/private-text.guard'
 import type { CouponTemplate } from '../../src/shared/coupons'
 import { DB_KINDS, memberRow } from '../helpers/db'
 import { createTestApp, signIn, type TestApp } from '../helpers/app'
@@ -200,6 +202,52 @@ describe.each(DB_KINDS)('coupon privacy check, remembered (%s)', (kind) => {
         await trx.updateTable('members').set({ phone: null }).where('external_user_id', '=', 'nobody').execute()
       })
     expect(Number(await version())).toBeGreaterThan(Number(before))
+  })
+
+  it('judges sends that share a batch each on her own data: only hers is refused', async () => {
+    const tpl = await template('琉璃晚宴')
+    const others = t.demo.customers
+      .filter((c) => c.externalUserId !== her && c.follows.some((f) => f.userId === 'lina'))
+      .slice(0, 4)
+      .map((c) => c.externalUserId)
+    await db()
+      .insertInto('customer_notes')
+      .values({
+        id: 'n-batch',
+        external_user_id: her,
+        author_id: 'lina',
+        text: '琉璃晚宴 想去',
+        next_follow_up: null,
+        outcome: null,
+        created_at: t.clock.value,
+      })
+      .execute()
+    const judged = vi.spyOn(PrivateTextGuard.prototype, 'refusalsFor')
+    try {
+      const answers = await Promise.all([her, ...others, her].map((customer) => issue(tpl.id, customer)))
+      expect(answers).toEqual(['private_text', ...others.map(() => 201), 'private_text'])
+      // They were judged together, not one by one.
+      expect(Math.max(...judged.mock.calls.map(([sends]) => sends.length))).toBeGreaterThan(1)
+    } finally {
+      judged.mockRestore()
+      await db().deleteFrom('customer_notes').where('id', '=', 'n-batch').execute()
+    }
+    expect(await issue(tpl.id)).toBe(201)
+  })
+
+  it('asks to send again when the coupon was renamed between the check and the send', async () => {
+    const tpl = await template('初雪礼券')
+    const texts = vi.spyOn(TemplatesRepository.prototype, 'texts').mockResolvedValueOnce({
+      name: '旧名字',
+      description: '',
+      privacyVersion: await version(),
+    })
+    try {
+      expect(await issue(tpl.id)).toBe(409)
+    } finally {
+      texts.mockRestore()
+    }
+    expect(await issue(tpl.id)).toBe(201)
   })
 
   const follow = (userId: string, externalUserId: string, remark: string) => ({

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { AppContext } from '../../src/server/context'
 import { migrateToLatest, openDb, type Db } from '../../src/server/db'
@@ -11,9 +12,9 @@ import { SessionsService } from '../../src/server/modules/sessions/sessions.serv
 import { TestClock } from '../helpers/app'
 
 /**
- * SQLite: an instance keeps a session it checked while nothing at all is written, and a
- * write by anyone (this process, or another on the same file, as an import is) sends it
- * back to the database. PostgreSQL's counterpart is in change-watch.test.ts.
+ * SQLite: an instance keeps a session it checked while this process writes nothing to
+ * sessions or guides and no other process writes anything; either sends it back to the
+ * database. PostgreSQL's counterpart is in change-watch.test.ts.
  */
 describe('a kept session on SQLite', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gs-session-keep-'))
@@ -61,6 +62,18 @@ describe('a kept session on SQLite', () => {
       finds.mockClear()
       expect(await sessions.resolve(id)).toMatchObject({ userId: 'lina' })
       expect(finds).not.toHaveBeenCalled()
+
+      // This process writes elsewhere all day (coupons, notes): still kept.
+      await db.kysely.insertInto('stores').values({ id: 'S9', name: '测试店', city: '上海' }).execute()
+      await db.kysely.updateTable('stores').set({ name: '测试二店' }).where('id', '=', 'S9').execute()
+      expect(await sessions.resolve(id)).toMatchObject({ userId: 'lina' })
+      expect(finds).not.toHaveBeenCalled()
+
+      // This process ends it, in plain SQL as much as through Kysely: refused at once.
+      const local = await started('s-local')
+      expect(await sessions.resolve(local)).not.toBeNull()
+      await sql`update sessions set revoked_at = ${clock.value}, revoked_reason = 'admin' where id = ${local}`.execute(db.kysely)
+      expect(await sessions.resolve(local)).toBeNull()
 
       // Another process (an import) ends it: the next check refuses it.
       other.prepare("update sessions set revoked_at = ?, revoked_reason = 'admin' where id = ?").run(clock.value, id)

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   Signer,
   createOAuthState,
@@ -22,8 +22,25 @@ describe('session cookies', () => {
     expect(JSON.parse(Buffer.from(cookie.split('.')[0]!, 'base64url').toString())).toEqual({ sid: id })
   })
 
+  it('checks a cookie’s signature once, then remembers it', () => {
+    const id = newSessionId()
+    const cookie = createSessionCookie(signer, id)
+    const verify = vi.spyOn(Signer.prototype, 'verify')
+    try {
+      expect(readSessionCookie(signer, cookie)).toBe(id)
+      expect(readSessionCookie(signer, cookie)).toBe(id)
+      expect(verify).toHaveBeenCalledTimes(1)
+      expect(readSessionCookie(signer, `${cookie}x`)).toBeNull()
+      expect(verify).toHaveBeenCalledTimes(2)
+    } finally {
+      verify.mockRestore()
+    }
+  })
+
   it('rejects tampering, another secret, another purpose and the old stateless tokens', () => {
     const cookie = createSessionCookie(signer, newSessionId())
+    // Found genuine first (and remembered): nothing below may ride on that.
+    expect(readSessionCookie(signer, cookie)).not.toBeNull()
     const [data, mac] = cookie.split('.')
     const forged = Buffer.from(JSON.stringify({ sid: newSessionId() })).toString('base64url')
     expect(readSessionCookie(signer, `${forged}.${mac}`)).toBeNull()

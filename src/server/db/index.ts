@@ -11,6 +11,7 @@ import type { DatabaseConfig } from '../env'
 import { PgChangeWatch, SESSIONS_CHANNEL, type ChangeVersion } from './change-watch'
 import { migrations } from './migrations'
 import type { Database } from './schema'
+import { SAFETY_NET_PAGES, startWalCheckpoints } from './wal-checkpoints'
 
 export type DbKind = 'sqlite' | 'postgres'
 
@@ -31,6 +32,13 @@ export interface Db {
    */
   queryPrepared?: <Row>(name: string, sql: string, parameters: readonly unknown[]) => Promise<Row[]>
   /**
+   * SQLite only: run a read at once, past Kysely's queue for the one connection, or null
+   * while a transaction is open on it (its writes are not committed: then go through
+   * Kysely, which waits for it). better-sqlite3 answers synchronously anyway; the queue,
+   * its promises and Kysely's result objects cost a hot point lookup as much as the lookup.
+   */
+  readNow?: <Row>(sql: string, parameters: readonly unknown[]) => Row[] | null
+  /**
    * A value that moves on whenever something was written, from this process or another:
    * on SQLite anything at all, on PostgreSQL the tables a customer's profile reads
    * (migration 0019, change-watch.ts). Equal values mean nothing was written in between.
@@ -39,7 +47,8 @@ export interface Db {
   /**
    * Moves on whenever a session may have ended or been cut short, or a guide left, so an
    * instance may keep a session it checked until this moves. PostgreSQL: exactly those
-   * writes (migration 0027). SQLite: any write, as `changes`.
+   * writes (migration 0027). SQLite: a write to sessions or guides from this process, or
+   * anything written by another.
    */
   sessionChanges?: ChangeVersion
   close(): Promise<void>
@@ -53,6 +62,8 @@ export interface OpenDbOptions {
 
 const INT8_OID = 20
 const STATEMENT_CACHE_SIZE = 500
+/** Writes a kept session hangs on (see `instrumentSqlite`); more is harmless, less is not. */
+const SESSION_TABLES = /\b(sessions|guides)\b/i
 
 type SqliteStatement = ReturnType<SqliteDatabase['prepare']>
 
@@ -65,55 +76,76 @@ type SqliteStatement = ReturnType<SqliteDatabase['prepare']>
  *   dropped first.
  * - Every statement that writes bumps a counter, which with SQLite's own `data_version`
  *   (moved by other connections, e.g. an import in another process) tells cheaply
- *   whether anything at all changed since a given moment.
+ *   whether anything at all changed since a given moment. A second counter moves only
+ *   with statements that name the sessions or guides table (no trigger or cascade writes
+ *   them from elsewhere): a kept session hangs on that one, so coupon sends and notes
+ *   written all day long no longer send every request back to read its session.
  */
-function instrumentSqlite(sqlite: SQLite.Database): { database: SqliteDatabase; changeVersion: () => string | null } {
+function instrumentSqlite(sqlite: SQLite.Database): {
+  database: SqliteDatabase
+  changeVersion: () => string | null
+  sessionVersion: () => string | null
+  readNow: NonNullable<Db['readNow']>
+} {
   const cache = new Map<string, SqliteStatement>()
   let localWrites = 0
+  let sessionWrites = 0
   const dataVersion = sqlite.prepare('pragma data_version').pluck()
-  const countingWrites = (statement: SQLite.Statement): SqliteStatement => ({
-    reader: statement.reader,
-    all: (parameters) => {
-      try {
-        return statement.all(parameters)
-      } finally {
-        localWrites++
-      }
-    },
-    run: (parameters) => {
-      try {
-        return statement.run(parameters)
-      } finally {
-        localWrites++
-      }
-    },
-    iterate: (parameters) => {
+  const countingWrites = (statement: SQLite.Statement, sql: string): SqliteStatement => {
+    const session = SESSION_TABLES.test(sql)
+    const counted = () => {
       localWrites++
-      return statement.iterate(parameters)
-    },
-  })
-  return {
-    // Inside a transaction (another request's, on this one connection) `data_version` stands
-    // still while other processes commit: then it cannot say, and callers read afresh.
-    changeVersion: () => (sqlite.inTransaction ? null : `${dataVersion.get() as number}:${localWrites}`),
-    database: {
-      prepare(sql: string) {
-        let statement = cache.get(sql)
-        if (statement) {
-          cache.delete(sql)
-        } else {
-          const prepared = sqlite.prepare(sql)
-          statement = prepared.readonly ? (prepared as unknown as SqliteStatement) : countingWrites(prepared)
-          if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+      if (session) sessionWrites++
+    }
+    return {
+      reader: statement.reader,
+      all: (parameters) => {
+        try {
+          return statement.all(parameters)
+        } finally {
+          counted()
         }
-        cache.set(sql, statement)
-        return statement
       },
-      close() {
-        cache.clear()
-        sqlite.close()
+      run: (parameters) => {
+        try {
+          return statement.run(parameters)
+        } finally {
+          counted()
+        }
       },
+      iterate: (parameters) => {
+        counted()
+        return statement.iterate(parameters)
+      },
+    }
+  }
+  // Inside a transaction (another request's, on this one connection) `data_version` stands
+  // still while other processes commit: then it cannot say, and callers read afresh.
+  const versionWith = (count: () => number) => () => (sqlite.inTransaction ? null : `${dataVersion.get() as number}:${count()}`)
+  const database: SqliteDatabase = {
+    prepare(sql: string) {
+      let statement = cache.get(sql)
+      if (statement) {
+        cache.delete(sql)
+      } else {
+        const prepared = sqlite.prepare(sql)
+        statement = prepared.readonly ? (prepared as unknown as SqliteStatement) : countingWrites(prepared, sql)
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(sql, statement)
+      return statement
     },
+    close() {
+      cache.clear()
+      sqlite.close()
+    },
+  }
+  return {
+    changeVersion: versionWith(() => localWrites),
+    sessionVersion: versionWith(() => sessionWrites),
+    readNow: <Row>(sql: string, parameters: readonly unknown[]) =>
+      sqlite.inTransaction ? null : (database.prepare(sql).all(parameters) as Row[]),
+    database,
   }
 }
 
@@ -130,17 +162,25 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
     sqlite.pragma('cache_size = -65536')
     sqlite.pragma('mmap_size = 268435456')
     sqlite.pragma('temp_store = memory')
-    const { database, changeVersion } = instrumentSqlite(sqlite)
+    let stopCheckpoints = async () => {}
+    if (config.file !== ':memory:') {
+      sqlite.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`)
+      stopCheckpoints = startWalCheckpoints(config.file)
+    }
+    const { database, changeVersion, sessionVersion, readNow } = instrumentSqlite(sqlite)
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
     return {
       kysely,
       kind: 'sqlite',
+      readNow,
       // SQLite answers at once, for this process and any other on the file.
       changes: { current: changeVersion, settled: changeVersion },
-      // Anything written at all, here or by another process, counts as a session change:
-      // a kept session is good only while nothing was (a quiet revisit).
-      sessionChanges: { current: changeVersion, settled: changeVersion },
-      close: () => kysely.destroy(),
+      // Anything another process wrote counts as a session change; here, what names sessions or guides.
+      sessionChanges: { current: sessionVersion, settled: sessionVersion },
+      close: async () => {
+        await stopCheckpoints()
+        await kysely.destroy()
+      },
     }
   }
   const connection = {

@@ -34,6 +34,8 @@ export function prepareQuery<Args extends Record<string, unknown>, Row>(
     const parameters = slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value))
     if (db.queryPrepared) return db.queryPrepared<Row>(name, compiled.sql, parameters)
     // SQLite: the driver's statement cache already keeps this statement prepared.
+    const now = db.readNow?.<Row>(compiled.sql, parameters)
+    if (now) return now
     const result = await db.kysely.executeQuery(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<Row>)
     return result.rows
   }

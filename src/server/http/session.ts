@@ -86,10 +86,26 @@ export function createSessionCookie(signer: Signer, sessionId: string): string {
   return signer.sign('session', { sid: sessionId })
 }
 
-/** The session id the cookie carries, if we signed it; whether it still counts is the database's to say. */
+/** Cookies found genuine, per signer: what the signature says never changes for the same text. */
+const genuineCookies = new WeakMap<Signer, Map<string, string>>()
+/** Enough for every guide of a large brand at once; past it, the memory starts over. */
+const GENUINE_KEPT = 20_000
+
+/**
+ * The session id the cookie carries, if we signed it; whether it still counts is the
+ * database's to say. A cookie found genuine is remembered: every API request brings one,
+ * and its HMAC need not be worked out again each time (a flash sale sends thousands a second).
+ */
 export function readSessionCookie(signer: Signer, token: string | undefined): string | null {
+  if (!token) return null
+  let genuine = genuineCookies.get(signer)
+  const known = genuine?.get(token)
+  if (known) return known
   const payload = signer.verify('session', token) as { sid?: unknown } | null
   if (!payload || typeof payload.sid !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(payload.sid)) return null
+  if (!genuine) genuineCookies.set(signer, (genuine = new Map()))
+  if (genuine.size >= GENUINE_KEPT) genuine.clear()
+  genuine.set(token, payload.sid)
   return payload.sid
 }
 

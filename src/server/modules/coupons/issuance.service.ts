@@ -133,7 +133,6 @@ export class IssuanceService {
     if (earlier)
       return { issuance: await this.view(this.sameKey(earlier, templateId, input.externalUserId), origin), created: false }
     const facts = await this.customerFacts(userId, input.externalUserId)
-    await this.assertNothingPrivate(userId, templateId, input.externalUserId)
     const decided = await this.batcher.submit(templateId, {
       userId,
       externalUserId: input.externalUserId,
@@ -153,9 +152,13 @@ export class IssuanceService {
    * and limits and quotas hold exactly as if they had run one by one.
    */
   private async decideBatch(templateId: string, asks: IssueAsk[]): Promise<Decided[]> {
+    const { texts, refusals } = await this.privateTextRefusals(templateId, asks)
     const { template, outcomes } = await this.issuances.transaction(async (trx) => {
       const template = await this.templates.lock(trx, templateId)
       if (!template) throw ApiError.notFound('No such coupon')
+      // Her card carries the words checked above; a manager's edit since then (rare) is
+      // checked by sending again.
+      const changed = texts?.name !== template.name || texts.description !== template.description
       // Overdue reservations of this coupon go back first; the row we hold counts them in.
       let stockLeft = template.stockLeft + (await this.releaseExpiredOf(trx, templateId))
       const now = this.ctx.now()
@@ -170,10 +173,13 @@ export class IssuanceService {
         now,
         weekStart: weekStart(now),
       })
-      const outcomes = asks.map((ask): Outcome => {
+      const outcomes = asks.map((ask, i): Outcome => {
         const key = keyOf(ask.userId, ask.idempotencyKey)
         const earlier = made.get(key)
         if (earlier) return { created: false, issuance: earlier }
+        if (changed) return { error: new ApiError(409, 'conflict', 'This coupon was changed just now: send it again') }
+        const privateText = refusals[i]
+        if (privateText) return { error: privateText }
         const quota = { holds: counts.holds.get(ask.externalUserId) ?? 0, guideUsed: counts.guideUsed.get(ask.userId) ?? 0 }
         const reason = refusalReason({ ...template, stockLeft }, ask.facts, quota, now)
         if (reason) return { refused: reason }
@@ -217,21 +223,21 @@ export class IssuanceService {
 
   /**
    * Her card and coupon page carry the template's name and description: words a manager
-   * wrote for customers, checked all the same against what is kept about her.
+   * wrote for customers, checked all the same against what is kept about each customer of
+   * the batch (one read for all, verdicts remembered while nothing private changes: see
+   * the guard). The refusal for each ask, or null; the words checked.
    */
-  private async assertNothingPrivate(userId: string, templateId: string, externalUserId: string): Promise<void> {
-    const template = await this.templates.texts(templateId)
-    // An unknown template is answered under the lock, as before.
-    if (!template) return
-    // The same template, guide and customer are checked again only once something private
-    // changed: the verdict is remembered under the version (see the guard).
-    await this.guard.assertNothingPrivateFor(
-      userId,
-      externalUserId,
-      [template.name, template.description],
+  private async privateTextRefusals(templateId: string, asks: readonly IssueAsk[]) {
+    const texts = await this.templates.texts(templateId)
+    // An unknown template is answered under the lock.
+    if (!texts) return { texts, refusals: asks.map(() => null) }
+    const refusals = await this.guard.refusalsFor(
+      asks.map((ask) => ({ guideId: ask.userId, customerId: ask.externalUserId })),
+      [texts.name, texts.description],
       this.ctx.config.brandName,
-      template.privacyVersion,
+      texts.privacyVersion,
     )
+    return { texts, refusals }
   }
 
   /**

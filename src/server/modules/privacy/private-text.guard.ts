@@ -9,7 +9,7 @@ import { parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import { GuidesRepository } from '../guides/guides.repository'
 import { findPrivateText, type PrivateKind, type PrivateText } from './private-text'
-import { PrivateTextRepository } from './private-text.repository'
+import { PrivateTextRepository, type AboutCustomer } from './private-text.repository'
 
 const KIND_WORDS: Record<PrivateKind, string> = {
   remark: "a customer's remark",
@@ -54,6 +54,13 @@ function customerSecrets(
   return secrets
 }
 
+/** `secretsFor` less the guide's own book: every guide's follow rows of her and the rest. */
+function secretsAbout(about: AboutCustomer | undefined): PrivateText[] {
+  if (!about) return []
+  const { follows, members, notes, tags } = about
+  return [...bookSecrets(follows), ...customerSecrets(members, notes, tags)]
+}
+
 export class PrivateTextGuard {
   private readonly repo: PrivateTextRepository
   private readonly guides: GuidesRepository
@@ -83,12 +90,6 @@ export class PrivateTextGuard {
       this.repo.personalTags(ids),
     ])
     return [...bookSecrets(book), ...customerSecrets(members, notes, tags)]
-  }
-
-  /** `secretsFor` less the guide's own book: every guide's follow rows of her and the rest. */
-  private async secretsAbout(customerId: string): Promise<PrivateText[]> {
-    const { follows, members, notes, tags } = await this.repo.aboutOne(customerId)
-    return [...bookSecrets(follows), ...customerSecrets(members, notes, tags)]
   }
 
   /** Words every customer page says anyway: the brand, the guide's name, her store's name. */
@@ -125,21 +126,22 @@ export class PrivateTextGuard {
   }
 
   /**
-   * `assertNothingPrivate` for one customer, with the page's own words, answered from
-   * memory while nothing private has changed. The guide's book is most of what is read and
-   * is the same whoever she sends to, so its verdict is kept apart from the verdict on
-   * what is kept about her. Each is kept only when clean, keyed by `version` (read by the
-   * caller before anything else, so data read after it is never older than it): any write
-   * to private data moves the version on, on every instance. Clean parts make a clean
-   * whole; a part that is not goes to the full check, which words the refusal as ever.
+   * `assertNothingPrivate` for several sends of the same words (a batch of coupon sends),
+   * with the page's own words, answered from memory while nothing private has changed:
+   * the refusal for each send, or null. The guide's book is most of what is read and is
+   * the same whoever she sends to, so its verdict is kept apart from the verdict on what is
+   * kept about her; what is kept about the customers not yet judged is read in one query.
+   * Each verdict is kept only when clean, keyed by `version` (read by the caller before
+   * anything else, so data read after it is never older than it): any write to private
+   * data moves the version on, on every instance. Clean parts make a clean whole; a part
+   * that is not goes to the full check, which words the refusal as ever.
    */
-  async assertNothingPrivateFor(
-    guideId: string,
-    customerId: string,
+  async refusalsFor(
+    sends: readonly { guideId: string; customerId: string }[],
     outgoing: readonly string[],
     brand: string,
     version: string,
-  ): Promise<void> {
+  ): Promise<(ApiError | null)[]> {
     // Verdicts of an older version are never asked for again: let them go.
     if (version !== this.seenVersion || this.clean.size > MAX_REMEMBERED) {
       this.seenVersion = version
@@ -149,22 +151,41 @@ export class PrivateTextGuard {
     // The version is in every key: a request that read an older one may finish after a
     // newer one has been seen, and what it found must not pass for the newer.
     const text = JSON.stringify([version, brand, ...outgoing])
-    const pageKey = `${version}\u0000${guideId}\u0000${brand}`
-    let allowed = this.pageWordsOf.get(pageKey)
-    if (!allowed) {
-      allowed = await this.pageWords(guideId, brand)
-      this.pageWordsOf.set(pageKey, allowed)
-    }
-    const parts: [string, () => Promise<PrivateText[]>][] = [
-      [`book\u0000${guideId}\u0000${text}`, async () => bookSecrets(await this.repo.guideBook(guideId))],
-      [`her\u0000${guideId}\u0000${customerId}\u0000${text}`, () => this.secretsAbout(customerId)],
-    ]
-    for (const [key, secrets] of parts) {
-      if (this.clean.has(key)) continue
-      if (findPrivateText(outgoing, await secrets(), allowed)) {
-        return this.assertNothingPrivate(guideId, [customerId], outgoing, allowed)
+    const herKey = (send: { guideId: string; customerId: string }) =>
+      `her\u0000${send.guideId}\u0000${send.customerId}\u0000${text}`
+    const unread = [...new Set(sends.filter((send) => !this.clean.has(herKey(send))).map((send) => send.customerId))]
+    const about = unread.length ? await this.repo.about(unread) : new Map<string, AboutCustomer>()
+    const refusals: (ApiError | null)[] = []
+    for (const send of sends) {
+      const { guideId, customerId } = send
+      const pageKey = `${version}\u0000${guideId}\u0000${brand}`
+      let allowed = this.pageWordsOf.get(pageKey)
+      if (!allowed) {
+        allowed = await this.pageWords(guideId, brand)
+        this.pageWordsOf.set(pageKey, allowed)
       }
-      this.clean.add(key)
+      const parts: [string, () => Promise<PrivateText[]>][] = [
+        [`book\u0000${guideId}\u0000${text}`, async () => bookSecrets(await this.repo.guideBook(guideId))],
+        // Read above: every customer whose verdict is not kept (nothing found: nothing kept).
+        [herKey(send), () => Promise.resolve(secretsAbout(about.get(customerId)))],
+      ]
+      let refusal: ApiError | null = null
+      for (const [key, secrets] of parts) {
+        if (this.clean.has(key)) continue
+        if (findPrivateText(outgoing, await secrets(), allowed)) {
+          refusal = await this.assertNothingPrivate(guideId, [customerId], outgoing, allowed).then(
+            () => null,
+            (error: unknown) => {
+              if (error instanceof ApiError) return error
+              throw error
+            },
+          )
+          break
+        }
+        this.clean.add(key)
+      }
+      refusals.push(refusal)
     }
+    return refusals
   }
 }

@@ -1,25 +1,47 @@
 /** The private things kept about customers, read for the check that nothing of it goes out. */
 import { sql } from 'kysely'
 import type { Db, Trx } from '../../db'
-import { prepareQuery } from '../../db/prepared'
 
-/**
- * Everything kept about one customer, as rows of one shape: `follow` rows (every guide's
- * remark of her, with her member record and facts), then `member`, `note` and `tag` rows
- * whose text is in `a` (a member's phone in `b`). One round trip instead of four: a coupon
- * send asks it for every new customer.
- */
-function prepareAboutOne(database: Db) {
-  const db = database.kysely
-  const none = sql<string | null>`null`
-  // The follow row's other columns, empty in the rows of one text.
-  const rest = [none.as('c'), none.as('d'), none.as('e'), none.as('g'), none.as('h')] as const
-  return prepareQuery(database, (p: { id: string }) =>
-    db
+/** Everything kept about a customer by anyone, as `about` answers it. */
+export interface AboutCustomer {
+  follows: {
+    remark: string
+    description: string
+    remark_mobiles: string
+    name: string | null
+    phone: string | null
+    own_phone: string | null
+    fit_notes: string | null
+  }[]
+  members: { name: string; phone: string | null }[]
+  notes: { text: string }[]
+  tags: { name: string }[]
+}
+
+export class PrivateTextRepository {
+  private readonly db: Trx
+
+  constructor(database: Db) {
+    this.db = database.kysely
+  }
+
+  /**
+   * What is kept about these customers by anyone: follows (every guide's remark of her,
+   * with her member record and facts), member records, notes, personal tags. One query of
+   * rows of one shape for all of them (a batch of coupon sends asks for every customer it
+   * has not judged yet); customers with nothing kept are not in the map.
+   */
+  async about(ids: readonly string[]): Promise<Map<string, AboutCustomer>> {
+    const db = this.db
+    const none = sql<string | null>`null`
+    // The follow row's other columns, empty in the rows of one text.
+    const rest = [none.as('c'), none.as('d'), none.as('e'), none.as('g'), none.as('h')] as const
+    const rows = await db
       .selectFrom('wecom_follows as f')
       .leftJoin('members as m', 'm.external_user_id', 'f.external_user_id')
       .leftJoin('customer_facts as cf', 'cf.external_user_id', 'f.external_user_id')
       .select((eb) => [
+        eb.ref('f.external_user_id').$castTo<string | null>().as('id'),
         sql<string>`'follow'`.as('source'),
         eb.ref('f.remark').$castTo<string | null>().as('a'),
         eb.ref('f.description').$castTo<string | null>().as('b'),
@@ -29,44 +51,34 @@ function prepareAboutOne(database: Db) {
         'cf.phone as g',
         'cf.fit_notes as h',
       ])
-      .where('f.external_user_id', '=', p.id)
+      .where('f.external_user_id', 'in', ids)
       .unionAll(
         db
           .selectFrom('members')
-          .select([sql<string>`'member'`.as('source'), 'name as a', 'phone as b', ...rest])
-          .where('external_user_id', '=', p.id),
+          .select(['external_user_id as id', sql<string>`'member'`.as('source'), 'name as a', 'phone as b', ...rest])
+          .where('external_user_id', 'in', ids),
       )
       .unionAll(
         db
           .selectFrom('customer_notes')
-          .select([sql<string>`'note'`.as('source'), 'text as a', none.as('b'), ...rest])
-          .where('external_user_id', '=', p.id),
+          .select(['external_user_id as id', sql<string>`'note'`.as('source'), 'text as a', none.as('b'), ...rest])
+          .where('external_user_id', 'in', ids),
       )
       .unionAll(
         db
           .selectFrom('personal_tags')
-          .select([sql<string>`'tag'`.as('source'), 'name as a', none.as('b'), ...rest])
-          .where('external_user_id', '=', p.id),
-      ),
-  )
-}
-
-export class PrivateTextRepository {
-  private readonly db: Trx
-  private readonly aboutOneQuery
-
-  constructor(database: Db) {
-    this.db = database.kysely
-    this.aboutOneQuery = prepareAboutOne(database)
-  }
-
-  /** What is kept about one customer by anyone: follows, member record, notes, personal tags. */
-  async aboutOne(id: string) {
-    const rows = await this.aboutOneQuery({ id })
-    return {
-      follows: rows
-        .filter((r) => r.source === 'follow')
-        .map((r) => ({
+          .select(['external_user_id as id', sql<string>`'tag'`.as('source'), 'name as a', none.as('b'), ...rest])
+          .where('external_user_id', 'in', ids),
+      )
+      .execute()
+    const about = new Map<string, AboutCustomer>()
+    for (const r of rows) {
+      // Never null: every row was found by its customer.
+      const id = r.id ?? ''
+      let her = about.get(id)
+      if (!her) about.set(id, (her = { follows: [], members: [], notes: [], tags: [] }))
+      if (r.source === 'follow') {
+        her.follows.push({
           remark: r.a ?? '',
           description: r.b ?? '',
           remark_mobiles: r.c ?? '[]',
@@ -74,11 +86,12 @@ export class PrivateTextRepository {
           phone: r.e,
           own_phone: r.g,
           fit_notes: r.h,
-        })),
-      members: rows.filter((r) => r.source === 'member').map((r) => ({ name: r.a ?? '', phone: r.b })),
-      notes: rows.filter((r) => r.source === 'note').map((r) => ({ text: r.a ?? '' })),
-      tags: rows.filter((r) => r.source === 'tag').map((r) => ({ name: r.a ?? '' })),
+        })
+      } else if (r.source === 'member') her.members.push({ name: r.a ?? '', phone: r.b })
+      else if (r.source === 'note') her.notes.push({ text: r.a ?? '' })
+      else her.tags.push({ name: r.a ?? '' })
     }
+    return about
   }
 
   /**

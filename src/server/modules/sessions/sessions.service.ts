@@ -37,8 +37,8 @@ const KEPT_SESSIONS = 10_000
  * the session is due a touch. On PostgreSQL that version is a channel (migration 0027: a
  * session ended or cut short, a guide gone, on any instance), and `settled()` makes sure
  * every such change committed before the request is counted, with one round trip shared
- * by all requests in flight. On SQLite it is any write at all, here or by another process
- * (`data_version`). The saving is the revisit's one query, most of what a revisit cost.
+ * by all requests in flight. On SQLite it is a write to sessions or guides from this process,
+ * or anything another process wrote (`data_version`; see db/index.ts). The saving is the revisit's one query, most of what a revisit cost.
  */
 export class SessionsService {
   private readonly repo: SessionsRepository
