@@ -57,15 +57,17 @@ export async function lockKey(kind: DbKind, trx: Trx, key: string): Promise<void
 }
 
 /**
- * One column's values as a JSON array, in the given order, for a scalar subquery.
+ * One column's values as a JSON array, in the given order (none given: any), for a scalar subquery.
  * PostgreSQL answers json (parsed by the driver), SQLite its text: read it with
  * `jsonArrayValue`. Both take the order inside the aggregate.
  */
 export function jsonArrayAgg(kind: DbKind, value: string, orderBy: readonly string[]): RawBuilder<unknown> {
-  const order = sql.join(orderBy.map((column) => sql.ref(column)))
+  // In no particular order where none matters: SQLite sorts an ordered aggregate in a
+  // temporary table it builds (and drops) on every run, even for no rows.
+  const order = orderBy.length ? sql` order by ${sql.join(orderBy.map((column) => sql.ref(column)))}` : sql``
   return kind === 'postgres'
-    ? sql`coalesce(json_agg(${sql.ref(value)} order by ${order}), '[]'::json)`
-    : sql`json_group_array(${sql.ref(value)} order by ${order})`
+    ? sql`coalesce(json_agg(${sql.ref(value)}${order}), '[]'::json)`
+    : sql`json_group_array(${sql.ref(value)}${order})`
 }
 
 /** What `jsonArrayAgg` answered, as an array, from either database. */

@@ -2,7 +2,7 @@
  * The SQL of issuances, from reservation to her page. Every change of status is a
  * conditional update: it says whether it happened, so a racing twin does nothing twice.
  */
-import type { Kysely } from 'kysely'
+import { CompiledQuery, type Kysely } from 'kysely'
 import type { Db, Trx } from '../../db'
 import { prepareQuery } from '../../db/prepared'
 import type { Database } from '../../db/schema'
@@ -16,6 +16,11 @@ const USED = ' used'
 export class IssuanceRepository {
   private readonly db: Kysely<Database>
   private readonly byKey
+  /**
+   * The batch insert's SQL by number of rows. Kysely builds and compiles a batch's insert
+   * (500 values) on every call, ≈ 0.3 ms, a third of what SQLite takes to insert them.
+   */
+  private readonly insertSqlByRows = new Map<number, string>()
 
   constructor(database: Db) {
     this.db = database.kysely
@@ -85,13 +90,25 @@ export class IssuanceRepository {
    */
   async insertMany(trx: Trx, issuances: readonly IssuanceRecord[]): Promise<Set<string>> {
     if (issuances.length === 0) return new Set()
-    const rows = await trx
-      .insertInto('coupon_issuances')
-      .values(issuances.map(issuanceRow))
-      .onConflict((oc) => oc.columns(['guide_id', 'idempotency_key']).doNothing())
-      .returning('id')
-      .execute()
-    return new Set(rows.map((row) => row.id))
+    const rows = issuances.map(issuanceRow)
+    const values = rows.flatMap((row) => Object.values(row) as unknown[])
+    let text = this.insertSqlByRows.get(rows.length)
+    if (text === undefined) {
+      const compiled = trx
+        .insertInto('coupon_issuances')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['guide_id', 'idempotency_key']).doNothing())
+        .returning('id')
+        .compile()
+      // Kept only if every value is a parameter, row after row in the row's own column
+      // order: then the same SQL serves any rows of this count.
+      const same = compiled.parameters.length === values.length && compiled.parameters.every((p, i) => p === values[i])
+      if (!same) return new Set((await trx.executeQuery(compiled)).rows.map((row) => row.id))
+      text = compiled.sql
+      this.insertSqlByRows.set(rows.length, text)
+    }
+    const { rows: inserted } = await trx.executeQuery(CompiledQuery.raw(text, values) as CompiledQuery<{ id: string }>)
+    return new Set(inserted.map((row) => row.id))
   }
 
   /** `quotaCountsMany` for one send: her holds of this coupon and this guide's week's count. */

@@ -245,10 +245,10 @@ function prepareEligibilityRow(database: Db) {
         .select((o) => o.fn.countAll<number | string>().as('n'))
         .whereRef('o.member_id', '=', 'm.id')
         .as('order_count'),
-      // Her personal tags from this guide, in the order `personalTags` gives them.
+      // Her personal tags from this guide; eligibility asks which, never in what order.
       eb
         .selectFrom('personal_tags as pt')
-        .select(jsonArrayAgg(database.kind, 'pt.name', ['pt.created_at', 'pt.name']).as('n'))
+        .select(jsonArrayAgg(database.kind, 'pt.name', []).as('n'))
         .whereRef('pt.external_user_id', '=', 'c.external_user_id')
         .where('pt.user_id', '=', p.userId)
         .as('personal_tags'),

@@ -36,9 +36,9 @@ export class PrivateTextRepository {
     const none = sql<string | null>`null`
     // The follow row's other columns, empty in the rows of one text.
     const rest = [none.as('c'), none.as('d'), none.as('e'), none.as('g'), none.as('h')] as const
+    // Her member record is read once, as its own rows, not again beside every follow.
     const rows = await db
       .selectFrom('wecom_follows as f')
-      .leftJoin('members as m', 'm.external_user_id', 'f.external_user_id')
       .leftJoin('customer_facts as cf', 'cf.external_user_id', 'f.external_user_id')
       .select((eb) => [
         eb.ref('f.external_user_id').$castTo<string | null>().as('id'),
@@ -46,8 +46,8 @@ export class PrivateTextRepository {
         eb.ref('f.remark').$castTo<string | null>().as('a'),
         eb.ref('f.description').$castTo<string | null>().as('b'),
         eb.ref('f.remark_mobiles').$castTo<string | null>().as('c'),
-        'm.name as d',
-        'm.phone as e',
+        none.as('d'),
+        none.as('e'),
         'cf.phone as g',
         'cf.fit_notes as h',
       ])
