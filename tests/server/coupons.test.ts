@@ -164,6 +164,28 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
       expect((await issue(other.id, customerId, key)).statusCode).toBe(409)
     })
 
+    it('answers a retry with what its key made, as it stands now, even once she is no longer hers', async () => {
+      const tpl = await template()
+      const [her] = (await followedCustomers(1, `retry${kind}`)) as [string]
+      const key = randomUUID()
+      const issuance = (await issue(tpl.id, her, key)).json() as Issuance
+      await call('POST', `/api/issuances/${issuance.issuanceId}/confirm`, lina)
+      const again = await issue(tpl.id, her, key)
+      expect(again.statusCode).toBe(200)
+      expect(again.json()).toMatchObject({ issuanceId: issuance.issuanceId, status: 'sent', code: issuance.code })
+      // No longer hers: a new send is refused, the retry still gets its answer.
+      await t.testDb.db.kysely
+        .deleteFrom('wecom_follows')
+        .where('external_user_id', '=', her)
+        .where('user_id', '=', 'lina')
+        .execute()
+      expect((await issue(tpl.id, her)).statusCode).toBe(403)
+      const late = await issue(tpl.id, her, key)
+      expect(late.statusCode).toBe(200)
+      expect((late.json() as Issuance).issuanceId).toBe(issuance.issuanceId)
+      expect(await stockOf(tpl.id)).toBe(9)
+    })
+
     it('refuses with a reason code', async () => {
       const limited = await template({ perCustomerLimit: 1 })
       expect((await issue(limited.id)).statusCode).toBe(201)

@@ -128,11 +128,17 @@ export class IssuanceService {
     input: { externalUserId: string; idempotencyKey: string },
     origin: string,
   ): Promise<{ issuance: Issuance; created: boolean }> {
-    // Before queueing: the key may already have done its work (a retry).
-    const earlier = await this.issuances.findByKey(userId, input.idempotencyKey)
-    if (earlier)
+    // A retry (the key already did its work) is answered by the batch, which looks every
+    // key up anyway: most sends are new, and one read less each is what a flash sale needs.
+    // Should she no longer be hers to send to, what the key made is still the answer.
+    let facts: CustomerFacts
+    try {
+      facts = await this.customerFacts(userId, input.externalUserId)
+    } catch (error) {
+      const earlier = await this.issuances.findByKey(userId, input.idempotencyKey)
+      if (!earlier) throw error
       return { issuance: await this.view(this.sameKey(earlier, templateId, input.externalUserId), origin), created: false }
-    const facts = await this.customerFacts(userId, input.externalUserId)
+    }
     const decided = await this.batcher.submit(templateId, {
       userId,
       externalUserId: input.externalUserId,
@@ -141,8 +147,14 @@ export class IssuanceService {
     })
     if ('refused' in decided) throw refusal(decided.refused)
     if ('error' in decided) throw decided.error
-    const issuance = decided.created ? decided.issuance : this.sameKey(decided.issuance, templateId, input.externalUserId)
-    return { issuance: toIssuance(issuance, decided.context, origin, null, this.ctx.now()), created: decided.created }
+    if (!decided.created) {
+      // Shown as it stands now (a coupon sent long ago may have been used since, and where).
+      return {
+        issuance: await this.view(this.sameKey(decided.issuance, templateId, input.externalUserId), origin),
+        created: false,
+      }
+    }
+    return { issuance: toIssuance(decided.issuance, decided.context, origin, null, this.ctx.now()), created: true }
   }
 
   /**
@@ -162,7 +174,7 @@ export class IssuanceService {
       // Overdue reservations of this coupon go back first; the row we hold counts them in.
       let stockLeft = template.stockLeft + (await this.releaseExpiredOf(trx, templateId))
       const now = this.ctx.now()
-      // A key that did its work since its send looked (before queueing) answers with that.
+      // A key that already did its work (a retry) answers with what it made.
       const made = new Map<string, IssuanceRecord>()
       const keyed = asks.map((ask) => ({ guideId: ask.userId, key: ask.idempotencyKey }))
       for (const found of await this.issuances.findByKeys(trx, keyed)) made.set(keyOf(found.guideId, found.idempotencyKey), found)
