@@ -120,11 +120,6 @@ export class PrivateTextGuard {
     }
   }
 
-  /** What the database's private data was when last read (see `assertNothingPrivateFor`). */
-  version(): Promise<string> {
-    return this.repo.version()
-  }
-
   /**
    * `assertNothingPrivate` for several sends of the same words (a batch of coupon sends),
    * with the page's own words, answered from memory while nothing private has changed:

@@ -109,12 +109,6 @@ export class PrivateTextRepository {
     return this.follows().where('f.user_id', '=', guideId).execute()
   }
 
-  /** The number the triggers move whenever anything read here changes (migration 0018). */
-  async version(): Promise<string> {
-    const row = await this.db.selectFrom('private_text_version').select('version').where('id', '=', 1).executeTakeFirstOrThrow()
-    return String(row.version)
-  }
-
   private follows() {
     return this.db
       .selectFrom('wecom_follows as f')
