@@ -563,6 +563,33 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
       expect(rows).toHaveLength(50)
     })
 
+    it('decides each send of a batch as if alone: one read from WeCom first, one not hers', async () => {
+      const tpl = await template({ totalStock: 50, perCustomerLimit: 1 })
+      const followed = await followedCustomers(12, `batch${kind}`)
+      // Known to us only from her list: her send reads her from WeCom, beside the batch.
+      const listed = t.demo.customers.find(
+        (c) => c.follows.some((f) => f.userId === 'lina') && c.externalUserId !== customerId,
+      )!.externalUserId
+      const db = t.testDb.db.kysely
+      await db.updateTable('wecom_customers').set({ fetched_at: 0 }).where('external_user_id', '=', listed).execute()
+      const responses = await Promise.all([...followed, listed, strangerId].map((id) => issue(tpl.id, id)))
+      expect(responses.map((r) => r.statusCode)).toEqual([...followed.map(() => 201), 201, 403])
+      const issued = await db
+        .selectFrom('coupon_issuances')
+        .select(['id', 'external_user_id'])
+        .where('template_id', '=', tpl.id)
+        .execute()
+      const to = new Map(issued.map((row) => [row.id, row.external_user_id]))
+      expect(responses.slice(0, -1).map((r) => to.get((r.json() as Issuance).issuanceId))).toEqual([...followed, listed])
+      const row = await db
+        .selectFrom('wecom_customers')
+        .select('fetched_at')
+        .where('external_user_id', '=', listed)
+        .executeTakeFirstOrThrow()
+      expect(Number(row.fetched_at)).toBeGreaterThan(0)
+      expect(await stockOf(tpl.id)).toBe(50 - followed.length - 1)
+    })
+
     it('makes one issuance of 20 requests with one key', async () => {
       const tpl = await template()
       const key = randomUUID()

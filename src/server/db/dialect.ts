@@ -75,3 +75,20 @@ export function jsonArrayValue<T>(value: unknown): T[] {
   if (Array.isArray(value)) return value as T[]
   return typeof value === 'string' ? (JSON.parse(value) as T[]) : []
 }
+
+/**
+ * PostgreSQL: a coupon batch's insert (`insert`, returning `id`, its last parameter before
+ * `templateParam`) and the stock it takes from the template `$templateParam`, in one
+ * statement: every row it returns says whether the stock covered all that was written
+ * (`taken` 1), and nothing is taken when nothing was written. Null on SQLite, which has
+ * no writes in a WITH and no round trip to save.
+ */
+export function insertTakingStock(kind: DbKind, insert: string, templateParam: number): string | null {
+  if (kind !== 'postgres') return null
+  const count = '(select count(*) from ins)'
+  return (
+    `with ins as (${insert}), taken as (update "coupon_templates" set "stock_left" = "stock_left" - ${count} ` +
+    `where "id" = $${templateParam} and "stock_left" >= ${count} and exists (select 1 from ins) returning 1) ` +
+    `select ins.id, (select count(*) from taken) as taken from ins`
+  )
+}

@@ -3,11 +3,13 @@
  * conditional update: it says whether it happened, so a racing twin does nothing twice.
  */
 import { CompiledQuery, type Kysely } from 'kysely'
-import type { Db, Trx } from '../../db'
+import type { Db, DbKind, Trx } from '../../db'
+import { insertTakingStock } from '../../db/dialect'
 import { prepareQuery } from '../../db/prepared'
 import type { Database } from '../../db/schema'
 import { GuidesRepository } from '../guides/guides.repository'
 import { StoresRepository } from '../stores/stores.repository'
+import { takeStock } from './templates.repository'
 import { issuanceRow, toIssuanceRecord, type IssuanceContext, type IssuanceRecord } from './coupons.mapper'
 
 /** The scope of the guide's weekly counts in the quota read (template ids never look like this). */
@@ -15,15 +17,18 @@ const USED = ' used'
 
 export class IssuanceRepository {
   private readonly db: Kysely<Database>
+  private readonly kind: DbKind
   private readonly byKey
   /**
-   * The batch insert's SQL by number of rows. Kysely builds and compiles a batch's insert
-   * (500 values) on every call, ≈ 0.3 ms, a third of what SQLite takes to insert them.
+   * The batch insert's SQL by number of rows (and whether it takes the stock too). Kysely
+   * builds and compiles a batch's insert (500 values) on every call, ≈ 0.3 ms, a third of
+   * what SQLite takes to insert them.
    */
-  private readonly insertSqlByRows = new Map<number, string>()
+  private readonly insertSqlByRows = new Map<number, { sql: string; takes: boolean }>()
 
   constructor(database: Db) {
     this.db = database.kysely
+    this.kind = database.kind
     // Every send looks its key up first (most find nothing): prepared once.
     this.byKey = prepareQuery(database, (p: { guideId: string; key: string }) =>
       this.db.selectFrom('coupon_issuances').selectAll().where('guide_id', '=', p.guideId).where('idempotency_key', '=', p.key),
@@ -65,7 +70,7 @@ export class IssuanceRepository {
   }
 
   /** What these guides' idempotency keys already made, in one look. */
-  async findByKeys(trx: Trx, keys: readonly { guideId: string; key: string }[]): Promise<IssuanceRecord[]> {
+  async findByKeys(keys: readonly { guideId: string; key: string }[], trx: Trx = this.db): Promise<IssuanceRecord[]> {
     if (keys.length === 0) return []
     // The pairs themselves, one (guide, key) index lookup each: two lists would probe
     // every guide with every key (25 sends, 625 lookups).
@@ -84,16 +89,25 @@ export class IssuanceRepository {
   }
 
   /**
-   * Insert these issuances; the ids written. One whose guide's key was used meanwhile (by
-   * a send of another coupon, whose lock is not ours) is skipped, not an error, so the
-   * rest of its batch stands.
+   * Insert these issuances and take as many from the template's stock (under its lock): the
+   * ids written, and `taken` false should the stock not cover them (then nothing may stand:
+   * the caller rolls back). One whose guide's key was used meanwhile (by a send whose lock
+   * is not ours) is skipped, not an error, so the rest of its batch stands.
    */
-  async insertMany(trx: Trx, issuances: readonly IssuanceRecord[]): Promise<Set<string>> {
-    if (issuances.length === 0) return new Set()
+  async insertTaking(
+    trx: Trx,
+    templateId: string,
+    issuances: readonly IssuanceRecord[],
+  ): Promise<{ written: Set<string>; taken: boolean }> {
+    if (issuances.length === 0) return { written: new Set(), taken: true }
     const rows = issuances.map(issuanceRow)
     const values = rows.flatMap((row) => Object.values(row) as unknown[])
-    let text = this.insertSqlByRows.get(rows.length)
-    if (text === undefined) {
+    const take = async (written: Set<string>) => ({
+      written,
+      taken: written.size === 0 || (await takeStock(trx, templateId, written.size)),
+    })
+    let insert = this.insertSqlByRows.get(rows.length)
+    if (insert === undefined) {
       const compiled = trx
         .insertInto('coupon_issuances')
         .values(rows)
@@ -103,12 +117,20 @@ export class IssuanceRepository {
       // Kept only if every value is a parameter, row after row in the row's own column
       // order: then the same SQL serves any rows of this count.
       const same = compiled.parameters.length === values.length && compiled.parameters.every((p, i) => p === values[i])
-      if (!same) return new Set((await trx.executeQuery(compiled)).rows.map((row) => row.id))
-      text = compiled.sql
-      this.insertSqlByRows.set(rows.length, text)
+      if (!same) return take(new Set((await trx.executeQuery(compiled)).rows.map((row) => row.id)))
+      const taking = insertTakingStock(this.kind, compiled.sql, values.length + 1)
+      insert = taking ? { sql: taking, takes: true } : { sql: compiled.sql, takes: false }
+      this.insertSqlByRows.set(rows.length, insert)
     }
-    const { rows: inserted } = await trx.executeQuery(CompiledQuery.raw(text, values) as CompiledQuery<{ id: string }>)
-    return new Set(inserted.map((row) => row.id))
+    if (!insert.takes) {
+      const query = CompiledQuery.raw(insert.sql, values) as CompiledQuery<{ id: string }>
+      return take(new Set((await trx.executeQuery(query)).rows.map((row) => row.id)))
+    }
+    // One round trip for both: the lock is held through every one, and every send behind
+    // it waits for each.
+    const query = CompiledQuery.raw(insert.sql, [...values, templateId]) as CompiledQuery<{ id: string; taken: number | string }>
+    const { rows: inserted } = await trx.executeQuery(query)
+    return { written: new Set(inserted.map((row) => row.id)), taken: inserted.every((row) => Number(row.taken) === 1) }
   }
 
   /** `quotaCountsMany` for one send: her holds of this coupon and this guide's week's count. */
@@ -166,8 +188,8 @@ export class IssuanceRepository {
     return rows.map((row) => row.template_id)
   }
 
-  /** Release a template's overdue reservations; how many were. Under the template's lock. */
-  async releaseOverdue(trx: Trx, templateId: string, now: number): Promise<number> {
+  /** This template's reservations overdue at `now`: their ids. */
+  async overdueOf(templateId: string, now: number, trx: Trx = this.db): Promise<string[]> {
     // Found by (status, reserved until) alone, this coupon's picked out here: asked with the
     // coupon, PostgreSQL went in by the coupon and read all its issuances (see above).
     const overdue = await trx
@@ -176,7 +198,14 @@ export class IssuanceRepository {
       .where('status', '=', 'reserved')
       .where('reserved_until', '<', now)
       .execute()
-    const ids = overdue.filter((row) => row.template_id === templateId).map((row) => row.id)
+    return overdue.filter((row) => row.template_id === templateId).map((row) => row.id)
+  }
+
+  /**
+   * Release those of these reservations still overdue at `now`; how many were. Under the
+   * template's lock (one confirmed or cancelled since it was read is left as it is).
+   */
+  async releaseOverdueOf(trx: Trx, templateId: string, ids: readonly string[], now: number): Promise<number> {
     if (ids.length === 0) return 0
     const released = await trx
       .updateTable('coupon_issuances')

@@ -11,22 +11,14 @@ import type { Trx } from '../../db'
 import { ApiError } from '../../http/errors'
 import type { CustomersService } from '../customers/customers.service'
 import { GuidesRepository } from '../guides/guides.repository'
-import { PrivateTextGuard } from '../privacy/private-text.guard'
 import { StoresRepository } from '../stores/stores.repository'
 import type { ClaimView } from './claim-page'
 import { isCodeShaped, normalizeCode } from './codes'
-import { toCouponTemplate, toIssuance, type IssuanceContext, type IssuanceRecord, type TemplateRecord } from './coupons.mapper'
+import { toCouponTemplate, toIssuance, type IssuanceRecord, type TemplateRecord } from './coupons.mapper'
+import { BatchDecider, type Decided, type IssueAsk } from './batch-decider'
 import { IssueBatcher } from './issue-batch'
 import type { IssuanceRepository } from './issuance.repository'
-import {
-  isActive,
-  newReservation,
-  REFUSAL_MESSAGES,
-  refusalReason,
-  weekStart,
-  type CustomerFacts,
-  type QuotaCounts,
-} from './quota'
+import { isActive, REFUSAL_MESSAGES, refusalReason, weekStart, type CustomerFacts, type QuotaCounts } from './quota'
 import type { TemplatesRepository } from './templates.repository'
 import { TasksService } from '../tasks/tasks.service'
 
@@ -34,21 +26,7 @@ function refusal(code: CouponRefusal): ApiError {
   return new ApiError(409, code, REFUSAL_MESSAGES[code])
 }
 
-/** One send of a coupon, as its batch decides it (its facts read before queueing). */
-interface IssueAsk {
-  userId: string
-  externalUserId: string
-  idempotencyKey: string
-  facts: CustomerFacts
-}
-
-type Outcome = { created: boolean; issuance: IssuanceRecord } | { refused: CouponRefusal } | { error: ApiError }
-type Decided = (Extract<Outcome, { created: boolean }> & { context: IssuanceContext }) | Exclude<Outcome, { created: boolean }>
-
-const keyOf = (guideId: string, key: string): string => `${guideId}\u0000${key}`
-
 export class IssuanceService {
-  private readonly guard: PrivateTextGuard
   private readonly guides: GuidesRepository
   private readonly stores: StoresRepository
   private readonly tasks: TasksService
@@ -60,11 +38,11 @@ export class IssuanceService {
     private readonly templates: TemplatesRepository,
     private readonly issuances: IssuanceRepository,
   ) {
-    this.guard = new PrivateTextGuard(ctx.db)
     this.guides = new GuidesRepository(ctx.db)
     this.stores = new StoresRepository(ctx.db)
     this.tasks = new TasksService(ctx)
-    this.batcher = new IssueBatcher((templateId, asks) => this.decideBatch(templateId, asks))
+    const decider = new BatchDecider(ctx, customers, templates, issuances)
+    this.batcher = new IssueBatcher((templateId, asks) => decider.decide(templateId, asks))
   }
 
   /** Her member level and tags, as eligibility reads them (403/404 as the profile answers). */
@@ -82,16 +60,12 @@ export class IssuanceService {
     for (const id of due) {
       released += await this.issuances.transaction(async (trx) => {
         await this.templates.lock(trx, id)
-        return this.releaseExpiredOf(trx, id)
+        const now = this.ctx.now()
+        const count = await this.issuances.releaseOverdueOf(trx, id, await this.issuances.overdueOf(id, now, trx), now)
+        if (count) await this.templates.giveBack(trx, id, count)
+        return count
       })
     }
-    return released
-  }
-
-  /** The same for one template, inside a transaction that holds its row. */
-  private async releaseExpiredOf(trx: Trx, templateId: string): Promise<number> {
-    const released = await this.issuances.releaseOverdue(trx, templateId, this.ctx.now())
-    if (released) await this.templates.giveBack(trx, templateId, released)
     return released
   }
 
@@ -128,23 +102,24 @@ export class IssuanceService {
     input: { externalUserId: string; idempotencyKey: string },
     origin: string,
   ): Promise<{ issuance: Issuance; created: boolean }> {
-    // A retry (the key already did its work) is answered by the batch, which looks every
-    // key up anyway: most sends are new, and one read less each is what a flash sale needs.
-    // Should she no longer be hers to send to, what the key made is still the answer.
-    let facts: CustomerFacts
-    try {
-      facts = await this.customerFacts(userId, input.externalUserId)
-    } catch (error) {
-      const earlier = await this.issuances.findByKey(userId, input.idempotencyKey)
-      if (!earlier) throw error
-      return { issuance: await this.view(this.sameKey(earlier, templateId, input.externalUserId), origin), created: false }
+    // Her facts are read with the batch's, and a retry (the key already did its work) is
+    // answered there: most sends are new, and one read less each is what a flash sale needs.
+    const ask: IssueAsk = { userId, externalUserId: input.externalUserId, idempotencyKey: input.idempotencyKey }
+    let decided = await this.batcher.submit(templateId, ask)
+    if ('unread' in decided) {
+      // Not cached and his (yet): read as her profile would be (WeCom, 403/404), outside the
+      // batch, so a slow answer from WeCom holds up no other send. Should she no longer be
+      // his to send to, what the key made is still the answer.
+      try {
+        ask.facts = await this.customerFacts(userId, input.externalUserId)
+      } catch (error) {
+        const earlier = await this.issuances.findByKey(userId, input.idempotencyKey)
+        if (!earlier) throw error
+        return { issuance: await this.view(this.sameKey(earlier, templateId, input.externalUserId), origin), created: false }
+      }
+      decided = await this.batcher.submit(templateId, ask)
+      if ('unread' in decided) throw new Error('a send with its facts came back unread')
     }
-    const decided = await this.batcher.submit(templateId, {
-      userId,
-      externalUserId: input.externalUserId,
-      idempotencyKey: input.idempotencyKey,
-      facts,
-    })
     if ('refused' in decided) throw refusal(decided.refused)
     if ('error' in decided) throw decided.error
     if (!decided.created) {
@@ -155,101 +130,6 @@ export class IssuanceService {
       }
     }
     return { issuance: toIssuance(decided.issuance, decided.context, origin, null, this.ctx.now()), created: true }
-  }
-
-  /**
-   * Every send of this coupon that queued up, decided in one transaction under the
-   * template's lock (see issue-batch.ts), in the order they arrived: each is judged with
-   * the stock and counts the sends before it in the batch left, so nothing is oversold
-   * and limits and quotas hold exactly as if they had run one by one.
-   */
-  private async decideBatch(templateId: string, asks: IssueAsk[]): Promise<Decided[]> {
-    const { texts, refusals } = await this.privateTextRefusals(templateId, asks)
-    const { template, outcomes } = await this.issuances.transaction(async (trx) => {
-      const template = await this.templates.lock(trx, templateId)
-      if (!template) throw ApiError.notFound('No such coupon')
-      // Her card carries the words checked above; a manager's edit since then (rare) is
-      // checked by sending again.
-      const changed = texts?.name !== template.name || texts.description !== template.description
-      // Overdue reservations of this coupon go back first; the row we hold counts them in.
-      let stockLeft = template.stockLeft + (await this.releaseExpiredOf(trx, templateId))
-      const now = this.ctx.now()
-      // A key that already did its work (a retry) answers with what it made.
-      const made = new Map<string, IssuanceRecord>()
-      const keyed = asks.map((ask) => ({ guideId: ask.userId, key: ask.idempotencyKey }))
-      for (const found of await this.issuances.findByKeys(trx, keyed)) made.set(keyOf(found.guideId, found.idempotencyKey), found)
-      const counts = await this.issuances.quotaCountsMany(trx, {
-        templateId,
-        guideIds: asks.map((ask) => ask.userId),
-        externalUserIds: asks.map((ask) => ask.externalUserId),
-        now,
-        weekStart: weekStart(now),
-      })
-      const outcomes = asks.map((ask, i): Outcome => {
-        const key = keyOf(ask.userId, ask.idempotencyKey)
-        const earlier = made.get(key)
-        if (earlier) return { created: false, issuance: earlier }
-        if (changed) return { error: new ApiError(409, 'conflict', 'This coupon was changed just now: send it again') }
-        const privateText = refusals[i]
-        if (privateText) return { error: privateText }
-        const quota = { holds: counts.holds.get(ask.externalUserId) ?? 0, guideUsed: counts.guideUsed.get(ask.userId) ?? 0 }
-        const reason = refusalReason({ ...template, stockLeft }, ask.facts, quota, now)
-        if (reason) return { refused: reason }
-        const issuance = newReservation(template, ask, now)
-        stockLeft -= 1
-        counts.holds.set(ask.externalUserId, quota.holds + 1)
-        counts.guideUsed.set(ask.userId, quota.guideUsed + 1)
-        made.set(key, issuance)
-        return { created: true, issuance }
-      })
-      const fresh = outcomes.flatMap((o) => ('created' in o && o.created ? [o.issuance] : []))
-      const written = await this.issuances.insertMany(trx, fresh)
-      if (written.size > 0 && !(await this.templates.take(trx, templateId, written.size))) {
-        throw new Error(`coupon ${templateId}: stock moved under its lock`)
-      }
-      if (written.size === fresh.length) return { template, outcomes }
-      // A key used at the same moment by a send of another coupon (whose lock is not ours):
-      // that send made it, and this one answers with what it made. The sends after it in
-      // this batch were judged as if this one had counted, which can only refuse, never
-      // oversell; it takes the same key on two coupons at once to get here.
-      const lost = fresh.filter((issuance) => !written.has(issuance.id))
-      const winners = await this.issuances.findByKeys(
-        trx,
-        lost.map((issuance) => ({ guideId: issuance.guideId, key: issuance.idempotencyKey })),
-      )
-      const winnerOf = new Map(winners.map((w) => [keyOf(w.guideId, w.idempotencyKey), w]))
-      const settled = outcomes.map((o): Outcome => {
-        if (!('created' in o) || written.has(o.issuance.id)) return o
-        const winner = winnerOf.get(keyOf(o.issuance.guideId, o.issuance.idempotencyKey))
-        return winner ? { created: false, issuance: winner } : { error: new ApiError(409, 'conflict', 'Send it again') }
-      })
-      return { template, outcomes: settled }
-    })
-    const context: IssuanceContext = {
-      templates: [template],
-      guides: [...(await this.guides.names(asks.map((ask) => ask.userId)))].map(([userId, name]) => ({ userId, name })),
-      stores: [],
-    }
-    return outcomes.map((o) => ('created' in o ? { ...o, context } : o))
-  }
-
-  /**
-   * Her card and coupon page carry the template's name and description: words a manager
-   * wrote for customers, checked all the same against what is kept about each customer of
-   * the batch (one read for all, verdicts remembered while nothing private changes: see
-   * the guard). The refusal for each ask, or null; the words checked.
-   */
-  private async privateTextRefusals(templateId: string, asks: readonly IssueAsk[]) {
-    const texts = await this.templates.texts(templateId)
-    // An unknown template is answered under the lock.
-    if (!texts) return { texts, refusals: asks.map(() => null) }
-    const refusals = await this.guard.refusalsFor(
-      asks.map((ask) => ({ guideId: ask.userId, customerId: ask.externalUserId })),
-      [texts.name, texts.description],
-      this.ctx.config.brandName,
-      texts.privacyVersion,
-    )
-    return { texts, refusals }
   }
 
   /**

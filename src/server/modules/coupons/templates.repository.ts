@@ -100,14 +100,8 @@ export class TemplatesRepository {
   }
 
   /** Take `units` from stock; false (nothing taken) when fewer are left. */
-  async take(trx: Trx, id: string, units: number): Promise<boolean> {
-    const taken = await trx
-      .updateTable('coupon_templates')
-      .set((eb) => ({ stock_left: eb('stock_left', '-', units) }))
-      .where('id', '=', id)
-      .where('stock_left', '>=', units)
-      .executeTakeFirst()
-    return Number(taken.numUpdatedRows) === 1
+  take(trx: Trx, id: string, units: number): Promise<boolean> {
+    return takeStock(trx, id, units)
   }
 
   async giveBack(trx: Trx, id: string, units: number): Promise<void> {
@@ -136,4 +130,15 @@ export class TemplatesRepository {
       })
       .execute()
   }
+}
+
+/** Take `units` of a template's stock; false (nothing taken) when fewer are left. Under its lock. */
+export async function takeStock(trx: Trx, id: string, units: number): Promise<boolean> {
+  const taken = await trx
+    .updateTable('coupon_templates')
+    .set((eb) => ({ stock_left: eb('stock_left', '-', units) }))
+    .where('id', '=', id)
+    .where('stock_left', '>=', units)
+    .executeTakeFirst()
+  return Number(taken.numUpdatedRows) === 1
 }

@@ -1,8 +1,7 @@
-import type { CustomerList, CustomerListQuery, CustomerProfile, CustomerTag, MemberLevel } from '../../../shared/customer'
+import type { CustomerList, CustomerListQuery, CustomerProfile, CustomerTag } from '../../../shared/customer'
+import { eligibilityOf, memberLevelOf, type EligibilityFacts } from './eligibility'
 import { factsOf } from './facts'
-import { MEMBER_LEVELS } from '../../../shared/customer'
 import type { AppContext } from '../../context'
-import { jsonArrayValue } from '../../db/dialect'
 import { iso, isoOrNull, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import { WecomError, WecomErrcode, isWecomOutage } from '../../wecom/errors'
@@ -219,19 +218,25 @@ export class CustomersService {
    * answered as `getProfile` answers (403/404, a refresh from WeCom) without assembling
    * the rest: her facts and recent orders are not read.
    */
-  async eligibilityFacts(
-    userId: string,
-    externalUserId: string,
-  ): Promise<{ level: MemberLevel | null; tags: string[]; orderCount: number }> {
-    const { row } = await this.followedRow(userId, externalUserId, this.slimRow)
-    const personalTags = jsonArrayValue<string>(row.personal_tags)
-    const member = row.member_id !== null
-    return {
-      level: member ? memberLevelOf(row.level ?? 'normal') : null,
-      tags: [...parseJsonArray<CustomerTag>(row.tags).map((t) => t.name), ...personalTags],
-      // PostgreSQL returns count as a string (bigint).
-      orderCount: member ? Number(row.order_count ?? 0) : 0,
-    }
+  async eligibilityFacts(userId: string, externalUserId: string): Promise<EligibilityFacts> {
+    return eligibilityOf((await this.followedRow(userId, externalUserId, this.slimRow)).row)
+  }
+
+  /**
+   * `eligibilityFacts` for a batch of sends (a flash sale's) in one read, for each send
+   * whose customer is cached and followed by its guide; null for the rest, which take the
+   * one-send path (WeCom, budgets, the refusal's wording) on their own, not in the batch.
+   */
+  async eligibilityFactsMany(sends: readonly { userId: string; externalUserId: string }[]): Promise<(EligibilityFacts | null)[]> {
+    const rows = await this.profileRepo.findEligibilityRows(sends)
+    const now = this.ctx.now()
+    return sends.map(({ userId, externalUserId }) => {
+      const row = rows.get(`${userId}\u0000${externalUserId}`)
+      if (!row || row.fetched_at === 0) return null
+      // As `followedRow` does with a followed row it found.
+      if (now - row.fetched_at > PROFILE_STALE_MS) this.refreshInBackground(externalUserId)
+      return eligibilityOf(row)
+    })
   }
 
   async getProfile(userId: string, externalUserId: string): Promise<CustomerProfile> {
@@ -365,10 +370,6 @@ export class CustomersService {
 /** A cached body, marked as served while WeCom could not be asked (rare: parsed, not spliced). */
 function withWecomStale(body: string): string {
   return JSON.stringify({ ...(JSON.parse(body) as CustomerProfile), wecomStale: true })
-}
-
-function memberLevelOf(level: string): MemberLevel {
-  return (MEMBER_LEVELS as readonly string[]).includes(level) ? (level as MemberLevel) : 'normal'
 }
 
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<{ settled: boolean; error?: unknown }> {

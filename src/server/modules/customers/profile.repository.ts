@@ -1,4 +1,6 @@
-import type { Db, Trx } from '../../db'
+import type { Expression, ExpressionBuilder } from 'kysely'
+import type { Db, DbKind, Trx } from '../../db'
+import type { Database } from '../../db/schema'
 import { jsonArrayAgg } from '../../db/dialect'
 import { prepareQuery } from '../../db/prepared'
 
@@ -32,9 +34,11 @@ export class ProfileRepository {
   private readonly personalTagsOf
 
   private readonly db: Trx
+  private readonly kind: DbKind
 
   constructor(database: Db) {
     this.db = database.kysely
+    this.kind = database.kind
     this.profileRow = prepareProfileRow(database)
     this.eligibilityRow = prepareEligibilityRow(database)
     this.profileVersion = prepareProfileVersion(database)
@@ -89,6 +93,32 @@ export class ProfileRepository {
   async findEligibilityRow(externalUserId: string, userId: string) {
     const [row] = await this.eligibilityRow({ externalUserId, userId })
     return row ?? null
+  }
+
+  /**
+   * `findEligibilityRow` for many (guide, customer) pairs in one read: only customers
+   * cached and followed by the guide asked with them are found, keyed guide \0 customer.
+   */
+  async findEligibilityRows(pairs: readonly { userId: string; externalUserId: string }[]) {
+    const found = new Map<string, NonNullable<Awaited<ReturnType<ProfileRepository['findEligibilityRow']>>>>()
+    if (pairs.length === 0) return found
+    // The pairs themselves, one look-up each in the follows' key: a list of guides beside a
+    // list of customers would probe every guide with every customer.
+    const rows = await this.db
+      .selectFrom('wecom_follows as f')
+      .innerJoin('wecom_customers as c', 'c.external_user_id', 'f.external_user_id')
+      .leftJoin('members as m', 'm.external_user_id', 'c.external_user_id')
+      .select((eb) => ['c.external_user_id', ...eligibilityColumns(this.kind, eb, eb.ref('f.user_id'))])
+      .where((eb) =>
+        eb(
+          eb.refTuple('f.external_user_id', 'f.user_id'),
+          'in',
+          pairs.map((p) => eb.tuple(p.externalUserId, p.userId)),
+        ),
+      )
+      .execute()
+    for (const { external_user_id, ...row } of rows) found.set(`${row.follow_user_id}\u0000${external_user_id}`, row)
+    return found
   }
 
   /** The tags this guide keeps for the customer in our database. */
@@ -234,26 +264,33 @@ function prepareProfileRow(database: Db) {
 function prepareEligibilityRow(database: Db) {
   const db = database.kysely
   return prepareQuery(database, (p: { externalUserId: string; userId: string }) =>
-    customerWithMember(db, p).select((eb) => [
-      'c.fetched_at',
-      'f.user_id as follow_user_id',
-      'f.tags',
-      'm.id as member_id',
-      'm.level',
-      eb
-        .selectFrom('orders as o')
-        .select((o) => o.fn.countAll<number | string>().as('n'))
-        .whereRef('o.member_id', '=', 'm.id')
-        .as('order_count'),
-      // Her personal tags from this guide; eligibility asks which, never in what order.
-      eb
-        .selectFrom('personal_tags as pt')
-        .select(jsonArrayAgg(database.kind, 'pt.name', []).as('n'))
-        .whereRef('pt.external_user_id', '=', 'c.external_user_id')
-        .where('pt.user_id', '=', p.userId)
-        .as('personal_tags'),
-    ]),
+    customerWithMember(db, p).select((eb) => eligibilityColumns(database.kind, eb, eb.val(p.userId))),
   )
+}
+
+/** What eligibility reads of her row; `guide` is the guide whose personal tags count. */
+type EligibilityFrom = Database & { c: Database['wecom_customers']; f: Database['wecom_follows']; m: Database['members'] }
+
+function eligibilityColumns(kind: DbKind, eb: ExpressionBuilder<EligibilityFrom, 'c' | 'f' | 'm'>, guide: Expression<string>) {
+  return [
+    eb.ref('c.fetched_at').as('fetched_at'),
+    eb.ref('f.user_id').as('follow_user_id'),
+    eb.ref('f.tags').as('tags'),
+    eb.ref('m.id').as('member_id'),
+    eb.ref('m.level').as('level'),
+    eb
+      .selectFrom('orders as o')
+      .select((o) => o.fn.countAll<number | string>().as('n'))
+      .whereRef('o.member_id', '=', 'm.id')
+      .as('order_count'),
+    // Her personal tags from this guide; eligibility asks which, never in what order.
+    eb
+      .selectFrom('personal_tags as pt')
+      .select(jsonArrayAgg(kind, 'pt.name', []).as('n'))
+      .whereRef('pt.external_user_id', '=', 'c.external_user_id')
+      .where('pt.user_id', '=', guide)
+      .as('personal_tags'),
+  ] as const
 }
 
 function prepareProfileVersion(database: Db) {
