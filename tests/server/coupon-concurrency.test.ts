@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CouponTemplate, Issuance } from '../../src/shared/coupons'
+import type { Issuance } from '../../src/shared/coupons'
+import { loadTestTemplate } from '../helpers/coupons'
 import { DB_KINDS } from '../helpers/db'
 import { addFollowedCustomers, createTestApp, signIn, type TestApp } from '../helpers/app'
 
@@ -22,26 +23,7 @@ describe.each(DB_KINDS)('coupon issuing, 500 at once (%s)', (kind) => {
   }, 120_000)
   afterAll(() => t.close())
 
-  const template = async (extra: Record<string, unknown>) => {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/api/coupon-templates',
-      headers: { cookie: manager },
-      payload: {
-        name: '并发券',
-        kind: 'no_threshold',
-        value: 1000,
-        threshold: 0,
-        totalStock: 1000,
-        perCustomerLimit: 100,
-        guideWeeklyQuota: 100_000,
-        validDays: 7,
-        ...extra,
-      },
-    })
-    expect(response.statusCode, response.body).toBe(201)
-    return response.json() as CouponTemplate
-  }
+  const template = (extra: Record<string, unknown>) => loadTestTemplate(t.app, manager, '并发券', extra)
   const issue = (templateId: string, externalUserId: string, key = randomUUID()) =>
     t.app.inject({
       method: 'POST',

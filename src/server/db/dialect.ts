@@ -3,7 +3,7 @@
  * Repositories call these instead of testing `db.kind` themselves, so a reader looking
  * for "what differs between the two databases" finds it all here.
  */
-import { sql, type RawBuilder } from 'kysely'
+import { sql, type Compilable, type RawBuilder } from 'kysely'
 import type { Db, DbKind, Trx } from './index'
 
 /**
@@ -91,4 +91,34 @@ export function insertTakingStock(kind: DbKind, insert: string, templateParam: n
     `where "id" = $${templateParam} and "stock_left" >= ${count} and exists (select 1 from ins) returning 1) ` +
     `select ins.id, (select count(*) from taken) as taken from ins`
   )
+}
+
+/**
+ * PostgreSQL: lock the row `id` of `table` `for update` and run `read` in the same round
+ * trip, where that is safe. A statement reads on the snapshot it began with, while a lock
+ * it had to wait for hands back the row as the other transaction left it; so `read` is
+ * current only if no transaction changed the row after that snapshot — the row's version
+ * (`xmin`) the same in the snapshot as under the lock. Then `read` holds its rows; null
+ * when they may be stale: read again, now under the lock. Only for a row that every write
+ * which could change the read also updates (a coupon's stock and what was issued of it).
+ * Null on SQLite, whose transaction holds the whole database: lock and read as usual.
+ */
+export async function lockReading<Read>(
+  kind: DbKind,
+  trx: Trx,
+  table: string,
+  id: string,
+  read: Compilable<Read>,
+): Promise<{ row: Record<string, unknown> | undefined; read: Read[] | null } | null> {
+  if (kind !== 'postgres') return null
+  const from = sql.table(table)
+  const { rows } = await sql<Record<string, unknown>>`
+    select t.*, t.xmin::text as "__locked",
+      (select s.xmin::text from ${from} as s where s.id = ${id}) as "__seen",
+      (select coalesce(json_agg(r), '[]'::json) from (${read}) as r) as "__read"
+    from ${from} as t where t.id = ${id} for update`.execute(trx)
+  const [found] = rows
+  if (!found) return { row: undefined, read: null }
+  const { __locked, __seen, __read, ...row } = found
+  return { row, read: __locked === __seen ? (__read as Read[]) : null }
 }

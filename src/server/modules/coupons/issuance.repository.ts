@@ -146,10 +146,12 @@ export class IssuanceRepository {
    * `quotaCounts` for a batch of sends of one coupon: her holds for each customer asked,
    * and each guide's issuances since `weekStart`, in one statement.
    */
-  async quotaCountsMany(
-    trx: Trx,
-    q: { templateId: string; guideIds: readonly string[]; externalUserIds: readonly string[]; now: number; weekStart: number },
-  ): Promise<{ holds: Map<string, number>; guideUsed: Map<string, number> }> {
+  async quotaCountsMany(trx: Trx, q: QuotaAsk): Promise<QuotaCountMaps> {
+    return quotaCountsFrom(await this.quotaQuery(trx, q).execute(), q.templateId)
+  }
+
+  /** The read behind `quotaCountsMany`, to run with the lock (`TemplatesRepository.lockReading`). */
+  quotaQuery(trx: Trx, q: QuotaAsk) {
     // Her holds of every coupon, this one picked out below: a few rows a customer, found by
     // customer. Asked with the coupon as well, PostgreSQL went in by the coupon instead and
     // read all its issuances (its statistics, taken before the sale began, say it has none).
@@ -167,13 +169,7 @@ export class IssuanceRepository {
       .where('template_id', '=', q.templateId)
       .where('guide_id', 'in', [...new Set(q.guideIds)])
       .where('week_start', '=', q.weekStart)
-    const rows = await holds.unionAll(used).execute()
-    const counts = { holds: new Map<string, number>(), guideUsed: new Map<string, number>() }
-    for (const row of rows) {
-      if (row.scope === USED) counts.guideUsed.set(row.subject, Number(row.n))
-      else if (row.scope === q.templateId) counts.holds.set(row.subject, Number(row.n))
-    }
-    return counts
+    return holds.unionAll(used)
   }
 
   /** The templates with a reservation overdue at `now`. */
@@ -287,4 +283,32 @@ export class IssuanceRepository {
     const storeIds = issuances.flatMap((r) => (r.redeemedStoreId ? [r.redeemedStoreId] : []))
     return { templates, guides, stores: await new StoresRepository(this.db).findMany(storeIds) }
   }
+}
+
+/** What `quotaCountsMany` is asked: a batch of sends of one coupon, at `now`. */
+export interface QuotaAsk {
+  templateId: string
+  guideIds: readonly string[]
+  externalUserIds: readonly string[]
+  now: number
+  weekStart: number
+}
+
+/** Her holds of the coupon by customer, and each guide's count this week. */
+export interface QuotaCountMaps {
+  holds: Map<string, number>
+  guideUsed: Map<string, number>
+}
+
+/** `quotaQuery`'s rows as counts (PostgreSQL answers counts as strings, or as JSON numbers). */
+export function quotaCountsFrom(
+  rows: readonly { scope: string; subject: string; n: number | string }[],
+  templateId: string,
+): QuotaCountMaps {
+  const counts = { holds: new Map<string, number>(), guideUsed: new Map<string, number>() }
+  for (const row of rows) {
+    if (row.scope === USED) counts.guideUsed.set(row.subject, Number(row.n))
+    else if (row.scope === templateId) counts.holds.set(row.subject, Number(row.n))
+  }
+  return counts
 }

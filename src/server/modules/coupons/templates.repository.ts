@@ -3,9 +3,9 @@
  * Stock only moves by conditional updates, inside a transaction that holds the row.
  */
 import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import type { Compilable, Kysely, Selectable } from 'kysely'
 import type { Db, DbKind, Trx } from '../../db'
-import { forUpdate } from '../../db/dialect'
+import { forUpdate, lockReading } from '../../db/dialect'
 import { prepareQuery } from '../../db/prepared'
 import type { CouponTemplatesTable, Database } from '../../db/schema'
 import { templateColumns, toTemplateRecord, type TemplateCounts, type TemplateRecord } from './coupons.mapper'
@@ -49,6 +49,20 @@ export class TemplatesRepository {
   async lock(trx: Trx, id: string): Promise<TemplateRecord | undefined> {
     const row = await forUpdate(this.kind, trx.selectFrom('coupon_templates').selectAll().where('id', '=', id)).executeTakeFirst()
     return row && toTemplateRecord(row)
+  }
+
+  /**
+   * `lock`, with a read that depends on what was issued of the template run in the same
+   * round trip where the database can (`lockReading`); `read` null: run it yourself now.
+   */
+  async lockReading<R>(
+    trx: Trx,
+    id: string,
+    read: Compilable<R>,
+  ): Promise<{ template: TemplateRecord | undefined; read: R[] | null }> {
+    const both = await lockReading(this.kind, trx, 'coupon_templates', id, read)
+    if (!both) return { template: await this.lock(trx, id), read: null }
+    return { template: both.row && toTemplateRecord(both.row as Selectable<CouponTemplatesTable>), read: both.read }
   }
 
   /**
