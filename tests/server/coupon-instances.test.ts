@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BuiltApp } from '../../src/server/app'
+import type { Issuance } from '../../src/shared/coupons'
 import { loadTestTemplate } from '../helpers/coupons'
 import { DB_KINDS } from '../helpers/db'
 import { addFollowedCustomers, createSecondInstance, createTestApp, signIn, type TestApp } from '../helpers/app'
@@ -74,5 +75,25 @@ describe.each(DB_KINDS)('coupon issuing from two servers at once (%s)', (kind) =
     expect(count(got, 'new')).toBe(40)
     expect(count(got, 'out_of_stock')).toBe(160)
     expect(await issued(tpl.id)).toBe(40)
+  }, 120_000)
+
+  it('answers one key sent to both servers at once with one issuance, the last unit of stock or not', async () => {
+    for (let round = 0; round < 8; round++) {
+      const tpl = await template({ totalStock: 1, perCustomerLimit: 1 })
+      const key = randomUUID()
+      const responses = await Promise.all(
+        [t.app, other.app].map((app) =>
+          app.inject({
+            method: 'POST',
+            url: `/api/coupons/${tpl.id}/issue`,
+            headers: { cookie: lina },
+            payload: { externalUserId: customers[round]!, idempotencyKey: key },
+          }),
+        ),
+      )
+      expect(responses.map((r) => r.statusCode).sort(), responses.map((r) => r.body).join('\n')).toEqual([200, 201])
+      expect(new Set(responses.map((r) => (r.json() as Issuance).issuanceId)).size).toBe(1)
+      expect(await issued(tpl.id)).toBe(1)
+    }
   }, 120_000)
 })

@@ -474,6 +474,20 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
       expect(one.status).toBe('reserved')
     })
 
+    it('answers a retry whose reservation timed out (not yet swept) as given back, its stock back', async () => {
+      const tpl = await template({ totalStock: 1, perCustomerLimit: 1 })
+      const key = randomUUID()
+      expect((await issue(tpl.id, customerId, key)).statusCode).toBe(201)
+      expect(await stockOf(tpl.id)).toBe(0)
+      t.clock.advance(RESERVATION_MS + 1000)
+      const retry = await issue(tpl.id, customerId, key)
+      expect(retry.statusCode, retry.body).toBe(409)
+      expect(retry.json().error.code).toBe('conflict')
+      expect(await stockOf(tpl.id)).toBe(1)
+      // A new send may have it now: her timed-out hold no longer counts against her.
+      expect((await issue(tpl.id, customerId)).statusCode).toBe(201)
+    })
+
     it('shows another guide that she holds a coupon, but not its code', async () => {
       const shared = t.demo.customers.find(
         (c) => c.follows.some((f) => f.userId === 'lina') && c.follows.some((f) => f.userId === 'wanglei'),

@@ -99,9 +99,12 @@ export function insertTakingStock(kind: DbKind, insert: string, templateParam: n
  * it had to wait for hands back the row as the other transaction left it; so `read` is
  * current only if no transaction changed the row after that snapshot — the row's version
  * (`xmin`) the same in the snapshot as under the lock. Then `read` holds its rows; null
- * when they may be stale: read again, now under the lock. Only for a row that every write
- * which could change the read also updates (a coupon's stock and what was issued of it).
- * Null on SQLite, whose transaction holds the whole database: lock and read as usual.
+ * when they may be stale: read again, now under the lock. So it is only as current as the
+ * row says: what is written without writing the row may be missed (for a coupon, every
+ * issuance made, given back or revived also moves its stock; a key used by a send of
+ * another coupon is caught by the insert, and a hand-over of her customers to another
+ * guide, which moves weekly counts without the coupon's lock, is ordered against a batch
+ * no better than before). Null on SQLite, whose transaction holds the whole database.
  */
 export async function lockReading<Read>(
   kind: DbKind,

@@ -10,7 +10,7 @@ import type { CustomersService } from '../customers/customers.service'
 import { GuidesRepository } from '../guides/guides.repository'
 import { PrivateTextGuard } from '../privacy/private-text.guard'
 import type { IssuanceContext, IssuanceRecord } from './coupons.mapper'
-import { quotaCountsFrom, type IssuanceRepository, type QuotaAsk } from './issuance.repository'
+import { batchStateFrom, type BatchAsk, type IssuanceRepository } from './issuance.repository'
 import { newReservation, refusalReason, weekStart, type CustomerFacts } from './quota'
 import type { TemplatesRepository } from './templates.repository'
 
@@ -31,10 +31,6 @@ interface BatchReads {
   texts: { name: string; description: string } | undefined
   /** The privacy check's verdict for each ask: its refusal, or null. */
   refusals: (ApiError | null)[]
-  /** What the batch's keys already made, by `keyOf`. */
-  made: Map<string, IssuanceRecord>
-  /** Ids of this coupon's reservations overdue when read. */
-  overdue: string[]
   guides: IssuanceContext['guides']
 }
 
@@ -65,24 +61,17 @@ export class BatchDecider {
 
   /**
    * What a batch reads before it takes the lock, at once (PostgreSQL: on connections of
-   * their own, side by side): her facts, the privacy check, what its keys already made, the
-   * reservations overdue, the guides' names. The lock is then held only for what must be
-   * under it; whatever could move meanwhile is checked there (the template's words; a key
-   * used since is caught by its insert).
+   * their own, side by side): her facts, the privacy check, the guides' names. The lock is
+   * then held only for what must be under it; what could move meanwhile is checked there
+   * (the template's words).
    */
   private async readsFor(templateId: string, asks: IssueAsk[]): Promise<BatchReads> {
-    const now = this.ctx.now()
-    const keyed = asks.map((ask) => ({ guideId: ask.userId, key: ask.idempotencyKey }))
-    const [facts, privacy, found, overdue, names] = await Promise.all([
+    const [facts, privacy, names] = await Promise.all([
       this.factsOf(asks),
       this.privateTextRefusals(templateId, asks),
-      this.issuances.findByKeys(keyed),
-      this.issuances.overdueOf(templateId, now),
       this.guides.names(asks.map((ask) => ask.userId)),
     ])
-    const made = new Map<string, IssuanceRecord>()
-    for (const issuance of found) made.set(keyOf(issuance.guideId, issuance.idempotencyKey), issuance)
-    return { facts, ...privacy, made, overdue, guides: [...names].map(([userId, name]) => ({ userId, name })) }
+    return { facts, ...privacy, guides: [...names].map(([userId, name]) => ({ userId, name })) }
   }
 
   /** Her facts for each ask: those it came with, the rest in one read (null: not read). */
@@ -101,40 +90,44 @@ export class BatchDecider {
    */
   async decide(templateId: string, asks: IssueAsk[]): Promise<Decided[]> {
     const reads = await this.readsFor(templateId, asks)
-    const { texts, refusals, made } = reads
+    const { texts, refusals } = reads
     const { template, outcomes } = await this.issuances.transaction(async (trx) => {
       const now = this.ctx.now()
-      const quota: QuotaAsk = {
+      const ask: BatchAsk = {
         templateId,
         guideIds: asks.map((ask) => ask.userId),
         externalUserIds: asks.map((ask) => ask.externalUserId),
+        keys: asks.map((ask) => ({ guideId: ask.userId, key: ask.idempotencyKey })),
         now,
         weekStart: weekStart(now),
       }
-      // The waiting sends' holds and their guides' weekly counts come with the lock where
-      // the database can be sure they are current (PostgreSQL: one round trip less a batch).
-      const locked = await this.templates.lockReading(trx, templateId, this.issuances.quotaQuery(trx, quota))
+      // The waiting sends' holds and their guides' weekly counts, the keys already used and
+      // what is overdue come with the lock where the database can be sure they are current
+      // (PostgreSQL: one round trip less a batch); else they are read under it.
+      const locked = await this.templates.lockReading(trx, templateId, this.issuances.batchQuery(trx, ask))
       const template = locked.template
       if (!template) throw ApiError.notFound('No such coupon')
       // Her card carries the words checked above; a manager's edit since then (rare) is
       // checked by sending again.
       const changed = texts?.name !== template.name || texts.description !== template.description
-      // Overdue reservations of this coupon go back first; the row we hold counts them in.
-      // (One that fell due since they were read goes back with the next batch, or the sweep.)
+      let state = locked.read ? batchStateFrom(locked.read, templateId) : await this.issuances.batchState(trx, ask)
+      // Overdue reservations of this coupon go back first; the row we hold counts them in,
+      // and what was read is read again (her holds, a retry's reservation given back).
       let stockLeft = template.stockLeft
-      let released = 0
-      if (reads.overdue.length > 0) {
-        released = await this.issuances.releaseOverdueOf(trx, templateId, reads.overdue, now)
-        if (released) await this.templates.giveBack(trx, templateId, released)
+      const released = await this.issuances.releaseOverdueOf(trx, templateId, state.overdue, now)
+      if (released) {
+        await this.templates.giveBack(trx, templateId, released)
         stockLeft += released
+        state = await this.issuances.batchState(trx, ask)
       }
-      // Read again under the lock when what came with it may be stale, or was read before
-      // reservations went back.
-      const counts =
-        locked.read && !released ? quotaCountsFrom(locked.read, templateId) : await this.issuances.quotaCountsMany(trx, quota)
+      const counts = state
+      // A key that already did its work (a retry) answers with what it made, as it stands.
+      const made = new Map<string, IssuanceRecord>()
+      for (const found of await this.issuances.findByIds(trx, state.made)) {
+        made.set(keyOf(found.guideId, found.idempotencyKey), found)
+      }
       const outcomes = asks.map((ask, i): Outcome => {
         const key = keyOf(ask.userId, ask.idempotencyKey)
-        // A key that already did its work (a retry) answers with what it made.
         const earlier = made.get(key)
         if (earlier) return { created: false, issuance: earlier }
         const herFacts = reads.facts[i]
@@ -156,8 +149,7 @@ export class BatchDecider {
       const { written, taken } = await this.issuances.insertTaking(trx, templateId, fresh)
       if (!taken) throw new Error(`coupon ${templateId}: stock moved under its lock`)
       if (written.size === fresh.length) return { template, outcomes }
-      // A key used at the same moment by another send (of another coupon, whose lock is not
-      // ours, or one of the batch before this one, committed after its keys were read):
+      // A key used at the same moment by a send of another coupon (whose lock is not ours):
       // that send made it, and this one answers with what it made. The sends after it in
       // this batch were judged as if this one had counted, which can only refuse, never
       // oversell; it takes the same key sent twice at once to get here.

@@ -2,7 +2,7 @@
  * The SQL of issuances, from reservation to her page. Every change of status is a
  * conditional update: it says whether it happened, so a racing twin does nothing twice.
  */
-import { CompiledQuery, type Kysely } from 'kysely'
+import { CompiledQuery, sql, type Kysely } from 'kysely'
 import type { Db, DbKind, Trx } from '../../db'
 import { insertTakingStock } from '../../db/dialect'
 import { prepareQuery } from '../../db/prepared'
@@ -12,8 +12,10 @@ import { StoresRepository } from '../stores/stores.repository'
 import { takeStock } from './templates.repository'
 import { issuanceRow, toIssuanceRecord, type IssuanceContext, type IssuanceRecord } from './coupons.mapper'
 
-/** The scope of the guide's weekly counts in the quota read (template ids never look like this). */
+/** Scopes of the quota and batch reads' rows besides a template id (no id looks like these). */
 const USED = ' used'
+const MADE = ' made'
+const OVERDUE = ' overdue '
 
 export class IssuanceRepository {
   private readonly db: Kysely<Database>
@@ -172,6 +174,47 @@ export class IssuanceRepository {
     return holds.unionAll(used)
   }
 
+  /**
+   * Everything a batch of sends decides with, in one statement, read under the coupon's
+   * lock: the quota counts (`quotaQuery`), which of the batch's keys already made an
+   * issuance (of any coupon: a retry is answered with it), and the reservations overdue at
+   * `now` (of every coupon, found by status and time as `overdueOf` does; this one's are
+   * picked out by `batchStateFrom`).
+   */
+  batchQuery(trx: Trx, q: BatchAsk) {
+    const made = trx
+      .selectFrom('coupon_issuances')
+      .select((e) => [e.val(MADE).as('scope'), 'id as subject', e.cast<number | string>(e.val(0), 'integer').as('n')])
+      .where((eb) =>
+        eb(
+          eb.refTuple('guide_id', 'idempotency_key'),
+          'in',
+          q.keys.map((k) => eb.tuple(k.guideId, k.key)),
+        ),
+      )
+    const overdue = trx
+      .selectFrom('coupon_issuances')
+      .select((e) => [
+        sql<string>`${OVERDUE} || ${e.ref('template_id')}`.as('scope'),
+        'id as subject',
+        e.cast<number | string>(e.val(0), 'integer').as('n'),
+      ])
+      .where('status', '=', 'reserved')
+      .where('reserved_until', '<', q.now)
+    return this.quotaQuery(trx, q).unionAll(made).unionAll(overdue)
+  }
+
+  async batchState(trx: Trx, q: BatchAsk): Promise<BatchState> {
+    return batchStateFrom(await this.batchQuery(trx, q).execute(), q.templateId)
+  }
+
+  /** These issuances, by id. */
+  async findByIds(trx: Trx, ids: readonly string[]): Promise<IssuanceRecord[]> {
+    if (ids.length === 0) return []
+    const rows = await trx.selectFrom('coupon_issuances').selectAll().where('id', 'in', ids).execute()
+    return rows.map(toIssuanceRecord)
+  }
+
   /** The templates with a reservation overdue at `now`. */
   async templatesWithOverdue(now: number): Promise<string[]> {
     const rows = await this.db
@@ -202,17 +245,22 @@ export class IssuanceRepository {
    * template's lock (one confirmed or cancelled since it was read is left as it is).
    */
   async releaseOverdueOf(trx: Trx, templateId: string, ids: readonly string[], now: number): Promise<number> {
-    if (ids.length === 0) return 0
-    const released = await trx
-      .updateTable('coupon_issuances')
-      .set({ status: 'released', released_at: now, reserved_until: null, release_reason: 'timeout' })
-      .where('id', 'in', ids)
-      .where('template_id', '=', templateId)
-      .where('status', '=', 'reserved')
-      .where('reserved_until', '<', now)
-      .returning('id')
-      .execute()
-    return released.length
+    let released = 0
+    // A few hundred at a time: after a long outage thousands may be due, more than a
+    // statement may bind.
+    for (let start = 0; start < ids.length; start += 500) {
+      const done = await trx
+        .updateTable('coupon_issuances')
+        .set({ status: 'released', released_at: now, reserved_until: null, release_reason: 'timeout' })
+        .where('id', 'in', ids.slice(start, start + 500))
+        .where('template_id', '=', templateId)
+        .where('status', '=', 'reserved')
+        .where('reserved_until', '<', now)
+        .returning('id')
+        .execute()
+      released += done.length
+    }
+    return released
   }
 
   /** A reservation the guide cancelled; false when it was no longer reserved. */
@@ -311,4 +359,28 @@ export function quotaCountsFrom(
     else if (row.scope === templateId) counts.holds.set(row.subject, Number(row.n))
   }
   return counts
+}
+
+/** What a batch reads under the lock: the quota's ask, and the batch's keys. */
+export interface BatchAsk extends QuotaAsk {
+  keys: readonly { guideId: string; key: string }[]
+}
+
+/** The quota counts, the ids of what the batch's keys made, and this coupon's overdue reservations. */
+export interface BatchState extends QuotaCountMaps {
+  made: string[]
+  overdue: string[]
+}
+
+/** `batchQuery`'s rows as the batch's state. */
+export function batchStateFrom(
+  rows: readonly { scope: string; subject: string; n: number | string }[],
+  templateId: string,
+): BatchState {
+  const state: BatchState = { ...quotaCountsFrom(rows, templateId), made: [], overdue: [] }
+  for (const row of rows) {
+    if (row.scope === MADE) state.made.push(row.subject)
+    else if (row.scope === OVERDUE + templateId) state.overdue.push(row.subject)
+  }
+  return state
 }
