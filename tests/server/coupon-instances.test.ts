@@ -32,17 +32,18 @@ describe.each(DB_KINDS)('coupon issuing from two servers at once (%s)', (kind) =
   })
 
   const template = (extra: Record<string, unknown>) => loadTestTemplate(t.app, manager, '双机券', extra)
+  /** One send of a coupon through this server. */
+  const send = (app: BuiltApp['app'], templateId: string, externalUserId: string, idempotencyKey = randomUUID()) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/coupons/${templateId}/issue`,
+      headers: { cookie: lina },
+      payload: { externalUserId, idempotencyKey },
+    })
   /** Every other send goes to the other server. */
   const sendAll = async (templateId: string, to: string[]) => {
     const responses = await Promise.all(
-      to.map((externalUserId, i) =>
-        (i % 2 ? other.app : t.app).inject({
-          method: 'POST',
-          url: `/api/coupons/${templateId}/issue`,
-          headers: { cookie: lina },
-          payload: { externalUserId, idempotencyKey: randomUUID() },
-        }),
-      ),
+      to.map((externalUserId, i) => send(i % 2 ? other.app : t.app, templateId, externalUserId)),
     )
     return responses.map((r) => (r.statusCode === 201 ? 'new' : (r.json() as { error: { code: string } }).error.code))
   }
@@ -81,16 +82,7 @@ describe.each(DB_KINDS)('coupon issuing from two servers at once (%s)', (kind) =
     for (let round = 0; round < 8; round++) {
       const tpl = await template({ totalStock: 1, perCustomerLimit: 1 })
       const key = randomUUID()
-      const responses = await Promise.all(
-        [t.app, other.app].map((app) =>
-          app.inject({
-            method: 'POST',
-            url: `/api/coupons/${tpl.id}/issue`,
-            headers: { cookie: lina },
-            payload: { externalUserId: customers[round]!, idempotencyKey: key },
-          }),
-        ),
-      )
+      const responses = await Promise.all([t.app, other.app].map((app) => send(app, tpl.id, customers[round]!, key)))
       expect(responses.map((r) => r.statusCode).sort(), responses.map((r) => r.body).join('\n')).toEqual([200, 201])
       expect(new Set(responses.map((r) => (r.json() as Issuance).issuanceId)).size).toBe(1)
       expect(await issued(tpl.id)).toBe(1)

@@ -120,7 +120,6 @@ export class BatchDecider {
         stockLeft += released
         state = await this.issuances.batchState(trx, ask)
       }
-      const counts = state
       // A key that already did its work (a retry) answers with what it made, as it stands.
       const made = new Map<string, IssuanceRecord>()
       for (const found of await this.issuances.findByIds(trx, state.made)) {
@@ -135,13 +134,13 @@ export class BatchDecider {
         if (changed) return { error: new ApiError(409, 'conflict', 'This coupon was changed just now: send it again') }
         const privateText = refusals[i]
         if (privateText) return { error: privateText }
-        const quota = { holds: counts.holds.get(ask.externalUserId) ?? 0, guideUsed: counts.guideUsed.get(ask.userId) ?? 0 }
+        const quota = { holds: state.holds.get(ask.externalUserId) ?? 0, guideUsed: state.guideUsed.get(ask.userId) ?? 0 }
         const reason = refusalReason({ ...template, stockLeft }, herFacts, quota, now)
         if (reason) return { refused: reason }
         const issuance = newReservation(template, ask, now)
         stockLeft -= 1
-        counts.holds.set(ask.externalUserId, quota.holds + 1)
-        counts.guideUsed.set(ask.userId, quota.guideUsed + 1)
+        state.holds.set(ask.externalUserId, quota.holds + 1)
+        state.guideUsed.set(ask.userId, quota.guideUsed + 1)
         made.set(key, issuance)
         return { created: true, issuance }
       })

@@ -1,5 +1,5 @@
 import type { CustomerList, CustomerListQuery, CustomerProfile, CustomerTag } from '../../../shared/customer'
-import { eligibilityOf, memberLevelOf, type EligibilityFacts } from './eligibility'
+import { eligibilityOf, followKey, memberLevelOf, type EligibilityFacts } from './eligibility'
 import { factsOf } from './facts'
 import type { AppContext } from '../../context'
 import { iso, isoOrNull, parseJsonArray } from '../../db/sql'
@@ -231,7 +231,7 @@ export class CustomersService {
     const rows = await this.profileRepo.findEligibilityRows(sends)
     const now = this.ctx.now()
     return sends.map(({ userId, externalUserId }) => {
-      const row = rows.get(`${userId}\u0000${externalUserId}`)
+      const row = rows.get(followKey(userId, externalUserId))
       if (!row || row.fetched_at === 0) return null
       // As `followedRow` does with a followed row it found.
       if (now - row.fetched_at > PROFILE_STALE_MS) this.refreshInBackground(externalUserId)

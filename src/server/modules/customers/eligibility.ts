@@ -37,3 +37,8 @@ export function eligibilityOf(row: EligibilityRow): EligibilityFacts {
 export function memberLevelOf(level: string): MemberLevel {
   return (MEMBER_LEVELS as readonly string[]).includes(level) ? (level as MemberLevel) : 'normal'
 }
+
+/** How a (guide, customer) pair is looked up among the rows `findEligibilityRows` found. */
+export function followKey(userId: string, externalUserId: string): string {
+  return `${userId}\u0000${externalUserId}`
+}

@@ -3,6 +3,7 @@ import type { Db, DbKind, Trx } from '../../db'
 import type { Database } from '../../db/schema'
 import { jsonArrayAgg } from '../../db/dialect'
 import { prepareQuery } from '../../db/prepared'
+import { followKey } from './eligibility'
 
 export interface OrderWithItems {
   id: string
@@ -97,7 +98,7 @@ export class ProfileRepository {
 
   /**
    * `findEligibilityRow` for many (guide, customer) pairs in one read: only customers
-   * cached and followed by the guide asked with them are found, keyed guide \0 customer.
+   * cached and followed by the guide asked with them are found, by `followKey`.
    */
   async findEligibilityRows(pairs: readonly { userId: string; externalUserId: string }[]) {
     const found = new Map<string, NonNullable<Awaited<ReturnType<ProfileRepository['findEligibilityRow']>>>>()
@@ -117,7 +118,7 @@ export class ProfileRepository {
         ),
       )
       .execute()
-    for (const { external_user_id, ...row } of rows) found.set(`${row.follow_user_id}\u0000${external_user_id}`, row)
+    for (const { external_user_id, ...row } of rows) found.set(followKey(row.follow_user_id, external_user_id), row)
     return found
   }
 
