@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { TemplatesRepository } from '../../src/server/modules/coupons/templates.repository'
 import { PrivateTextGuard } from '../../src/server/modules/privacy/private-text.guard'
 import type { CouponTemplate } from '../../src/shared/coupons'
 import { DB_KINDS, memberRow } from '../helpers/db'
@@ -237,17 +236,26 @@ describe.each(DB_KINDS)('coupon privacy check, remembered (%s)', (kind) => {
 
   it('asks to send again when the coupon was renamed between the check and the send', async () => {
     const tpl = await template('初雪礼券')
-    const texts = vi.spyOn(TemplatesRepository.prototype, 'texts').mockResolvedValueOnce({
-      name: '旧名字',
-      description: '',
-      privacyVersion: await version(),
+    // A manager renames it (as another instance would: in the database) while the words
+    // read with it are being checked, before any lock or write.
+    const check = PrivateTextGuard.prototype.refusalsFor
+    const renamed = vi.spyOn(PrivateTextGuard.prototype, 'refusalsFor').mockImplementationOnce(async function (
+      this: PrivateTextGuard,
+      ...args
+    ) {
+      await db().updateTable('coupon_templates').set({ name: '新名字' }).where('id', '=', tpl.id).execute()
+      return check.apply(this, args)
     })
     try {
       expect(await issue(tpl.id)).toBe(409)
+      expect(renamed).toHaveBeenCalled()
     } finally {
-      texts.mockRestore()
+      renamed.mockRestore()
     }
     expect(await issue(tpl.id)).toBe(201)
+    expect(
+      await t.testDb.db.kysely.selectFrom('coupon_issuances').select('id').where('template_id', '=', tpl.id).execute(),
+    ).toHaveLength(1)
   })
 
   const follow = (userId: string, externalUserId: string, remark: string) => ({

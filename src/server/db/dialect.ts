@@ -3,7 +3,7 @@
  * Repositories call these instead of testing `db.kind` themselves, so a reader looking
  * for "what differs between the two databases" finds it all here.
  */
-import { sql, type Compilable, type RawBuilder } from 'kysely'
+import { sql, type Compilable, type RawBuilder, type SqlBool } from 'kysely'
 import type { Db, DbKind, Trx } from './index'
 
 /**
@@ -12,6 +12,34 @@ import type { Db, DbKind, Trx } from './index'
  */
 export function forUpdate<Q extends { forUpdate(): Q }>(kind: DbKind, query: Q): Q {
   return kind === 'postgres' ? query.forUpdate() : query
+}
+
+/**
+ * `column in (values)` for text values. PostgreSQL gets the list as one array parameter,
+ * so the statement's text is the same for any number of values and can be prepared once
+ * (`compileNamed`) instead of parsed and planned at every run; SQLite keeps its list (its
+ * statements are prepared per text anyway, and it has no arrays).
+ */
+export function inList(kind: DbKind, column: string, values: readonly string[]): RawBuilder<SqlBool> {
+  return kind === 'postgres'
+    ? sql<SqlBool>`${sql.ref(column)} = any(${[...values]}::text[])`
+    : sql<SqlBool>`${sql.ref(column)} in (${sql.join(values.length ? values : [null])})`
+}
+
+/** `(first, second) in (pairs)`, the pairs of text values as `inList` sends a list. */
+export function pairsIn(
+  kind: DbKind,
+  [first, second]: readonly [string, string],
+  pairs: readonly (readonly [string, string])[],
+): RawBuilder<SqlBool> {
+  const columns = sql`(${sql.ref(first)}, ${sql.ref(second)})`
+  if (kind === 'postgres') {
+    const a = pairs.map((pair) => pair[0])
+    const b = pairs.map((pair) => pair[1])
+    return sql<SqlBool>`${columns} in (select * from unnest(${a}::text[], ${b}::text[]))`
+  }
+  if (pairs.length === 0) return sql<SqlBool>`0 = 1`
+  return sql<SqlBool>`${columns} in (values ${sql.join(pairs.map(([x, y]) => sql`(${x}, ${y})`))})`
 }
 
 /**
@@ -77,20 +105,73 @@ export function jsonArrayValue<T>(value: unknown): T[] {
 }
 
 /**
- * PostgreSQL: a coupon batch's insert (`insert`, returning `id`, its last parameter before
- * `templateParam`) and the stock it takes from the template `$templateParam`, in one
- * statement: every row it returns says whether the stock covered all that was written
- * (`taken` 1), and nothing is taken when nothing was written. Null on SQLite, which has
- * no writes in a WITH and no round trip to save.
+ * PostgreSQL: a coupon batch's insert and the stock it takes from the template, in one
+ * statement whose text is the same for any number of rows (so it is prepared once): each
+ * column's values as one array parameter, in `columns`' order, then the template's id.
+ * It answers one row: `ids` written (a key already used writes nothing), `taken` 1 when
+ * the stock covered them all (nothing is taken when nothing was written), and `gated` 1
+ * when it went ahead at all. With `gate`, one more parameter, a version of the template
+ * row (`readVersioned`): it goes ahead only if the row is still that version, waiting for
+ * a writer that holds it and holding it to the end, so what was decided from that version
+ * stands as if it had been decided under the lock (see `lockReading` for what moves the
+ * version). Null on SQLite, which has no writes in a WITH and no round trip to save.
  */
-export function insertTakingStock(kind: DbKind, insert: string, templateParam: number): string | null {
+export function insertTakingStock(
+  kind: DbKind,
+  columns: readonly (readonly [name: string, type: 'text' | 'bigint'])[],
+  gate: boolean,
+): string | null {
   if (kind !== 'postgres') return null
+  const names = columns.map(([name]) => `"${name}"`).join(', ')
+  const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')
+  const template = `$${columns.length + 1}`
   const count = '(select count(*) from ins)'
+  const gated = gate
+    ? `gate as (select 1 from "coupon_templates" where "id" = ${template} and xmin::text = $${columns.length + 2} for update), `
+    : ''
   return (
-    `with ins as (${insert}), taken as (update "coupon_templates" set "stock_left" = "stock_left" - ${count} ` +
-    `where "id" = $${templateParam} and "stock_left" >= ${count} and exists (select 1 from ins) returning 1) ` +
-    `select ins.id, (select count(*) from taken) as taken from ins`
+    `with ${gated}ins as (insert into "coupon_issuances" (${names}) select * from unnest(${arrays}) ` +
+    `${gate ? 'where exists (select 1 from gate) ' : ''}` +
+    `on conflict ("guide_id", "idempotency_key") do nothing returning "id"), ` +
+    `taken as (update "coupon_templates" set "stock_left" = "stock_left" - ${count} ` +
+    `where "id" = ${template} and "stock_left" >= ${count} and exists (select 1 from ins) returning 1) ` +
+    `select coalesce((select json_agg(ins.id) from ins), '[]'::json) as ids, (select count(*) from taken) as taken, ` +
+    `${gate ? '(select count(*) from gate)' : '1'} as gated`
   )
+}
+
+/** Each read's rows, as `readVersioned` answers them. */
+export type RowsOf<Reads> = { [K in keyof Reads]: Reads[K] extends Compilable<infer Row> ? Row[] : never }
+
+/**
+ * PostgreSQL: the row `id` of `table`, its version (`xmin`) and `reads`, in one statement
+ * and without a lock, for a write that goes ahead only while the row is that version
+ * (`insertTakingStock` with a gate): one round trip for everything a batch decides with,
+ * all of it from one snapshot. Each read's rows come back as JSON (bigint as a number).
+ * Null on SQLite.
+ */
+export async function readVersioned<Reads extends Record<string, Compilable<unknown>>>(
+  db: Db,
+  table: string,
+  id: string,
+  reads: (db: Trx) => Reads,
+): Promise<{ row: Record<string, unknown> | undefined; version: string; reads: RowsOf<Reads> } | null> {
+  if (db.kind !== 'postgres') return null
+  const from = sql.table(table)
+  const each = Object.entries(reads(db.kysely))
+  const columns = each.map(
+    ([name, read]) => sql`(select coalesce(json_agg(r), '[]'::json) from (${read}) as r) as ${sql.ref(`__${name}`)}`,
+  )
+  const compiled = sql<Record<string, unknown>>`
+    select t.*, t.xmin::text as "__version", ${sql.join(columns)}
+    from ${from} as t where t.id = ${id}`.compile(db.kysely)
+  // Prepared once: the reads' lists go as arrays (`inList`), so its text is always the same.
+  db.prepareText?.(compiled.sql)
+  const [found] = (await db.kysely.executeQuery(compiled)).rows
+  const rows = Object.fromEntries(each.map(([name]) => [name, (found?.[`__${name}`] as unknown[] | undefined) ?? []]))
+  if (!found) return { row: undefined, version: '', reads: rows as RowsOf<Reads> }
+  const row = Object.fromEntries(Object.entries(found).filter(([key]) => !key.startsWith('__')))
+  return { row, version: String(found.__version), reads: rows as RowsOf<Reads> }
 }
 
 /**
@@ -107,19 +188,22 @@ export function insertTakingStock(kind: DbKind, insert: string, templateParam: n
  * no better than before). Null on SQLite, whose transaction holds the whole database.
  */
 export async function lockReading<Read>(
-  kind: DbKind,
+  db: Db,
   trx: Trx,
   table: string,
   id: string,
   read: Compilable<Read>,
 ): Promise<{ row: Record<string, unknown> | undefined; read: Read[] | null } | null> {
-  if (kind !== 'postgres') return null
+  if (db.kind !== 'postgres') return null
   const from = sql.table(table)
-  const { rows } = await sql<Record<string, unknown>>`
+  const compiled = sql<Record<string, unknown>>`
     select t.*, t.xmin::text as "__locked",
       (select s.xmin::text from ${from} as s where s.id = ${id}) as "__seen",
       (select coalesce(json_agg(r), '[]'::json) from (${read}) as r) as "__read"
-    from ${from} as t where t.id = ${id} for update`.execute(trx)
+    from ${from} as t where t.id = ${id} for update`.compile(trx)
+  // Prepared once when `read`'s text is the same at every run (its lists sent as arrays).
+  db.prepareText?.(compiled.sql)
+  const { rows } = await trx.executeQuery(compiled)
   const [found] = rows
   if (!found) return { row: undefined, read: null }
   const { __locked, __seen, __read, ...row } = found

@@ -2,6 +2,7 @@
  * One Kysely instance over SQLite (embedded default) or PostgreSQL (production, several
  * API instances). Everything above this file is dialect-agnostic.
  */
+import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
@@ -32,6 +33,13 @@ export interface Db {
    */
   queryPrepared?: <Row>(name: string, sql: string, parameters: readonly unknown[]) => Promise<Row[]>
   /**
+   * PostgreSQL only: from now on run this statement's text, whoever sends it (a
+   * transaction too), as a named prepared statement on each connection: `name` below.
+   * Only for statements whose text is the same at every run (lists as one array
+   * parameter: `inList` in dialect.ts), or the set of names would grow without end.
+   */
+  prepareText?: (sql: string) => void
+  /**
    * SQLite only: run a read at once, past Kysely's queue for the one connection, or null
    * while a transaction is open on it (its writes are not committed: then go through
    * Kysely, which waits for it). better-sqlite3 answers synchronously anyway; the queue,
@@ -61,6 +69,11 @@ export interface OpenDbOptions {
 }
 
 const INT8_OID = 20
+
+/** A prepared statement's name, from its text: the same on every connection and instance. */
+export function statementName(text: string): string {
+  return `q_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`
+}
 const STATEMENT_CACHE_SIZE = 500
 /** Writes a kept session hangs on (see `instrumentSqlite`); more is harmless, less is not. */
 const SESSION_TABLES = /\b(sessions|guides)\b/i
@@ -201,6 +214,17 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   })
+  const prepared = new Map<string, string>()
+  // Kysely sends every statement as `query(text, values)`, unnamed; a text made known by
+  // `prepareText` goes named instead, on whichever connection (or transaction) runs it.
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (config: unknown, values?: unknown, callback?: unknown) => unknown
+    const named = (config: unknown, values?: unknown, callback?: unknown): unknown => {
+      const name = typeof config === 'string' ? prepared.get(config) : undefined
+      return name ? query({ name, text: config, values }, callback) : query(config, values, callback)
+    }
+    client.query = named as typeof client.query
+  })
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   // Connects on first use: a command-line import never asks.
   const changes = new PgChangeWatch(connection)
@@ -209,6 +233,9 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
     kind: 'postgres',
     queryPrepared: async <Row>(name: string, text: string, values: readonly unknown[]) =>
       (await pool.query<Row & pg.QueryResultRow>({ name, text, values: [...values] })).rows,
+    prepareText: (text: string) => {
+      if (!prepared.has(text)) prepared.set(text, statementName(text))
+    },
     changes,
     sessionChanges: changes.channel(SESSIONS_CHANNEL),
     close: async () => {

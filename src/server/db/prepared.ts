@@ -6,9 +6,8 @@
  * Use it for fixed-shape reads outside transactions (no `in (…)` lists, whose parameter
  * count varies).
  */
-import { createHash } from 'node:crypto'
 import { CompiledQuery, type Compilable } from 'kysely'
-import type { Db } from '.'
+import { statementName, type Db } from '.'
 
 const MARK = '\u0000param:'
 
@@ -26,7 +25,7 @@ export function prepareQuery<Args extends Record<string, unknown>, Row>(
   return async (args) => {
     if (!compiled) {
       compiled = build(stand).compile()
-      name = `q_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 16)}`
+      name = statementName(compiled.sql)
       slots = compiled.parameters.map((value) =>
         typeof value === 'string' && value.startsWith(MARK) ? { arg: value.slice(MARK.length) } : { value },
       )
@@ -39,4 +38,15 @@ export function prepareQuery<Args extends Record<string, unknown>, Row>(
     const result = await db.kysely.executeQuery(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<Row>)
     return result.rows
   }
+}
+
+/**
+ * `query` compiled, its text made a named prepared statement on PostgreSQL (see
+ * `Db.prepareText`: its text must be the same at every run); run it with `executeQuery`
+ * on the database or inside a transaction.
+ */
+export function compileNamed<Row>(db: Db, query: Compilable<Row>): CompiledQuery<Row> {
+  const compiled = query.compile()
+  db.prepareText?.(compiled.sql)
+  return compiled
 }

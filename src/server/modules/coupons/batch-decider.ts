@@ -5,12 +5,16 @@
  */
 import type { CouponRefusal } from '../../../shared/coupons'
 import type { AppContext } from '../../context'
+import type { Trx } from '../../db'
 import { ApiError } from '../../http/errors'
 import type { CustomersService } from '../customers/customers.service'
 import { GuidesRepository } from '../guides/guides.repository'
 import { PrivateTextGuard } from '../privacy/private-text.guard'
-import type { IssuanceContext, IssuanceRecord } from './coupons.mapper'
-import { batchStateFrom, type BatchAsk, type IssuanceRepository } from './issuance.repository'
+import { PrivateTextRepository, aboutFrom } from '../privacy/private-text.repository'
+import { eligibilityRowsByFollow, type EligibilityRows } from '../customers/profile.repository'
+import type { IssuanceContext, IssuanceRecord, TemplateRecord } from './coupons.mapper'
+import { batchStateFrom, type BatchAsk, type BatchState } from './batch-state'
+import type { IssuanceRepository } from './issuance.repository'
 import { newReservation, refusalReason, weekStart, type CustomerFacts } from './quota'
 import type { TemplatesRepository } from './templates.repository'
 
@@ -32,6 +36,14 @@ interface BatchReads {
   /** The privacy check's verdict for each ask: its refusal, or null. */
   refusals: (ApiError | null)[]
   guides: IssuanceContext['guides']
+  /** PostgreSQL: the coupon, its version and the batch's state as read without a lock. */
+  seen: Seen | null
+}
+
+interface Seen {
+  template: TemplateRecord | undefined
+  version: string
+  state: BatchState
 }
 
 type Outcome =
@@ -43,11 +55,67 @@ type Outcome =
 export type Decided =
   (Extract<Outcome, { created: boolean }> & { context: IssuanceContext }) | Exclude<Outcome, { created: boolean }>
 
+const sendsOf = (asks: readonly IssueAsk[]) => asks.map((ask) => ({ guideId: ask.userId, customerId: ask.externalUserId }))
+
 const keyOf = (guideId: string, key: string): string => `${guideId}\u0000${key}`
+
+function batchAsk(templateId: string, asks: readonly IssueAsk[], now: number): BatchAsk {
+  return {
+    templateId,
+    guideIds: asks.map((ask) => ask.userId),
+    externalUserIds: asks.map((ask) => ask.externalUserId),
+    keys: asks.map((ask) => ({ guideId: ask.userId, key: ask.idempotencyKey })),
+    now,
+    weekStart: weekStart(now),
+  }
+}
+
+/** Her card carries the words checked before the batch; a manager's edit since then (rare) is checked by sending again. */
+const changedSince = (texts: BatchReads['texts'], template: TemplateRecord): boolean =>
+  texts?.name !== template.name || texts.description !== template.description
+
+const createdIn = (outcomes: readonly Outcome[]): IssuanceRecord[] =>
+  outcomes.flatMap((o) => ('created' in o && o.created ? [o.issuance] : []))
+
+/**
+ * Each send in the order it came, against the stock and counts the sends before it left
+ * (`state` is updated as it goes); `made` the issuances the batch's keys already made.
+ */
+function judge(
+  asks: readonly IssueAsk[],
+  reads: BatchReads,
+  template: TemplateRecord,
+  stockLeft: number,
+  state: BatchState,
+  made: Map<string, IssuanceRecord>,
+  now: number,
+): Outcome[] {
+  const changed = changedSince(reads.texts, template)
+  return asks.map((ask, i): Outcome => {
+    const key = keyOf(ask.userId, ask.idempotencyKey)
+    const earlier = made.get(key)
+    if (earlier) return { created: false, issuance: earlier }
+    const herFacts = reads.facts[i]
+    if (!herFacts) return { unread: true }
+    if (changed) return { error: new ApiError(409, 'conflict', 'This coupon was changed just now: send it again') }
+    const privateText = reads.refusals[i]
+    if (privateText) return { error: privateText }
+    const quota = { holds: state.holds.get(ask.externalUserId) ?? 0, guideUsed: state.guideUsed.get(ask.userId) ?? 0 }
+    const reason = refusalReason({ ...template, stockLeft }, herFacts, quota, now)
+    if (reason) return { refused: reason }
+    const issuance = newReservation(template, ask, now)
+    stockLeft -= 1
+    state.holds.set(ask.externalUserId, quota.holds + 1)
+    state.guideUsed.set(ask.userId, quota.guideUsed + 1)
+    made.set(key, issuance)
+    return { created: true, issuance }
+  })
+}
 
 export class BatchDecider {
   private readonly guard: PrivateTextGuard
   private readonly guides: GuidesRepository
+  private readonly privacy: PrivateTextRepository
 
   constructor(
     private readonly ctx: AppContext,
@@ -57,59 +125,117 @@ export class BatchDecider {
   ) {
     this.guard = new PrivateTextGuard(ctx.db)
     this.guides = new GuidesRepository(ctx.db)
+    this.privacy = new PrivateTextRepository(ctx.db)
   }
 
   /**
-   * What a batch reads before it takes the lock, at once (PostgreSQL: on connections of
-   * their own, side by side): her facts, the privacy check, the guides' names. The lock is
-   * then held only for what must be under it; what could move meanwhile is checked there
-   * (the template's words).
+   * What a batch decides with, read before any lock. PostgreSQL: in one statement with the
+   * coupon's row and its version (`readVersioned`): the waiting sends' holds and their
+   * guides' weekly counts, the keys already used and what is overdue, her facts, what is
+   * kept about each customer (with the privacy check's version, from the same snapshot),
+   * the guides' names. SQLite (no round trips to save): her facts, the privacy check and
+   * the names one after another, the rest under the lock. What could move before the lock
+   * is checked there (the template's words).
    */
-  private async readsFor(templateId: string, asks: IssueAsk[]): Promise<BatchReads> {
-    const [facts, privacy, names] = await Promise.all([
-      this.factsOf(asks),
-      this.privateTextRefusals(templateId, asks),
-      this.guides.names(asks.map((ask) => ask.userId)),
-    ])
-    return { facts, ...privacy, guides: [...names].map(([userId, name]) => ({ userId, name })) }
+  private async readsFor(templateId: string, asks: IssueAsk[], now: number): Promise<BatchReads> {
+    const unread = asks.filter((ask) => !ask.facts)
+    const customers = [...new Set(asks.map((ask) => ask.externalUserId))]
+    const one = await this.templates.readVersioned(templateId, (db) => ({
+      state: this.issuances.batchQuery(db, batchAsk(templateId, asks, now)),
+      facts: this.customers.eligibilityQuery(db, unread),
+      about: this.privacy.aboutQuery(db, customers),
+      privacyVersion: this.privacy.versionQuery(db),
+      names: this.guides.namesQuery(
+        this.ctx.db.kind,
+        asks.map((ask) => ask.userId),
+      ),
+    }))
+    if (!one) {
+      const [facts, privacy, names] = await Promise.all([
+        this.factsOf(asks, unread),
+        this.privateTextRefusals(templateId, asks),
+        this.guides.names(asks.map((ask) => ask.userId)),
+      ])
+      return { facts, ...privacy, guides: [...names].map(([userId, name]) => ({ userId, name })), seen: null }
+    }
+    const { template, version, reads } = one
+    const texts = template && { name: template.name, description: template.description }
+    const refusals = texts
+      ? await this.guard.refusalsFor(
+          sendsOf(asks),
+          [texts.name, texts.description],
+          this.ctx.config.brandName,
+          String(reads.privacyVersion[0]?.version ?? ''),
+          aboutFrom(reads.about),
+        )
+      : asks.map(() => null)
+    return {
+      facts: await this.factsOf(asks, unread, eligibilityRowsByFollow(reads.facts)),
+      texts,
+      refusals,
+      guides: reads.names.map((r) => ({ userId: r.user_id, name: r.name })),
+      seen: { template, version, state: batchStateFrom(reads.state, templateId) },
+    }
   }
 
   /** Her facts for each ask: those it came with, the rest in one read (null: not read). */
-  private async factsOf(asks: readonly IssueAsk[]): Promise<(CustomerFacts | null)[]> {
-    const unread = asks.filter((ask) => !ask.facts)
-    const read = unread.length ? await this.customers.eligibilityFactsMany(unread) : []
+  private async factsOf(asks: readonly IssueAsk[], unread: readonly IssueAsk[], rows?: EligibilityRows) {
+    const read = unread.length ? await this.customers.eligibilityFactsMany(unread, rows) : []
     let next = 0
-    return asks.map((ask) => ask.facts ?? read[next++] ?? null)
+    return asks.map((ask): CustomerFacts | null => ask.facts ?? read[next++] ?? null)
   }
 
   /**
-   * Every send of this coupon that queued up, decided in one transaction under the
-   * template's lock (see issue-batch.ts), in the order they arrived: each is judged with
-   * the stock and counts the sends before it in the batch left, so nothing is oversold
-   * and limits and quotas hold exactly as if they had run one by one.
+   * Every send of this coupon that queued up, decided together (see issue-batch.ts), in the
+   * order they arrived: each is judged with the stock and counts the sends before it in the
+   * batch left, so nothing is oversold and limits and quotas hold exactly as if they had
+   * run one by one. Where the database can (PostgreSQL), from what was read without a lock
+   * and written in one statement that goes ahead only if the coupon's row has not moved
+   * since (`decideUnlocked`); else, or when it moved, under the coupon's lock.
    */
   async decide(templateId: string, asks: IssueAsk[]): Promise<Decided[]> {
-    const reads = await this.readsFor(templateId, asks)
-    const { texts, refusals } = reads
-    const { template, outcomes } = await this.issuances.transaction(async (trx) => {
+    const now = this.ctx.now()
+    const reads = await this.readsFor(templateId, asks, now)
+    const decided = reads.seen && (await this.decideUnlocked(templateId, asks, reads, reads.seen, now))
+    const { template, outcomes } = decided || (await this.decideLocked(templateId, asks, reads))
+    const context: IssuanceContext = { templates: [template], guides: reads.guides, stores: [] }
+    return outcomes.map((o) => ('created' in o ? { ...o, context } : o))
+  }
+
+  /**
+   * The common case in one round trip and no transaction: nothing overdue, no retry, the
+   * words as checked. Null when that is not the case or the coupon's row moved between the
+   * read and the write (another instance's batch, a manager's edit): nothing was written.
+   */
+  private async decideUnlocked(
+    templateId: string,
+    asks: readonly IssueAsk[],
+    reads: BatchReads,
+    seen: Seen,
+    now: number,
+  ): Promise<{ template: TemplateRecord; outcomes: Outcome[] } | null> {
+    const { template, state } = seen
+    if (!template || state.made.length || state.overdue.length || changedSince(reads.texts, template)) return null
+    const outcomes = judge(asks, reads, template, template.stockLeft, state, new Map(), now)
+    const fresh = createdIn(outcomes)
+    if (fresh.length === 0) return { template, outcomes }
+    const done = await this.issuances.insertTakingAt(templateId, seen.version, fresh)
+    if (!done) return null
+    if (!done.taken) throw new Error(`coupon ${templateId}: stock moved under its version`)
+    return { template, outcomes: await this.settle(outcomes, fresh, done.written) }
+  }
+
+  /** Under the coupon's lock, in one transaction. */
+  private async decideLocked(templateId: string, asks: readonly IssueAsk[], reads: BatchReads) {
+    return this.issuances.transaction(async (trx) => {
       const now = this.ctx.now()
-      const ask: BatchAsk = {
-        templateId,
-        guideIds: asks.map((ask) => ask.userId),
-        externalUserIds: asks.map((ask) => ask.externalUserId),
-        keys: asks.map((ask) => ({ guideId: ask.userId, key: ask.idempotencyKey })),
-        now,
-        weekStart: weekStart(now),
-      }
+      const ask = batchAsk(templateId, asks, now)
       // The waiting sends' holds and their guides' weekly counts, the keys already used and
       // what is overdue come with the lock where the database can be sure they are current
       // (PostgreSQL: one round trip less a batch); else they are read under it.
       const locked = await this.templates.lockReading(trx, templateId, this.issuances.batchQuery(trx, ask))
       const template = locked.template
       if (!template) throw ApiError.notFound('No such coupon')
-      // Her card carries the words checked above; a manager's edit since then (rare) is
-      // checked by sending again.
-      const changed = texts?.name !== template.name || texts.description !== template.description
       let state = locked.read ? batchStateFrom(locked.read, templateId) : await this.issuances.batchState(trx, ask)
       // Overdue reservations of this coupon go back first; the row we hold counts them in,
       // and what was read is read again (her holds, a retry's reservation given back).
@@ -125,48 +251,33 @@ export class BatchDecider {
       for (const found of await this.issuances.findByIds(trx, state.made)) {
         made.set(keyOf(found.guideId, found.idempotencyKey), found)
       }
-      const outcomes = asks.map((ask, i): Outcome => {
-        const key = keyOf(ask.userId, ask.idempotencyKey)
-        const earlier = made.get(key)
-        if (earlier) return { created: false, issuance: earlier }
-        const herFacts = reads.facts[i]
-        if (!herFacts) return { unread: true }
-        if (changed) return { error: new ApiError(409, 'conflict', 'This coupon was changed just now: send it again') }
-        const privateText = refusals[i]
-        if (privateText) return { error: privateText }
-        const quota = { holds: state.holds.get(ask.externalUserId) ?? 0, guideUsed: state.guideUsed.get(ask.userId) ?? 0 }
-        const reason = refusalReason({ ...template, stockLeft }, herFacts, quota, now)
-        if (reason) return { refused: reason }
-        const issuance = newReservation(template, ask, now)
-        stockLeft -= 1
-        state.holds.set(ask.externalUserId, quota.holds + 1)
-        state.guideUsed.set(ask.userId, quota.guideUsed + 1)
-        made.set(key, issuance)
-        return { created: true, issuance }
-      })
-      const fresh = outcomes.flatMap((o) => ('created' in o && o.created ? [o.issuance] : []))
+      const outcomes = judge(asks, reads, template, stockLeft, state, made, now)
+      const fresh = createdIn(outcomes)
       const { written, taken } = await this.issuances.insertTaking(trx, templateId, fresh)
       if (!taken) throw new Error(`coupon ${templateId}: stock moved under its lock`)
-      if (written.size === fresh.length) return { template, outcomes }
-      // A key used at the same moment by a send of another coupon (whose lock is not ours):
-      // that send made it, and this one answers with what it made. The sends after it in
-      // this batch were judged as if this one had counted, which can only refuse, never
-      // oversell; it takes the same key sent twice at once to get here.
-      const lost = fresh.filter((issuance) => !written.has(issuance.id))
-      const winners = await this.issuances.findByKeys(
-        lost.map((issuance) => ({ guideId: issuance.guideId, key: issuance.idempotencyKey })),
-        trx,
-      )
-      const winnerOf = new Map(winners.map((w) => [keyOf(w.guideId, w.idempotencyKey), w]))
-      const settled = outcomes.map((o): Outcome => {
-        if (!('created' in o) || written.has(o.issuance.id)) return o
-        const winner = winnerOf.get(keyOf(o.issuance.guideId, o.issuance.idempotencyKey))
-        return winner ? { created: false, issuance: winner } : { error: new ApiError(409, 'conflict', 'Send it again') }
-      })
-      return { template, outcomes: settled }
+      return { template, outcomes: await this.settle(outcomes, fresh, written, trx) }
     })
-    const context: IssuanceContext = { templates: [template], guides: reads.guides, stores: [] }
-    return outcomes.map((o) => ('created' in o ? { ...o, context } : o))
+  }
+
+  /**
+   * A key used at the same moment by a send of another coupon (whose lock is not ours) is
+   * not written: that send made it, and this one answers with what it made. The sends after
+   * it in this batch were judged as if this one had counted, which can only refuse, never
+   * oversell; it takes the same key sent twice at once to get here.
+   */
+  private async settle(outcomes: Outcome[], fresh: readonly IssuanceRecord[], written: Set<string>, trx?: Trx) {
+    if (written.size === fresh.length) return outcomes
+    const lost = fresh.filter((issuance) => !written.has(issuance.id))
+    const winners = await this.issuances.findByKeys(
+      lost.map((issuance) => ({ guideId: issuance.guideId, key: issuance.idempotencyKey })),
+      trx,
+    )
+    const winnerOf = new Map(winners.map((w) => [keyOf(w.guideId, w.idempotencyKey), w]))
+    return outcomes.map((o): Outcome => {
+      if (!('created' in o) || written.has(o.issuance.id)) return o
+      const winner = winnerOf.get(keyOf(o.issuance.guideId, o.issuance.idempotencyKey))
+      return winner ? { created: false, issuance: winner } : { error: new ApiError(409, 'conflict', 'Send it again') }
+    })
   }
 
   /**
@@ -180,7 +291,7 @@ export class BatchDecider {
     // An unknown template is answered under the lock.
     if (!texts) return { texts, refusals: asks.map(() => null) }
     const refusals = await this.guard.refusalsFor(
-      asks.map((ask) => ({ guideId: ask.userId, customerId: ask.externalUserId })),
+      sendsOf(asks),
       [texts.name, texts.description],
       this.ctx.config.brandName,
       texts.privacyVersion,

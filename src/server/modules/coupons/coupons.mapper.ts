@@ -250,3 +250,26 @@ export function toIssuance(
       : null,
   }
 }
+
+/** Every column of an issuance with its type, for the batch insert that sends each as an array. */
+const ISSUANCE_TYPES: Record<keyof CouponIssuancesTable, 'text' | 'bigint'> = {
+  id: 'text',
+  template_id: 'text',
+  code: 'text',
+  guide_id: 'text',
+  external_user_id: 'text',
+  idempotency_key: 'text',
+  status: 'text',
+  reserved_until: 'bigint',
+  issued_at: 'bigint',
+  sent_at: 'bigint',
+  claimed_at: 'bigint',
+  redeemed_at: 'bigint',
+  redeemed_store_id: 'text',
+  released_at: 'bigint',
+  release_reason: 'text',
+  valid_from: 'bigint',
+  valid_until: 'bigint',
+  order_id: 'text',
+}
+export const ISSUANCE_COLUMNS = Object.entries(ISSUANCE_TYPES) as [keyof CouponIssuancesTable, 'text' | 'bigint'][]

@@ -4,33 +4,44 @@
  */
 import { CompiledQuery, sql, type Kysely } from 'kysely'
 import type { Db, DbKind, Trx } from '../../db'
-import { insertTakingStock } from '../../db/dialect'
+import { inList, insertTakingStock, pairsIn } from '../../db/dialect'
 import { prepareQuery } from '../../db/prepared'
-import type { Database } from '../../db/schema'
+import type { CouponIssuancesTable, Database } from '../../db/schema'
 import { GuidesRepository } from '../guides/guides.repository'
 import { StoresRepository } from '../stores/stores.repository'
 import { takeStock } from './templates.repository'
-import { issuanceRow, toIssuanceRecord, type IssuanceContext, type IssuanceRecord } from './coupons.mapper'
-
-/** Scopes of the quota and batch reads' rows besides a template id (no id looks like these). */
-const USED = ' used'
-const MADE = ' made'
-const OVERDUE = ' overdue '
+import { ISSUANCE_COLUMNS, issuanceRow, toIssuanceRecord, type IssuanceContext, type IssuanceRecord } from './coupons.mapper'
+import {
+  MADE,
+  OVERDUE,
+  USED,
+  quotaCountsFrom,
+  batchStateFrom,
+  type BatchAsk,
+  type BatchState,
+  type QuotaAsk,
+  type QuotaCountMaps,
+} from './batch-state'
 
 export class IssuanceRepository {
   private readonly db: Kysely<Database>
   private readonly kind: DbKind
   private readonly byKey
   /**
-   * The batch insert's SQL by number of rows (and whether it takes the stock too). Kysely
-   * builds and compiles a batch's insert (500 values) on every call, ≈ 0.3 ms, a third of
-   * what SQLite takes to insert them.
+   * SQLite: the batch insert's SQL by number of rows. Kysely builds and compiles a batch's
+   * insert (500 values) on every call, ≈ 0.3 ms, a third of what SQLite takes to insert them.
    */
-  private readonly insertSqlByRows = new Map<number, { sql: string; takes: boolean }>()
+  private readonly insertSqlByRows = new Map<number, string>()
+  /** PostgreSQL: the batch insert taking its stock, one text for any number of rows (prepared); gated. */
+  private readonly insertTakingSql: { locked: string; gated: string } | null
 
   constructor(database: Db) {
     this.db = database.kysely
     this.kind = database.kind
+    const locked = insertTakingStock(database.kind, ISSUANCE_COLUMNS, false)
+    const gated = insertTakingStock(database.kind, ISSUANCE_COLUMNS, true)
+    this.insertTakingSql = locked && gated ? { locked, gated } : null
+    for (const text of [locked, gated]) if (text) database.prepareText?.(text)
     // Every send looks its key up first (most find nothing): prepared once.
     this.byKey = prepareQuery(database, (p: { guideId: string; key: string }) =>
       this.db.selectFrom('coupon_issuances').selectAll().where('guide_id', '=', p.guideId).where('idempotency_key', '=', p.key),
@@ -103,6 +114,11 @@ export class IssuanceRepository {
   ): Promise<{ written: Set<string>; taken: boolean }> {
     if (issuances.length === 0) return { written: new Set(), taken: true }
     const rows = issuances.map(issuanceRow)
+    if (this.insertTakingSql) {
+      // One round trip for both: the lock is held through every one, and every send behind
+      // it waits for each.
+      return (await this.insertTakingAs(trx, this.insertTakingSql.locked, templateId, rows, []))!
+    }
     const values = rows.flatMap((row) => Object.values(row) as unknown[])
     const take = async (written: Set<string>) => ({
       written,
@@ -120,19 +136,39 @@ export class IssuanceRepository {
       // order: then the same SQL serves any rows of this count.
       const same = compiled.parameters.length === values.length && compiled.parameters.every((p, i) => p === values[i])
       if (!same) return take(new Set((await trx.executeQuery(compiled)).rows.map((row) => row.id)))
-      const taking = insertTakingStock(this.kind, compiled.sql, values.length + 1)
-      insert = taking ? { sql: taking, takes: true } : { sql: compiled.sql, takes: false }
+      insert = compiled.sql
       this.insertSqlByRows.set(rows.length, insert)
     }
-    if (!insert.takes) {
-      const query = CompiledQuery.raw(insert.sql, values) as CompiledQuery<{ id: string }>
-      return take(new Set((await trx.executeQuery(query)).rows.map((row) => row.id)))
-    }
-    // One round trip for both: the lock is held through every one, and every send behind
-    // it waits for each.
-    const query = CompiledQuery.raw(insert.sql, [...values, templateId]) as CompiledQuery<{ id: string; taken: number | string }>
-    const { rows: inserted } = await trx.executeQuery(query)
-    return { written: new Set(inserted.map((row) => row.id)), taken: inserted.every((row) => Number(row.taken) === 1) }
+    const query = CompiledQuery.raw(insert, values) as CompiledQuery<{ id: string }>
+    return take(new Set((await trx.executeQuery(query)).rows.map((row) => row.id)))
+  }
+
+  /**
+   * PostgreSQL: `insertTaking` in a statement of its own, outside any transaction, if the
+   * template row is still at `version` (`readVersioned`); null when it is not (nothing was
+   * written: decide again under the lock). Null on SQLite too.
+   */
+  async insertTakingAt(
+    templateId: string,
+    version: string,
+    issuances: readonly IssuanceRecord[],
+  ): Promise<{ written: Set<string>; taken: boolean } | null> {
+    if (!this.insertTakingSql) return null
+    return this.insertTakingAs(this.db, this.insertTakingSql.gated, templateId, issuances.map(issuanceRow), [version])
+  }
+
+  private async insertTakingAs(
+    trx: Trx,
+    text: string,
+    templateId: string,
+    rows: readonly CouponIssuancesTable[],
+    gate: readonly string[],
+  ): Promise<{ written: Set<string>; taken: boolean } | null> {
+    const values = [...ISSUANCE_COLUMNS.map(([name]) => rows.map((row) => row[name])), templateId, ...gate]
+    type Answer = { ids: string[]; taken: number | string; gated: number | string }
+    const [answer] = (await trx.executeQuery(CompiledQuery.raw(text, values) as CompiledQuery<Answer>)).rows
+    if (!answer || Number(answer.gated) !== 1) return null
+    return { written: new Set(answer.ids), taken: answer.ids.length === 0 || Number(answer.taken) === 1 }
   }
 
   /** `quotaCountsMany` for one send: her holds of this coupon and this guide's week's count. */
@@ -160,7 +196,7 @@ export class IssuanceRepository {
     const holds = trx
       .selectFrom('coupon_issuances')
       .select((e) => ['template_id as scope', 'external_user_id as subject', e.fn.countAll<number | string>().as('n')])
-      .where('external_user_id', 'in', [...new Set(q.externalUserIds)])
+      .where(inList(this.kind, 'external_user_id', [...new Set(q.externalUserIds)]))
       .where('status', '!=', 'released')
       .where((e) => e.or([e('status', '=', 'redeemed'), e('valid_until', 'is', null), e('valid_until', '>=', q.now)]))
       .groupBy(['external_user_id', 'template_id'])
@@ -169,7 +205,7 @@ export class IssuanceRepository {
       .selectFrom('coupon_guide_usage')
       .select((e) => [e.val(USED).as('scope'), 'guide_id as subject', e.cast<number | string>('used', 'integer').as('n')])
       .where('template_id', '=', q.templateId)
-      .where('guide_id', 'in', [...new Set(q.guideIds)])
+      .where(inList(this.kind, 'guide_id', [...new Set(q.guideIds)]))
       .where('week_start', '=', q.weekStart)
     return holds.unionAll(used)
   }
@@ -185,11 +221,11 @@ export class IssuanceRepository {
     const made = trx
       .selectFrom('coupon_issuances')
       .select((e) => [e.val(MADE).as('scope'), 'id as subject', e.cast<number | string>(e.val(0), 'integer').as('n')])
-      .where((eb) =>
-        eb(
-          eb.refTuple('guide_id', 'idempotency_key'),
-          'in',
-          q.keys.map((k) => eb.tuple(k.guideId, k.key)),
+      .where(
+        pairsIn(
+          this.kind,
+          ['guide_id', 'idempotency_key'],
+          q.keys.map((k) => [k.guideId, k.key] as const),
         ),
       )
     const overdue = trx
@@ -331,56 +367,4 @@ export class IssuanceRepository {
     const storeIds = issuances.flatMap((r) => (r.redeemedStoreId ? [r.redeemedStoreId] : []))
     return { templates, guides, stores: await new StoresRepository(this.db).findMany(storeIds) }
   }
-}
-
-/** What `quotaCountsMany` is asked: a batch of sends of one coupon, at `now`. */
-export interface QuotaAsk {
-  templateId: string
-  guideIds: readonly string[]
-  externalUserIds: readonly string[]
-  now: number
-  weekStart: number
-}
-
-/** Her holds of the coupon by customer, and each guide's count this week. */
-export interface QuotaCountMaps {
-  holds: Map<string, number>
-  guideUsed: Map<string, number>
-}
-
-/** `quotaQuery`'s rows as counts (PostgreSQL answers counts as strings, or as JSON numbers). */
-export function quotaCountsFrom(
-  rows: readonly { scope: string; subject: string; n: number | string }[],
-  templateId: string,
-): QuotaCountMaps {
-  const counts = { holds: new Map<string, number>(), guideUsed: new Map<string, number>() }
-  for (const row of rows) {
-    if (row.scope === USED) counts.guideUsed.set(row.subject, Number(row.n))
-    else if (row.scope === templateId) counts.holds.set(row.subject, Number(row.n))
-  }
-  return counts
-}
-
-/** What a batch reads under the lock: the quota's ask, and the batch's keys. */
-export interface BatchAsk extends QuotaAsk {
-  keys: readonly { guideId: string; key: string }[]
-}
-
-/** The quota counts, the ids of what the batch's keys made, and this coupon's overdue reservations. */
-export interface BatchState extends QuotaCountMaps {
-  made: string[]
-  overdue: string[]
-}
-
-/** `batchQuery`'s rows as the batch's state. */
-export function batchStateFrom(
-  rows: readonly { scope: string; subject: string; n: number | string }[],
-  templateId: string,
-): BatchState {
-  const state: BatchState = { ...quotaCountsFrom(rows, templateId), made: [], overdue: [] }
-  for (const row of rows) {
-    if (row.scope === MADE) state.made.push(row.subject)
-    else if (row.scope === OVERDUE + templateId) state.overdue.push(row.subject)
-  }
-  return state
 }

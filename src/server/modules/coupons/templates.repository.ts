@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Compilable, Kysely, Selectable } from 'kysely'
 import type { Db, DbKind, Trx } from '../../db'
-import { forUpdate, lockReading } from '../../db/dialect'
+import { forUpdate, lockReading, readVersioned } from '../../db/dialect'
 import { prepareQuery } from '../../db/prepared'
 import type { CouponTemplatesTable, Database } from '../../db/schema'
 import { templateColumns, toTemplateRecord, type TemplateCounts, type TemplateRecord } from './coupons.mapper'
@@ -15,7 +15,7 @@ export class TemplatesRepository {
   private readonly kind: DbKind
   private readonly textsOf
 
-  constructor(database: Db) {
+  constructor(private readonly database: Db) {
     this.db = database.kysely
     this.kind = database.kind
     // Read before every coupon send: prepared once.
@@ -60,9 +60,22 @@ export class TemplatesRepository {
     id: string,
     read: Compilable<R>,
   ): Promise<{ template: TemplateRecord | undefined; read: R[] | null }> {
-    const both = await lockReading(this.kind, trx, 'coupon_templates', id, read)
+    const both = await lockReading(this.database, trx, 'coupon_templates', id, read)
     if (!both) return { template: await this.lock(trx, id), read: null }
     return { template: both.row && toTemplateRecord(both.row as Selectable<CouponTemplatesTable>), read: both.read }
+  }
+
+  /**
+   * The template with reads that depend on what was issued of it, and the row's version,
+   * in one statement without a lock, for a write that goes ahead only while the row is
+   * that version (see `IssuanceRepository.insertTakingAt`). Null where the database cannot
+   * (SQLite).
+   */
+  async readVersioned<Reads extends Record<string, Compilable<unknown>>>(id: string, reads: (db: Trx) => Reads) {
+    const found = await readVersioned(this.database, 'coupon_templates', id, reads)
+    if (!found) return null
+    const template = found.row && toTemplateRecord(found.row as Selectable<CouponTemplatesTable>)
+    return { template, version: found.version, reads: found.reads }
   }
 
   /**

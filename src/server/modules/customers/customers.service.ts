@@ -2,6 +2,7 @@ import type { CustomerList, CustomerListQuery, CustomerProfile, CustomerTag } fr
 import { eligibilityOf, followKey, memberLevelOf, type EligibilityFacts } from './eligibility'
 import { factsOf } from './facts'
 import type { AppContext } from '../../context'
+import type { Trx } from '../../db'
 import { iso, isoOrNull, parseJsonArray } from '../../db/sql'
 import { ApiError } from '../../http/errors'
 import { WecomError, WecomErrcode, isWecomOutage } from '../../wecom/errors'
@@ -14,7 +15,7 @@ import { followEndDetail } from './follow-end'
 import { syncGuideCustomers } from './guide-sync'
 import { decodeCursor, encodeCursor, listFilter } from './list-query'
 import { ProfileCache } from './profile-cache'
-import { ProfileRepository } from './profile.repository'
+import { ProfileRepository, type EligibilityRows } from './profile.repository'
 
 /** A cached profile older than this is served as is and refreshed in the background. */
 export const PROFILE_STALE_MS = 10 * 60 * 1000
@@ -226,9 +227,13 @@ export class CustomersService {
    * `eligibilityFacts` for a batch of sends (a flash sale's) in one read, for each send
    * whose customer is cached and followed by its guide; null for the rest, which take the
    * one-send path (WeCom, budgets, the refusal's wording) on their own, not in the batch.
+   * `read`: the rows of `eligibilityQuery` for these sends, read with something else.
    */
-  async eligibilityFactsMany(sends: readonly { userId: string; externalUserId: string }[]): Promise<(EligibilityFacts | null)[]> {
-    const rows = await this.profileRepo.findEligibilityRows(sends)
+  async eligibilityFactsMany(
+    sends: readonly { userId: string; externalUserId: string }[],
+    read?: EligibilityRows,
+  ): Promise<(EligibilityFacts | null)[]> {
+    const rows = read ?? (await this.profileRepo.findEligibilityRows(sends))
     const now = this.ctx.now()
     return sends.map(({ userId, externalUserId }) => {
       const row = rows.get(followKey(userId, externalUserId))
@@ -238,6 +243,10 @@ export class CustomersService {
       return eligibilityOf(row)
     })
   }
+
+  /** The read behind `eligibilityFactsMany`, to run inside another. */
+  eligibilityQuery = (db: Trx, sends: readonly { userId: string; externalUserId: string }[]) =>
+    this.profileRepo.eligibilityRowsQuery(db, sends)
 
   async getProfile(userId: string, externalUserId: string): Promise<CustomerProfile> {
     const { row, wecomStale } = await this.followedRow(userId, externalUserId, this.fullRow)

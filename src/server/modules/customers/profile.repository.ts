@@ -1,8 +1,8 @@
 import type { Expression, ExpressionBuilder } from 'kysely'
 import type { Db, DbKind, Trx } from '../../db'
 import type { Database } from '../../db/schema'
-import { jsonArrayAgg } from '../../db/dialect'
-import { prepareQuery } from '../../db/prepared'
+import { jsonArrayAgg, pairsIn } from '../../db/dialect'
+import { compileNamed, prepareQuery } from '../../db/prepared'
 import { followKey } from './eligibility'
 
 export interface OrderWithItems {
@@ -37,7 +37,7 @@ export class ProfileRepository {
   private readonly db: Trx
   private readonly kind: DbKind
 
-  constructor(database: Db) {
+  constructor(private readonly database: Db) {
     this.db = database.kysely
     this.kind = database.kind
     this.profileRow = prepareProfileRow(database)
@@ -100,26 +100,29 @@ export class ProfileRepository {
    * `findEligibilityRow` for many (guide, customer) pairs in one read: only customers
    * cached and followed by the guide asked with them are found, by `followKey`.
    */
-  async findEligibilityRows(pairs: readonly { userId: string; externalUserId: string }[]) {
-    const found = new Map<string, NonNullable<Awaited<ReturnType<ProfileRepository['findEligibilityRow']>>>>()
-    if (pairs.length === 0) return found
+  async findEligibilityRows(pairs: readonly { userId: string; externalUserId: string }[]): Promise<EligibilityRows> {
+    if (pairs.length === 0) return new Map()
+    // Every batch of coupon sends asks: prepared once on PostgreSQL (the pairs as arrays).
+    const { rows } = await this.db.executeQuery(compileNamed(this.database, this.eligibilityRowsQuery(this.db, pairs)))
+    return eligibilityRowsByFollow(rows)
+  }
+
+  /** The read behind `findEligibilityRows`, to run inside another (`eligibilityRowsByFollow` reads its rows). */
+  eligibilityRowsQuery(db: Trx, pairs: readonly { userId: string; externalUserId: string }[]) {
     // The pairs themselves, one look-up each in the follows' key: a list of guides beside a
     // list of customers would probe every guide with every customer.
-    const rows = await this.db
+    return db
       .selectFrom('wecom_follows as f')
       .innerJoin('wecom_customers as c', 'c.external_user_id', 'f.external_user_id')
       .leftJoin('members as m', 'm.external_user_id', 'c.external_user_id')
       .select((eb) => ['c.external_user_id', ...eligibilityColumns(this.kind, eb, eb.ref('f.user_id'))])
-      .where((eb) =>
-        eb(
-          eb.refTuple('f.external_user_id', 'f.user_id'),
-          'in',
-          pairs.map((p) => eb.tuple(p.externalUserId, p.userId)),
+      .where(
+        pairsIn(
+          this.kind,
+          ['f.external_user_id', 'f.user_id'],
+          pairs.map((p) => [p.externalUserId, p.userId] as const),
         ),
       )
-      .execute()
-    for (const { external_user_id, ...row } of rows) found.set(followKey(row.follow_user_id, external_user_id), row)
-    return found
   }
 
   /** The tags this guide keeps for the customer in our database. */
@@ -357,4 +360,14 @@ function prepareLatestOrders(database: Db) {
       .orderBy('o.id', 'desc')
       .orderBy('i.line_no'),
   )
+}
+
+type EligibilityRowsRead = Awaited<ReturnType<ReturnType<ProfileRepository['eligibilityRowsQuery']>['execute']>>
+/** Rows of `eligibilityRowsQuery` by `followKey`. */
+export type EligibilityRows = Map<string, Omit<EligibilityRowsRead[number], 'external_user_id'>>
+
+export function eligibilityRowsByFollow(rows: EligibilityRowsRead): EligibilityRows {
+  const found: EligibilityRows = new Map()
+  for (const { external_user_id, ...row } of rows) found.set(followKey(row.follow_user_id, external_user_id), row)
+  return found
 }

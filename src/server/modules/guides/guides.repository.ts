@@ -1,4 +1,5 @@
-import type { Db, Trx } from '../../db'
+import type { Db, DbKind, Trx } from '../../db'
+import { inList } from '../../db/dialect'
 import type { GuideRow } from '../../db/schema'
 
 /**
@@ -34,6 +35,14 @@ export class GuidesRepository {
   }
 
   /** Names by user id; ids no guide has are left out. */
+  /** The read behind `names`, its list sent as `inList` sends one, to run inside another. */
+  namesQuery(kind: DbKind, userIds: readonly string[]) {
+    return this.db
+      .selectFrom('guides')
+      .select(['user_id', 'name'])
+      .where(inList(kind, 'user_id', [...new Set(userIds)]))
+  }
+
   async names(userIds: readonly string[]): Promise<Map<string, string>> {
     if (userIds.length === 0) return new Map()
     const rows = await this.db

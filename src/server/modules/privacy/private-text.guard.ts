@@ -129,13 +129,16 @@ export class PrivateTextGuard {
    * Each verdict is kept only when clean, keyed by `version` (read by the caller before
    * anything else, so data read after it is never older than it): any write to private
    * data moves the version on, on every instance. Clean parts make a clean whole; a part
-   * that is not goes to the full check, which words the refusal as ever.
+   * that is not goes to the full check, which words the refusal as ever. `read`: what is
+   * kept about every customer of `sends` (`PrivateTextRepository.aboutQuery`), when the
+   * caller read it in the statement that read `version`.
    */
   async refusalsFor(
     sends: readonly { guideId: string; customerId: string }[],
     outgoing: readonly string[],
     brand: string,
     version: string,
+    read?: Map<string, AboutCustomer>,
   ): Promise<(ApiError | null)[]> {
     // Verdicts of an older version are never asked for again: let them go.
     if (version !== this.seenVersion || this.clean.size > MAX_REMEMBERED) {
@@ -149,7 +152,7 @@ export class PrivateTextGuard {
     const herKey = (send: { guideId: string; customerId: string }) =>
       `her\u0000${send.guideId}\u0000${send.customerId}\u0000${text}`
     const unread = [...new Set(sends.filter((send) => !this.clean.has(herKey(send))).map((send) => send.customerId))]
-    const about = unread.length ? await this.repo.about(unread) : new Map<string, AboutCustomer>()
+    const about = read ?? (unread.length ? await this.repo.about(unread) : new Map<string, AboutCustomer>())
     const refusals: (ApiError | null)[] = []
     for (const send of sends) {
       const { guideId, customerId } = send

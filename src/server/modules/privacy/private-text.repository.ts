@@ -1,6 +1,8 @@
 /** The private things kept about customers, read for the check that nothing of it goes out. */
 import { sql } from 'kysely'
-import type { Db, Trx } from '../../db'
+import type { Db, DbKind, Trx } from '../../db'
+import { inList } from '../../db/dialect'
+import { compileNamed } from '../../db/prepared'
 
 /** Everything kept about a customer by anyone, as `about` answers it. */
 export interface AboutCustomer {
@@ -20,9 +22,11 @@ export interface AboutCustomer {
 
 export class PrivateTextRepository {
   private readonly db: Trx
+  private readonly kind: DbKind
 
-  constructor(database: Db) {
+  constructor(private readonly database: Db) {
     this.db = database.kysely
+    this.kind = database.kind
   }
 
   /**
@@ -32,12 +36,18 @@ export class PrivateTextRepository {
    * has not judged yet); customers with nothing kept are not in the map.
    */
   async about(ids: readonly string[]): Promise<Map<string, AboutCustomer>> {
-    const db = this.db
+    // Every batch of coupon sends asks: prepared once on PostgreSQL (the ids as an array).
+    const { rows } = await this.db.executeQuery(compileNamed(this.database, this.aboutQuery(this.db, ids)))
+    return aboutFrom(rows)
+  }
+
+  /** The read behind `about`, to run inside another (`aboutFrom` reads its rows). */
+  aboutQuery(db: Trx, ids: readonly string[]) {
     const none = sql<string | null>`null`
     // The follow row's other columns, empty in the rows of one text.
     const rest = [none.as('c'), none.as('d'), none.as('e'), none.as('g'), none.as('h')] as const
     // Her member record is read once, as its own rows, not again beside every follow.
-    const rows = await db
+    return db
       .selectFrom('wecom_follows as f')
       .leftJoin('customer_facts as cf', 'cf.external_user_id', 'f.external_user_id')
       .select((eb) => [
@@ -51,47 +61,30 @@ export class PrivateTextRepository {
         'cf.phone as g',
         'cf.fit_notes as h',
       ])
-      .where('f.external_user_id', 'in', ids)
+      .where(inList(this.kind, 'f.external_user_id', ids))
       .unionAll(
         db
           .selectFrom('members')
           .select(['external_user_id as id', sql<string>`'member'`.as('source'), 'name as a', 'phone as b', ...rest])
-          .where('external_user_id', 'in', ids),
+          .where(inList(this.kind, 'external_user_id', ids)),
       )
       .unionAll(
         db
           .selectFrom('customer_notes')
           .select(['external_user_id as id', sql<string>`'note'`.as('source'), 'text as a', none.as('b'), ...rest])
-          .where('external_user_id', 'in', ids),
+          .where(inList(this.kind, 'external_user_id', ids)),
       )
       .unionAll(
         db
           .selectFrom('personal_tags')
           .select(['external_user_id as id', sql<string>`'tag'`.as('source'), 'name as a', none.as('b'), ...rest])
-          .where('external_user_id', 'in', ids),
+          .where(inList(this.kind, 'external_user_id', ids)),
       )
-      .execute()
-    const about = new Map<string, AboutCustomer>()
-    for (const r of rows) {
-      // Never null: every row was found by its customer.
-      const id = r.id ?? ''
-      let her = about.get(id)
-      if (!her) about.set(id, (her = { follows: [], members: [], notes: [], tags: [] }))
-      if (r.source === 'follow') {
-        her.follows.push({
-          remark: r.a ?? '',
-          description: r.b ?? '',
-          remark_mobiles: r.c ?? '[]',
-          name: r.d,
-          phone: r.e,
-          own_phone: r.g,
-          fit_notes: r.h,
-        })
-      } else if (r.source === 'member') her.members.push({ name: r.a ?? '', phone: r.b })
-      else if (r.source === 'note') her.notes.push({ text: r.a ?? '' })
-      else her.tags.push({ name: r.a ?? '' })
-    }
-    return about
+  }
+
+  /** What the private-text check compares against: moves on with every write to private data (see the guard). */
+  versionQuery(db: Trx) {
+    return db.selectFrom('private_text_version').select('version').where('id', '=', 1)
   }
 
   /**
@@ -118,14 +111,54 @@ export class PrivateTextRepository {
   }
 
   members(ids: readonly string[]) {
-    return this.db.selectFrom('members').select(['name', 'phone']).where('external_user_id', 'in', ids).execute()
+    return this.db
+      .selectFrom('members')
+      .select(['name', 'phone'])
+      .where(inList(this.kind, 'external_user_id', ids))
+      .execute()
   }
 
   notes(ids: readonly string[]) {
-    return this.db.selectFrom('customer_notes').select('text').where('external_user_id', 'in', ids).execute()
+    return this.db
+      .selectFrom('customer_notes')
+      .select('text')
+      .where(inList(this.kind, 'external_user_id', ids))
+      .execute()
   }
 
   personalTags(ids: readonly string[]) {
-    return this.db.selectFrom('personal_tags').select('name').where('external_user_id', 'in', ids).execute()
+    return this.db
+      .selectFrom('personal_tags')
+      .select('name')
+      .where(inList(this.kind, 'external_user_id', ids))
+      .execute()
   }
+}
+
+type AboutRows = Awaited<ReturnType<ReturnType<PrivateTextRepository['aboutQuery']>['execute']>>
+
+/** `aboutQuery`'s rows, by customer. */
+export function aboutFrom(rows: AboutRows): Map<string, AboutCustomer> {
+  const about = new Map<string, AboutCustomer>()
+
+  for (const r of rows) {
+    // Never null: every row was found by its customer.
+    const id = r.id ?? ''
+    let her = about.get(id)
+    if (!her) about.set(id, (her = { follows: [], members: [], notes: [], tags: [] }))
+    if (r.source === 'follow') {
+      her.follows.push({
+        remark: r.a ?? '',
+        description: r.b ?? '',
+        remark_mobiles: r.c ?? '[]',
+        name: r.d,
+        phone: r.e,
+        own_phone: r.g,
+        fit_notes: r.h,
+      })
+    } else if (r.source === 'member') her.members.push({ name: r.a ?? '', phone: r.b })
+    else if (r.source === 'note') her.notes.push({ text: r.a ?? '' })
+    else her.tags.push({ name: r.a ?? '' })
+  }
+  return about
 }
