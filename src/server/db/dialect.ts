@@ -156,7 +156,7 @@ export async function readVersioned<Reads extends Record<string, Compilable<unkn
   id: string,
   reads: (db: Trx) => Reads,
 ): Promise<{ row: Record<string, unknown> | undefined; version: string; reads: RowsOf<Reads> } | null> {
-  if (db.kind !== 'postgres') return null
+  if (db.kind !== 'postgres' || !db.queryGeneric) return null
   const from = sql.table(table)
   const each = Object.entries(reads(db.kysely))
   const columns = each.map(
@@ -165,9 +165,8 @@ export async function readVersioned<Reads extends Record<string, Compilable<unkn
   const compiled = sql<Record<string, unknown>>`
     select t.*, t.xmin::text as "__version", ${sql.join(columns)}
     from ${from} as t where t.id = ${id}`.compile(db.kysely)
-  // Prepared once: the reads' lists go as arrays (`inList`), so its text is always the same.
-  db.prepareText?.(compiled.sql)
-  const [found] = (await db.kysely.executeQuery(compiled)).rows
+  // Planned once: the reads' lists go as arrays (`inList`), so its text is always the same.
+  const [found] = await db.queryGeneric<Record<string, unknown>>(compiled.sql, compiled.parameters)
   const rows = Object.fromEntries(each.map(([name]) => [name, (found?.[`__${name}`] as unknown[] | undefined) ?? []]))
   if (!found) return { row: undefined, version: '', reads: rows as RowsOf<Reads> }
   const row = Object.fromEntries(Object.entries(found).filter(([key]) => !key.startsWith('__')))

@@ -40,6 +40,15 @@ export interface Db {
    */
   prepareText?: (sql: string) => void
   /**
+   * PostgreSQL only: run a statement outside any transaction, named and planned once for
+   * all values (a generic plan, forced). For large statements of array parameters
+   * (`inList`), which PostgreSQL would otherwise plan afresh at every run once it finds
+   * the generic plan's estimate above the custom plans' (it plans them for the arrays'
+   * lengths): planning them cost more than running them. Only for statements whose plan
+   * does not hang on their values.
+   */
+  queryGeneric?: <Row>(sql: string, parameters: readonly unknown[]) => Promise<Row[]>
+  /**
    * SQLite only: run a read at once, past Kysely's queue for the one connection, or null
    * while a transaction is open on it (its writes are not committed: then go through
    * Kysely, which waits for it). better-sqlite3 answers synchronously anyway; the queue,
@@ -203,16 +212,23 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
     connectionString: config.url,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   }
-  const pool = new pg.Pool({
+  // bigint columns hold epoch milliseconds, well inside Number's exact range.
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID
+        ? (value: string) => Number(value)
+        : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  }
+  const max = options.poolSize ?? 10
+  const pool = new pg.Pool({ ...connection, max, types })
+  // A few connections whose prepared statements are planned once for all values. Not the
+  // setting for every connection: there it would also plan Kysely's unnamed statements
+  // without their values.
+  const generic = new pg.Pool({
     ...connection,
-    max: options.poolSize ?? 10,
-    // bigint columns hold epoch milliseconds, well inside Number's exact range.
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID
-          ? (value: string) => Number(value)
-          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-    },
+    options: [connection.options, '-c plan_cache_mode=force_generic_plan'].filter(Boolean).join(' '),
+    max: Math.max(2, Math.ceil(max / 4)),
+    types,
   })
   const prepared = new Map<string, string>()
   // Kysely sends every statement as `query(text, values)`, unnamed; a text made known by
@@ -233,6 +249,8 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
     kind: 'postgres',
     queryPrepared: async <Row>(name: string, text: string, values: readonly unknown[]) =>
       (await pool.query<Row & pg.QueryResultRow>({ name, text, values: [...values] })).rows,
+    queryGeneric: async <Row>(text: string, values: readonly unknown[]) =>
+      (await generic.query<Row & pg.QueryResultRow>({ name: statementName(text), text, values: [...values] })).rows,
     prepareText: (text: string) => {
       if (!prepared.has(text)) prepared.set(text, statementName(text))
     },
@@ -240,7 +258,7 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
     sessionChanges: changes.channel(SESSIONS_CHANNEL),
     close: async () => {
       await changes.close()
-      await kysely.destroy()
+      await Promise.all([kysely.destroy(), generic.end()])
     },
   }
 }

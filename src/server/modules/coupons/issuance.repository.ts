@@ -33,15 +33,17 @@ export class IssuanceRepository {
    */
   private readonly insertSqlByRows = new Map<number, string>()
   /** PostgreSQL: the batch insert taking its stock, one text for any number of rows (prepared); gated. */
+  private readonly queryGeneric: Db['queryGeneric']
   private readonly insertTakingSql: { locked: string; gated: string } | null
 
   constructor(database: Db) {
     this.db = database.kysely
     this.kind = database.kind
+    this.queryGeneric = database.queryGeneric
     const locked = insertTakingStock(database.kind, ISSUANCE_COLUMNS, false)
     const gated = insertTakingStock(database.kind, ISSUANCE_COLUMNS, true)
     this.insertTakingSql = locked && gated ? { locked, gated } : null
-    for (const text of [locked, gated]) if (text) database.prepareText?.(text)
+    if (locked) database.prepareText?.(locked)
     // Every send looks its key up first (most find nothing): prepared once.
     this.byKey = prepareQuery(database, (p: { guideId: string; key: string }) =>
       this.db.selectFrom('coupon_issuances').selectAll().where('guide_id', '=', p.guideId).where('idempotency_key', '=', p.key),
@@ -117,7 +119,8 @@ export class IssuanceRepository {
     if (this.insertTakingSql) {
       // One round trip for both: the lock is held through every one, and every send behind
       // it waits for each.
-      return (await this.insertTakingAs(trx, this.insertTakingSql.locked, templateId, rows, []))!
+      const run = async (text: string, values: unknown[]) => (await trx.executeQuery(CompiledQuery.raw(text, values))).rows
+      return (await this.insertTakingAs(run, this.insertTakingSql.locked, templateId, rows, []))!
     }
     const values = rows.flatMap((row) => Object.values(row) as unknown[])
     const take = async (written: Set<string>) => ({
@@ -153,12 +156,14 @@ export class IssuanceRepository {
     version: string,
     issuances: readonly IssuanceRecord[],
   ): Promise<{ written: Set<string>; taken: boolean } | null> {
-    if (!this.insertTakingSql) return null
-    return this.insertTakingAs(this.db, this.insertTakingSql.gated, templateId, issuances.map(issuanceRow), [version])
+    if (!this.insertTakingSql || !this.queryGeneric) return null
+    // Planned once for any rows (the statement is small; PostgreSQL would make the same plan).
+    const rows = issuances.map(issuanceRow)
+    return this.insertTakingAs(this.queryGeneric, this.insertTakingSql.gated, templateId, rows, [version])
   }
 
   private async insertTakingAs(
-    trx: Trx,
+    run: (text: string, values: unknown[]) => Promise<unknown[]>,
     text: string,
     templateId: string,
     rows: readonly CouponIssuancesTable[],
@@ -166,7 +171,7 @@ export class IssuanceRepository {
   ): Promise<{ written: Set<string>; taken: boolean } | null> {
     const values = [...ISSUANCE_COLUMNS.map(([name]) => rows.map((row) => row[name])), templateId, ...gate]
     type Answer = { ids: string[]; taken: number | string; gated: number | string }
-    const [answer] = (await trx.executeQuery(CompiledQuery.raw(text, values) as CompiledQuery<Answer>)).rows
+    const [answer] = (await run(text, values)) as Answer[]
     if (!answer || Number(answer.gated) !== 1) return null
     return { written: new Set(answer.ids), taken: answer.ids.length === 0 || Number(answer.taken) === 1 }
   }
