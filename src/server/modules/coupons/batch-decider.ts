@@ -1,7 +1,8 @@
 /**
- * How a batch of sends of one coupon is decided (see issue-batch.ts): what it reads before
- * the lock, then one transaction under the template's lock that judges every send in the
- * order it came, as if they had run one by one.
+ * How a batch of sends of one coupon is decided (see issue-batch.ts): what it reads, then
+ * each send judged in the order it came, as if they had run one by one. PostgreSQL: one
+ * read without a lock and one write that goes ahead only if the coupon's row has not moved
+ * since; else (and on SQLite) one transaction under the coupon's lock.
  */
 import type { CouponRefusal } from '../../../shared/coupons'
 import type { AppContext } from '../../context'

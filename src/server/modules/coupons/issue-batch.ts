@@ -1,6 +1,7 @@
 /**
- * Sends of one coupon that arrive while an earlier send of it holds the template's row wait
- * and are then decided together, in one transaction under one lock.
+ * Sends of one coupon that arrive while an earlier batch of it is being decided wait and
+ * are then decided together (batch-decider.ts: on PostgreSQL one read and one write gated
+ * on the coupon row's version, on SQLite one transaction under the lock).
  *
  * Why: every send of a coupon serialises on its template row (that is what keeps stock
  * exact), and each transaction ends in a commit that waits for the disk — about 3 ms on
