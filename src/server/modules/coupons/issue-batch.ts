@@ -4,10 +4,11 @@
  * on the coupon row's version, on SQLite one transaction under the lock).
  *
  * Why: every send of a coupon serialises on its template row (that is what keeps stock
- * exact), and each transaction ends in a commit that waits for the disk — about 3 ms on
- * PostgreSQL here, 1.5 ms on SQLite. One commit per send caps a hot coupon at a few hundred
- * sends a second however fast the rest is (the flash sale: a whole brand sends one coupon at
- * 10:00). Deciding everything that queued up behind the lock in one go shares that commit.
+ * exact), and each decision is round trips and a commit while that row waits — 2–6 ms on
+ * PostgreSQL here depending on the load and the disk, 1.5 ms on SQLite. One decision per
+ * send caps a hot coupon at a few hundred sends a second however fast the rest is (the
+ * flash sale: a whole brand sends one coupon at 10:00). Deciding everything that queued up
+ * meanwhile in one go shares them.
  *
  * Nothing waits on a timer: a send that finds no batch running starts one as soon as the
  * event loop has taken in the requests that arrived with it (`setImmediate`, after the
