@@ -5,6 +5,7 @@
  */
 import { sql, type Compilable, type RawBuilder, type SqlBool } from 'kysely'
 import type { Db, DbKind, Trx } from './index'
+import { prepareQuery, type PrepareOptions } from './prepared'
 
 /**
  * Lock the rows a read-modify-write depends on. PostgreSQL needs `for update`; SQLite
@@ -14,32 +15,55 @@ export function forUpdate<Q extends { forUpdate(): Q }>(kind: DbKind, query: Q):
   return kind === 'postgres' ? query.forUpdate() : query
 }
 
-/**
- * `column in (values)` for text values. PostgreSQL gets the list as one array parameter,
- * so the statement's text is the same for any number of values and can be prepared once
- * (`compileNamed`) instead of parsed and planned at every run; SQLite keeps its list (its
- * statements are prepared per text anyway, and it has no arrays).
- */
-export function inList(kind: DbKind, column: string, values: readonly string[]): RawBuilder<SqlBool> {
-  return kind === 'postgres'
-    ? sql<SqlBool>`${sql.ref(column)} = any(${[...values]}::text[])`
-    : sql<SqlBool>`${sql.ref(column)} in (${sql.join(values.length ? values : [null])})`
+/** Where a stand-in list of a query built once (`prepareQuery`) keeps its parameter's marker. */
+const LIST_MARKER = Symbol('list parameter')
+
+/** A stand-in for a list argument while a query is built once: empty, carrying `marker`. */
+export function markerList<T>(marker: string): T[] {
+  return Object.assign([] as T[], { [LIST_MARKER]: marker })
 }
 
-/** `(first, second) in (pairs)`, the pairs of text values as `inList` sends a list. */
+const markerOf = (values: readonly unknown[]): string | undefined =>
+  (values as unknown as Record<symbol, string | undefined>)[LIST_MARKER]
+
+/**
+ * A list of text values as one parameter: PostgreSQL an array, SQLite JSON text read with
+ * `json_each`. Either way a statement has one text for any number of values, so it is
+ * parsed once (on PostgreSQL a named prepared statement: `Db.prepareText`), and a query
+ * of lists can be built once and only its parameters filled in (`prepareQuery`). SQLite
+ * still searches the column's index for each value, as with a written-out list.
+ */
+export function listParameter(kind: DbKind, values: readonly string[]): unknown {
+  return kind === 'postgres' ? [...values] : JSON.stringify(values)
+}
+
+/** `pairsIn`'s parameters: PostgreSQL two arrays, SQLite the pairs as JSON text. */
+export function pairsParameters(kind: DbKind, pairs: readonly (readonly [string, string])[]): unknown[] {
+  return kind === 'postgres' ? [pairs.map((pair) => pair[0]), pairs.map((pair) => pair[1])] : [JSON.stringify(pairs)]
+}
+
+/** `column in (values)` for text values, the list as one parameter (`listParameter`). */
+export function inList(kind: DbKind, column: string, values: readonly string[]): RawBuilder<SqlBool> {
+  const list = markerOf(values) ?? listParameter(kind, values)
+  return kind === 'postgres'
+    ? sql<SqlBool>`${sql.ref(column)} = any(${list}::text[])`
+    : sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${list}))`
+}
+
+/** `(first, second) in (pairs)`, the pairs of text values sent as `inList` sends a list. */
 export function pairsIn(
   kind: DbKind,
   [first, second]: readonly [string, string],
   pairs: readonly (readonly [string, string])[],
 ): RawBuilder<SqlBool> {
   const columns = sql`(${sql.ref(first)}, ${sql.ref(second)})`
+  const marker = markerOf(pairs)
   if (kind === 'postgres') {
-    const a = pairs.map((pair) => pair[0])
-    const b = pairs.map((pair) => pair[1])
+    const [a, b] = marker ? [`${marker}#0`, `${marker}#1`] : pairsParameters(kind, pairs)
     return sql<SqlBool>`${columns} in (select * from unnest(${a}::text[], ${b}::text[]))`
   }
-  if (pairs.length === 0) return sql<SqlBool>`0 = 1`
-  return sql<SqlBool>`${columns} in (values ${sql.join(pairs.map(([x, y]) => sql`(${x}, ${y})`))})`
+  const json = marker ?? pairsParameters(kind, pairs)[0]
+  return sql<SqlBool>`${columns} in (select json_extract(value, '$[0]'), json_extract(value, '$[1]') from json_each(${json}))`
 }
 
 /**
@@ -143,34 +167,46 @@ export function insertTakingStock(
 /** Each read's rows, as `readVersioned` answers them. */
 export type RowsOf<Reads> = { [K in keyof Reads]: Reads[K] extends Compilable<infer Row> ? Row[] : never }
 
+/** What a versioned read answers: the row (undefined if none), its version and each read's rows. */
+export type VersionedRead<Reads> = { row: Record<string, unknown> | undefined; version: string; reads: RowsOf<Reads> }
+
 /**
  * PostgreSQL: the row `id` of `table`, its version (`xmin`) and `reads`, in one statement
  * and without a lock, for a write that goes ahead only while the row is that version
  * (`insertTakingStock` with a gate): one round trip for everything a batch decides with,
  * all of it from one snapshot. Each read's rows come back as JSON (bigint as a number).
- * Null on SQLite.
+ * Built once (`prepareQuery`: `reads` must pass its arguments on as they are, lists named
+ * in `lists`) and planned once for all values. Null on SQLite: there, the function answers null.
  */
-export async function readVersioned<Reads extends Record<string, Compilable<unknown>>>(
+export function prepareVersionedRead<Args extends object, Reads extends Record<string, Compilable<unknown>>>(
   db: Db,
   table: string,
-  id: string,
-  reads: (db: Trx) => Reads,
-): Promise<{ row: Record<string, unknown> | undefined; version: string; reads: RowsOf<Reads> } | null> {
-  if (db.kind !== 'postgres' || !db.queryGeneric) return null
-  const from = sql.table(table)
-  const each = Object.entries(reads(db.kysely))
-  const columns = each.map(
-    ([name, read]) => sql`(select coalesce(json_agg(r), '[]'::json) from (${read}) as r) as ${sql.ref(`__${name}`)}`,
+  reads: (db: Trx, args: Args) => Reads,
+  lists: PrepareOptions<Args>['lists'],
+): (id: string, args: Args) => Promise<VersionedRead<Reads> | null> {
+  if (db.kind !== 'postgres' || !db.queryGeneric) return () => Promise.resolve(null)
+  let names: string[] = []
+  const query = prepareQuery(
+    db,
+    (args: Args & { id: string }) => {
+      const each = Object.entries(reads(db.kysely, args))
+      names = each.map(([name]) => name)
+      const columns = each.map(
+        ([name, read]) => sql`(select coalesce(json_agg(r), '[]'::json) from (${read}) as r) as ${sql.ref(`__${name}`)}`,
+      )
+      return sql<Record<string, unknown>>`
+        select t.*, t.xmin::text as "__version", ${sql.join(columns)}
+        from ${sql.table(table)} as t where t.id = ${args.id}`
+    },
+    { lists: lists as PrepareOptions<Args & { id: string }>['lists'], generic: true },
   )
-  const compiled = sql<Record<string, unknown>>`
-    select t.*, t.xmin::text as "__version", ${sql.join(columns)}
-    from ${from} as t where t.id = ${id}`.compile(db.kysely)
-  // Planned once: the reads' lists go as arrays (`inList`), so its text is always the same.
-  const [found] = await db.queryGeneric<Record<string, unknown>>(compiled.sql, compiled.parameters)
-  const rows = Object.fromEntries(each.map(([name]) => [name, (found?.[`__${name}`] as unknown[] | undefined) ?? []]))
-  if (!found) return { row: undefined, version: '', reads: rows as RowsOf<Reads> }
-  const row = Object.fromEntries(Object.entries(found).filter(([key]) => !key.startsWith('__')))
-  return { row, version: String(found.__version), reads: rows as RowsOf<Reads> }
+  return async (id, args) => {
+    const [found] = await query({ ...args, id })
+    const rows = Object.fromEntries(names.map((name) => [name, (found?.[`__${name}`] as unknown[] | undefined) ?? []]))
+    if (!found) return { row: undefined, version: '', reads: rows as RowsOf<Reads> }
+    const row = Object.fromEntries(Object.entries(found).filter(([key]) => !key.startsWith('__')))
+    return { row, version: String(found.__version), reads: rows as RowsOf<Reads> }
+  }
 }
 
 /**
@@ -191,14 +227,14 @@ export async function lockReading<Read>(
   trx: Trx,
   table: string,
   id: string,
-  read: Compilable<Read>,
+  read: () => Compilable<Read>,
 ): Promise<{ row: Record<string, unknown> | undefined; read: Read[] | null } | null> {
   if (db.kind !== 'postgres') return null
   const from = sql.table(table)
   const compiled = sql<Record<string, unknown>>`
     select t.*, t.xmin::text as "__locked",
       (select s.xmin::text from ${from} as s where s.id = ${id}) as "__seen",
-      (select coalesce(json_agg(r), '[]'::json) from (${read}) as r) as "__read"
+      (select coalesce(json_agg(r), '[]'::json) from (${read()}) as r) as "__read"
     from ${from} as t where t.id = ${id} for update`.compile(trx)
   // Prepared once when `read`'s text is the same at every run (its lists sent as arrays).
   db.prepareText?.(compiled.sql)

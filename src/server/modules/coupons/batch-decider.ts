@@ -7,14 +7,15 @@
 import type { CouponRefusal } from '../../../shared/coupons'
 import type { AppContext } from '../../context'
 import type { Trx } from '../../db'
+import { prepareQuery } from '../../db/prepared'
 import { ApiError } from '../../http/errors'
 import type { CustomersService } from '../customers/customers.service'
 import { GuidesRepository } from '../guides/guides.repository'
 import { PrivateTextGuard } from '../privacy/private-text.guard'
 import { PrivateTextRepository, aboutFrom } from '../privacy/private-text.repository'
-import { eligibilityRowsByFollow, type EligibilityRows } from '../customers/profile.repository'
+import { eligibilityRowsByFollow, followPairs, type EligibilityRows, type FollowPairs } from '../customers/profile.repository'
 import type { IssuanceContext, IssuanceRecord, TemplateRecord } from './coupons.mapper'
-import { batchStateFrom, type BatchAsk, type BatchState } from './batch-state'
+import { BATCH_LISTS, batchStateFrom, type BatchAsk, type BatchState } from './batch-state'
 import type { IssuanceRepository } from './issuance.repository'
 import { newReservation, refusalReason, weekStart, type CustomerFacts } from './quota'
 import type { TemplatesRepository } from './templates.repository'
@@ -60,15 +61,22 @@ const sendsOf = (asks: readonly IssueAsk[]) => asks.map((ask) => ({ guideId: ask
 
 const keyOf = (guideId: string, key: string): string => `${guideId}\u0000${key}`
 
+const unique = (values: readonly string[]) => [...new Set(values)]
+
 function batchAsk(templateId: string, asks: readonly IssueAsk[], now: number): BatchAsk {
   return {
     templateId,
-    guideIds: asks.map((ask) => ask.userId),
-    externalUserIds: asks.map((ask) => ask.externalUserId),
-    keys: asks.map((ask) => ({ guideId: ask.userId, key: ask.idempotencyKey })),
+    guideIds: unique(asks.map((ask) => ask.userId)),
+    externalUserIds: unique(asks.map((ask) => ask.externalUserId)),
+    keys: asks.map((ask) => [ask.userId, ask.idempotencyKey] as const),
     now,
     weekStart: weekStart(now),
   }
+}
+
+/** What the batch's one read (PostgreSQL) is asked: the batch's ask, the sends whose facts it reads. */
+interface BatchReadAsk extends BatchAsk {
+  unread: FollowPairs
 }
 
 /** Her card carries the words checked before the batch; a manager's edit since then (rare) is checked by sending again. */
@@ -115,8 +123,8 @@ function judge(
 
 export class BatchDecider {
   private readonly guard: PrivateTextGuard
-  private readonly guides: GuidesRepository
-  private readonly privacy: PrivateTextRepository
+  private readonly namesOf
+  private readonly readBatch
 
   constructor(
     private readonly ctx: AppContext,
@@ -125,8 +133,23 @@ export class BatchDecider {
     private readonly issuances: IssuanceRepository,
   ) {
     this.guard = new PrivateTextGuard(ctx.db)
-    this.guides = new GuidesRepository(ctx.db)
-    this.privacy = new PrivateTextRepository(ctx.db)
+    const guides = new GuidesRepository(ctx.db)
+    const privacy = new PrivateTextRepository(ctx.db)
+    const kind = ctx.db.kind
+    // Built once: every batch of a hot coupon runs them (their lists sent as one parameter each).
+    this.namesOf = prepareQuery(ctx.db, (p: { ids: readonly string[] }) => guides.namesQuery(kind, p.ids), {
+      lists: { ids: 'list' },
+    })
+    this.readBatch = templates.versionedReader(
+      (db, a: BatchReadAsk) => ({
+        state: issuances.batchQuery(db, a),
+        facts: customers.eligibilityQuery(db, a.unread),
+        about: privacy.aboutQuery(db, a.externalUserIds),
+        privacyVersion: privacy.versionQuery(db),
+        names: guides.namesQuery(kind, a.guideIds),
+      }),
+      { ...BATCH_LISTS, unread: 'pairs' },
+    )
   }
 
   /**
@@ -140,24 +163,15 @@ export class BatchDecider {
    */
   private async readsFor(templateId: string, asks: IssueAsk[], now: number): Promise<BatchReads> {
     const unread = asks.filter((ask) => !ask.facts)
-    const customers = [...new Set(asks.map((ask) => ask.externalUserId))]
-    const one = await this.templates.readVersioned(templateId, (db) => ({
-      state: this.issuances.batchQuery(db, batchAsk(templateId, asks, now)),
-      facts: this.customers.eligibilityQuery(db, unread),
-      about: this.privacy.aboutQuery(db, customers),
-      privacyVersion: this.privacy.versionQuery(db),
-      names: this.guides.namesQuery(
-        this.ctx.db.kind,
-        asks.map((ask) => ask.userId),
-      ),
-    }))
+    const ask = batchAsk(templateId, asks, now)
+    const one = await this.readBatch(templateId, { ...ask, unread: followPairs(unread) })
     if (!one) {
       const [facts, privacy, names] = await Promise.all([
         this.factsOf(asks, unread),
         this.privateTextRefusals(templateId, asks),
-        this.guides.names(asks.map((ask) => ask.userId)),
+        this.namesOf({ ids: ask.guideIds }),
       ])
-      return { facts, ...privacy, guides: [...names].map(([userId, name]) => ({ userId, name })), seen: null }
+      return { facts, ...privacy, guides: names.map((r) => ({ userId: r.user_id, name: r.name })), seen: null }
     }
     const { template, version, reads } = one
     const texts = template && { name: template.name, description: template.description }
@@ -234,7 +248,7 @@ export class BatchDecider {
       // The waiting sends' holds and their guides' weekly counts, the keys already used and
       // what is overdue come with the lock where the database can be sure they are current
       // (PostgreSQL: one round trip less a batch); else they are read under it.
-      const locked = await this.templates.lockReading(trx, templateId, this.issuances.batchQuery(trx, ask))
+      const locked = await this.templates.lockReading(trx, templateId, () => this.issuances.batchQuery(trx, ask))
       const template = locked.template
       if (!template) throw ApiError.notFound('No such coupon')
       let state = locked.read ? batchStateFrom(locked.read, templateId) : await this.issuances.batchState(trx, ask)

@@ -9,7 +9,7 @@ export const USED = ' used'
 export const MADE = ' made'
 export const OVERDUE = ' overdue '
 
-/** What `quotaCountsMany` is asked: a batch of sends of one coupon, at `now`. */
+/** What `quotaCountsMany` is asked: a batch of sends of one coupon, at `now` (lists need not repeat a value). */
 export interface QuotaAsk {
   templateId: string
   guideIds: readonly string[]
@@ -37,10 +37,13 @@ export function quotaCountsFrom(
   return counts
 }
 
-/** What a batch reads under the lock: the quota's ask, and the batch's keys. */
+/** What a batch reads: the quota's ask (its lists without repeats), and the batch's keys as (guide, key). */
 export interface BatchAsk extends QuotaAsk {
-  keys: readonly { guideId: string; key: string }[]
+  keys: readonly (readonly [string, string])[]
 }
+
+/** `BatchAsk`'s lists, for a query built once (`prepareQuery`). */
+export const BATCH_LISTS = { guideIds: 'list', externalUserIds: 'list', keys: 'pairs' } as const
 
 /** The quota counts, the ids of what the batch's keys made, and this coupon's overdue reservations. */
 export interface BatchState extends QuotaCountMaps {

@@ -5,7 +5,7 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely'
 import type { Db, DbKind, Trx } from '../../db'
 import { inList, insertTakingStock, pairsIn } from '../../db/dialect'
-import { prepareQuery } from '../../db/prepared'
+import { prepareQuery, type PreparedQuery } from '../../db/prepared'
 import type { CouponIssuancesTable, Database } from '../../db/schema'
 import { GuidesRepository } from '../guides/guides.repository'
 import { StoresRepository } from '../stores/stores.repository'
@@ -17,6 +17,7 @@ import {
   USED,
   quotaCountsFrom,
   batchStateFrom,
+  BATCH_LISTS,
   type BatchAsk,
   type BatchState,
   type QuotaAsk,
@@ -35,6 +36,7 @@ export class IssuanceRepository {
   /** PostgreSQL: the batch insert taking its stock, one text for any number of rows (prepared); gated. */
   private readonly queryGeneric: Db['queryGeneric']
   private readonly insertTakingSql: { locked: string; gated: string } | null
+  private readonly batchOf: PreparedQuery<BatchAsk, { scope: string; subject: string; n: number | string }>
 
   constructor(database: Db) {
     this.db = database.kysely
@@ -48,6 +50,8 @@ export class IssuanceRepository {
     this.byKey = prepareQuery(database, (p: { guideId: string; key: string }) =>
       this.db.selectFrom('coupon_issuances').selectAll().where('guide_id', '=', p.guideId).where('idempotency_key', '=', p.key),
     )
+    // Every batch of a coupon's sends reads it (SQLite, under the lock): built once.
+    this.batchOf = prepareQuery(database, (q: BatchAsk) => this.batchQuery(this.db, q), { lists: BATCH_LISTS })
   }
 
   transaction<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
@@ -201,7 +205,7 @@ export class IssuanceRepository {
     const holds = trx
       .selectFrom('coupon_issuances')
       .select((e) => ['template_id as scope', 'external_user_id as subject', e.fn.countAll<number | string>().as('n')])
-      .where(inList(this.kind, 'external_user_id', [...new Set(q.externalUserIds)]))
+      .where(inList(this.kind, 'external_user_id', q.externalUserIds))
       .where('status', '!=', 'released')
       .where((e) => e.or([e('status', '=', 'redeemed'), e('valid_until', 'is', null), e('valid_until', '>=', q.now)]))
       .groupBy(['external_user_id', 'template_id'])
@@ -210,7 +214,7 @@ export class IssuanceRepository {
       .selectFrom('coupon_guide_usage')
       .select((e) => [e.val(USED).as('scope'), 'guide_id as subject', e.cast<number | string>('used', 'integer').as('n')])
       .where('template_id', '=', q.templateId)
-      .where(inList(this.kind, 'guide_id', [...new Set(q.guideIds)]))
+      .where(inList(this.kind, 'guide_id', q.guideIds))
       .where('week_start', '=', q.weekStart)
     return holds.unionAll(used)
   }
@@ -226,13 +230,7 @@ export class IssuanceRepository {
     const made = trx
       .selectFrom('coupon_issuances')
       .select((e) => [e.val(MADE).as('scope'), 'id as subject', e.cast<number | string>(e.val(0), 'integer').as('n')])
-      .where(
-        pairsIn(
-          this.kind,
-          ['guide_id', 'idempotency_key'],
-          q.keys.map((k) => [k.guideId, k.key] as const),
-        ),
-      )
+      .where(pairsIn(this.kind, ['guide_id', 'idempotency_key'], q.keys))
     const overdue = trx
       .selectFrom('coupon_issuances')
       .select((e) => [
@@ -246,7 +244,7 @@ export class IssuanceRepository {
   }
 
   async batchState(trx: Trx, q: BatchAsk): Promise<BatchState> {
-    return batchStateFrom(await this.batchQuery(trx, q).execute(), q.templateId)
+    return batchStateFrom(await this.batchOf(q, trx), q.templateId)
   }
 
   /** These issuances, by id. */

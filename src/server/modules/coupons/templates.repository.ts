@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Compilable, Kysely, Selectable } from 'kysely'
 import type { Db, DbKind, Trx } from '../../db'
-import { forUpdate, lockReading, readVersioned } from '../../db/dialect'
+import { forUpdate, lockReading, prepareVersionedRead } from '../../db/dialect'
+import type { PrepareOptions } from '../../db/prepared'
 import { prepareQuery } from '../../db/prepared'
 import type { CouponTemplatesTable, Database } from '../../db/schema'
 import { templateColumns, toTemplateRecord, type TemplateCounts, type TemplateRecord } from './coupons.mapper'
@@ -14,6 +15,7 @@ export class TemplatesRepository {
   private readonly db: Kysely<Database>
   private readonly kind: DbKind
   private readonly textsOf
+  private readonly lockOf
 
   constructor(private readonly database: Db) {
     this.db = database.kysely
@@ -25,6 +27,10 @@ export class TemplatesRepository {
         .innerJoin('private_text_version as v', (join) => join.on('v.id', '=', 1))
         .select(['t.name', 't.description', 'v.version'])
         .where('t.id', '=', p.id),
+    )
+    // Every batch of a coupon's sends on SQLite takes it: built once.
+    this.lockOf = prepareQuery(database, (p: { id: string }) =>
+      forUpdate(this.kind, this.db.selectFrom('coupon_templates').selectAll().where('id', '=', p.id)),
     )
   }
 
@@ -47,18 +53,19 @@ export class TemplatesRepository {
 
   /** Read the template and hold its row until the transaction ends. */
   async lock(trx: Trx, id: string): Promise<TemplateRecord | undefined> {
-    const row = await forUpdate(this.kind, trx.selectFrom('coupon_templates').selectAll().where('id', '=', id)).executeTakeFirst()
+    const [row] = await this.lockOf({ id }, trx)
     return row && toTemplateRecord(row)
   }
 
   /**
    * `lock`, with a read that depends on what was issued of the template run in the same
-   * round trip where the database can (`lockReading`); `read` null: run it yourself now.
+   * round trip where the database can (`lockReading`; `read` is built only then); `read`
+   * null: run it yourself now.
    */
   async lockReading<R>(
     trx: Trx,
     id: string,
-    read: Compilable<R>,
+    read: () => Compilable<R>,
   ): Promise<{ template: TemplateRecord | undefined; read: R[] | null }> {
     const both = await lockReading(this.database, trx, 'coupon_templates', id, read)
     if (!both) return { template: await this.lock(trx, id), read: null }
@@ -68,14 +75,20 @@ export class TemplatesRepository {
   /**
    * The template with reads that depend on what was issued of it, and the row's version,
    * in one statement without a lock, for a write that goes ahead only while the row is
-   * that version (see `IssuanceRepository.insertTakingAt`). Null where the database cannot
-   * (SQLite).
+   * that version (see `IssuanceRepository.insertTakingAt`); built once from `reads` (see
+   * `prepareVersionedRead`). The reader answers null where the database cannot (SQLite).
    */
-  async readVersioned<Reads extends Record<string, Compilable<unknown>>>(id: string, reads: (db: Trx) => Reads) {
-    const found = await readVersioned(this.database, 'coupon_templates', id, reads)
-    if (!found) return null
-    const template = found.row && toTemplateRecord(found.row as Selectable<CouponTemplatesTable>)
-    return { template, version: found.version, reads: found.reads }
+  versionedReader<Args extends object, Reads extends Record<string, Compilable<unknown>>>(
+    reads: (db: Trx, args: Args) => Reads,
+    lists: PrepareOptions<Args>['lists'],
+  ) {
+    const read = prepareVersionedRead(this.database, 'coupon_templates', reads, lists)
+    return async (id: string, args: Args) => {
+      const found = await read(id, args)
+      if (!found) return null
+      const template = found.row && toTemplateRecord(found.row as Selectable<CouponTemplatesTable>)
+      return { template, version: found.version, reads: found.reads }
+    }
   }
 
   /**

@@ -15,7 +15,7 @@ import { followEndDetail } from './follow-end'
 import { syncGuideCustomers } from './guide-sync'
 import { decodeCursor, encodeCursor, listFilter } from './list-query'
 import { ProfileCache } from './profile-cache'
-import { ProfileRepository, type EligibilityRows } from './profile.repository'
+import { ProfileRepository, type EligibilityRows, type FollowPairs } from './profile.repository'
 
 /** A cached profile older than this is served as is and refreshed in the background. */
 export const PROFILE_STALE_MS = 10 * 60 * 1000
@@ -244,9 +244,8 @@ export class CustomersService {
     })
   }
 
-  /** The read behind `eligibilityFactsMany`, to run inside another. */
-  eligibilityQuery = (db: Trx, sends: readonly { userId: string; externalUserId: string }[]) =>
-    this.profileRepo.eligibilityRowsQuery(db, sends)
+  /** The read behind `eligibilityFactsMany`, to run inside another; `pairs` as `followPairs` makes them. */
+  eligibilityQuery = (db: Trx, pairs: FollowPairs) => this.profileRepo.eligibilityRowsQuery(db, pairs)
 
   async getProfile(userId: string, externalUserId: string): Promise<CustomerProfile> {
     const { row, wecomStale } = await this.followedRow(userId, externalUserId, this.fullRow)

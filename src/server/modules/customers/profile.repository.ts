@@ -2,7 +2,7 @@ import type { Expression, ExpressionBuilder } from 'kysely'
 import type { Db, DbKind, Trx } from '../../db'
 import type { Database } from '../../db/schema'
 import { jsonArrayAgg, pairsIn } from '../../db/dialect'
-import { compileNamed, prepareQuery } from '../../db/prepared'
+import { prepareQuery } from '../../db/prepared'
 import { followKey } from './eligibility'
 
 export interface OrderWithItems {
@@ -33,6 +33,7 @@ export class ProfileRepository {
   private readonly profileVersion
   private readonly latestOrders
   private readonly personalTagsOf
+  private readonly eligibilityRowsOf
 
   private readonly db: Trx
   private readonly kind: DbKind
@@ -54,6 +55,10 @@ export class ProfileRepository {
         .orderBy('created_at')
         .orderBy('name'),
     )
+    // Every batch of coupon sends asks: built once, the pairs sent as one parameter.
+    this.eligibilityRowsOf = prepareQuery(database, (p: { pairs: FollowPairs }) => this.eligibilityRowsQuery(db, p.pairs), {
+      lists: { pairs: 'pairs' },
+    })
   }
 
   /**
@@ -100,15 +105,16 @@ export class ProfileRepository {
    * `findEligibilityRow` for many (guide, customer) pairs in one read: only customers
    * cached and followed by the guide asked with them are found, by `followKey`.
    */
-  async findEligibilityRows(pairs: readonly { userId: string; externalUserId: string }[]): Promise<EligibilityRows> {
-    if (pairs.length === 0) return new Map()
-    // Every batch of coupon sends asks: prepared once on PostgreSQL (the pairs as arrays).
-    const { rows } = await this.db.executeQuery(compileNamed(this.database, this.eligibilityRowsQuery(this.db, pairs)))
-    return eligibilityRowsByFollow(rows)
+  async findEligibilityRows(sends: readonly { userId: string; externalUserId: string }[]): Promise<EligibilityRows> {
+    if (sends.length === 0) return new Map()
+    return eligibilityRowsByFollow(await this.eligibilityRowsOf({ pairs: followPairs(sends) }))
   }
 
-  /** The read behind `findEligibilityRows`, to run inside another (`eligibilityRowsByFollow` reads its rows). */
-  eligibilityRowsQuery(db: Trx, pairs: readonly { userId: string; externalUserId: string }[]) {
+  /**
+   * The read behind `findEligibilityRows`, to run inside another (`eligibilityRowsByFollow`
+   * reads its rows); `pairs` are (customer, guide), as `followPairs` makes them.
+   */
+  eligibilityRowsQuery(db: Trx, pairs: FollowPairs) {
     // The pairs themselves, one look-up each in the follows' key: a list of guides beside a
     // list of customers would probe every guide with every customer.
     return db
@@ -116,13 +122,7 @@ export class ProfileRepository {
       .innerJoin('wecom_customers as c', 'c.external_user_id', 'f.external_user_id')
       .leftJoin('members as m', 'm.external_user_id', 'c.external_user_id')
       .select((eb) => ['c.external_user_id', ...eligibilityColumns(this.kind, eb, eb.ref('f.user_id'))])
-      .where(
-        pairsIn(
-          this.kind,
-          ['f.external_user_id', 'f.user_id'],
-          pairs.map((p) => [p.externalUserId, p.userId] as const),
-        ),
-      )
+      .where(pairsIn(this.kind, ['f.external_user_id', 'f.user_id'], pairs))
   }
 
   /** The tags this guide keeps for the customer in our database. */
@@ -371,3 +371,9 @@ export function eligibilityRowsByFollow(rows: EligibilityRowsRead): EligibilityR
   for (const { external_user_id, ...row } of rows) found.set(followKey(row.follow_user_id, external_user_id), row)
   return found
 }
+
+/** (customer, guide) pairs, as `eligibilityRowsQuery` looks them up in the follows' key. */
+export type FollowPairs = readonly (readonly [string, string])[]
+
+export const followPairs = (sends: readonly { userId: string; externalUserId: string }[]): [string, string][] =>
+  sends.map((send) => [send.externalUserId, send.userId])

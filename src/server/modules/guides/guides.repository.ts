@@ -34,15 +34,15 @@ export class GuidesRepository {
     return row?.store_id ?? null
   }
 
-  /** Names by user id; ids no guide has are left out. */
-  /** The read behind `names`, its list sent as `inList` sends one, to run inside another. */
+  /** The read behind `names`, its list sent as `inList` sends one (without repeats), to run inside another. */
   namesQuery(kind: DbKind, userIds: readonly string[]) {
     return this.db
       .selectFrom('guides')
       .select(['user_id', 'name'])
-      .where(inList(kind, 'user_id', [...new Set(userIds)]))
+      .where(inList(kind, 'user_id', userIds))
   }
 
+  /** Names by user id; ids no guide has are left out. */
   async names(userIds: readonly string[]): Promise<Map<string, string>> {
     if (userIds.length === 0) return new Map()
     const rows = await this.db

@@ -2,7 +2,7 @@
 import { sql } from 'kysely'
 import type { Db, DbKind, Trx } from '../../db'
 import { inList } from '../../db/dialect'
-import { compileNamed } from '../../db/prepared'
+import { prepareQuery } from '../../db/prepared'
 
 /** Everything kept about a customer by anyone, as `about` answers it. */
 export interface AboutCustomer {
@@ -23,10 +23,15 @@ export interface AboutCustomer {
 export class PrivateTextRepository {
   private readonly db: Trx
   private readonly kind: DbKind
+  private readonly aboutOf
 
-  constructor(private readonly database: Db) {
+  constructor(database: Db) {
     this.db = database.kysely
     this.kind = database.kind
+    // Every batch of coupon sends asks: built once, the ids sent as one parameter.
+    this.aboutOf = prepareQuery(database, (p: { ids: readonly string[] }) => this.aboutQuery(this.db, p.ids), {
+      lists: { ids: 'list' },
+    })
   }
 
   /**
@@ -36,9 +41,7 @@ export class PrivateTextRepository {
    * has not judged yet); customers with nothing kept are not in the map.
    */
   async about(ids: readonly string[]): Promise<Map<string, AboutCustomer>> {
-    // Every batch of coupon sends asks: prepared once on PostgreSQL (the ids as an array).
-    const { rows } = await this.db.executeQuery(compileNamed(this.database, this.aboutQuery(this.db, ids)))
-    return aboutFrom(rows)
+    return aboutFrom(await this.aboutOf({ ids }))
   }
 
   /** The read behind `about`, to run inside another (`aboutFrom` reads its rows). */
