@@ -135,7 +135,7 @@ export function jsonArrayValue<T>(value: unknown): T[] {
  * It answers one row: `ids` written (a key already used writes nothing), `taken` 1 when
  * the stock covered them all (nothing is taken when nothing was written), and `gated` 1
  * when it went ahead at all. With `gate`, one more parameter, a version of the template
- * row (`readVersioned`): it goes ahead only if the row is still that version, waiting for
+ * row (`prepareVersionedRead`): it goes ahead only if the row is still that version, waiting for
  * a writer that holds it and holding it to the end, so what was decided from that version
  * stands as if it had been decided under the lock (see `lockReading` for what moves the
  * version). Null on SQLite, which has no writes in a WITH and no round trip to save.
@@ -164,7 +164,7 @@ export function insertTakingStock(
   )
 }
 
-/** Each read's rows, as `readVersioned` answers them. */
+/** Each read's rows, as `prepareVersionedRead` answers them. */
 export type RowsOf<Reads> = { [K in keyof Reads]: Reads[K] extends Compilable<infer Row> ? Row[] : never }
 
 /** What a versioned read answers: the row (undefined if none), its version and each read's rows. */
@@ -236,7 +236,7 @@ export async function lockReading<Read>(
       (select s.xmin::text from ${from} as s where s.id = ${id}) as "__seen",
       (select coalesce(json_agg(r), '[]'::json) from (${read()}) as r) as "__read"
     from ${from} as t where t.id = ${id} for update`.compile(trx)
-  // Prepared once when `read`'s text is the same at every run (its lists sent as arrays).
+  // Prepared once when `read`'s text is the same at every run (its lists sent as one parameter each).
   db.prepareText?.(compiled.sql)
   const { rows } = await trx.executeQuery(compiled)
   const [found] = rows

@@ -154,7 +154,7 @@ export class BatchDecider {
 
   /**
    * What a batch decides with, read before any lock. PostgreSQL: in one statement with the
-   * coupon's row and its version (`readVersioned`): the waiting sends' holds and their
+   * coupon's row and its version (`prepareVersionedRead`): the waiting sends' holds and their
    * guides' weekly counts, the keys already used and what is overdue, her facts, what is
    * kept about each customer (with the privacy check's version, from the same snapshot),
    * the guides' names. SQLite (no round trips to save): her facts, the privacy check and

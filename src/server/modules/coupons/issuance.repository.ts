@@ -152,7 +152,7 @@ export class IssuanceRepository {
 
   /**
    * PostgreSQL: `insertTaking` in a statement of its own, outside any transaction, if the
-   * template row is still at `version` (`readVersioned`); null when it is not (nothing was
+   * template row is still at `version` (`prepareVersionedRead`); null when it is not (nothing was
    * written: decide again under the lock). Null on SQLite too.
    */
   async insertTakingAt(
