@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
-import { busyBetween, coreCount, cpuTicks } from './machine'
+import { busyBetween, coreCount, cpuMicrosPerRequest, cpuTicks } from './machine'
 
 export const COUPON_RATIO_GOAL = 0.15
 export const COUPON_P99_GOAL_MS = 100
@@ -22,6 +22,8 @@ interface Run {
   non2xx: number
   /** The share of the machine's cores busy during the run (server, database, load), if known. */
   machineBusy: number | null
+  /** The whole machine's CPU time for each request, in µs, if known. */
+  cpuMicros: number | null
 }
 
 type Request = { path: string; headers: Record<string, string>; body: string }
@@ -44,11 +46,13 @@ async function load(url: string, next: (() => Request) | null, seconds: number):
         ]
       : undefined,
   })
+  const after = cpuTicks()
   return {
     requestsPerSecond: result.requests.average,
     p99Ms: result.latency.p99,
     non2xx: result.non2xx + result.errors,
-    machineBusy: busyBetween(before, cpuTicks()),
+    machineBusy: busyBetween(before, after),
+    cpuMicros: cpuMicrosPerRequest(before, after, result.requests.total),
   }
 }
 
@@ -118,15 +122,30 @@ export async function measureCoupons(options: { seconds?: number; databaseUrl?: 
   }
 }
 
-const busy = (run: Run) => (run.machineBusy === null ? '' : `, machine ${(run.machineBusy * 100).toFixed(0)} % busy`)
+const busy = (run: Run) =>
+  (run.machineBusy === null ? '' : `, machine ${(run.machineBusy * 100).toFixed(0)} % busy`) +
+  (run.cpuMicros === null ? '' : `, ${run.cpuMicros.toFixed(0)} µs CPU a request`)
+
+/**
+ * The ratio if the issue rounds kept the cores as busy as health's, each send costing what
+ * it cost: health's CPU a request over the issue's (the whole machine: server, database,
+ * load generator). Rounds that leave cores idle stay below it (bound by the sends'
+ * latency); past it only by making a send cheaper.
+ */
+export const costCeiling = (report: CouponBenchReport): number | null =>
+  report.health.cpuMicros && report.issue.cpuMicros ? report.health.cpuMicros / report.issue.cpuMicros : null
 
 export function formatCoupons(report: CouponBenchReport): string {
+  const ceiling = costCeiling(report)
   return (
     `\nCoupon issue (reserve) on ${report.db}, flash sale: 50 guides, one template, 50 connections:\n` +
     `  health: ${report.health.requestsPerSecond.toFixed(0)} req/s, p99 ${report.health.p99Ms} ms${busy(report.health)}\n` +
     `  issue : ${report.issue.requestsPerSecond.toFixed(0)} req/s, p99 ${report.issue.p99Ms} ms, non-2xx ${report.issue.non2xx}${busy(report.issue)}\n` +
     `  ratio : ${(report.ratio * 100).toFixed(1)} % (rounds ${report.rounds.map((r) => (r * 100).toFixed(1)).join(' / ')}; ` +
     `goal ≥ ${COUPON_RATIO_GOAL * 100} %, p99 ≤ ${COUPON_P99_GOAL_MS} ms, reported)\n` +
+    (ceiling === null
+      ? ''
+      : `  ceiling: ${(ceiling * 100).toFixed(1)} % (health's CPU a request over the issue's: the ratio with the cores as busy as health's)\n`) +
     `  (machine busy is the share of its ${coreCount()} cores in use: an issue round well below 100 % is bound by the sends' latency, not the CPU)`
   )
 }

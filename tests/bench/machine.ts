@@ -10,7 +10,12 @@ import { cpus } from 'node:os'
 export interface CpuTicks {
   busy: number
   total: number
+  /** Busy less the time the host took for itself (steal): what this machine's own work cost. */
+  own: number
 }
+
+/** Linux's clock ticks a second (USER_HZ), as /proc/stat counts them. */
+const TICKS_PER_SECOND = 100
 
 export function cpuTicks(): CpuTicks | null {
   try {
@@ -18,7 +23,7 @@ export function cpuTicks(): CpuTicks | null {
     // user nice system idle iowait irq softirq steal
     const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number)
     const busy = user! + nice! + system! + irq! + softirq! + steal!
-    return { busy, total: busy + idle! + iowait! }
+    return { busy, total: busy + idle! + iowait!, own: busy - steal! }
   } catch {
     return null
   }
@@ -28,6 +33,16 @@ export function cpuTicks(): CpuTicks | null {
 export function busyBetween(before: CpuTicks | null, after: CpuTicks | null): number | null {
   if (!before || !after || after.total <= before.total) return null
   return (after.busy - before.busy) / (after.total - before.total)
+}
+
+/**
+ * The CPU time the whole machine spent between two readings (server, database, load
+ * generator), in microseconds, for each of `requests`: what a request costs however busy
+ * the cores were. Null if a reading is missing.
+ */
+export function cpuMicrosPerRequest(before: CpuTicks | null, after: CpuTicks | null, requests: number): number | null {
+  if (!before || !after || requests <= 0) return null
+  return ((after.own - before.own) / TICKS_PER_SECOND / requests) * 1e6
 }
 
 export const coreCount = (): number => cpus().length
