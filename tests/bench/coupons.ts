@@ -132,7 +132,7 @@ const busy = (run: Run) =>
  * load generator). Rounds that leave cores idle stay below it (bound by the sends'
  * latency); past it only by making a send cheaper.
  */
-export const costCeiling = (report: CouponBenchReport): number | null =>
+const costCeiling = (report: CouponBenchReport): number | null =>
   report.health.cpuMicros && report.issue.cpuMicros ? report.health.cpuMicros / report.issue.cpuMicros : null
 
 export function formatCoupons(report: CouponBenchReport): string {

@@ -17,7 +17,8 @@ const MARK = '\u0000param:'
 /** Run it with its arguments; inside `trx` when given (its writes seen, its lock held). */
 export type PreparedQuery<Args, Row> = (args: Args, trx?: Trx) => Promise<Row[]>
 
-type Slot = { value: unknown } | { arg: string; as: 'value' | 'list' | 'pair0' | 'pair1' | 'pairs' }
+/** A parameter as compiled: a fixed value, or an argument (a pair list's half on PostgreSQL: `part`). */
+type Slot = { value: unknown } | { arg: string; as: 'value' | 'list' | 'pairs'; part: 0 | 1 | null }
 
 export interface PrepareOptions<Args> {
   /** The arguments that are lists of text (`inList`), or of pairs of text (`pairsIn`). */
@@ -44,25 +45,25 @@ export function prepareQuery<Args extends object, Row>(
       return lists[String(key)] ? markerList(marker) : marker
     },
   })
+  // Stand-ins compile to `MARK` + kind + ':' + name; `pairsIn` adds '#0' or '#1' on PostgreSQL.
+  const marked = new RegExp(`^${MARK}(value|list|pairs):([^#]*)(?:#([01]))?$`)
   const slotOf = (value: unknown): Slot => {
-    if (typeof value !== 'string' || !value.startsWith(MARK)) return { value }
-    const [as, rest] = [
-      value.slice(MARK.length, value.indexOf(':', MARK.length)),
-      value.slice(value.indexOf(':', MARK.length) + 1),
-    ]
-    if (as === 'pairs' && db.kind === 'postgres') {
-      const [arg, part] = rest.split('#') as [string, string]
-      return { arg, as: part === '0' ? 'pair0' : 'pair1' }
-    }
-    return { arg: rest, as: as as 'value' | 'list' | 'pairs' }
+    const found = typeof value === 'string' ? marked.exec(value) : null
+    if (!found) return { value }
+    return { arg: found[2]!, as: found[1] as 'value' | 'list' | 'pairs', part: found[3] ? (Number(found[3]) as 0 | 1) : null }
   }
-  const fill = (slot: Slot, args: Args): unknown => {
-    if ('value' in slot) return slot.value
-    const arg = (args as Record<string, unknown>)[slot.arg]
-    if (slot.as === 'value') return arg
-    if (slot.as === 'list') return listParameter(db.kind, arg as string[])
-    const pairs = pairsParameters(db.kind, arg as [string, string][])
-    return slot.as === 'pair1' ? pairs[1] : pairs[0]
+  const parametersOf = (args: Args): unknown[] => {
+    const pairs = new Map<string, unknown[]>()
+    return slots.map((slot) => {
+      if ('value' in slot) return slot.value
+      const arg = (args as Record<string, unknown>)[slot.arg]
+      if (slot.as === 'value') return arg
+      if (slot.as === 'list') return listParameter(db.kind, arg as string[])
+      // Both halves of a pair list come from one pass over it.
+      let both = pairs.get(slot.arg)
+      if (!both) pairs.set(slot.arg, (both = pairsParameters(db.kind, arg as [string, string][])))
+      return both[slot.part ?? 0]
+    })
   }
 
   return async (args, trx) => {
@@ -73,7 +74,7 @@ export function prepareQuery<Args extends object, Row>(
       slots = compiled.parameters.map(slotOf)
       db.prepareText?.(compiled.sql)
     }
-    const parameters = slots.map((slot) => fill(slot, args))
+    const parameters = parametersOf(args)
     if (trx) return (await trx.executeQuery(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<Row>)).rows
     if (options.generic && db.queryGeneric) return db.queryGeneric<Row>(compiled.sql, parameters)
     if (db.queryPrepared) return db.queryPrepared<Row>(name, compiled.sql, parameters)

@@ -73,7 +73,7 @@ export function findPrivateText(
   const allowedLower = allowed.filter(Boolean).map((a) => a.toLowerCase())
   // Phone numbers are compared on digits alone: '138 0013 8000' is the same number.
   const digits = outgoing.map((t) => t.replace(/\D+/g, ''))
-  const pairs = pairsIn(haystack)
+  const pairs = adjacentPairs(haystack)
   for (const secret of secrets) {
     if (secret.kind === 'phone') {
       const number = secret.text.replace(/\D+/g, '')
@@ -93,7 +93,7 @@ export function findPrivateText(
 }
 
 /** Every two adjacent UTF-16 units of `texts`, as one number each. */
-function pairsIn(texts: readonly string[]): Set<number> {
+function adjacentPairs(texts: readonly string[]): Set<number> {
   const pairs = new Set<number>()
   for (const text of texts) {
     for (let i = 1; i < text.length; i++) pairs.add(text.charCodeAt(i - 1) * 0x10000 + text.charCodeAt(i))
