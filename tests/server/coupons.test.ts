@@ -5,7 +5,9 @@ import type { AuditPage } from '../../src/shared/replies'
 import type { TimelineEntry, TimelinePage } from '../../src/shared/memory'
 import { DEMO_TILL_KEYS } from '../../src/server/demo/coupons'
 import { RESERVATION_MS } from '../../src/server/modules/coupons/quota'
+import { overdueReservations } from '../../src/server/modules/coupons/issuance.repository'
 import { DB_KINDS } from '../helpers/db'
+import { planOf } from '../helpers/plans'
 import { addFollowedCustomers, createTestApp, signIn, type TestApp } from '../helpers/app'
 
 describe.each(DB_KINDS)('coupons (%s)', (kind) => {
@@ -264,6 +266,28 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
       ])
       expect(await stockOf(tpl.id)).toBe(3)
       expect((await call('POST', `/api/issuances/${two.issuanceId}/confirm`, lina)).statusCode).toBe(409)
+    })
+
+    it('finds lapsed reservations in the index that holds reservations alone', async () => {
+      const db = t.testDb.db.kysely
+      const lapsed = overdueReservations(db, t.clock.value).select('id')
+      expect(await planOf(db, kind, lapsed)).toContain('coupon_issuances_reserved')
+      // Its condition (a lapse time is set) holds for every reservation and nothing else.
+      const tpl = await template()
+      const sent = (await issue(tpl.id)).json() as Issuance
+      await issue(tpl.id)
+      expect((await call('POST', `/api/issuances/${sent.issuanceId}/confirm`, lina)).statusCode).toBe(200)
+      const mismatched = await db
+        .selectFrom('coupon_issuances')
+        .select('id')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('status', '=', 'reserved'), eb('reserved_until', 'is', null)]),
+            eb.and([eb('status', '!=', 'reserved'), eb('reserved_until', 'is not', null)]),
+          ]),
+        )
+        .execute()
+      expect(mismatched).toEqual([])
     })
   })
 

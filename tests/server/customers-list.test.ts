@@ -7,12 +7,13 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CustomerList, CustomerSummary } from '../../src/shared/customer'
-import { refreshSearchKeys } from '../../src/server/modules/customers/customers.repository'
+import { couponHolders, refreshSearchKeys } from '../../src/server/modules/customers/customers.repository'
 import { birthdayMonthOf } from '../../src/server/modules/customers/list-query'
 import { shanghaiDate } from '../../src/shared/dates'
 import { DB_KINDS } from '../helpers/db'
 import { addFollowedCustomers, createTestApp, signIn, type TestApp } from '../helpers/app'
 import { insertCouponTemplate } from '../helpers/world'
+import { planOf } from '../helpers/plans'
 
 const DAY = 86_400_000
 
@@ -270,6 +271,10 @@ describe.each(DB_KINDS)('GET /api/customers, sliced (%s)', (kind) => {
   it('filters by holding an unused coupon that has not ended, from any guide', async () => {
     expect(sorted(await minePicked('hasCoupon=true'))).toEqual([0, 3])
     expect(sorted(await minePicked('hasCoupon=false'))).toEqual([1, 2, 4, 5])
+  })
+
+  it('reads the coupon holders from the index that keeps only held coupons', async () => {
+    expect(await planOf(t.testDb.db.kysely, kind, couponHolders(t.testDb.db.kysely, now))).toContain('coupon_issuances_held')
   })
 
   it('filters by where she came from (WeCom’s add_way)', async () => {

@@ -27,6 +27,7 @@ import * as orderTotalsByIndex from './2026_12_06_0026_order_totals_by_index'
 import * as sessionNotify from './2026_12_06_0027_session_notify'
 import * as couponTemplateIndex from './2026_12_06_0028_coupon_template_index'
 import * as couponSentIndex from './2026_12_07_0029_coupon_sent_index'
+import * as couponPartialIndexes from './2026_12_07_0030_coupon_partial_indexes'
 
 /** Every migration, by its frozen name. Names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0027_session_notify': sessionNotify,
   '2026_12_06_0028_coupon_template_index': couponTemplateIndex,
   '2026_12_07_0029_coupon_sent_index': couponSentIndex,
+  '2026_12_07_0030_coupon_partial_indexes': couponPartialIndexes,
 }

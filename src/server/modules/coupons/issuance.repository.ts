@@ -24,6 +24,14 @@ import {
   type QuotaCountMaps,
 } from './batch-state'
 
+/**
+ * Reservations lapsed at `now` (never confirmed in time), as the sweep and a batch find
+ * them: by when they lapse alone, in migration 0030's index of reservations.
+ */
+export function overdueReservations(db: Trx, now: number) {
+  return db.selectFrom('coupon_issuances').where('status', '=', 'reserved').where('reserved_until', '<', now)
+}
+
 export class IssuanceRepository {
   private readonly db: Kysely<Database>
   private readonly kind: DbKind
@@ -231,15 +239,11 @@ export class IssuanceRepository {
       .selectFrom('coupon_issuances')
       .select((e) => [e.val(MADE).as('scope'), 'id as subject', e.cast<number | string>(e.val(0), 'integer').as('n')])
       .where(pairsIn(this.kind, ['guide_id', 'idempotency_key'], q.keys))
-    const overdue = trx
-      .selectFrom('coupon_issuances')
-      .select((e) => [
-        sql<string>`${OVERDUE} || ${e.ref('template_id')}`.as('scope'),
-        'id as subject',
-        e.cast<number | string>(e.val(0), 'integer').as('n'),
-      ])
-      .where('status', '=', 'reserved')
-      .where('reserved_until', '<', q.now)
+    const overdue = overdueReservations(trx, q.now).select((e) => [
+      sql<string>`${OVERDUE} || ${e.ref('template_id')}`.as('scope'),
+      'id as subject',
+      e.cast<number | string>(e.val(0), 'integer').as('n'),
+    ])
     return this.quotaQuery(trx, q).unionAll(made).unionAll(overdue)
   }
 
@@ -256,13 +260,7 @@ export class IssuanceRepository {
 
   /** The templates with a reservation overdue at `now`. */
   async templatesWithOverdue(now: number): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('coupon_issuances')
-      .select('template_id')
-      .distinct()
-      .where('status', '=', 'reserved')
-      .where('reserved_until', '<', now)
-      .execute()
+    const rows = await overdueReservations(this.db, now).select('template_id').distinct().execute()
     return rows.map((row) => row.template_id)
   }
 
@@ -270,12 +268,7 @@ export class IssuanceRepository {
   async overdueOf(templateId: string, now: number, trx: Trx = this.db): Promise<string[]> {
     // Found by (status, reserved until) alone, this coupon's picked out here: asked with the
     // coupon, PostgreSQL went in by the coupon and read all its issuances (see above).
-    const overdue = await trx
-      .selectFrom('coupon_issuances')
-      .select(['id', 'template_id'])
-      .where('status', '=', 'reserved')
-      .where('reserved_until', '<', now)
-      .execute()
+    const overdue = await overdueReservations(trx, now).select(['id', 'template_id']).execute()
     return overdue.filter((row) => row.template_id === templateId).map((row) => row.id)
   }
 

@@ -16,6 +16,19 @@ import { PHONE_TAIL_PATTERN, searchPhones, searchQuery, searchText } from './sea
 export type { CachedContact } from './contacts.repository'
 export type { OrderWithItems } from './profile.repository'
 
+/**
+ * Customers holding a coupon from any guide at `now`: sent or claimed, not past its end.
+ * The status is written as migration 0030's index states it (literal words, not bound
+ * values), so both databases read that index, which holds nothing else.
+ */
+export function couponHolders(db: Trx, now: number) {
+  return db
+    .selectFrom('coupon_issuances as ci')
+    .select('ci.external_user_id')
+    .where(sql<SqlBool>`${sql.ref('ci.status')} in ('sent', 'claimed')`)
+    .where((ci) => ci.or([ci('ci.valid_until', 'is', null), ci('ci.valid_until', '>', now)]))
+}
+
 /** Where the last page ended: its sort key and id (the key's meaning depends on the sort). */
 export interface ListCursor {
   key: number
@@ -224,13 +237,7 @@ export class CustomersRepository {
       )
     }
     if (filter.coupon) {
-      const now = filter.coupon.now
-      const holders = this.db
-        .selectFrom('coupon_issuances as ci')
-        .select('ci.external_user_id')
-        .where('ci.status', 'in', ['sent', 'claimed'])
-        .where((ci) => ci.or([ci('ci.valid_until', 'is', null), ci('ci.valid_until', '>', now)]))
-      const holds = eb('f.external_user_id', 'in', holders)
+      const holds = eb('f.external_user_id', 'in', couponHolders(this.db, filter.coupon.now))
       conditions.push(filter.coupon.held ? holds : eb.not(holds))
     }
     if (filter.addWay !== undefined) conditions.push(eb('f.add_way', '=', filter.addWay))
