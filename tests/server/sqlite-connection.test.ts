@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { migrateToLatest, openDb } from '../../src/server/db'
@@ -32,6 +33,32 @@ describe('the SQLite connection', () => {
       // Queued behind the transaction, it read what was committed.
       expect(await during).toEqual([{ name: '二店' }])
     } finally {
+      await db.close()
+    }
+  })
+
+  it('settles once for everyone who asks in a turn, with every write committed before they asked', async () => {
+    const file = path.join(dir, 'settle.db')
+    const db = openDb({ kind: 'sqlite', file })
+    const other = new SQLite(file)
+    try {
+      await migrateToLatest(db)
+      const watch = db.sessionChanges!
+      const before = watch.current()
+      const first = watch.settled()
+      // Another process writes after the first asked and before the second did.
+      other.prepare("insert into stores (id, name, city) values ('S9', '九店', '上海')").run()
+      const second = watch.settled()
+      expect(second).toBe(first)
+      expect(await second).not.toBe(before)
+      // Nothing written since: the next turn says so.
+      const now = watch.current()
+      expect(await watch.settled()).toBe(now)
+      // A write here to what sessions hang on counts too.
+      await db.kysely.deleteFrom('guides').where('user_id', '=', 'none').execute()
+      expect(await watch.settled()).not.toBe(now)
+    } finally {
+      other.close()
       await db.close()
     }
   })
