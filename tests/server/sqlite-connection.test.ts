@@ -61,6 +61,8 @@ describe('the SQLite connection', () => {
       other.close()
       await db.close()
     }
+    // A read that fails cannot say (callers read afresh): never an error out of a timer, never a wait.
+    expect(await db.sessionChanges!.settled()).toBeNull()
   })
 
   it('copies the write-ahead log into the file on its own thread, and stops it on close', async () => {

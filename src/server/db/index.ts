@@ -177,7 +177,8 @@ function instrumentSqlite(sqlite: SQLite.Database): {
  * is in it. Why not at each call: `data_version` opens and closes a read transaction,
  * two file locks and a stat, the dearest part of a request whose session is kept (in the
  * coupon bench about one request in ten of the server's system calls). A turn's requests
- * wait for the rest of the turn, which a send does anyway (issue-batch.ts).
+ * wait for the rest of the turn, which a send does anyway (issue-batch.ts). A test that
+ * fakes `setImmediate` must let it run, or such a request waits.
  */
 function settledPerTurn(read: () => string | null): () => Promise<string | null> {
   let turn: Promise<string | null> | null = null
@@ -185,7 +186,15 @@ function settledPerTurn(read: () => string | null): () => Promise<string | null>
     (turn ??= new Promise((resolve) =>
       setImmediate(() => {
         turn = null
-        resolve(read())
+        // A read that fails (the file closed, an I/O error) cannot say: callers read afresh,
+        // and the error, if it lasts, comes out of that read as a request's error.
+        let version: string | null = null
+        try {
+          version = read()
+        } catch {
+          version = null
+        }
+        resolve(version)
       }),
     ))
 }
@@ -217,7 +226,7 @@ export function openDb(config: DatabaseConfig, options: OpenDbOptions = {}): Db 
       kysely,
       kind: 'sqlite',
       readNow,
-      // SQLite answers at once, for this process and any other on the file.
+      // SQLite answers for this process and any other on the file: `current()` at once, `settled()` at the turn's end.
       changes: { current: changeVersion, settled: settledPerTurn(changeVersion) },
       // Anything another process wrote counts as a session change; here, what names sessions or guides.
       sessionChanges: { current: sessionVersion, settled: settledPerTurn(sessionVersion) },

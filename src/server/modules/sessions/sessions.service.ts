@@ -38,7 +38,9 @@ const KEPT_SESSIONS = 10_000
  * session ended or cut short, a guide gone, on any instance), and `settled()` makes sure
  * every such change committed before the request is counted, with one round trip shared
  * by all requests in flight. On SQLite it is a write to sessions or guides from this process,
- * or anything another process wrote (`data_version`; see db/index.ts). The saving is the revisit's one query, most of what a revisit cost.
+ * or anything another process wrote (`data_version`, read once for all requests of an
+ * event-loop turn; see db/index.ts). The saving is the revisit's one query, most of what a
+ * revisit cost.
  */
 export class SessionsService {
   private readonly repo: SessionsRepository
