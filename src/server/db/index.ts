@@ -192,7 +192,7 @@ function settledPerTurn(read: () => string | null): () => Promise<string | null>
         try {
           version = read()
         } catch {
-          version = null
+          // Null: cannot say.
         }
         resolve(version)
       }),

@@ -266,7 +266,7 @@ export class IssuanceRepository {
 
   /** This template's reservations overdue at `now`: their ids. */
   async overdueOf(templateId: string, now: number, trx: Trx = this.db): Promise<string[]> {
-    // Found by (status, reserved until) alone, this coupon's picked out here: asked with the
+    // Found by when they lapse alone, this coupon's picked out here: asked with the
     // coupon, PostgreSQL went in by the coupon and read all its issuances (see above).
     const overdue = await overdueReservations(trx, now).select(['id', 'template_id']).execute()
     return overdue.filter((row) => row.template_id === templateId).map((row) => row.id)
