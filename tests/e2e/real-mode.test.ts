@@ -126,7 +126,14 @@ describe.skipIf(!chromiumAvailable())('real mode against a WeCom stand-in, in Ch
       .digest('hex')
     expect(agentConfig.params.signature).toBe(expected)
     expect(String(agentConfig.params.timestamp)).toMatch(/^\d{10}$/)
-    expect(calls.map((c) => c.name)).toEqual(expect.arrayContaining(['agentConfig', 'getContext', 'getCurExternalContact']))
+    // Her name is drawn by the page's entry from getCurExternalContact; the app asks
+    // getContext once its own code has come, which may be a moment after.
+    await expect
+      .poll(
+        () => page.evaluate(() => (window as unknown as { __bridgeCalls: { name: string }[] }).__bridgeCalls.map((c) => c.name)),
+        { timeout: 15_000 },
+      )
+      .toEqual(expect.arrayContaining(['agentConfig', 'getContext', 'getCurExternalContact']))
 
     // An empty real-mode database: WeCom data only, and the profile says so without looking broken.
     await expect.poll(() => page.getByTestId('member-card').textContent()).toContain('尚未绑定会员')
