@@ -8,8 +8,9 @@
  * with a round trip on the listening connection: PostgreSQL sends a listener every
  * notification of a transaction committed before the query came ahead of the query's
  * ReadyForQuery (the committing backend signals listeners before its own client hears
- * "committed", and a backend reads what it was signalled before it says it is ready). One such round trip answers every request that arrived
- * before it started, so under load it costs a fraction of a query per request.
+ * "committed", and a backend reads what it was signalled before it says it is ready).
+ * One such round trip answers every request that arrived before it started, so under
+ * load it costs a fraction of a query per request.
  *
  * While the connection is down (or before it is up) both answers are null, which sends
  * callers back to reading what they need; a reconnect starts a new epoch, so nothing
