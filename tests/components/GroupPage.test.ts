@@ -3,6 +3,11 @@ import { ApiFailure } from '../../src/api/http'
 import GroupPage from '../../src/pages/sidebar/GroupPage.vue'
 import type { GroupChat } from '../../src/shared/group'
 import { flushPromises, mountPage } from './helpers'
+// The page warms its tabs' panels as soon as it is idle. Loaded here first, so that no
+// import of theirs is still running when the file's environment is torn down (a CI run
+// failed on a Vant style the warm-up was still loading).
+import '../../src/components/replies/ReplyPanel.vue'
+import '../../src/components/bundles/BundlePanel.vue'
 
 const api = vi.hoisted(() => ({ fetchGroup: vi.fn() }))
 const wecom = vi.hoisted(() => ({ getCurrentChatId: vi.fn() }))
