@@ -227,7 +227,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   // A cross-site write is refused before it costs a session lookup.
   registerOriginCheck(app, config)
   const sessions = new SessionsService(ctx, options.sessionLimits)
-  registerSessions(app, ctx.signer, (id) => sessions.resolve(id))
+  registerSessions(app, ctx.signer, (id, defer) => sessions.resolve(id, defer))
   app.addHook('onRequest', async (request) => refuseWritesInPreview(request, ctx.signer))
   registerValidation(app)
   registerBodyTypes(app)

@@ -52,14 +52,14 @@ describe.skipIf(!DATABASE)(
 
     const watchOf = (db: Db) => db.changes as PgChangeWatch
 
-    /** Lina through OAuth on one instance: the Cookie header of her new session. */
-    async function signIn(app: FastifyInstance): Promise<string> {
+    /** Lina (or another member) through OAuth on one instance: the Cookie header of the new session. */
+    async function signIn(app: FastifyInstance, userId = 'lina'): Promise<string> {
       const login = await app.inject({ method: 'GET', url: '/api/auth/login' })
       const state = new URL(login.headers.location as string, 'http://x').searchParams.get('state')!
       const oauth = parseSetCookies(login.headers['set-cookie']).get('gs_oauth')!.value
       const callback = await app.inject({
         method: 'GET',
-        url: `/api/auth/callback?code=${world.issueCode('lina')}&state=${state}`,
+        url: `/api/auth/callback?code=${world.issueCode(userId)}&state=${state}`,
         headers: { cookie: `gs_oauth=${oauth}` },
       })
       return `gs_session=${parseSetCookies(callback.headers['set-cookie']).get('gs_session')!.value}`
@@ -172,6 +172,52 @@ describe.skipIf(!DATABASE)(
         300,
       )
       expect((await profile(b, { cookie: second })).status).toBe(401)
+    })
+
+    it('refuses a coupon sent from a session that another instance ended, writing nothing', async () => {
+      const [a, b] = apps as [FastifyInstance, FastifyInstance]
+      const manager = await signIn(a, 'wanglei')
+      const created = await a.inject({
+        method: 'POST',
+        url: '/api/coupon-templates',
+        headers: { cookie: manager },
+        payload: {
+          name: '两店券',
+          kind: 'amount_off',
+          value: 3000,
+          threshold: 0,
+          totalStock: 10,
+          perCustomerLimit: 5,
+          guideWeeklyQuota: 100,
+          validDays: 7,
+        },
+      })
+      expect(created.statusCode, created.body).toBe(201)
+      const templateId = created.json<{ id: string }>().id
+      const send = (session: string, key: string) =>
+        b.inject({
+          method: 'POST',
+          url: `/api/coupons/${templateId}/issue`,
+          headers: { cookie: session },
+          payload: { externalUserId: customer.externalUserId, idempotencyKey: key },
+        })
+      const session = await signIn(a)
+      // Kept by B after the first send: the send route takes it before its check is back.
+      expect((await send(session, `cw-${randomBytes(6).toString('hex')}`)).statusCode).toBe(201)
+      expect((await send(session, `cw-${randomBytes(6).toString('hex')}`)).statusCode).toBe(201)
+      expect((await a.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: session } })).statusCode).toBeLessThan(
+        300,
+      )
+      const key = `cw-${randomBytes(6).toString('hex')}`
+      expect((await send(session, key)).statusCode).toBe(401)
+      const rows = await admin((client) =>
+        client.query(`select id from ${schema}.coupon_issuances where idempotency_key = $1`, [key]),
+      )
+      expect(rows.rows).toEqual([])
+      const left = await admin((client) =>
+        client.query(`select stock_left from ${schema}.coupon_templates where id = $1`, [templateId]),
+      )
+      expect(Number(left.rows[0].stock_left)).toBe(8)
     })
 
     it('keeps a session it checked without reading it again, until it is ended anywhere or her guide leaves', async () => {

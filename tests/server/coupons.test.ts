@@ -166,6 +166,30 @@ describe.each(DB_KINDS)('coupons (%s)', (kind) => {
       expect((await issue(other.id, customerId, key)).statusCode).toBe(409)
     })
 
+    it('refuses a send from a session that ended, even one the instance kept, and writes nothing', async () => {
+      const tpl = await template()
+      const session = await signIn(t, 'lina')
+      const key = randomUUID()
+      // Checked and kept by now: the send route takes such a session before its check is back.
+      expect((await issue(tpl.id, customerId, key, session)).statusCode).toBe(201)
+      expect((await issue(tpl.id, customerId, randomUUID(), session)).statusCode).toBe(201)
+      expect((await call('POST', '/api/auth/logout', session)).statusCode).toBeLessThan(300)
+      const fresh = randomUUID()
+      const refused = await issue(tpl.id, customerId, fresh, session)
+      expect(refused.statusCode).toBe(401)
+      // Not even what its key made before.
+      expect((await issue(tpl.id, customerId, key, session)).statusCode).toBe(401)
+      expect(await stockOf(tpl.id)).toBe(8)
+      const written = await t.testDb.db.kysely
+        .selectFrom('coupon_issuances')
+        .select('id')
+        .where('idempotency_key', '=', fresh)
+        .execute()
+      expect(written).toEqual([])
+      // Her other session still sends.
+      expect((await issue(tpl.id, customerId, fresh)).statusCode).toBe(201)
+    })
+
     it('answers a retry with what its key made, as it stands now, even once she is no longer hers', async () => {
       const tpl = await template()
       const [her] = (await followedCustomers(1, `retry${kind}`)) as [string]

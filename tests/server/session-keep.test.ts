@@ -108,4 +108,39 @@ describe('a kept session on SQLite', () => {
       finds.mockRestore()
     }
   })
+
+  it('hands a kept session out at once when its check may follow, the check saying whether it still counts', async () => {
+    const finds = vi.spyOn(SessionsRepository.prototype, 'find')
+    try {
+      const id = await started('s-deferred')
+      // Not kept yet: checked in full before it is handed out, nothing left pending.
+      const first = await sessions.resolve(id, true)
+      expect(first).toMatchObject({ userId: 'lina', sessionId: id })
+      expect(first!.check).toBeUndefined()
+
+      finds.mockClear()
+      const kept = await sessions.resolve(id, true)
+      expect(kept).toMatchObject({ userId: 'lina', sessionId: id })
+      expect(await kept!.check!()).toBe(true)
+      expect(finds).not.toHaveBeenCalled()
+
+      // Another process writes something else after it was handed out: read again, still good.
+      const unrelated = await sessions.resolve(id, true)
+      other.prepare("insert into stores (id, name, city) values ('S-deferred', '测试店', '上海')").run()
+      expect(await unrelated!.check!()).toBe(true)
+
+      // Ended by another process after it was handed out: the check says so, and so does the next request.
+      const ended = await sessions.resolve(id, true)
+      other.prepare("update sessions set revoked_at = ?, revoked_reason = 'admin' where id = ?").run(clock.value, id)
+      expect(await ended!.check!()).toBe(false)
+      expect(await sessions.resolve(id, true)).toBeNull()
+
+      // Without asking to defer, a kept session is checked before it is handed out, as ever.
+      const plain = await started('s-plain')
+      await sessions.resolve(plain)
+      expect((await sessions.resolve(plain))!.check).toBeUndefined()
+    } finally {
+      finds.mockRestore()
+    }
+  })
 })

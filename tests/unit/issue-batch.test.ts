@@ -39,6 +39,27 @@ describe('IssueBatcher', () => {
     ])
   })
 
+  it("sends the next batch's first query before it hands out the answers of the batch just decided", async () => {
+    // Like PostgreSQL's pool, the decision's query leaves on a later tick than the call.
+    const events: string[] = []
+    const gates: (() => void)[] = []
+    const decide = async (_key: string, asks: number[]) => {
+      process.nextTick(() => events.push(`query ${asks.join()}`))
+      await new Promise<void>((open) => gates.push(open))
+      return asks.map((n) => n * 10)
+    }
+    const batcher = new IssueBatcher(decide)
+    const first = batcher.submit('t1', 1).then((n) => events.push(`answer ${n}`))
+    await turn()
+    const second = batcher.submit('t1', 2).then((n) => events.push(`answer ${n}`))
+    gates.shift()!()
+    await first
+    await turn()
+    gates.shift()!()
+    await second
+    expect(events).toEqual(['query 1', 'query 2', 'answer 10', 'answer 20'])
+  })
+
   it('starts a lone send within the turn, without a timer', async () => {
     const { batches, decide, openNext } = gatedDecide()
     const batcher = new IssueBatcher(decide)

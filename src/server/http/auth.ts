@@ -9,10 +9,20 @@ declare module 'fastify' {
     /** The member's own session, looked up once per API request (null: none that counts). */
     ownSession: Session | null
   }
+  interface FastifyContextConfig {
+    /**
+     * The route takes a kept session before its last check is back (`Session.pending`)
+     * and waits for that check itself, before it writes or answers anything of hers.
+     */
+    deferSessionCheck?: boolean
+  }
 }
 
-/** Whether the session row behind a cookie still counts, and whose it is. */
-export type SessionResolver = (sessionId: string) => Promise<Session | null>
+/**
+ * Whether the session row behind a cookie still counts, and whose it is. `defer`: a kept
+ * session may come back with its check still pending (`Session.pending`).
+ */
+export type SessionResolver = (sessionId: string, defer: boolean) => Promise<Session | null>
 
 /**
  * Looks the session up once, before any route runs, so routes read it synchronously. Only
@@ -23,7 +33,7 @@ export function registerSessions(app: FastifyInstance, signer: Signer, resolve: 
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return
     const sessionId = readSessionCookie(signer, request.cookies[SESSION_COOKIE])
-    if (sessionId) request.ownSession = await resolve(sessionId)
+    if (sessionId) request.ownSession = await resolve(sessionId, request.routeOptions.config.deferSessionCheck === true)
   })
 }
 

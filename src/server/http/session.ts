@@ -38,6 +38,14 @@ export interface Session {
   createdAt: number
   /** The absolute end, ms. */
   expiresAt: number
+  /**
+   * Only on a route that asked for it (`deferSessionCheck`), for a session this instance
+   * kept: the check that nothing ended it since, left to the route, which runs it before
+   * it writes or answers anything of hers. True when it still counts; false when it ended
+   * (the request is refused as if it had been signed out). A check covers whatever ended
+   * before it was started, so it may start later than the request came in, never earlier.
+   */
+  check?: () => Promise<boolean>
 }
 
 export interface OAuthState {

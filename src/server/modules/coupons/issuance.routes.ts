@@ -27,9 +27,22 @@ export const issuanceRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; servic
         body: IssueRequestSchema,
         response: { 200: IssuanceSchema, 201: IssuanceSchema },
       },
+      // The flash-sale path: the check that her kept session still counts runs while her
+      // send waits for its batch; the batch waits for it before it judges (batch-decider.ts).
+      config: { deferSessionCheck: true },
     },
     async (request, reply) => {
-      const { issuance, created } = await service.issue(guide(request), request.params.templateId, request.body, origin(request))
+      const session = requireSession(request, ctx.signer)
+      const signedIn = session.check?.()
+      // Awaited by the batch; should the send fail before it gets there, nobody else does.
+      signedIn?.catch(() => undefined)
+      const { issuance, created } = await service.issue(
+        session.userId,
+        request.params.templateId,
+        request.body,
+        origin(request),
+        signedIn,
+      )
       return reply.status(created ? 201 : 200).send(issuance)
     },
   )

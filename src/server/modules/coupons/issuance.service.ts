@@ -101,10 +101,16 @@ export class IssuanceService {
     templateId: string,
     input: { externalUserId: string; idempotencyKey: string },
     origin: string,
+    signedIn?: Promise<boolean>,
   ): Promise<{ issuance: Issuance; created: boolean }> {
     // Her facts are read with the batch's, and a retry (the key already did its work) is
     // answered there: most sends are new, and one read less each is what a flash sale needs.
-    const ask: IssueAsk = { userId, externalUserId: input.externalUserId, idempotencyKey: input.idempotencyKey }
+    const ask: IssueAsk = {
+      userId,
+      externalUserId: input.externalUserId,
+      idempotencyKey: input.idempotencyKey,
+      signedIn,
+    }
     let decided = await this.batcher.submit(templateId, ask)
     if ('unread' in decided) {
       // Not cached and his (yet): read as her profile would be (WeCom, 403/404), outside the

@@ -68,13 +68,22 @@ export class SessionsService {
     return createSessionCookie(this.ctx.signer, id)
   }
 
-  /** The session if it still counts: not revoked, not idle too long, not past its end, her guide row active. */
-  async resolve(sessionId: string): Promise<Session | null> {
+  /**
+   * The session if it still counts: not revoked, not idle too long, not past its end, her
+   * guide row active. `defer`: a kept session comes back at once, the check that nothing
+   * ended it since left to the route (`Session.check`, `deferSessionCheck`).
+   */
+  async resolve(sessionId: string, defer = false): Promise<Session | null> {
     const watch = this.ctx.db.sessionChanges
     const kept = watch ? this.kept.get(sessionId) : undefined
     // Kept and not yet due a touch (so not near idle either): good while nothing ended.
     const fresh = Math.min(SESSION_TOUCH_MS, this.limits.idleMs)
     if (kept && this.ctx.now() - kept.row.last_seen_at < fresh && this.ctx.now() < kept.row.expires_at) {
+      if (defer) {
+        const check = async () =>
+          (await watch!.settled()) === kept.version || (await this.resolve(sessionId))?.userId === kept.row.user_id
+        return { ...sessionOf(kept.row), check }
+      }
       if ((await watch!.settled()) === kept.version) return sessionOf(kept.row)
     }
     this.kept.delete(sessionId)
