@@ -11,8 +11,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     /**
-     * The route takes a kept session before its last check is back (`Session.pending`)
-     * and waits for that check itself, before it writes or answers anything of hers.
+     * The route takes a kept session without waiting for the check that nothing ended it
+     * (`Session.check`), and runs that check itself before it writes or answers anything of hers.
      */
     deferSessionCheck?: boolean
   }
@@ -20,7 +20,7 @@ declare module 'fastify' {
 
 /**
  * Whether the session row behind a cookie still counts, and whose it is. `defer`: a kept
- * session may come back with its check still pending (`Session.pending`).
+ * session may come back with its check left to the route (`Session.check`).
  */
 export type SessionResolver = (sessionId: string, defer: boolean) => Promise<Session | null>
 
