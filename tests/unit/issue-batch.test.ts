@@ -97,6 +97,17 @@ describe('IssueBatcher', () => {
     expect(await later).toBe(30)
   })
 
+  it('fails a batch whose decision throws before it returns a promise, and goes on with the next', async () => {
+    let calls = 0
+    const batcher = new IssueBatcher((_key: string, asks: number[]) => {
+      if (calls++ === 0) throw new Error('thrown at once')
+      return Promise.resolve(asks.map((n) => n * 10))
+    })
+    const first = batcher.submit('t', 1)
+    await expect(first).rejects.toThrow('thrown at once')
+    expect(await batcher.submit('t', 2)).toBe(20)
+  })
+
   it('splits a long queue into batches of at most maxBatch', async () => {
     const { batches, decide, openNext } = gatedDecide()
     const batcher = new IssueBatcher(decide, 2)

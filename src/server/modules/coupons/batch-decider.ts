@@ -42,8 +42,8 @@ interface BatchReads {
   guides: IssuanceContext['guides']
   /** PostgreSQL: the coupon, its version and the batch's state as read without a lock. */
   seen: Seen | null
-  /** Whether each ask's session still counts (false: it ended since it was kept). */
-  signedIn: boolean[]
+  /** Each ask's session: null while it counts, else what its send is answered (see `sessionRefusals`). */
+  sessionRefusals: unknown[]
 }
 
 interface Seen {
@@ -55,7 +55,8 @@ interface Seen {
 type Outcome =
   | { created: boolean; issuance: IssuanceRecord }
   | { refused: CouponRefusal }
-  | { error: ApiError }
+  /** An `ApiError` as it stands; anything else (her session could not be checked) is a 500 for this send alone. */
+  | { error: unknown }
   /** Her facts need the one-send path: sent again with them. */
   | { unread: true }
 export type Decided =
@@ -68,14 +69,24 @@ const keyOf = (guideId: string, key: string): string => `${guideId}\u0000${key}`
 const unique = (values: readonly string[]) => [...new Set(values)]
 
 /**
- * Each ask's session check, started when the send came in, by the time the batch has read
- * what it decides with (a check is one round trip, shared by every request in flight, and
- * done before the read in all but a few batches): nothing is judged, let alone written,
- * for a session that ended before the send came in. Waiting for the check before joining
- * the batch held every send up by it: off that path, about 5 % more sends a second on
- * either database (coupon bench, both ways in one server, alternated).
+ * Each ask's session check, started when the send came in, waited for once the batch's
+ * one read (PostgreSQL) is back: a check is one round trip shared by every request in
+ * flight, and is done by then in all but a few batches. Nothing is judged, written or
+ * read from WeCom for a session that ended before the send came in: it gets 401, and a
+ * check that failed (the database) a 500 for that send alone. Waiting for the check
+ * before joining the batch held every send up by it: off that path, about 5 % more sends
+ * a second on either database (coupon bench, both ways in one server, alternated).
  */
-const signedIn = (asks: readonly IssueAsk[]): Promise<boolean[]> => Promise.all(asks.map((ask) => ask.signedIn ?? true))
+const sessionRefusals = (asks: readonly IssueAsk[]): Promise<unknown[]> =>
+  Promise.all(
+    asks.map(
+      (ask) =>
+        ask.signedIn?.then(
+          (counts) => (counts ? null : ApiError.unauthorized()),
+          (error: unknown) => error,
+        ) ?? null,
+    ),
+  )
 
 function batchAsk(templateId: string, asks: readonly IssueAsk[], now: number): BatchAsk {
   return {
@@ -116,7 +127,7 @@ function judge(
   const changed = changedSince(reads.texts, template)
   return asks.map((ask, i): Outcome => {
     // A session that ended gets nothing, not even what its key made before.
-    if (!reads.signedIn[i]) return { error: ApiError.unauthorized() }
+    if (reads.sessionRefusals[i]) return { error: reads.sessionRefusals[i] }
     const key = keyOf(ask.userId, ask.idempotencyKey)
     const earlier = made.get(key)
     if (earlier) return { created: false, issuance: earlier }
@@ -177,17 +188,22 @@ export class BatchDecider {
    * the names one after another, the rest under the lock. What could move before the lock
    * is checked there (the template's words).
    */
-  private async readsFor(templateId: string, asks: IssueAsk[], now: number): Promise<Omit<BatchReads, 'signedIn'>> {
+  private async readsFor(templateId: string, asks: IssueAsk[], now: number): Promise<BatchReads> {
+    const checked = sessionRefusals(asks)
     const unread = asks.filter((ask) => !ask.facts)
     const ask = batchAsk(templateId, asks, now)
     const one = await this.readBatch(templateId, { ...ask, unread: followPairs(unread) })
+    const refused = await checked
+    // Her facts can mean a read from WeCom: only for the sends whose session counts.
+    const toRead = unread.filter((u) => !refused[asks.indexOf(u)])
     if (!one) {
       const [facts, privacy, names] = await Promise.all([
-        this.factsOf(asks, unread),
+        this.factsOf(asks, toRead),
         this.privateTextRefusals(templateId, asks),
         this.namesOf({ ids: ask.guideIds }),
       ])
-      return { facts, ...privacy, guides: names.map((r) => ({ userId: r.user_id, name: r.name })), seen: null }
+      const guides = names.map((r) => ({ userId: r.user_id, name: r.name }))
+      return { facts, ...privacy, guides, seen: null, sessionRefusals: refused }
     }
     const { template, version, reads } = one
     const texts = template && { name: template.name, description: template.description }
@@ -201,19 +217,20 @@ export class BatchDecider {
         )
       : asks.map(() => null)
     return {
-      facts: await this.factsOf(asks, unread, eligibilityRowsByFollow(reads.facts)),
+      facts: await this.factsOf(asks, toRead, eligibilityRowsByFollow(reads.facts)),
       texts,
       refusals,
       guides: reads.names.map((r) => ({ userId: r.user_id, name: r.name })),
       seen: { template, version, state: batchStateFrom(reads.state, templateId) },
+      sessionRefusals: refused,
     }
   }
 
-  /** Her facts for each ask: those it came with, the rest in one read (null: not read). */
+  /** Her facts for each ask: those it came with, those of `unread` in one read (null: not read). */
   private async factsOf(asks: readonly IssueAsk[], unread: readonly IssueAsk[], rows?: EligibilityRows) {
     const read = unread.length ? await this.customers.eligibilityFactsMany(unread, rows) : []
-    let next = 0
-    return asks.map((ask): CustomerFacts | null => ask.facts ?? read[next++] ?? null)
+    const readFor = new Map(unread.map((ask, i) => [ask, read[i] ?? null]))
+    return asks.map((ask): CustomerFacts | null => ask.facts ?? readFor.get(ask) ?? null)
   }
 
   /**
@@ -226,7 +243,9 @@ export class BatchDecider {
    */
   async decide(templateId: string, asks: IssueAsk[]): Promise<Decided[]> {
     const now = this.ctx.now()
-    const reads = { ...(await this.readsFor(templateId, asks, now)), signedIn: await signedIn(asks) }
+    const reads = await this.readsFor(templateId, asks, now)
+    // Every session of the batch ended: nothing to look at under the lock (overdue, stock).
+    if (reads.sessionRefusals.every(Boolean)) return reads.sessionRefusals.map((error) => ({ error }))
     const decided = reads.seen && (await this.decideUnlocked(templateId, asks, reads, reads.seen, now))
     const { template, outcomes } = decided || (await this.decideLocked(templateId, asks, reads))
     const context: IssuanceContext = { templates: [template], guides: reads.guides, stores: [] }
