@@ -195,7 +195,7 @@ export class BatchDecider {
     const one = await this.readBatch(templateId, { ...ask, unread: followPairs(unread) })
     const refused = await checked
     // Her facts can mean a read from WeCom: only for the sends whose session counts.
-    const toRead = unread.filter((u) => !refused[asks.indexOf(u)])
+    const toRead = asks.filter((ask, i) => !ask.facts && !refused[i])
     if (!one) {
       const [facts, privacy, names] = await Promise.all([
         this.factsOf(asks, toRead),
