@@ -174,6 +174,24 @@ describe.each(DB_KINDS)('previewing a guide’s view (%s)', (kind) => {
     expect((await call('POST', `/api/customers/${customerId}/notes`, cookie.lina!, note)).statusCode).toBe(201)
   })
 
+  it('answers a send 401, not 403, once the manager’s own session has ended', async () => {
+    // A session of her own, kept by the server after its first request: the coupon send
+    // route takes a kept session with its check left for later (`deferSessionCheck`).
+    const own = await signIn(t, 'wanglei')
+    const res = await call('POST', '/api/preview', own, { guideUserId: 'lina' })
+    expect(res.statusCode, res.body).toBe(200)
+    const previewing = `${own}; gs_preview=${parseSetCookies(res.headers['set-cookie']).get('gs_preview')!.value}`
+    const send = () =>
+      call('POST', '/api/coupons/no-such-coupon/issue', previewing, { externalUserId: customerId, idempotencyKey: randomUUID() })
+    expect((await me(previewing)).preview?.by).toBe('wanglei')
+    expect((await send()).json()).toMatchObject({ error: { code: 'preview_read_only' } })
+
+    expect((await call('POST', '/api/auth/logout', own)).statusCode).toBeLessThan(300)
+    const ended = await send()
+    expect(ended.statusCode, ended.body).toBe(401)
+    expect((await call('GET', '/api/me', previewing)).statusCode).toBe(401)
+  })
+
   it('ends: DELETE gives the manager her own view back', async () => {
     const previewing = await preview('wanglei', 'lina')
     const res = await call('DELETE', '/api/preview', previewing)

@@ -71,11 +71,14 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
 /**
  * A preview is read-only on the server: every write under /api answers 403 before any
  * route runs (so nothing is stored and WeCom is never asked), except ending the preview.
+ * A manager whose own session ended gets 401, as on any other route, also where the
+ * route would have run the session's check itself (`deferSessionCheck`).
  */
-export function refuseWritesInPreview(request: FastifyRequest, signer: Signer): void {
+export async function refuseWritesInPreview(request: FastifyRequest, signer: Signer): Promise<void> {
   if (READS.has(request.method) || !request.url.startsWith('/api/')) return
   if (request.method === 'DELETE' && request.url.split('?')[0] === '/api/preview') return
-  if (sessionOf(request, signer)?.previewBy) {
-    throw new ApiError(403, PREVIEW_READ_ONLY, 'This is a preview of a guide’s view: nothing can be changed or sent')
-  }
+  const session = sessionOf(request, signer)
+  if (!session?.previewBy) return
+  if (session.check && !(await session.check())) throw ApiError.unauthorized()
+  throw new ApiError(403, PREVIEW_READ_ONLY, 'This is a preview of a guide’s view: nothing can be changed or sent')
 }
