@@ -1,6 +1,6 @@
 /** `npm run bench`: every benchmark, its figures, and whether each budget holds. */
 import { INITIAL_JS_BUDGET_KB, PROFILE_PAINT_JS_BUDGET_KB, measureBundle } from './bundle-size'
-import { formatCoupons, measureCoupons } from './coupons'
+import { couponBudgetHolds, formatCoupons, measureCoupons } from './coupons'
 import { formatCustomerList, measureCustomerList } from './customers'
 import { CATALOG_SEARCH_BUDGET_MS, LOOKBOOK_HTML_BUDGET_KB, LOOKBOOK_JS_BUDGET_KB, measureBundles } from './bundles'
 import { PROFILE_RATIO_BUDGET, measureProfile } from './customer-profile'
@@ -57,6 +57,7 @@ for (const databaseUrl of [undefined, process.env.BENCH_DATABASE_URL].filter((ur
   const report = await measureCoupons({ databaseUrl, seconds: Number(process.env.BENCH_SECONDS ?? 10) })
   console.log(formatCoupons(report))
   if (report.issue.non2xx > 0) failures.push(`coupon issue on ${report.db} refused requests`)
+  else if (!couponBudgetHolds(report)) failures.push(`coupon issue on ${report.db}`)
 }
 
 for (const kind of process.env.BENCH_DATABASE_URL ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)) {
