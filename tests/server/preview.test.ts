@@ -145,7 +145,6 @@ describe.each(DB_KINDS)('previewing a guide’s view (%s)', (kind) => {
       ['PATCH', `/api/customers/${customerId}/facts`, { sizeTop: 'XL' }],
       ['PUT', '/api/targets', { month: '2026-11', items: [{ scope: 'guide', id: 'lina', amountFen: 1 }] }],
       ['DELETE', `/api/stores/S001/api-keys/${keyId}`, undefined],
-      ['POST', '/api/auth/logout', undefined],
       // Another guide: only after ending this preview.
       ['POST', '/api/preview', { guideUserId: 'lina' }],
     ]
@@ -190,6 +189,26 @@ describe.each(DB_KINDS)('previewing a guide’s view (%s)', (kind) => {
     const ended = await send()
     expect(ended.statusCode, ended.body).toBe(401)
     expect((await call('GET', '/api/me', previewing)).statusCode).toBe(401)
+  })
+
+  it('lets the manager sign out in a preview, which ends with her session', async () => {
+    const own = await signIn(t, 'wanglei')
+    const start = await call('POST', '/api/preview', own, { guideUserId: 'lina' })
+    const grant = parseSetCookies(start.headers['set-cookie']).get('gs_preview')!.value
+    const previewing = `${own}; gs_preview=${grant}`
+    const out = await call('POST', '/api/auth/logout', previewing)
+    expect(out.statusCode, out.body).toBe(204)
+    const cleared = parseSetCookies(out.headers['set-cookie'])
+    expect(cleared.get('gs_session')?.value).toBe('')
+    expect(cleared.get('gs_preview')?.value).toBe('')
+    expect((await call('GET', '/api/me', previewing)).statusCode).toBe(401)
+
+    // The grant kept past a new sign-in (the browser did not drop it) is worth nothing beside it.
+    const again = await signIn(t, 'wanglei')
+    expect(await me(`${again}; gs_preview=${grant}`)).toEqual({ userId: 'wanglei', name: '王蕾', role: 'manager' })
+    const note = { id: randomUUID(), text: '新会话里写的' }
+    const res = await call('POST', `/api/customers/${customerId}/notes`, `${again}; gs_preview=${grant}`, note)
+    expect(res.json()).not.toMatchObject({ error: { code: 'preview_read_only' } })
   })
 
   it('ends: DELETE gives the manager her own view back', async () => {

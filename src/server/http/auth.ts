@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { PREVIEW_READ_ONLY } from '../../shared/auth'
 import type { Signer } from './session'
-import { PREVIEW_COOKIE, SESSION_COOKIE, readPreviewToken, readSessionCookie, type Session } from './session'
+import { PREVIEW_COOKIE, SESSION_COOKIE, previewSessionTag, readPreviewToken, readSessionCookie, type Session } from './session'
 import { ApiError } from './errors'
 
 declare module 'fastify' {
@@ -48,14 +48,15 @@ export function ownSessionOf(request: FastifyRequest, _signer?: Signer): Session
 }
 
 /**
- * Who the request acts as. A preview grant counts only beside the session of the manager
- * it was given to: a cookie copied into another browser is worth nothing.
+ * Who the request acts as. A preview grant counts only beside the session it was given
+ * beside: a cookie copied into another browser, or kept past a sign-out and a new sign-in,
+ * is worth nothing.
  */
 export function sessionOf(request: FastifyRequest, signer: Signer): ActingSession | null {
   const own = ownSessionOf(request)
   if (!own) return null
   const grant = readPreviewToken(signer, request.cookies[PREVIEW_COOKIE])
-  if (!grant || grant.by !== own.userId) return own
+  if (!grant || grant.by !== own.userId || grant.session !== previewSessionTag(own.sessionId)) return own
   return { ...own, userId: grant.guide, previewBy: own.userId }
 }
 
@@ -67,16 +68,19 @@ export function requireSession(request: FastifyRequest, signer: Signer): ActingS
 }
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
+const LOGOUT = '/api/auth/logout'
 
 /**
  * A preview is read-only on the server: every write under /api answers 403 before any
- * route runs (so nothing is stored and WeCom is never asked), except ending the preview.
+ * route runs (so nothing is stored and WeCom is never asked), except ending the preview
+ * and signing out.
  * A manager whose own session ended gets 401, as on any other route, also where the
  * route would have run the session's check itself (`deferSessionCheck`).
  */
 export async function refuseWritesInPreview(request: FastifyRequest, signer: Signer): Promise<void> {
   if (READS.has(request.method) || !request.url.startsWith('/api/')) return
-  if (request.method === 'DELETE' && request.url.split('?')[0] === '/api/preview') return
+  const path = request.url.split('?')[0]
+  if ((request.method === 'DELETE' && path === '/api/preview') || (request.method === 'POST' && path === LOGOUT)) return
   const session = sessionOf(request, signer)
   if (!session?.previewBy) return
   if (session.check && !(await session.check())) throw ApiError.unauthorized()
