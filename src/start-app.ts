@@ -24,13 +24,12 @@ function warmUp(pinia: Pinia, early: EarlyStart): void {
   const session = useSessionStore(pinia)
   const signedIn = session.ensure()
   signedIn.catch(() => {})
-  // Notes saved while offline go out as soon as we know who is signed in, and whenever the network returns.
-  // Not in a preview: it acts as the guide and refuses every write, and the queue is hers (the manager's).
+  // Notes saved while offline go out as soon as we know who is signed in, and whenever the
+  // network returns: only hers, and none in a preview (note-drafts.ts `writtenBy`).
   const flushNotes = () => {
-    if (session.me?.preview) return
     void bestEffort(
       'send the queued notes',
-      import('./offline/note-drafts').then((drafts) => drafts.flushQueuedNotes()),
+      import('./offline/note-drafts').then((drafts) => drafts.flushQueuedNotes(drafts.writerOf(session.me))),
     )
   }
   void signedIn.then(flushNotes, () => {})

@@ -6,8 +6,21 @@
  */
 import { isApiFailure } from '@/api/http'
 import { createNote } from '@/api/memory'
+import type { Me } from '@/shared/auth'
 import type { NoteCreate, NoteOutcome } from '@/shared/memory'
 import { idb } from './idb'
+
+/** Who a note is written as: the guide and, in a manager's preview of her view, the manager. */
+export interface NoteWriter {
+  userId: string
+  previewBy?: string
+}
+
+/** Who is signed in, as a note's writer (null: nobody yet). */
+export function writerOf(me: Me | null | undefined): NoteWriter | null {
+  if (!me) return null
+  return me.preview ? { userId: me.userId, previewBy: me.preview.by } : { userId: me.userId }
+}
 
 export interface NoteDraft {
   id: string
@@ -19,6 +32,21 @@ export interface NoteDraft {
   /** Why the server refused it for good (not hers any more, …); kept for the guide to see. */
   error?: string
   updatedAt: number
+  /** Whose it is (`NoteWriter.userId`); drafts kept before it was recorded have none. */
+  author?: string
+  /** Typed in this manager's preview: never stored on the server, so never queued either. */
+  previewBy?: string
+}
+
+/**
+ * Whether this draft is this writer's: shown in her composer and sent as hers. A browser
+ * may be shared (a manager previews a guide, then works as herself; a guide signs in after
+ * another): a note goes to the server only as the one who wrote it. A draft from before
+ * authors were recorded is anyone's, as it always was.
+ */
+export function writtenBy(draft: NoteDraft, writer: NoteWriter | null): boolean {
+  if (draft.author === undefined) return draft.previewBy === undefined
+  return !!writer && draft.author === writer.userId && draft.previewBy === writer.previewBy
 }
 
 const STORE = 'note-drafts'
@@ -33,9 +61,9 @@ export function newDraftId(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 
-export async function draftsFor(externalUserId: string): Promise<NoteDraft[]> {
+export async function draftsFor(externalUserId: string, writer: NoteWriter | null = null): Promise<NoteDraft[]> {
   const all = await idb.all<NoteDraft>(STORE)
-  return all.filter((d) => d.externalUserId === externalUserId).sort((a, b) => a.updatedAt - b.updatedAt)
+  return all.filter((d) => d.externalUserId === externalUserId && writtenBy(d, writer)).sort((a, b) => a.updatedAt - b.updatedAt)
 }
 
 export function saveDraft(draft: NoteDraft): Promise<void> {
@@ -75,16 +103,17 @@ export function isTransient(error: unknown): boolean {
 let flushing: Promise<number> | null = null
 
 /**
- * Send every queued note, oldest first; stop at the first transient failure (the network
- * is still down). A note the server refuses for good stays, marked with the reason.
- * Resolves with how many were sent.
+ * Send every queued note of this writer, oldest first; stop at the first transient failure
+ * (the network is still down). A note the server refuses for good stays, marked with the
+ * reason. Nothing in a preview (it writes nothing). Resolves with how many were sent.
  */
-export function flushQueuedNotes(): Promise<number> {
+export function flushQueuedNotes(writer: NoteWriter | null = null): Promise<number> {
+  if (writer?.previewBy) return Promise.resolve(0)
   flushing ??= (async () => {
     let sent = 0
     try {
       const queued = (await idb.all<NoteDraft>(STORE))
-        .filter((d) => d.state === 'queued' && !d.error)
+        .filter((d) => d.state === 'queued' && !d.error && writtenBy(d, writer))
         .sort((a, b) => a.updatedAt - b.updatedAt)
       for (const draft of queued) {
         try {

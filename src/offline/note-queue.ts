@@ -18,17 +18,19 @@ import {
   saveDraft,
   toNoteCreate,
   type NoteDraft,
+  type NoteWriter,
 } from './note-drafts'
 
 /** Where drafts are kept: IndexedDB in the app (note-drafts.ts), anything alike in a test. */
 export interface NoteStore {
-  draftsFor(externalUserId: string): Promise<NoteDraft[]>
+  /** This writer's drafts for the customer (`writtenBy`). */
+  draftsFor(externalUserId: string, writer: NoteWriter | null): Promise<NoteDraft[]>
   save(draft: NoteDraft): Promise<void>
   /** Back in the queue, without the reason it was refused. */
   requeue(draft: NoteDraft): Promise<void>
   drop(id: string): Promise<void>
-  /** Send every queued note, oldest first; how many went. */
-  flush(): Promise<number>
+  /** Send every queued note of this writer, oldest first; how many went. */
+  flush(writer: NoteWriter | null): Promise<number>
 }
 
 export const indexedDbNotes: NoteStore = {
@@ -39,9 +41,20 @@ export const indexedDbNotes: NoteStore = {
   flush: flushQueuedNotes,
 }
 
-/** A fresh, empty note for this customer. */
-export function blankNote(externalUserId: string, now: number = Date.now()): NoteDraft {
-  return { id: newDraftId(), externalUserId, text: '', nextFollowUp: null, outcome: null, state: 'editing', updatedAt: now }
+/** A fresh, empty note for this customer, by this writer (none: nobody signed in yet). */
+export function blankNote(externalUserId: string, writer: NoteWriter | null = null, now: number = Date.now()): NoteDraft {
+  const note: NoteDraft = {
+    id: newDraftId(),
+    externalUserId,
+    text: '',
+    nextFollowUp: null,
+    outcome: null,
+    state: 'editing',
+    updatedAt: now,
+  }
+  if (writer) note.author = writer.userId
+  if (writer?.previewBy) note.previewBy = writer.previewBy
+  return note
 }
 
 export function isUntouched(note: NoteDraft): boolean {
@@ -67,27 +80,36 @@ export function retryOutcome(waiting: readonly NoteDraft[], id: string): RetryOu
 }
 
 export interface NoteQueueOptions {
+  /** Who is signed in now: her drafts are the ones shown and sent. */
+  writer?: () => NoteWriter | null
   store?: NoteStore
   /** Sends one note to the server; rejects with the API's failure. */
   send?: (note: NoteDraft) => Promise<unknown>
 }
 
 export function createNoteQueue({
+  writer = () => null,
   store = indexedDbNotes,
   send = (note) => createNote(note.externalUserId, toNoteCreate(note)),
 }: NoteQueueOptions = {}) {
   const waitingIn = (drafts: NoteDraft[]) => drafts.filter((d) => d.state === 'queued')
+  // A note begun before we knew who is signed in is hers once she keeps or sends it.
+  const signed = (note: NoteDraft): NoteDraft => {
+    const by = writer()
+    if (note.author !== undefined || !by) return note
+    return by.previewBy ? { ...note, author: by.userId, previewBy: by.previewBy } : { ...note, author: by.userId }
+  }
 
   return {
     /** Whatever this customer had in progress, and what is waiting to be sent (nothing when storage fails). */
     async restore(externalUserId: string): Promise<{ editing: NoteDraft | undefined; waiting: NoteDraft[] }> {
-      const drafts = await bestEffort('read the note drafts', store.draftsFor(externalUserId), [] as NoteDraft[])
+      const drafts = await bestEffort('read the note drafts', store.draftsFor(externalUserId, writer()), [] as NoteDraft[])
       return { editing: drafts.find((d) => d.state === 'editing'), waiting: waitingIn(drafts) }
     },
 
     /** Only the notes waiting to be sent; null when storage cannot say. */
     async waiting(externalUserId: string): Promise<NoteDraft[] | null> {
-      const drafts = await bestEffort('read the waiting notes', store.draftsFor(externalUserId), null)
+      const drafts = await bestEffort('read the waiting notes', store.draftsFor(externalUserId, writer()), null)
       return drafts && waitingIn(drafts)
     },
 
@@ -95,20 +117,22 @@ export function createNoteQueue({
     keep(note: NoteDraft): Promise<unknown> {
       return isUntouched(note)
         ? bestEffort('drop the empty note draft', store.drop(note.id))
-        : bestEffort('keep the note draft', store.save(note))
+        : bestEffort('keep the note draft', store.save(signed(note)))
     },
 
     /**
      * Send a note she saved. `composerFree` says, once the server has refused it, whether
      * the composer is still empty for this customer, so the note can go back into it.
      */
-    async submit(note: NoteDraft, composerFree: () => boolean): Promise<SubmitOutcome> {
+    async submit(unsigned: NoteDraft, composerFree: () => boolean): Promise<SubmitOutcome> {
+      const note = signed(unsigned)
       // Kept until the server has it: closing the sidebar mid-send loses nothing.
       await bestEffort('keep the note while it is sent', store.save(note))
       try {
         await send(note)
       } catch (error) {
-        if (isTransient(error)) {
+        // A preview's note is never stored, so it never waits to be sent either.
+        if (isTransient(error) && note.previewBy === undefined) {
           const queued: NoteDraft = { ...note, state: 'queued' }
           await bestEffort('queue the note', store.save(queued))
           return { kind: 'queued', note: queued }
@@ -125,7 +149,7 @@ export function createNoteQueue({
 
     /** Send what is queued; how many went (none when storage fails). */
     flush(): Promise<number> {
-      return bestEffort('send the queued notes', store.flush(), 0)
+      return bestEffort('send the queued notes', store.flush(writer()), 0)
     },
 
     /** A refused note back in the queue, when she thinks the reason is gone; flush to send it. */

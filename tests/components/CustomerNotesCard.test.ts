@@ -4,6 +4,7 @@ import { ApiFailure } from '../../src/api/http'
 import CustomerNotesCard from '../../src/components/memory/CustomerNotesCard.vue'
 import { resetDatabaseForTests } from '../../src/offline/idb'
 import { draftsFor, saveDraft, type NoteDraft } from '../../src/offline/note-drafts'
+import { useSessionStore } from '../../src/stores/session'
 import type { Note } from '../../src/shared/memory'
 import { deferred, flushPromises, mountPage } from './helpers'
 
@@ -106,6 +107,21 @@ describe('CustomerNotesCard', () => {
     expect(wrapper.get('[data-testid=notes-pending]').text()).toContain('记得寄样品')
     expect(wrapper.find('[data-testid=note-retry]').exists()).toBe(false)
     expect((await draftsFor('wmAlice')).map((d) => [d.state, d.text, d.error])).toEqual([['queued', '记得寄样品', undefined]])
+  })
+
+  it('never queues a note typed in a preview, even when the session has ended', async () => {
+    api.createNote.mockRejectedValueOnce(new ApiFailure(401, 'unauthorized', 'Sign in through WeCom first'))
+    const { wrapper, composer, type, submit } = await mountCard()
+    useSessionStore().me = { userId: 'lina', name: '李娜', role: 'guide', preview: { by: 'wanglei', name: '王蕾' } }
+    await type('预览里写的')
+    await submit()
+    await settle()
+    expect(composer().value).toBe('预览里写的')
+    expect(wrapper.find('[data-testid=notes-pending]').exists()).toBe(false)
+    expect(toast()).toContain('没有保存')
+    // Nothing waits for her manager's own session (or anyone's) to send later.
+    expect((await draftsFor('wmAlice', { userId: 'wanglei' })).filter((d) => d.state === 'queued')).toEqual([])
+    expect((await draftsFor('wmAlice', { userId: 'lina' })).filter((d) => d.state === 'queued')).toEqual([])
   })
 
   it('offers a retry for a note the server refused, and the retry sends it', async () => {

@@ -95,6 +95,36 @@ describe('note drafts in IndexedDB', () => {
     expect(api.createNote).toHaveBeenCalledTimes(1)
   })
 
+  it('sends a queued note only as the one who wrote it, and nothing in a preview', async () => {
+    const lina = { userId: 'lina' }
+    const wanglei = { userId: 'wanglei' }
+    const previewingLina = { userId: 'lina', previewBy: 'wanglei' }
+    await drafts.saveDraft({ ...draft('hers', 'queued'), author: 'lina' })
+    await drafts.saveDraft({ ...draft('in-preview', 'queued'), author: 'lina', previewBy: 'wanglei' })
+    await drafts.saveDraft(draft('from-before', 'queued'))
+    api.createNote.mockResolvedValue({})
+    // Her manager's own session on this browser sends neither of lina's, only what has no author.
+    expect(await drafts.flushQueuedNotes(wanglei)).toBe(1)
+    expect(api.createNote.mock.calls.map(([, note]) => note.id)).toEqual(['from-before'])
+    expect((await drafts.draftsFor('wmAlice', wanglei)).map((d) => d.id)).toEqual([])
+    // In a preview of lina nothing is sent, and the preview sees only what was typed in it.
+    expect(await drafts.flushQueuedNotes(previewingLina)).toBe(0)
+    expect((await drafts.draftsFor('wmAlice', previewingLina)).map((d) => d.id)).toEqual(['in-preview'])
+    // Lina herself sends hers, never the preview's.
+    expect(await drafts.flushQueuedNotes(lina)).toBe(1)
+    expect(api.createNote.mock.calls.map(([, note]) => note.id)).toEqual(['from-before', 'hers'])
+    expect((await drafts.draftsFor('wmAlice', lina)).map((d) => d.id)).toEqual([])
+    // Nobody signed in yet: nothing with an author goes.
+    expect(await drafts.flushQueuedNotes(null)).toBe(0)
+  })
+
+  it('names the writer from who is signed in', () => {
+    expect(drafts.writerOf(null)).toBeNull()
+    expect(drafts.writerOf({ userId: 'lina', name: '李娜', role: 'guide' })).toEqual({ userId: 'lina' })
+    const preview = { userId: 'lina', name: '李娜', role: 'guide' as const, preview: { by: 'wanglei', name: '王蕾' } }
+    expect(drafts.writerOf(preview)).toEqual({ userId: 'lina', previewBy: 'wanglei' })
+  })
+
   it('makes v4 UUIDs the server accepts', () => {
     for (let i = 0; i < 20; i++)
       expect(drafts.newDraftId()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)

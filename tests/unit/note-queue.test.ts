@@ -81,7 +81,7 @@ describe('bestEffort', () => {
 
 describe('the note queue', () => {
   it('starts a blank note per customer, and knows an untouched one', () => {
-    const blank = blankNote('wmAlice', 42)
+    const blank = blankNote('wmAlice', null, 42)
     expect(blank).toMatchObject({ externalUserId: 'wmAlice', text: '', state: 'editing', updatedAt: 42 })
     expect(blankNote('wmAlice').id).not.toBe(blank.id)
     expect(isUntouched({ ...blank, text: '  ' })).toBe(true)
@@ -132,6 +132,18 @@ describe('the note queue', () => {
     const outcome = await queue.submit(note('a'), () => true)
     expect(outcome).toEqual({ kind: 'queued', note: { ...note('a'), state: 'queued' } })
     expect(drafts.get('a')?.state).toBe('queued')
+  })
+
+  it('never queues a note typed in a preview: it comes back with the reason, whatever failed', async () => {
+    const { store, drafts } = memoryStore()
+    const preview = { userId: 'lina', previewBy: 'wanglei' }
+    const send = vi.fn().mockRejectedValue(new ApiFailure(401, 'unauthorized', 'Sign in through WeCom first'))
+    const queue = createNoteQueue({ store, send, writer: () => preview })
+    const typed = { ...blankNote('wmAlice', preview), text: '预览里写的' }
+    expect(typed).toMatchObject({ author: 'lina', previewBy: 'wanglei' })
+    const outcome = await queue.submit(typed, () => true)
+    expect(outcome).toMatchObject({ kind: 'returned', reason: expect.any(String) })
+    expect([...drafts.values()].filter((d) => d.state === 'queued')).toEqual([])
   })
 
   it('puts a refused note back in a free composer, or lists it with the reason', async () => {
