@@ -154,6 +154,41 @@ describe('CouponPanel', () => {
     expect(api.fetchCouponOffers).toHaveBeenCalledTimes(2)
   })
 
+  it('takes a second tap right after a coupon went out as the same tap, and one a moment later as a new send', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const { wrapper } = await mountPanel()
+      wecom.sendChatMessage.mockResolvedValue('sent')
+      await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
+      await flushPromises()
+      vi.setSystemTime(Date.now() + 300)
+      await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
+      await flushPromises()
+      expect(api.issueCoupon).toHaveBeenCalledTimes(1)
+      vi.setSystemTime(Date.now() + 1000)
+      await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
+      await flushPromises()
+      expect(api.issueCoupon).toHaveBeenCalledTimes(2)
+      expect(api.issueCoupon.mock.calls[0]![2]).not.toBe(api.issueCoupon.mock.calls[1]![2])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('keeps the rows where they were after a send, whatever order the server answers in', async () => {
+    const { wrapper } = await mountPanel()
+    const order = () => wrapper.findAll('[data-testid^=offer-t]').map((row) => row.attributes('data-testid'))
+    expect(order()).toEqual(['offer-t1', 'offer-t2', 'offer-t3', 'offer-t4'])
+    const sentOut = { ...offers[0]!, available: false, reason: 'customer_limit' as const }
+    api.fetchCouponOffers.mockResolvedValue([offers[3]!, offers[2]!, offers[1]!, sentOut])
+    wecom.sendChatMessage.mockResolvedValueOnce('sent')
+    await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
+    await flushPromises()
+    expect(api.fetchCouponOffers).toHaveBeenCalledTimes(2)
+    expect(order()).toEqual(['offer-t1', 'offer-t2', 'offer-t3', 'offer-t4'])
+    expect(wrapper.get('[data-testid=offer-t1] [data-testid=offer-reason]').text()).not.toBe('')
+  })
+
   it('gives the coupon back on a cancel (silently) and on a failure (saying why)', async () => {
     const { wrapper } = await mountPanel()
     wecom.sendChatMessage.mockResolvedValueOnce('cancelled')
