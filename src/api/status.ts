@@ -10,6 +10,11 @@ export type LoadStatus = 'idle' | 'loading' | 'done' | 'error'
 
 /** Why a request failed, in words the guide can act on. */
 export function failureReason(error: unknown): string {
-  if (isApiFailure(error)) return error.status === 0 ? t('common.offline') : error.message
+  if (isApiFailure(error)) {
+    if (error.status === 0) return t('common.offline')
+    // Her session ended: what to do about it, in her language, not the server's words.
+    if (error.status === 401) return t('common.signedOut')
+    return error.message
+  }
   return error instanceof Error ? error.message : String(error)
 }

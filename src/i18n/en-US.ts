@@ -10,6 +10,7 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'common.noMore': 'No more',
   'common.separator': ' · ',
   'common.offline': 'No network connection; try again shortly',
+  'common.signedOut': 'You are signed out; open the sidebar again',
 
   'outside.title': 'Guide Sidebar',
   'outside.lead': "Your customer's sizes, preferences and purchases, right beside the WeCom chat.",

@@ -207,6 +207,21 @@ describe('CouponPanel', () => {
     expect(toasts.at(-1)).toMatch(/发送失败.*no permission/)
   })
 
+  it('says a refusal that came since the list was read as the list says it, and a lost session as what to do', async () => {
+    const { wrapper } = await mountPanel()
+    api.issueCoupon.mockRejectedValueOnce(
+      new ApiFailure(409, 'customer_limit', 'She already holds as many of this coupon as one customer may'),
+    )
+    await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
+    await flushPromises()
+    expect(toasts.at(-1)).toBe('发送失败：她已领到上限')
+    api.issueCoupon.mockRejectedValueOnce(new ApiFailure(401, 'unauthorized', 'Sign in through WeCom first'))
+    await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
+    await flushPromises()
+    expect(toasts.at(-1)).toBe('发送失败：登录已失效，请重新打开侧边栏')
+    expect(wecom.sendChatMessage).not.toHaveBeenCalled()
+  })
+
   it('explains a coupon refused for private wording, without sending anything', async () => {
     const { wrapper } = await mountPanel()
     api.issueCoupon.mockRejectedValueOnce(new ApiFailure(422, 'private_text', 'holds a description', '孕期'))

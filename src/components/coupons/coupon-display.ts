@@ -1,7 +1,15 @@
 /** Coupons in words: the value, its condition, why one cannot go, where it stands. */
+import { isApiFailure } from '@/api/http'
 import { locale, t } from '@/i18n'
 import { formatMoney } from '@/i18n/format'
-import { zheOf, type CouponKind, type CouponRefusal, type CouponTemplate, type IssuanceStatus } from '@/shared/coupons'
+import {
+  COUPON_REFUSALS,
+  zheOf,
+  type CouponKind,
+  type CouponRefusal,
+  type CouponTemplate,
+  type IssuanceStatus,
+} from '@/shared/coupons'
 
 export function couponValue(kind: CouponKind, value: number): string {
   // Chinese says what she pays (8.5 折), English what comes off (15% off).
@@ -18,6 +26,13 @@ export function couponCondition(kind: CouponKind, threshold: number): string {
 export function refusalText(reason: CouponRefusal, maxOrders: number | null = null): string {
   if (reason === 'too_many_orders' && maxOrders) return t('coupons.refusal.maxOrders', { max: maxOrders })
   return t(`coupons.refusal.${reason}`)
+}
+
+/** The refusal a send was answered with (409, the reason as its code), if it was one. */
+export function refusalOf(error: unknown): CouponRefusal | null {
+  if (!isApiFailure(error)) return null
+  const code: string = error.code
+  return COUPON_REFUSALS.find((reason) => reason === code) ?? null
 }
 
 export function statusText(status: IssuanceStatus): string {
