@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { PREVIEW_READ_ONLY } from '../../shared/auth'
 import type { Signer } from './session'
-import { PREVIEW_COOKIE, SESSION_COOKIE, previewSessionTag, readPreviewToken, readSessionCookie, type Session } from './session'
+import { PREVIEW_COOKIE, SESSION_COOKIE, readPreviewToken, readSessionCookie, type Session } from './session'
 import { ApiError } from './errors'
 
 declare module 'fastify' {
@@ -48,15 +48,15 @@ export function ownSessionOf(request: FastifyRequest, _signer?: Signer): Session
 }
 
 /**
- * Who the request acts as. A preview grant counts only beside the session it was given
- * beside: a cookie copied into another browser, or kept past a sign-out and a new sign-in,
- * is worth nothing.
+ * Who the request acts as. A preview grant counts only beside the session of the manager
+ * it was given to: a cookie copied into another browser is worth nothing. It outlives a
+ * sign-out: another window of hers may still show the preview, and must stay read-only.
  */
 export function sessionOf(request: FastifyRequest, signer: Signer): ActingSession | null {
   const own = ownSessionOf(request)
   if (!own) return null
   const grant = readPreviewToken(signer, request.cookies[PREVIEW_COOKIE])
-  if (!grant || grant.by !== own.userId || grant.session !== previewSessionTag(own.sessionId)) return own
+  if (!grant || grant.by !== own.userId) return own
   return { ...own, userId: grant.guide, previewBy: own.userId }
 }
 
@@ -73,7 +73,7 @@ const LOGOUT = '/api/auth/logout'
 /**
  * A preview is read-only on the server: every write under /api answers 403 before any
  * route runs (so nothing is stored and WeCom is never asked), except ending the preview
- * and signing out.
+ * and signing out (which leaves the preview as it is).
  * A manager whose own session ended gets 401, as on any other route, also where the
  * route would have run the session's check itself (`deferSessionCheck`).
  */

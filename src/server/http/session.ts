@@ -6,7 +6,7 @@
  * database at all. Nothing survives in the browser except cookies, which is what WeCom
  * keeps (its webviews wipe localStorage).
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 
 export const SESSION_COOKIE = 'gs_session'
 export const OAUTH_COOKIE = 'gs_oauth'
@@ -120,31 +120,23 @@ export function readSessionCookie(signer: Signer, token: string | undefined): st
 export interface PreviewGrant {
   /** The manager looking. */
   by: string
-  /** Her session it was given beside (`previewSessionTag`): a sign-in since ends the preview. */
-  session: string
   /** The guide whose view she sees. */
   guide: string
   exp: number
 }
 
-/** A session as a preview grant names it: a digest, so the row's id never leaves in a second cookie. */
-export function previewSessionTag(sessionId: string): string {
-  return createHash('sha256').update(`preview:${sessionId}`).digest('base64url').slice(0, 22)
-}
-
-export function createPreviewToken(signer: Signer, by: string, sessionId: string, guide: string, now = nowSeconds()): string {
-  const grant: PreviewGrant = { by, session: previewSessionTag(sessionId), guide, exp: now + PREVIEW_TTL_SECONDS }
+export function createPreviewToken(signer: Signer, by: string, guide: string, now = nowSeconds()): string {
+  const grant: PreviewGrant = { by, guide, exp: now + PREVIEW_TTL_SECONDS }
   return signer.sign('preview', grant)
 }
 
 export function readPreviewToken(signer: Signer, token: string | undefined, now = nowSeconds()): PreviewGrant | null {
   const payload = signer.verify('preview', token) as Partial<PreviewGrant> | null
-  const { by, session, guide, exp } = payload ?? {}
-  if (typeof by !== 'string' || typeof session !== 'string' || typeof guide !== 'string' || typeof exp !== 'number') {
+  if (!payload || typeof payload.by !== 'string' || typeof payload.guide !== 'string' || typeof payload.exp !== 'number') {
     return null
   }
-  if (exp <= now) return null
-  return { by, session, guide, exp }
+  if (payload.exp <= now) return null
+  return { by: payload.by, guide: payload.guide, exp: payload.exp }
 }
 
 export function createOAuthState(signer: Signer, returnTo: string, now = nowSeconds()): { state: string; cookie: string } {

@@ -8,7 +8,6 @@ import { publicOrigin } from '../../http/origin'
 import {
   OAUTH_COOKIE,
   OAUTH_TTL_SECONDS,
-  PREVIEW_COOKIE,
   SESSION_COOKIE,
   createOAuthState,
   readOAuthState,
@@ -82,8 +81,6 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; sessions: 
     // The row ends, so a copy of the cookie kept anywhere is worth nothing either.
     await sessions.end(request.cookies[SESSION_COOKIE])
     reply.clearCookie(SESSION_COOKIE, { ...cookieBase, path: '/' })
-    // A preview under way ends with her session (it would be worth nothing beside the next one anyway).
-    reply.clearCookie(PREVIEW_COOKIE, { ...cookieBase, path: '/' })
     return reply.status(204).send()
   })
 

@@ -22,7 +22,7 @@ export const previewRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; auth: A
     const scope = await requireTeamScope(ctx, own.userId)
     const guide = await requireGuideInScope(ctx, scope, request.body.guideUserId)
     const manager = await auth.me(own.userId)
-    reply.setCookie(PREVIEW_COOKIE, createPreviewToken(ctx.signer, own.userId, own.sessionId, guide.user_id), {
+    reply.setCookie(PREVIEW_COOKIE, createPreviewToken(ctx.signer, own.userId, guide.user_id), {
       ...cookie,
       maxAge: PREVIEW_TTL_SECONDS,
     })
