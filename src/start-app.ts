@@ -27,6 +27,8 @@ function warmUp(pinia: Pinia, early: EarlyStart): void {
   // Notes saved while offline go out as soon as we know who is signed in, and whenever the
   // network returns: only hers, and none in a preview (note-drafts.ts `writtenBy`).
   const flushNotes = () => {
+    // Before we know who she is there is no one to send them as.
+    if (!session.me) return
     void bestEffort(
       'send the queued notes',
       import('./offline/note-drafts').then((drafts) => drafts.flushQueuedNotes(drafts.writerOf(session.me))),

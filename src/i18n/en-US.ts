@@ -10,7 +10,8 @@ export const enUS: Record<keyof typeof zhCN, string> = {
   'common.noMore': 'No more',
   'common.separator': ' · ',
   'common.offline': 'No network connection; try again shortly',
-  'common.signedOut': 'You are signed out; open the sidebar again',
+  'common.signedOut': 'You are signed out; open the app again',
+  'notes.unknownWriter': 'Kept before drafts recorded who wrote them: check it, then retry',
 
   'outside.title': 'Guide Sidebar',
   'outside.lead': "Your customer's sizes, preferences and purchases, right beside the WeCom chat.",

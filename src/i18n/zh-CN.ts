@@ -9,7 +9,8 @@ export const zhCN = {
   'common.noMore': '没有更多了',
   'common.separator': ' · ',
   'common.offline': '网络不可用，请稍后再试',
-  'common.signedOut': '登录已失效，请重新打开侧边栏',
+  'common.signedOut': '登录已失效，请重新打开应用',
+  'notes.unknownWriter': '更新前存下的草稿，无法确认由谁写下：请确认后重试',
 
   'outside.title': '导购助手',
   'outside.lead': '在企业微信的客户聊天旁，随时看到客户的尺码、偏好和购买记录。',

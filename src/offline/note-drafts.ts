@@ -6,6 +6,7 @@
  */
 import { isApiFailure } from '@/api/http'
 import { createNote } from '@/api/memory'
+import { t } from '@/i18n'
 import type { Me } from '@/shared/auth'
 import type { NoteCreate, NoteOutcome } from '@/shared/memory'
 import { idb } from './idb'
@@ -42,10 +43,11 @@ export interface NoteDraft {
  * Whether this draft is this writer's: shown in her composer and sent as hers. A browser
  * may be shared (a manager previews a guide, then works as herself; a guide signs in after
  * another): a note goes to the server only as the one who wrote it. A draft from before
- * authors were recorded is anyone's, as it always was.
+ * authors were recorded is shown to whoever is herself here (never in a preview), and
+ * goes only when she sends it again (`flushQueuedNotes`).
  */
 export function writtenBy(draft: NoteDraft, writer: NoteWriter | null): boolean {
-  if (draft.author === undefined) return draft.previewBy === undefined
+  if (draft.author === undefined) return draft.previewBy === undefined && !writer?.previewBy
   return !!writer && draft.author === writer.userId && draft.previewBy === writer.previewBy
 }
 
@@ -116,6 +118,12 @@ export function flushQueuedNotes(writer: NoteWriter | null = null): Promise<numb
         .filter((d) => d.state === 'queued' && !d.error && writtenBy(d, writer))
         .sort((a, b) => a.updatedAt - b.updatedAt)
       for (const draft of queued) {
+        // Whose it is cannot be told (it may have been typed in a preview): shown with a
+        // retry, which makes it the note of whoever sends it.
+        if (draft.author === undefined) {
+          await idb.put(STORE, { ...draft, error: t('notes.unknownWriter') })
+          continue
+        }
         try {
           await createNote(draft.externalUserId, toNoteCreate(draft))
           await dropDraft(draft.id)

@@ -93,11 +93,12 @@ export function createNoteQueue({
   send = (note) => createNote(note.externalUserId, toNoteCreate(note)),
 }: NoteQueueOptions = {}) {
   const waitingIn = (drafts: NoteDraft[]) => drafts.filter((d) => d.state === 'queued')
-  // A note begun before we knew who is signed in is hers once she keeps or sends it.
+  // A note begun before we knew who is signed in is hers once she keeps, sends or retries
+  // it; never a preview's (a draft without a writer is not shown in one).
   const signed = (note: NoteDraft): NoteDraft => {
     const by = writer()
-    if (note.author !== undefined || !by) return note
-    return by.previewBy ? { ...note, author: by.userId, previewBy: by.previewBy } : { ...note, author: by.userId }
+    if (note.author !== undefined || !by || by.previewBy) return note
+    return { ...note, author: by.userId }
   }
 
   return {
@@ -154,7 +155,7 @@ export function createNoteQueue({
 
     /** A refused note back in the queue, when she thinks the reason is gone; flush to send it. */
     requeue(note: NoteDraft): Promise<unknown> {
-      return bestEffort('queue the note again', store.requeue(note))
+      return bestEffort('queue the note again', store.requeue(signed(note)))
     },
 
     discard(id: string): Promise<unknown> {

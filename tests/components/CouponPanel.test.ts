@@ -155,17 +155,17 @@ describe('CouponPanel', () => {
   })
 
   it('takes a second tap right after a coupon went out as the same tap, and one a moment later as a new send', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.useFakeTimers({ toFake: ['performance'] })
     try {
       const { wrapper } = await mountPanel()
       wecom.sendChatMessage.mockResolvedValue('sent')
       await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
       await flushPromises()
-      vi.setSystemTime(Date.now() + 300)
+      vi.advanceTimersByTime(300)
       await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
       await flushPromises()
       expect(api.issueCoupon).toHaveBeenCalledTimes(1)
-      vi.setSystemTime(Date.now() + 1000)
+      vi.advanceTimersByTime(1000)
       await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
       await flushPromises()
       expect(api.issueCoupon).toHaveBeenCalledTimes(2)
@@ -218,7 +218,7 @@ describe('CouponPanel', () => {
     api.issueCoupon.mockRejectedValueOnce(new ApiFailure(401, 'unauthorized', 'Sign in through WeCom first'))
     await wrapper.get('[data-testid=offer-send-t1]').trigger('click')
     await flushPromises()
-    expect(toasts.at(-1)).toBe('发送失败：登录已失效，请重新打开侧边栏')
+    expect(toasts.at(-1)).toBe('发送失败：登录已失效，请重新打开应用')
     expect(wecom.sendChatMessage).not.toHaveBeenCalled()
   })
 

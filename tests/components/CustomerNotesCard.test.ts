@@ -2,8 +2,9 @@ import { IDBFactory } from 'fake-indexeddb'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiFailure } from '../../src/api/http'
 import CustomerNotesCard from '../../src/components/memory/CustomerNotesCard.vue'
-import { resetDatabaseForTests } from '../../src/offline/idb'
+import { idb, resetDatabaseForTests } from '../../src/offline/idb'
 import { draftsFor, saveDraft, type NoteDraft } from '../../src/offline/note-drafts'
+import type { Me } from '../../src/shared/auth'
 import { useSessionStore } from '../../src/stores/session'
 import type { Note } from '../../src/shared/memory'
 import { deferred, flushPromises, mountPage } from './helpers'
@@ -23,6 +24,7 @@ function note(id: string, overrides: Partial<NoteDraft> = {}): NoteDraft {
     outcome: null,
     state: 'queued',
     updatedAt: 0,
+    author: 'lina',
     ...overrides,
   }
 }
@@ -35,8 +37,13 @@ const settle = async () => {
   }
 }
 
-async function mountCard() {
-  const { wrapper } = await mountPage(CustomerNotesCard, { externalUserId: 'wmAlice' })
+const LINA: Me = { userId: 'lina', name: '李娜', role: 'guide' }
+
+/** The card as lina finds it; `me`: someone else signed in on this browser (a manager's preview, …). */
+async function mountCard(me: Me = LINA) {
+  const { wrapper } = await mountPage(CustomerNotesCard, { externalUserId: 'wmAlice' }, (pinia) => {
+    useSessionStore(pinia).me = me
+  })
   await settle()
   const composer = () => wrapper.get('[data-testid=note-text] textarea').element as HTMLTextAreaElement
   const type = async (text: string) => {
@@ -50,6 +57,9 @@ async function mountCard() {
 }
 
 const toast = () => document.querySelector('.van-toast__text')?.textContent ?? ''
+
+/** Every draft this browser keeps, whoever wrote it. */
+const allDrafts = () => idb.all<NoteDraft>('note-drafts')
 
 describe('CustomerNotesCard', () => {
   beforeEach(() => {
@@ -65,7 +75,7 @@ describe('CustomerNotesCard', () => {
     // Switched customer before the pause that would have kept it.
     wrapper.unmount()
     await settle()
-    expect((await draftsFor('wmAlice')).map((d) => [d.state, d.text])).toEqual([['editing', '下周三来试穿']])
+    expect((await draftsFor('wmAlice', { userId: 'lina' })).map((d) => [d.state, d.text])).toEqual([['editing', '下周三来试穿']])
   })
 
   it('refreshes the waiting notes without touching the one being typed', async () => {
@@ -106,22 +116,35 @@ describe('CustomerNotesCard', () => {
     expect(composer().value).toBe('')
     expect(wrapper.get('[data-testid=notes-pending]').text()).toContain('记得寄样品')
     expect(wrapper.find('[data-testid=note-retry]').exists()).toBe(false)
-    expect((await draftsFor('wmAlice')).map((d) => [d.state, d.text, d.error])).toEqual([['queued', '记得寄样品', undefined]])
+    expect((await draftsFor('wmAlice', { userId: 'lina' })).map((d) => [d.state, d.text, d.error])).toEqual([
+      ['queued', '记得寄样品', undefined],
+    ])
   })
 
   it('never queues a note typed in a preview, even when the session has ended', async () => {
     api.createNote.mockRejectedValueOnce(new ApiFailure(401, 'unauthorized', 'Sign in through WeCom first'))
-    const { wrapper, composer, type, submit } = await mountCard()
-    useSessionStore().me = { userId: 'lina', name: '李娜', role: 'guide', preview: { by: 'wanglei', name: '王蕾' } }
+    const { wrapper, composer, type, submit } = await mountCard({ ...LINA, preview: { by: 'wanglei', name: '王蕾' } })
     await type('预览里写的')
     await submit()
     await settle()
     expect(composer().value).toBe('预览里写的')
     expect(wrapper.find('[data-testid=notes-pending]').exists()).toBe(false)
     expect(toast()).toContain('没有保存')
-    // Nothing waits for her manager's own session (or anyone's) to send later.
-    expect((await draftsFor('wmAlice', { userId: 'wanglei' })).filter((d) => d.state === 'queued')).toEqual([])
-    expect((await draftsFor('wmAlice', { userId: 'lina' })).filter((d) => d.state === 'queued')).toEqual([])
+    // Nothing waits to be sent by anyone: every draft kept is the one in her composer.
+    const kept = await allDrafts()
+    expect(kept.filter((d) => d.state === 'queued')).toEqual([])
+    expect(kept.every((d) => d.previewBy === 'wanglei')).toBe(true)
+  })
+
+  it("shows a writer only her own notes: not another's on this browser", async () => {
+    await saveDraft(note('hers'))
+    await saveDraft(note('his', { author: 'wanglei', text: '店长自己的' }))
+    await saveDraft(note('previewed', { previewBy: 'wanglei', text: '预览里写的' }))
+    api.createNote.mockRejectedValue(new ApiFailure(0, 'network', 'offline'))
+    const { wrapper } = await mountCard()
+    expect(wrapper.get('[data-testid=notes-pending]').text()).toContain('note hers')
+    expect(wrapper.get('[data-testid=notes-pending]').text()).not.toContain('店长自己的')
+    expect(wrapper.get('[data-testid=notes-pending]').text()).not.toContain('预览里写的')
   })
 
   it('offers a retry for a note the server refused, and the retry sends it', async () => {
@@ -135,7 +158,7 @@ describe('CustomerNotesCard', () => {
     await settle()
     expect(api.createNote).toHaveBeenCalledWith('wmAlice', expect.objectContaining({ id: 'refused', text: 'note refused' }))
     expect(wrapper.find('[data-testid=notes-pending]').exists()).toBe(false)
-    expect(await draftsFor('wmAlice')).toEqual([])
+    expect(await draftsFor('wmAlice', { userId: 'lina' })).toEqual([])
     expect(toast()).toBe('已记录')
   })
 

@@ -1,5 +1,5 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
+import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import type { Component } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { afterEach, vi } from 'vitest'
@@ -10,9 +10,15 @@ enableAutoUnmount(afterEach)
 const Blank = { template: '<div />' }
 
 /** Mount with a fresh Pinia and a memory router, as every component test should. */
-export async function mountPage(component: Component, props: Record<string, unknown> = {}) {
+export async function mountPage(
+  component: Component,
+  props: Record<string, unknown> = {},
+  /** Puts the stores in the state the page finds them in (who is signed in, …) before it mounts. */
+  prepare?: (pinia: Pinia) => void,
+) {
   const pinia = createPinia()
   setActivePinia(pinia)
+  prepare?.(pinia)
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [

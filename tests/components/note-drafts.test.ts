@@ -8,8 +8,11 @@ vi.mock('@/api/memory', () => ({ createNote: api.createNote }))
 
 const drafts = await import('../../src/offline/note-drafts')
 
+/** The guide signed in on this browser, who wrote the drafts below. */
+const lina = { userId: 'lina' }
+
 function draft(id: string, state: 'editing' | 'queued', text = `note ${id}`) {
-  return { id, externalUserId: 'wmAlice', text, nextFollowUp: null, outcome: null, state, updatedAt: 0 }
+  return { id, externalUserId: 'wmAlice', text, nextFollowUp: null, outcome: null, state, updatedAt: 0, author: 'lina' }
 }
 
 describe('note drafts in IndexedDB', () => {
@@ -23,9 +26,9 @@ describe('note drafts in IndexedDB', () => {
   it('keeps a draft per customer, in order', async () => {
     await drafts.saveDraft(draft('a', 'editing'))
     await drafts.saveDraft({ ...draft('b', 'queued'), externalUserId: 'wmBella' })
-    expect((await drafts.draftsFor('wmAlice')).map((d) => d.id)).toEqual(['a'])
+    expect((await drafts.draftsFor('wmAlice', lina)).map((d) => d.id)).toEqual(['a'])
     await drafts.dropDraft('a')
-    expect(await drafts.draftsFor('wmAlice')).toEqual([])
+    expect(await drafts.draftsFor('wmAlice', lina)).toEqual([])
   })
 
   it('sends queued notes oldest first, each once, and keeps typing drafts alone', async () => {
@@ -34,10 +37,10 @@ describe('note drafts in IndexedDB', () => {
     await drafts.saveDraft(draft('second', 'queued'))
     await drafts.saveDraft(draft('typing', 'editing'))
     api.createNote.mockResolvedValue({})
-    expect(await drafts.flushQueuedNotes()).toBe(2)
+    expect(await drafts.flushQueuedNotes(lina)).toBe(2)
     expect(api.createNote.mock.calls.map(([, note]) => note.id)).toEqual(['first', 'second'])
-    expect((await drafts.draftsFor('wmAlice')).map((d) => d.id)).toEqual(['typing'])
-    expect(await drafts.flushQueuedNotes()).toBe(0)
+    expect((await drafts.draftsFor('wmAlice', lina)).map((d) => d.id)).toEqual(['typing'])
+    expect(await drafts.flushQueuedNotes(lina)).toBe(0)
     expect(api.createNote).toHaveBeenCalledTimes(2)
   })
 
@@ -46,9 +49,9 @@ describe('note drafts in IndexedDB', () => {
     await new Promise((r) => setTimeout(r, 2))
     await drafts.saveDraft(draft('two', 'queued'))
     api.createNote.mockRejectedValueOnce(new ApiFailure(0, 'network', 'offline'))
-    expect(await drafts.flushQueuedNotes()).toBe(0)
+    expect(await drafts.flushQueuedNotes(lina)).toBe(0)
     expect(api.createNote).toHaveBeenCalledTimes(1)
-    expect((await drafts.draftsFor('wmAlice')).map((d) => d.id)).toEqual(['one', 'two'])
+    expect((await drafts.draftsFor('wmAlice', lina)).map((d) => d.id)).toEqual(['one', 'two'])
   })
 
   it.each([
@@ -59,12 +62,12 @@ describe('note drafts in IndexedDB', () => {
   ])('keeps a note queued for a retry after HTTP %i', async (status, code, message) => {
     await drafts.saveDraft(draft('later', 'queued'))
     api.createNote.mockRejectedValueOnce(new ApiFailure(status, code, message))
-    expect(await drafts.flushQueuedNotes()).toBe(0)
-    const [kept] = await drafts.draftsFor('wmAlice')
+    expect(await drafts.flushQueuedNotes(lina)).toBe(0)
+    const [kept] = await drafts.draftsFor('wmAlice', lina)
     expect(kept).toMatchObject({ id: 'later', state: 'queued' })
     expect(kept!.error).toBeUndefined()
     api.createNote.mockResolvedValueOnce({})
-    expect(await drafts.flushQueuedNotes()).toBe(1)
+    expect(await drafts.flushQueuedNotes(lina)).toBe(1)
   })
 
   it('tells transient failures from refusals', () => {
@@ -77,45 +80,54 @@ describe('note drafts in IndexedDB', () => {
 
   it('puts a refused note back in the queue, without its old reason, when the guide retries', async () => {
     await drafts.saveDraft({ ...draft('refused', 'queued'), error: 'gone' })
-    const [refused] = await drafts.draftsFor('wmAlice')
+    const [refused] = await drafts.draftsFor('wmAlice', lina)
     await drafts.requeueDraft(refused!)
     api.createNote.mockResolvedValueOnce({})
-    expect(await drafts.flushQueuedNotes()).toBe(1)
-    expect(await drafts.draftsFor('wmAlice')).toEqual([])
+    expect(await drafts.flushQueuedNotes(lina)).toBe(1)
+    expect(await drafts.draftsFor('wmAlice', lina)).toEqual([])
   })
 
   it('never drops a note the server refuses for good: it stays, with the reason', async () => {
     await drafts.saveDraft(draft('refused', 'queued'))
     api.createNote.mockRejectedValueOnce(new ApiFailure(403, 'forbidden', 'This customer is not one of your contacts'))
-    await drafts.flushQueuedNotes()
-    const [kept] = await drafts.draftsFor('wmAlice')
+    await drafts.flushQueuedNotes(lina)
+    const [kept] = await drafts.draftsFor('wmAlice', lina)
     expect(kept).toMatchObject({ id: 'refused', error: 'This customer is not one of your contacts' })
     // And it is not retried on its own.
-    await drafts.flushQueuedNotes()
+    await drafts.flushQueuedNotes(lina)
     expect(api.createNote).toHaveBeenCalledTimes(1)
   })
 
   it('sends a queued note only as the one who wrote it, and nothing in a preview', async () => {
-    const lina = { userId: 'lina' }
     const wanglei = { userId: 'wanglei' }
     const previewingLina = { userId: 'lina', previewBy: 'wanglei' }
-    await drafts.saveDraft({ ...draft('hers', 'queued'), author: 'lina' })
-    await drafts.saveDraft({ ...draft('in-preview', 'queued'), author: 'lina', previewBy: 'wanglei' })
-    await drafts.saveDraft(draft('from-before', 'queued'))
+    await drafts.saveDraft(draft('hers', 'queued'))
+    await drafts.saveDraft({ ...draft('in-preview', 'queued'), previewBy: 'wanglei' })
     api.createNote.mockResolvedValue({})
-    // Her manager's own session on this browser sends neither of lina's, only what has no author.
-    expect(await drafts.flushQueuedNotes(wanglei)).toBe(1)
-    expect(api.createNote.mock.calls.map(([, note]) => note.id)).toEqual(['from-before'])
-    expect((await drafts.draftsFor('wmAlice', wanglei)).map((d) => d.id)).toEqual([])
+    // Her manager's own session on this browser sends neither, nor sees them.
+    expect(await drafts.flushQueuedNotes(wanglei)).toBe(0)
+    expect(await drafts.draftsFor('wmAlice', wanglei)).toEqual([])
     // In a preview of lina nothing is sent, and the preview sees only what was typed in it.
     expect(await drafts.flushQueuedNotes(previewingLina)).toBe(0)
     expect((await drafts.draftsFor('wmAlice', previewingLina)).map((d) => d.id)).toEqual(['in-preview'])
+    // Nobody signed in yet: nothing goes.
+    expect(await drafts.flushQueuedNotes(null)).toBe(0)
     // Lina herself sends hers, never the preview's.
     expect(await drafts.flushQueuedNotes(lina)).toBe(1)
-    expect(api.createNote.mock.calls.map(([, note]) => note.id)).toEqual(['from-before', 'hers'])
-    expect((await drafts.draftsFor('wmAlice', lina)).map((d) => d.id)).toEqual([])
-    // Nobody signed in yet: nothing with an author goes.
-    expect(await drafts.flushQueuedNotes(null)).toBe(0)
+    expect(api.createNote.mock.calls.map(([, note]) => note.id)).toEqual(['hers'])
+    expect(await drafts.draftsFor('wmAlice', lina)).toEqual([])
+  })
+
+  it('holds a draft from before writers were recorded until someone sends it again', async () => {
+    const { author: _nobody, ...old } = draft('from-before', 'queued')
+    await drafts.saveDraft(old)
+    api.createNote.mockResolvedValue({})
+    expect(await drafts.flushQueuedNotes({ userId: 'wanglei' })).toBe(0)
+    expect(api.createNote).not.toHaveBeenCalled()
+    const [held] = await drafts.draftsFor('wmAlice', { userId: 'wanglei' })
+    expect(held).toMatchObject({ id: 'from-before', state: 'queued', error: expect.stringContaining('无法确认由谁写下') })
+    // Never shown in a preview.
+    expect(await drafts.draftsFor('wmAlice', { userId: 'lina', previewBy: 'wanglei' })).toEqual([])
   })
 
   it('names the writer from who is signed in', () => {
