@@ -41,6 +41,11 @@ export const indexedDbNotes: NoteStore = {
   flush: flushQueuedNotes,
 }
 
+/** A draft's marks of who wrote it. */
+function byWriter(writer: NoteWriter): Pick<NoteDraft, 'author' | 'previewBy'> {
+  return writer.previewBy ? { author: writer.userId, previewBy: writer.previewBy } : { author: writer.userId }
+}
+
 /** A fresh, empty note for this customer, by this writer (none: nobody signed in yet). */
 export function blankNote(externalUserId: string, writer: NoteWriter | null = null, now: number = Date.now()): NoteDraft {
   const note: NoteDraft = {
@@ -52,9 +57,7 @@ export function blankNote(externalUserId: string, writer: NoteWriter | null = nu
     state: 'editing',
     updatedAt: now,
   }
-  if (writer) note.author = writer.userId
-  if (writer?.previewBy) note.previewBy = writer.previewBy
-  return note
+  return writer ? { ...note, ...byWriter(writer) } : note
 }
 
 export function isUntouched(note: NoteDraft): boolean {
@@ -93,12 +96,12 @@ export function createNoteQueue({
   send = (note) => createNote(note.externalUserId, toNoteCreate(note)),
 }: NoteQueueOptions = {}) {
   const waitingIn = (drafts: NoteDraft[]) => drafts.filter((d) => d.state === 'queued')
-  // A note begun before we knew who is signed in is hers once she keeps, sends or retries
-  // it; never a preview's (a draft without a writer is not shown in one).
+  // A note begun before we knew who is signed in is the writer's once she keeps, sends or
+  // retries it. A preview stamps only notes begun in it: one from before writers were
+  // recorded is never shown there (`writtenBy`).
   const signed = (note: NoteDraft): NoteDraft => {
     const by = writer()
-    if (note.author !== undefined || !by || by.previewBy) return note
-    return { ...note, author: by.userId }
+    return note.author !== undefined || !by ? note : { ...note, ...byWriter(by) }
   }
 
   return {

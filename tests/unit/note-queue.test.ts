@@ -146,6 +146,15 @@ describe('the note queue', () => {
     expect([...drafts.values()].filter((d) => d.state === 'queued')).toEqual([])
   })
 
+  it('marks a note begun before the preview was known as the preview’s, so it is never queued either', async () => {
+    const { store, drafts } = memoryStore()
+    const send = vi.fn().mockRejectedValue(new ApiFailure(0, 'network', 'offline'))
+    const queue = createNoteQueue({ store, send, writer: () => ({ userId: 'lina', previewBy: 'wanglei' }) })
+    const outcome = await queue.submit({ ...blankNote('wmAlice'), text: '打开时还不知道是预览' }, () => true)
+    expect(outcome).toMatchObject({ kind: 'returned', note: { author: 'lina', previewBy: 'wanglei' } })
+    expect([...drafts.values()].filter((d) => d.state === 'queued')).toEqual([])
+  })
+
   it('puts a refused note back in a free composer, or lists it with the reason', async () => {
     const { store, drafts } = memoryStore()
     const refusal = new ApiFailure(403, 'forbidden', '不是你的客户')
